@@ -1,0 +1,42 @@
+# sangkien — `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+YEAR   ?= 2023
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help report test lab check figures sample bench clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+report: $(STAMP) ## build the sample year's report (YEAR=2023): reports/YEAR/*.html, *.pdf, manifest.json
+	$(PY) -m sangkien build $(YEAR)
+
+test: $(STAMP) ## run the test suite
+	$(PY) -m pytest -q
+
+lab: $(STAMP) ## start JupyterLab on notebooks/
+	$(PY) -m jupyter lab --notebook-dir=notebooks
+
+check: $(STAMP) ## validate the sample register
+	$(PY) -m sangkien check data/sample/so-dang-ky-sang-kien.xlsx
+
+figures: $(STAMP) ## print YEAR's figures as JSON
+	$(PY) -m sangkien figures $(YEAR)
+
+sample: $(STAMP) ## regenerate the sample register (deterministic)
+	$(PY) -m sangkien.sample
+
+bench: $(STAMP) ## run the benchmarks (not tests: timings go to the README by hand)
+	$(PY) benchmarks/bench_check.py
+	$(PY) benchmarks/bench_build.py
+
+clean: ## delete generated reports (they are disposable)
+	rm -rf reports/[0-9]* reports/.staging* reports/_failed

@@ -1,0 +1,15 @@
+"""sangkien: the yearly report of the initiative movement, from a register to an official PDF."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .api import build, build_all, check, figures, load_inputs  # noqa: E402
+
+__all__ = ["build", "build_all", "check", "figures", "load_inputs", "build_year"]
+
+
+def build_year(*args, **kwargs):
+    """Build one year's report in this process; see :func:`sangkien.build.build_year`."""
+    from .build import build_year as _build_year
+
+    return _build_year(*args, **kwargs)

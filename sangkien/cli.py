@@ -1,0 +1,96 @@
+"""The command line (contract section 1): gathers the arguments and calls one function of the package.
+
+Exit status: 0 done; 2 bad command line or parameters; 3 invalid data; 4 a notebook cell failed;
+1 anything else. Errors go to stderr, one problem a line.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import ParamsError, SangkienError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # exit 2 with one line, as argparse does, in the analyst's words
+        self.print_usage(sys.stderr)
+        raise ParamsError(f"lệnh không hợp lệ: {message}")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    bad = [f for f in formats if f not in ("html", "pdf")]
+    if bad or not formats:
+        raise argparse.ArgumentTypeError(f"định dạng không hợp lệ {text!r}; dùng html, pdf hoặc html,pdf")
+    return formats
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sangkien", description="Báo cáo phong trào sáng kiến hằng năm (sangkien).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build = sub.add_parser("build", help="build the yearly report (HTML, PDF, manifest)")
+    build.add_argument("year", nargs="?", type=int, help="report year (params/YEAR.yaml)")
+    build.add_argument("--all", action="store_true", help="every params/*.yaml")
+    build.add_argument("--jobs", type=int, default=None, help="with --all: builds at a time (default: cores)")
+    build.add_argument("--params", type=Path, help="parameters file (default params/YEAR.yaml)")
+    build.add_argument("--data", type=Path, help="register file, instead of the parameters' data")
+    build.add_argument("--out", type=Path, help="output folder (default reports/)")
+    build.add_argument("--to", type=_formats, default=("html", "pdf"), help="formats: html,pdf (default both)")
+
+    check = sub.add_parser("check", help="validate a register file, building nothing")
+    check.add_argument("file", type=Path)
+    check.add_argument("--params", type=Path, help="parameters file naming the blocks (default: shared defaults)")
+
+    figures = sub.add_parser("figures", help="print the figures of manifest.json as JSON")
+    figures.add_argument("year", type=int)
+    figures.add_argument("--params", type=Path)
+    figures.add_argument("--data", type=Path)
+    return parser
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    if args.command == "check":
+        from .api import check
+
+        register = check(args.file, params_file=args.params)
+        years = ", ".join(str(y) for y in register.years)
+        print(f"{args.file}: hợp lệ — {len(register.frame)} sáng kiến, năm {years}")
+        return 0
+    if args.command == "figures":
+        from .api import figures
+
+        print(json.dumps(figures(args.year, params_file=args.params, data_file=args.data), ensure_ascii=False, indent=2))
+        return 0
+    if args.command == "build":
+        from .api import build, build_all
+
+        if args.all:
+            if args.year is not None or args.params or args.data:
+                raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params hay --data")
+            return build_all(out_dir=args.out, formats=args.to, jobs=args.jobs)
+        if args.year is None:
+            raise ParamsError("lệnh không hợp lệ: cần năm báo cáo (build YEAR) hoặc --all")
+        result = build(args.year, params_file=args.params, data_file=args.data, out_dir=args.out, formats=args.to)
+        for name, path in result.outputs.items():
+            print(f"{name}: {path}")
+        return 0
+    raise AssertionError(args.command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except SangkienError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("đã dừng theo yêu cầu", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last resort: one line, not a traceback
+        print(f"lỗi không mong đợi: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

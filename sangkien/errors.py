@@ -1,0 +1,36 @@
+"""The errors a user can cause, each with its exit status (contract section 1)."""
+from __future__ import annotations
+
+
+class SangkienError(Exception):
+    """Base class: an error with a message for the analyst and an exit status."""
+
+    exit_status = 1
+
+    def __init__(self, problems: str | list[str]):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class ParamsError(SangkienError):
+    """A bad command line or parameters file (exit 2)."""
+
+    exit_status = 2
+
+
+class DataError(SangkienError):
+    """An invalid register (exit 3). ``problems`` holds one line per problem."""
+
+    exit_status = 3
+
+
+class CellError(SangkienError):
+    """A notebook cell failed (exit 4)."""
+
+    exit_status = 4
+
+
+class BuildLockedError(SangkienError):
+    """Another build of the same year holds the lock (exit 1)."""
+
+    exit_status = 1

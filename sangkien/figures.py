@@ -1,0 +1,179 @@
+"""Every figure the report prints, as small pure functions over the register's frame.
+
+The frame has the canonical columns of :mod:`sangkien.schema` (``nam``, ``khoi``, ``ket_qua``, ...).
+``submitted`` counts every row whatever its result; ``recognized`` those 'Công nhận'; ``pending``
+those 'Đang xét'; ``benefit_vnd`` sums the reported amounts of recognised initiatives.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+from .schema import AUTHOR_SEPARATOR, PENDING, RECOGNIZED, fold
+
+
+def rows_of_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    return frame[frame["nam"] == year]
+
+
+def rows_of_period(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """Rows with ``start <= nam <= end`` (an empty frame when end < start)."""
+    return frame[(frame["nam"] >= start) & (frame["nam"] <= end)]
+
+
+def recognized_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows[rows["ket_qua"] == RECOGNIZED]
+
+
+def recognition_rate(recognized: int, submitted: int) -> float | None:
+    """Per cent of submitted initiatives recognised; ``None`` when nothing was submitted.
+
+    >>> recognition_rate(332, 599)
+    55.42570951585977
+    >>> recognition_rate(0, 0) is None
+    True
+    """
+    return None if submitted == 0 else 100.0 * recognized / submitted
+
+
+def change_percent(current: float, previous: float) -> float | None:
+    """Relative change in per cent; ``None`` when there is nothing to compare with.
+
+    >>> change_percent(90, 80)
+    12.5
+    """
+    return None if not previous else 100.0 * (current - previous) / previous
+
+
+def counts(rows: pd.DataFrame) -> dict[str, int]:
+    """``submitted``, ``recognized`` and ``pending`` of some rows."""
+    return {
+        "submitted": int(len(rows)),
+        "recognized": int((rows["ket_qua"] == RECOGNIZED).sum()),
+        "pending": int((rows["ket_qua"] == PENDING).sum()),
+    }
+
+
+def benefit_vnd(rows: pd.DataFrame) -> int | float:
+    """Sum of the benefit amounts reported for recognised initiatives (empty amounts count as 0);
+    a whole number of đồng as an ``int``."""
+    total = float(recognized_rows(rows)["so_tien_lam_loi"].sum(skipna=True))
+    return int(total) if total.is_integer() else round(total, 2)
+
+
+def benefit_reported(rows: pd.DataFrame) -> int:
+    """How many recognised initiatives report an amount."""
+    return int(recognized_rows(rows)["so_tien_lam_loi"].notna().sum())
+
+
+def by_block(rows: pd.DataFrame, blocks: Iterable[str]) -> dict[str, dict[str, int]]:
+    """``{block: {"submitted": n, "recognized": m}}`` in the parameters' order, zeros included."""
+    result = {}
+    for block in blocks:
+        c = counts(rows[rows["khoi"] == block])
+        result[block] = {"submitted": c["submitted"], "recognized": c["recognized"]}
+    return result
+
+
+def _table(rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    grouped = rows.groupby(key, sort=False).agg(
+        submitted=("ket_qua", "size"),
+        recognized=("ket_qua", lambda s: int((s == RECOGNIZED).sum())),
+    )
+    grouped["rate"] = 100.0 * grouped["recognized"] / grouped["submitted"]
+    return grouped
+
+
+def by_unit(rows: pd.DataFrame, blocks: Iterable[str]) -> pd.DataFrame:
+    """One row per unit: ``don_vi, khoi, submitted, recognized, rate, benefit_vnd``.
+
+    Ordered by block (parameters' order), then most recognised first, then name.
+    """
+    columns = ["don_vi", "khoi", "submitted", "recognized", "rate", "benefit_vnd"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    table = _table(rows, "don_vi")
+    table["khoi"] = rows.groupby("don_vi", sort=False)["khoi"].first()
+    table["benefit_vnd"] = recognized_rows(rows).groupby("don_vi")["so_tien_lam_loi"].sum()
+    table["benefit_vnd"] = table["benefit_vnd"].fillna(0.0)
+    table = table.reset_index()
+    block_order = {b: i for i, b in enumerate(blocks)}
+    table["_block"] = table["khoi"].map(block_order)
+    table["_name"] = table["don_vi"].map(fold)
+    table = table.sort_values(["_block", "recognized", "submitted", "_name"], ascending=[True, False, False, True])
+    return table[columns].reset_index(drop=True)
+
+
+def by_field(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per field of application: ``linh_vuc, submitted, recognized, rate``, most submitted first."""
+    columns = ["linh_vuc", "submitted", "recognized", "rate"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    table = _table(rows, "linh_vuc").reset_index()
+    table["_name"] = table["linh_vuc"].map(fold)
+    table = table.sort_values(["submitted", "recognized", "_name"], ascending=[False, False, True])
+    return table[columns].reset_index(drop=True)
+
+
+def author_names(tac_gia: str) -> list[str]:
+    """The names in a 'Tác giả' cell, first author first.
+
+    >>> author_names("Nguyễn Văn A; Trần Thị B ;")
+    ['Nguyễn Văn A', 'Trần Thị B']
+    """
+    return [n.strip() for n in tac_gia.split(AUTHOR_SEPARATOR) if n.strip()]
+
+
+def authors(rows: pd.DataFrame) -> dict[str, int]:
+    """Authors of some initiatives.
+
+    ``people``: distinct names (compared case- and space-insensitively); ``entries``: names listed
+    over all initiatives; ``first_authors`` / ``co_authors``: entries as first author / as co-author;
+    ``with_coauthors``: initiatives with more than one author.
+    """
+    lists = [author_names(t) for t in rows["tac_gia"]]
+    people = {fold(name) for names in lists for name in names}
+    entries = sum(len(names) for names in lists)
+    first = sum(1 for names in lists if names)
+    return {
+        "people": len(people),
+        "entries": entries,
+        "first_authors": first,
+        "co_authors": entries - first,
+        "with_coauthors": sum(1 for names in lists if len(names) > 1),
+    }
+
+
+def trend_by_block(frame: pd.DataFrame, start: int, end: int, blocks: Iterable[str]) -> pd.DataFrame:
+    """Rows ``nam, khoi, submitted, recognized`` for every year of ``start..end`` and every block (zeros kept)."""
+    records = []
+    period = rows_of_period(frame, start, end)
+    for year in range(start, end + 1):
+        rows = period[period["nam"] == year]
+        for block, c in by_block(rows, blocks).items():
+            records.append({"nam": year, "khoi": block, **c})
+    return pd.DataFrame(records, columns=["nam", "khoi", "submitted", "recognized"])
+
+
+def year_figures(frame: pd.DataFrame, year: int, blocks: Iterable[str]) -> dict:
+    """The ``year`` object of manifest.json."""
+    rows = rows_of_year(frame, year)
+    return {**counts(rows), "benefit_vnd": benefit_vnd(rows), "by_block": by_block(rows, blocks)}
+
+
+def period_figures(frame: pd.DataFrame, start: int, end: int, blocks: Iterable[str]) -> dict:
+    """The ``period`` object of manifest.json (``start..end`` inclusive)."""
+    rows = rows_of_period(frame, start, end)
+    c = counts(rows)
+    return {"from": start, "to": end, "submitted": c["submitted"], "recognized": c["recognized"],
+            "by_block": by_block(rows, blocks)}
+
+
+def manifest_figures(frame: pd.DataFrame, year: int, period_start: int, blocks: Iterable[str]) -> dict:
+    """The ``figures`` object of manifest.json (contract section 4)."""
+    blocks = list(blocks)
+    return {
+        "year": year_figures(frame, year, blocks),
+        "period": period_figures(frame, period_start, year - 1, blocks),
+    }

@@ -1,0 +1,77 @@
+"""Safe HTML: every text from the register or the parameters is escaped here, and analyst sections
+are rendered from a restricted Markdown (no raw HTML, links only http(s) and mailto, no images)."""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+
+def esc(text) -> str:
+    """Text as literal HTML: ``<script>`` stays visible, nothing runs.
+
+    >>> esc('<b>"x" & {{ y }}</b>')
+    '&lt;b&gt;&quot;x&quot; &amp; &#123;&#123; y &#125;&#125;&lt;/b&gt;'
+    """
+    # Braces and dollars are escaped too, so that no later template or math pass can read them.
+    return (
+        html.escape(str(text), quote=True)
+        .replace("{", "&#123;")
+        .replace("}", "&#125;")
+        .replace("$", "&#36;")
+    )
+
+
+@dataclass(frozen=True)
+class Html:
+    """A piece of the report: shown as HTML in JupyterLab and copied as is into the exported page."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:  # the text/plain form: never shown in the report
+        return "<sangkien.Html>"
+
+    def __add__(self, other: "Html") -> "Html":
+        return Html(self.html + other.html)
+
+
+def join(*parts: Html) -> Html:
+    return Html("".join(p.html for p in parts))
+
+
+_ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _validate_link(url: str) -> bool:
+    return url.strip().lower().startswith(_ALLOWED_SCHEMES)
+
+
+def _make_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable(["image", "html_block", "html_inline"])
+    md.validateLink = _validate_link
+    return md
+
+
+_MD = _make_markdown()
+
+
+def markdown(text: str) -> Html:
+    """Render an analyst's section: paragraphs, lists, emphasis, safe links; raw HTML is shown as text.
+
+    >>> markdown("**Ưu điểm:** tốt <script>x</script>").html
+    '<p><strong>Ưu điểm:</strong> tốt &lt;script&gt;x&lt;/script&gt;</p>\\n'
+    """
+    rendered = _MD.render(text or "")
+    # markdown-it escapes <, >, & and quotes; braces and dollars are made inert as in esc().
+    rendered = rendered.replace("{", "&#123;").replace("}", "&#125;").replace("$", "&#36;")
+    # Headings in an analyst's text would break the report's numbering: show them as bold paragraphs.
+    for level in range(1, 7):
+        rendered = rendered.replace(f"<h{level}>", '<p class="md-heading"><strong>').replace(
+            f"</h{level}>", "</strong></p>"
+        )
+    return Html(rendered)

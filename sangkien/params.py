@@ -1,0 +1,284 @@
+"""Parameters of a yearly report (contract section 3), loaded once and validated into one typed object.
+
+``params/defaults.yaml`` holds what does not change from year to year; ``params/YEAR.yaml`` (or any
+file given with ``--params``) overrides it key by key.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import paths
+from .errors import ParamsError
+
+DEFAULT_BLOCKS = ("Giáo dục", "Quận, huyện, sở, ngành")
+
+
+@dataclass(frozen=True)
+class Signer:
+    authority: str = "KT. GIÁM ĐỐC"
+    """The line above the title, e.g. 'KT. GIÁM ĐỐC' (signing on behalf); empty when the head signs."""
+    title: str = "PHÓ GIÁM ĐỐC"
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Sections:
+    """The analyst-written parts of the report (Markdown: paragraphs, lists, emphasis)."""
+
+    context: str = ""
+    """I. Đặc điểm tình hình, công tác chỉ đạo."""
+    assessment: str = ""
+    """III. Đánh giá chung: strengths, shortcomings, causes."""
+    direction: str = ""
+    """IV. Phương hướng, nhiệm vụ năm tới."""
+    recommendations: str = ""
+    """V. Kiến nghị."""
+
+
+@dataclass(frozen=True)
+class Params:
+    year: int
+    data: Path
+    blocks: tuple[str, ...] = DEFAULT_BLOCKS
+    period_start: int = 2016
+    sample_data: bool = False
+    parent_body: str = "UBND THÀNH PHỐ HẢI PHÒNG"
+    issuing_body: str = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+    doc_number: str = ""
+    """The number of the document ('45'); empty leaves a blank for the office to fill in."""
+    doc_symbol: str = "BC-SKHCN"
+    place: str = "Hải Phòng"
+    issue_date: datetime.date | None = None
+    subject: str = ""
+    """The subject line under 'BÁO CÁO'; empty gives the standard one for the year."""
+    signer: Signer = field(default_factory=Signer)
+    recipients: tuple[str, ...] = ()
+    sections: Sections = field(default_factory=Sections)
+    files: tuple[Path, ...] = ()
+    """The parameters files read, defaults first."""
+
+    @property
+    def period_end(self) -> int:
+        return self.year - 1
+
+    @property
+    def subject_line(self) -> str:
+        return self.subject or (
+            "Kết quả phong trào thi đua nghiên cứu, phát huy sáng kiến, cải tiến kỹ thuật "
+            f"năm {self.year} và phương hướng, nhiệm vụ năm {self.year + 1}"
+        )
+
+    @property
+    def params_file(self) -> Path:
+        return self.files[-1]
+
+    def sha256(self) -> str:
+        """One digest over every parameters file read, in order."""
+        digest = hashlib.sha256()
+        for f in self.files:
+            digest.update(f.read_bytes())
+        return digest.hexdigest()
+
+
+_NESTED = {"signer": Signer, "sections": Sections}
+_INTERNAL = {"files"}
+
+
+def known_keys(cls=Params) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls) if f.name not in _INTERNAL]
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ParamsError(f"{path}: không tìm thấy tệp tham số") from None
+    except (UnicodeDecodeError, IsADirectoryError) as exc:
+        raise ParamsError(f"{path}: không đọc được tệp tham số ({exc.__class__.__name__}); cần tệp YAML mã UTF-8") from None
+    try:
+        content = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParamsError(f"{path}{where}: lỗi cú pháp YAML: {what}") from None
+    if content is None:
+        return {}
+    if not isinstance(content, dict):
+        raise ParamsError(f"{path}: tệp tham số phải là các cặp 'khóa: giá trị' (YAML mapping)")
+    return content
+
+
+def _check_keys(path: Path, mapping: dict, cls, prefix: str = "") -> None:
+    allowed = known_keys(cls)
+    for key in mapping:
+        if not isinstance(key, str) or key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
+            hint = f'; có phải ý bạn là "{prefix}{close[0]}"?' if close else f"; các khóa hợp lệ: {', '.join(allowed)}"
+            raise ParamsError(f'{path}: khóa không hợp lệ "{prefix}{key}"{hint}')
+        if key in _NESTED and isinstance(mapping[key], dict):
+            _check_keys(path, mapping[key], _NESTED[key], prefix=f"{key}.")
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if key in _NESTED and isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = {**base[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _type_error(where: str, key: str, expected: str, value) -> ParamsError:
+    return ParamsError(f'{where}: khóa "{key}" cần {expected}, nhận được {value!r}')
+
+
+def _as_int(where, key, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _type_error(where, key, "một số nguyên", value)
+    return value
+
+
+def _as_text(where, key, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise _type_error(where, key, "một đoạn chữ", value)
+    return value
+
+
+def _as_texts(where, key, value) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _type_error(where, key, "một danh sách các dòng chữ không trống", value)
+    return tuple(v.strip() for v in value)
+
+
+def _as_date(where, key, value) -> datetime.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return datetime.datetime.strptime(value.strip(), fmt).date()
+            except ValueError:
+                pass
+    raise _type_error(where, key, "một ngày (2024-01-05 hoặc 05/01/2024)", value)
+
+
+def _resolve_data(value: str | Path) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else paths.ROOT / path
+
+
+def load_params(
+    year: int | None = None,
+    params_file: str | Path | None = None,
+    data_file: str | Path | None = None,
+    *,
+    require_data: bool = True,
+) -> Params:
+    """Read the defaults and the year's parameters file, validate them, and return one Params.
+
+    ``params_file`` defaults to ``params/YEAR.yaml``; ``data_file`` overrides its ``data`` key
+    (a relative path then counts from the current folder, as on a command line).
+    """
+    if params_file is None:
+        if year is None:
+            raise ParamsError("cần năm báo cáo hoặc tệp tham số")
+        params_file = paths.params_file_for(year)
+        if not Path(params_file).exists():
+            raise ParamsError(
+                f"{params_file}: không có tệp tham số cho năm {year}; tạo tệp này "
+                f"(chỉ cần 'year: {year}' và 'data: ...') hoặc dùng --params"
+            )
+    params_file = Path(params_file)
+    files = []
+    merged: dict[str, Any] = {}
+    for path in (paths.DEFAULTS_FILE, params_file):
+        if path == paths.DEFAULTS_FILE and not path.exists():
+            continue
+        if files and path.resolve() == files[0].resolve():
+            continue
+        content = _load_yaml(path)
+        _check_keys(path, content, Params)
+        merged = _merge(merged, content)
+        files.append(path)
+    where = str(params_file)
+
+    if "year" not in merged:
+        raise ParamsError(f'{where}: thiếu khóa bắt buộc "year" (năm báo cáo)')
+    file_year = _as_int(where, "year", merged["year"])
+    if year is not None and file_year != year:
+        raise ParamsError(f"{where}: tệp tham số ghi year: {file_year}, nhưng lệnh yêu cầu năm {year}")
+
+    if data_file is not None:
+        data = Path(data_file).expanduser().resolve()
+    elif merged.get("data"):
+        data = _resolve_data(_as_text(where, "data", merged["data"]))
+    elif require_data:
+        raise ParamsError(f'{where}: thiếu khóa bắt buộc "data" (tệp sổ đăng ký), hoặc dùng --data')
+    else:
+        data = Path()
+    if require_data and not data.is_file():
+        raise ParamsError(f"{where}: tệp sổ đăng ký không tồn tại: {data}")
+
+    blocks = _as_texts(where, "blocks", merged.get("blocks", list(DEFAULT_BLOCKS)))
+    if not blocks:
+        raise ParamsError(f'{where}: khóa "blocks" cần ít nhất một khối')
+    folded = [b.casefold() for b in blocks]
+    if len(set(folded)) != len(folded):
+        raise ParamsError(f'{where}: khóa "blocks" có khối trùng tên')
+
+    period_start = _as_int(where, "period_start", merged.get("period_start", 2016))
+    if period_start > file_year:
+        raise ParamsError(f'{where}: "period_start" ({period_start}) phải không sau năm báo cáo ({file_year})')
+    sample = merged.get("sample_data", False)
+    if not isinstance(sample, bool):
+        raise _type_error(where, "sample_data", "true hoặc false", sample)
+
+    nested = {}
+    for key, cls in _NESTED.items():
+        value = merged.get(key, {}) or {}
+        if not isinstance(value, dict):
+            raise _type_error(where, key, "các khóa con (YAML mapping)", value)
+        nested[key] = cls(**{k: _as_text(where, f"{key}.{k}", v) for k, v in value.items()})
+
+    text = {k: _as_text(where, k, merged[k]) for k in (
+        "parent_body", "issuing_body", "doc_number", "doc_symbol", "place", "subject") if k in merged}
+    return Params(
+        year=file_year,
+        data=data,
+        blocks=blocks,
+        period_start=period_start,
+        sample_data=sample,
+        issue_date=_as_date(where, "issue_date", merged.get("issue_date")),
+        recipients=_as_texts(where, "recipients", merged.get("recipients", [])),
+        files=tuple(files),
+        **text,
+        **nested,
+    )
+
+
+def default_blocks() -> tuple[str, ...]:
+    """The blocks of the shared defaults file (for ``check`` without ``--params``)."""
+    if paths.DEFAULTS_FILE.exists():
+        content = _load_yaml(paths.DEFAULTS_FILE)
+        _check_keys(paths.DEFAULTS_FILE, content, Params)
+        if "blocks" in content:
+            return _as_texts(str(paths.DEFAULTS_FILE), "blocks", content["blocks"])
+    return DEFAULT_BLOCKS

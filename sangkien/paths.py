@@ -1,0 +1,39 @@
+"""Every path the project uses, in one place."""
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+"""The repository root: relative paths in parameters files are taken from here."""
+
+PARAMS_DIR = ROOT / "params"
+DEFAULTS_FILE = PARAMS_DIR / "defaults.yaml"
+DATA_DIR = ROOT / "data"
+SAMPLE_REGISTER = DATA_DIR / "sample" / "so-dang-ky-sang-kien.xlsx"
+REPORTS_DIR = ROOT / "reports"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+REPORT_NOTEBOOK = NOTEBOOKS_DIR / "bao-cao-nam.ipynb"
+
+FONTS_DIR = PACKAGE / "fonts"
+TEMPLATES_DIR = PACKAGE / "templates"
+HOUSE_TEMPLATE = "sangkien"
+STYLESHEET = TEMPLATES_DIR / HOUSE_TEMPLATE / "report.css"
+PRINT_FONTS_CSS = TEMPLATES_DIR / "fonts.css"
+
+FONT_FILES = {
+    "regular": FONTS_DIR / "Tinos-Regular.ttf",
+    "bold": FONTS_DIR / "Tinos-Bold.ttf",
+    "italic": FONTS_DIR / "Tinos-Italic.ttf",
+    "bolditalic": FONTS_DIR / "Tinos-BoldItalic.ttf",
+}
+
+
+def params_file_for(year: int) -> Path:
+    """The parameters file of a report year: ``params/YEAR.yaml``."""
+    return PARAMS_DIR / f"{year}.yaml"
+
+
+def report_basename(year: int) -> str:
+    """The file name (without extension) of a year's report."""
+    return f"bao-cao-{year}"
