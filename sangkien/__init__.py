@@ -3,9 +3,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import build, build_all, check, figures, load_inputs  # noqa: E402
+from .api import build, build_all, check, load_inputs, report_figures  # noqa: E402
 
-__all__ = ["build", "build_all", "check", "figures", "load_inputs", "build_year"]
+__all__ = ["build", "build_all", "check", "load_inputs", "report_figures", "build_year"]
 
 
 def build_year(*args, **kwargs):

@@ -23,7 +23,7 @@ def check(file: str | Path, params_file: str | Path | None = None) -> Register:
     return read_register(file, blocks)
 
 
-def figures(year: int, params_file=None, data_file=None) -> dict:
+def report_figures(year: int, params_file=None, data_file=None) -> dict:
     """The ``figures`` object of manifest.json for YEAR."""
     params, register = load_inputs(year, params_file, data_file)
     return fig.manifest_figures(register.frame, params.year, params.period_start, params.blocks)

@@ -61,9 +61,9 @@ def run(argv: list[str] | None = None) -> int:
         print(f"{args.file}: hợp lệ — {len(register.frame)} sáng kiến, năm {years}")
         return 0
     if args.command == "figures":
-        from .api import figures
+        from .api import report_figures
 
-        print(json.dumps(figures(args.year, params_file=args.params, data_file=args.data), ensure_ascii=False, indent=2))
+        print(json.dumps(report_figures(args.year, params_file=args.params, data_file=args.data), ensure_ascii=False, indent=2))
         return 0
     if args.command == "build":
         from .api import build, build_all

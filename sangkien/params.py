@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from . import paths
+from . import paths, schema
 from .errors import ParamsError
 
 DEFAULT_BLOCKS = ("Giáo dục", "Quận, huyện, sở, ngành")
@@ -96,6 +96,21 @@ def known_keys(cls=Params) -> list[str]:
     return [f.name for f in dataclasses.fields(cls) if f.name not in _INTERNAL]
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, with a date that does not exist (2024-13-01) reported like a syntax error."""
+
+
+def _construct_timestamp(loader: _Loader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"ngày không tồn tại {node.value!r}", node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def _load_yaml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -104,7 +119,7 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     except (UnicodeDecodeError, IsADirectoryError) as exc:
         raise ParamsError(f"{path}: không đọc được tệp tham số ({exc.__class__.__name__}); cần tệp YAML mã UTF-8") from None
     try:
-        content = yaml.safe_load(text)
+        content = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
@@ -131,6 +146,8 @@ def _check_keys(path: Path, mapping: dict, cls, prefix: str = "") -> None:
 def _merge(base: dict, override: dict) -> dict:
     merged = dict(base)
     for key, value in override.items():
+        if key in _NESTED and value is None and key in base:
+            continue  # 'signer:' with nothing under it changes nothing
         if key in _NESTED and isinstance(value, dict) and isinstance(base.get(key), dict):
             merged[key] = {**base[key], **value}
         else:
@@ -237,10 +254,10 @@ def load_params(
     if require_data and not data.is_file():
         raise ParamsError(f"{where}: tệp sổ đăng ký không tồn tại: {data}")
 
-    blocks = _as_texts(where, "blocks", merged.get("blocks", list(DEFAULT_BLOCKS)))
+    blocks = tuple(schema.nfc(b) for b in _as_texts(where, "blocks", merged.get("blocks", list(DEFAULT_BLOCKS))))
     if not blocks:
         raise ParamsError(f'{where}: khóa "blocks" cần ít nhất một khối')
-    folded = [b.casefold() for b in blocks]
+    folded = [schema.fold(b) for b in blocks]
     if len(set(folded)) != len(folded):
         raise ParamsError(f'{where}: khóa "blocks" có khối trùng tên')
 
@@ -280,5 +297,5 @@ def default_blocks() -> tuple[str, ...]:
         content = _load_yaml(paths.DEFAULTS_FILE)
         _check_keys(paths.DEFAULTS_FILE, content, Params)
         if "blocks" in content:
-            return _as_texts(str(paths.DEFAULTS_FILE), "blocks", content["blocks"])
+            return tuple(schema.nfc(b) for b in _as_texts(str(paths.DEFAULTS_FILE), "blocks", content["blocks"]))
     return DEFAULT_BLOCKS

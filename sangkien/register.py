@@ -61,8 +61,13 @@ def _read_csv(path: Path) -> list[list]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        guess = legacy.detect(data.decode("cp1252", errors="replace"))
+        guess = legacy.detect_bytes(data)
         where = f"byte {exc.start + 1}"
+        if guess == legacy.WINDOWS_1258:
+            raise DataError(
+                f"{path}: tệp CSV không phải mã UTF-8 mà là mã Windows-1258 ({where}); hãy mở tệp bằng Excel "
+                'và lưu lại dưới dạng "CSV UTF-8 (Comma delimited)"'
+            ) from None
         if guess:
             raise DataError(
                 f"{path}: tệp không phải UTF-8 mà có vẻ được gõ bằng mã {guess} ({where}); "

@@ -1,0 +1,256 @@
+"""Building one year's report: validate, execute the notebook with Papermill, export HTML and PDF,
+write manifest.json, and publish the finished year in one step.
+
+Everything is written into a staging folder beside the published one; a failure leaves the last
+good year untouched. A per-year lock keeps two builds of the same year apart.
+"""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import figures as fig
+from . import paths, provenance, render
+from .errors import BuildLockedError, CellError, SangkienError
+from .params import Params, load_params
+from .register import read_register
+from .report import TOC_MARK, shown_path
+
+
+@dataclass
+class BuildResult:
+    year: int
+    folder: Path
+    outputs: dict[str, Path] = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------- kernel
+
+def _kernel_manager_class():
+    """A kernel manager that always starts this interpreter's ipykernel: the build never depends
+    on which kernelspecs a machine has registered."""
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ThisPythonKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")  # local sockets: nothing on the network, no TCP warning
+            super().__init__(**kwargs)
+
+        @property
+        def kernel_spec(self):
+            if self._kernel_spec is None:
+                self._kernel_spec = KernelSpec(
+                    argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                    display_name="Python (sangkien)", language="python", env={"MPLBACKEND": "agg"},
+                )
+            return self._kernel_spec
+
+    return ThisPythonKernelManager
+
+
+def _original_cell_number(notebook, index: int) -> int:
+    """1-based number of the failing cell in the notebook as the analyst sees it (without the cell
+    Papermill injects)."""
+    injected = sum(
+        1 for cell in notebook.cells[:index] if "injected-parameters" in cell.get("metadata", {}).get("tags", [])
+    )
+    return index - injected + 1
+
+
+def execute(notebook: Path, output: Path, params: Params) -> dict:
+    """Run the report notebook under Papermill into ``output``; CellError when a cell fails."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    parameters = {"year": params.year, "params_file": str(params.params_file.resolve()), "data_file": str(params.data)}
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(output), parameters=parameters, progress_bar=False, log_output=False,
+            cwd=str(paths.ROOT), kernel_manager_class=_kernel_manager_class(),
+        )
+    except PapermillExecutionError as exc:
+        import nbformat
+
+        executed = nbformat.read(str(output), as_version=4)
+        number = _original_cell_number(executed, exc.cell_index)
+        raise CellError(
+            f"{notebook}, ô số {number} (thứ tự chạy {exc.exec_count}): {exc.ename}: {exc.evalue}"
+        ) from None
+
+
+# ---------------------------------------------------------------------------- publishing
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2); False where not supported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
+
+
+def publish(staging: Path, final: Path) -> None:
+    """Put the finished ``staging`` folder in place of ``final`` in one step."""
+    if not final.exists():
+        os.rename(staging, final)
+        return
+    if _exchange(staging, final):
+        shutil.rmtree(staging)
+        return
+    old = final.with_name(f".old-{final.name}-{os.getpid()}")
+    os.rename(final, old)
+    os.rename(staging, final)
+    shutil.rmtree(old)
+
+
+@contextlib.contextmanager
+def year_lock(out_dir: Path, year: int):
+    """Hold the build lock of ``year`` under ``out_dir``; BuildLockedError when another build has it."""
+    lock_dir = out_dir / ".locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_dir / f"{year}.lock", "w")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLockedError(f"một lần dựng báo cáo năm {year} khác đang chạy ({out_dir}); hãy đợi nó xong") from None
+        yield
+    finally:
+        handle.close()
+
+
+def _clean_stale(out_dir: Path, year: int) -> None:
+    """Remove staging folders an interrupted build of ``year`` left (we hold its lock)."""
+    for debris in list(out_dir.glob(f".staging-{year}-*")) + list(out_dir.glob(f".old-{year}-*")):
+        shutil.rmtree(debris, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------- the build
+
+def build_year(
+    year: int,
+    params_file: str | Path | None = None,
+    data_file: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    notebook: str | Path | None = None,
+) -> BuildResult:
+    """Build YEAR's report into ``out_dir/YEAR/`` (default ``reports/``).
+
+    Raises ParamsError (bad parameters) or DataError (bad register) before any kernel starts,
+    CellError when a notebook cell fails, BuildLockedError when the year is being built already.
+    """
+    timings: dict[str, float] = {}
+    params = load_params(year, params_file, data_file)
+    register = read_register(params.data, params.blocks)
+    notebook = Path(notebook or paths.REPORT_NOTEBOOK)
+    out_dir = Path(out_dir or paths.REPORTS_DIR)
+    base = paths.report_basename(params.year)
+
+    warm = threading.Thread(target=render.warm_up, daemon=True)
+    warm.start()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with year_lock(out_dir, params.year):
+        _clean_stale(out_dir, params.year)
+        staging = out_dir / f".staging-{params.year}-{os.getpid()}"
+        staging.mkdir()
+        try:
+            executed_path = staging / f"{base}.ipynb"
+            started = time.perf_counter()
+            try:
+                execute(notebook, executed_path, params)
+            except CellError as exc:
+                failed = out_dir / "_failed" / str(params.year)
+                failed.mkdir(parents=True, exist_ok=True)
+                if executed_path.exists():
+                    shutil.copy2(executed_path, failed / executed_path.name)
+                raise CellError(exc.problems + [f"sổ tay đã chạy được giữ lại để xem lỗi: {failed / executed_path.name}"]) from None
+            timings["execute"] = round(time.perf_counter() - started, 3)
+
+            import nbformat
+
+            executed = nbformat.read(str(executed_path), as_version=4)
+            warm.join()
+            started = time.perf_counter()
+            page = render.export_html(executed, f"Báo cáo sáng kiến năm {params.year}", TOC_MARK)
+            outputs = {"notebook": executed_path.name}
+            if "html" in formats:
+                (staging / f"{base}.html").write_text(page, encoding="utf-8")
+                outputs["html"] = f"{base}.html"
+            timings["html"] = round(time.perf_counter() - started, 3)
+            if "pdf" in formats:
+                started = time.perf_counter()
+                render.write_pdf(page, staging / f"{base}.pdf")
+                outputs["pdf"] = f"{base}.pdf"
+                timings["pdf"] = round(time.perf_counter() - started, 3)
+
+            manifest = {
+                "year": params.year,
+                "outputs": outputs,
+                "inputs": {
+                    "data": {"path": shown_path(params.data) if _inside_root(params.data) else str(params.data),
+                             "sha256": provenance.sha256_file(params.data), "rows": int(len(register.frame))},
+                    "params": {"path": shown_path(params.params_file) if _inside_root(params.params_file)
+                               else str(params.params_file.resolve()),
+                               "sha256": params.sha256(),
+                               "files": [str(f) for f in params.files]},
+                },
+                "figures": fig.manifest_figures(register.frame, params.year, params.period_start, params.blocks),
+                "sample_data": params.sample_data,
+                "software": provenance.software(),
+                "timings_s": timings,
+            }
+            (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                                   encoding="utf-8")
+            final = out_dir / str(params.year)
+            publish(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return BuildResult(params.year, final, {k: final / v for k, v in outputs.items()}, manifest)
+
+
+def _inside_root(path: Path) -> bool:
+    try:
+        Path(path).resolve().relative_to(paths.ROOT)
+        return True
+    except ValueError:
+        return False
+
+
+def build_all(out_dir=None, formats=("html", "pdf"), jobs=None) -> int:
+    """Build every year that has ``params/YEAR.yaml``, one after another; 0 when all succeeded."""
+    years = sorted(int(p.stem) for p in paths.PARAMS_DIR.glob("*.yaml") if p.stem.isdigit())
+    failed = 0
+    for year in years:
+        try:
+            result = build_year(year, out_dir=out_dir, formats=formats)
+            print(f"{year}: xong — {result.folder}")
+        except SangkienError as exc:
+            failed += 1
+            for line in exc.problems:
+                print(f"{year}: {line}", file=sys.stderr)
+    return 1 if failed else 0

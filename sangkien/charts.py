@@ -1,0 +1,149 @@
+"""Charts of the report, drawn with matplotlib in the shipped serif font and embedded as SVG.
+
+Numbers on axes and labels follow the Vietnamese conventions of :mod:`sangkien.vnformat`.
+The SVG is deterministic: fixed hash salt, no date, text drawn as paths (no font needed to view it).
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from . import paths, vnformat  # noqa: E402
+
+FAMILY = "Tinos"
+SUBMITTED_COLOR = "#a9b8cc"
+RECOGNIZED_COLOR = "#1f3b63"
+BLOCK_COLORS = ("#1f3b63", "#b5522b", "#4f7a3a", "#7a5c99", "#8c8c8c", "#2f7f86")
+
+_ready = False
+
+
+def setup() -> None:
+    """Register the shipped fonts with matplotlib and set the house style (once per process)."""
+    global _ready
+    if _ready:
+        return
+    for path in paths.FONT_FILES.values():
+        font_manager.fontManager.addfont(str(path))
+    matplotlib.rcParams.update({
+        "font.family": FAMILY,
+        "font.size": 10,
+        "svg.hashsalt": "sangkien",
+        "svg.fonttype": "path",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.axisbelow": True,
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "grid.color": "#dddddd",
+        "legend.frameon": False,
+        "axes.formatter.useoffset": False,
+    })
+    _ready = True
+
+
+_count_formatter = FuncFormatter(lambda x, _pos: vnformat.integer(x))
+
+
+def to_svg(fig) -> str:
+    """The figure as SVG text, then closed."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": "sangkien"})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _label_bars(ax, bars) -> None:
+    for bar in bars:
+        height = bar.get_height() if bar.get_height() else 0
+        ax.annotate(vnformat.integer(height), (bar.get_x() + bar.get_width() / 2, height),
+                    ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points")
+
+
+def _wrap(label: str, width: int = 18) -> str:
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def block_bars(by_block: dict[str, dict[str, int]]):
+    """Grouped bars: submitted and recognised per block."""
+    setup()
+    names = list(by_block)
+    fig, ax = plt.subplots(figsize=(6.2, 3.0))
+    x = range(len(names))
+    width = 0.36
+    submitted = [by_block[n]["submitted"] for n in names]
+    recognized = [by_block[n]["recognized"] for n in names]
+    b1 = ax.bar([i - width / 2 for i in x], submitted, width, label="Đề nghị công nhận", color=SUBMITTED_COLOR)
+    b2 = ax.bar([i + width / 2 for i in x], recognized, width, label="Được công nhận", color=RECOGNIZED_COLOR)
+    _label_bars(ax, b1)
+    _label_bars(ax, b2)
+    ax.set_xticks(list(x), [_wrap(n, 24) for n in names])
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(_count_formatter)
+    ax.set_ylabel("Số sáng kiến")
+    ax.set_ylim(0, max(submitted + [1]) * 1.18)
+    ax.legend(loc="upper right", ncols=2, fontsize=9)
+    return fig
+
+
+def field_bars(table, limit: int = 10):
+    """Horizontal bars per field of application: submitted behind recognised, most submitted on top."""
+    setup()
+    rows = table.head(limit)
+    names = [_wrap(str(n), 28) for n in rows["linh_vuc"]][::-1]
+    submitted = list(rows["submitted"])[::-1]
+    recognized = list(rows["recognized"])[::-1]
+    fig, ax = plt.subplots(figsize=(6.2, 0.42 * len(names) + 0.9))
+    ax.barh(names, submitted, color=SUBMITTED_COLOR, label="Đề nghị công nhận", height=0.7)
+    ax.barh(names, recognized, color=RECOGNIZED_COLOR, label="Được công nhận", height=0.42)
+    for i, (s, r) in enumerate(zip(submitted, recognized)):
+        ax.annotate(f"{vnformat.integer(r)}/{vnformat.integer(s)}", (s, i), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize=9)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(_count_formatter)
+    ax.set_xlim(0, max(submitted + [1]) * 1.15)
+    ax.set_xlabel("Số sáng kiến")
+    ax.legend(loc="lower right", fontsize=9)
+    return fig
+
+
+def trend_lines(trend, blocks):
+    """Recognised (solid) and submitted (dashed) per block and year."""
+    setup()
+    fig, ax = plt.subplots(figsize=(6.2, 3.1))
+    years = sorted(trend["nam"].unique())
+    for i, block in enumerate(blocks):
+        rows = trend[trend["khoi"] == block].sort_values("nam")
+        color = BLOCK_COLORS[i % len(BLOCK_COLORS)]
+        ax.plot(rows["nam"], rows["submitted"], linestyle="--", marker="o", markersize=3, color=color, alpha=0.6,
+                label=f"{block}: đề nghị")
+        ax.plot(rows["nam"], rows["recognized"], linestyle="-", marker="o", markersize=4, color=color,
+                label=f"{block}: công nhận")
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(_count_formatter)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("Số sáng kiến")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, fontsize=8.5)
+    return fig

@@ -1,0 +1,51 @@
+"""The parts of an official administrative document (Decree 30/2020/NĐ-CP, Appendix I):
+the two-column header, the document type and subject, the signature, the recipients, and the
+notice on illustrative data. All text is escaped."""
+from __future__ import annotations
+
+from . import vnformat as vn
+from .markup import esc
+from .params import Params
+
+SAMPLE_NOTICE = "DỮ LIỆU MINH HỌA — không phải số liệu chính thức"
+
+
+def sample_notice() -> str:
+    """Shown on top of the page; in the PDF it is carried into the bottom margin of every page."""
+    return f'<div class="sample-notice">{esc(SAMPLE_NOTICE)}</div>'
+
+
+def letterhead(p: Params) -> str:
+    number = p.doc_number.strip() or "\u00a0" * 6
+    place_date = f"{p.place}, {vn.header_date(p.issue_date)}"
+    return f"""<table class="letterhead">
+<tr>
+  <td class="lh-left"><div class="parent-body">{esc(p.parent_body)}</div>
+    <div class="issuing-body">{esc(p.issuing_body)}</div><div class="rule rule-issuer"></div></td>
+  <td class="lh-right"><div class="nation">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>
+    <div class="motto"><span>Độc lập - Tự do - Hạnh phúc</span></div></td>
+</tr>
+<tr>
+  <td class="lh-left"><div class="doc-number">Số: {esc(number)}/{esc(p.doc_symbol)}</div></td>
+  <td class="lh-right"><div class="place-date">{esc(place_date)}</div></td>
+</tr>
+</table>
+<div class="doc-type">BÁO CÁO</div>
+<div class="doc-subject">{esc(p.subject_line)}</div>
+<div class="rule rule-subject"></div>"""
+
+
+def closing(p: Params) -> str:
+    """'Nơi nhận' on the left, the signature on the right."""
+    recipients = "".join(
+        f"<li>- {esc(r)}{'.' if i == len(p.recipients) - 1 else ';'}</li>" for i, r in enumerate(p.recipients)
+    )
+    s = p.signer
+    authority = f'<div class="sig-authority">{esc(s.authority)}</div>' if s.authority.strip() else ""
+    return f"""<table class="closing">
+<tr>
+  <td class="recipients"><div class="recipients-title">Nơi nhận:</div><ul>{recipients}</ul></td>
+  <td class="signature">{authority}<div class="sig-title">{esc(s.title)}</div>
+    <div class="sig-space"></div><div class="sig-name">{esc(s.name)}</div></td>
+</tr>
+</table>"""

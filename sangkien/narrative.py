@@ -1,0 +1,148 @@
+"""Sentences with numbers, in natural Vietnamese. Each takes figures and returns plain text
+(escaping is the caller's job); every number goes through :mod:`sangkien.vnformat`.
+
+>>> change_phrase(90, 80, "số sáng kiến được công nhận")
+'số sáng kiến được công nhận tăng 12,5% (từ 80 lên 90)'
+>>> change_phrase(80, 80, "số sáng kiến đề nghị")
+'số sáng kiến đề nghị không thay đổi (80)'
+"""
+from __future__ import annotations
+
+from . import vnformat as vn
+from .figures import change_percent, recognition_rate
+
+
+def _rate(recognized: int, submitted: int) -> str:
+    return vn.percent(recognition_rate(recognized, submitted))
+
+
+def change_phrase(current: int, previous: int, what: str) -> str:
+    """'<what> tăng/giảm x% (từ a lên/xuống b)', or 'không thay đổi'."""
+    if current == previous:
+        return f"{what} không thay đổi ({vn.integer(current)})"
+    if previous == 0:
+        return f"{what} tăng từ 0 lên {vn.integer(current)}"
+    pct = change_percent(current, previous)
+    verb, prep = ("tăng", "lên") if current > previous else ("giảm", "xuống")
+    return f"{what} {verb} {vn.percent(abs(pct))} (từ {vn.integer(previous)} {prep} {vn.integer(current)})"
+
+
+def overview(year: int, counts: dict) -> str:
+    s, r, p = counts["submitted"], counts["recognized"], counts["pending"]
+    if s == 0:
+        return f"Năm {year}, sổ đăng ký không ghi nhận sáng kiến nào được đề nghị công nhận cấp thành phố."
+    text = (f"Năm {year}, các đơn vị đã đề nghị công nhận {vn.integer(s)} sáng kiến cấp thành phố; "
+            f"{vn.integer(r)} sáng kiến được công nhận, đạt tỷ lệ {_rate(r, s)}")
+    if p:
+        text += f"; {vn.integer(p)} sáng kiến đang được xem xét"
+    return text + "."
+
+
+def blocks_sentence(by_block: dict) -> str:
+    parts = []
+    for block, c in by_block.items():
+        if c["submitted"]:
+            parts.append(f"khối {block} có {vn.integer(c['submitted'])} sáng kiến đề nghị, "
+                         f"{vn.integer(c['recognized'])} sáng kiến được công nhận ({_rate(c['recognized'], c['submitted'])})")
+        else:
+            parts.append(f"khối {block} không có sáng kiến đề nghị")
+    return "Trong đó, " + "; ".join(parts) + "." if parts else ""
+
+
+def comparison(year: int, current: dict, previous: dict) -> str:
+    """This year against last year, in words."""
+    if previous["submitted"] == 0:
+        return f"Sổ đăng ký không có số liệu năm {year - 1} để so sánh."
+    parts = [
+        change_phrase(current["recognized"], previous["recognized"], "số sáng kiến được công nhận"),
+        change_phrase(current["submitted"], previous["submitted"], "số sáng kiến đề nghị"),
+    ]
+    now = recognition_rate(current["recognized"], current["submitted"])
+    before = recognition_rate(previous["recognized"], previous["submitted"])
+    if now is not None and before is not None:
+        parts.append(rate_change_phrase(now, before, "tỷ lệ công nhận"))
+    return f"So với năm {year - 1}, " + "; ".join(parts) + "."
+
+
+def rate_change_phrase(now: float, before: float, what: str) -> str:
+    """A rate's movement in percentage points: 'tăng từ 55,43% lên 73,08%'."""
+    if round(now, 2) == round(before, 2):
+        return f"{what} không thay đổi ({vn.percent(now)})"
+    verb, prep = ("tăng", "lên") if now > before else ("giảm", "xuống")
+    return f"{what} {verb} từ {vn.percent(before)} {prep} {vn.percent(now)}"
+
+
+def block_rate_facts(year: int, current: dict, previous: dict) -> list[str]:
+    """For the assessment: which block's recognition rate rose or fell against last year."""
+    facts = []
+    for block, c in current.items():
+        p = previous.get(block, {"submitted": 0, "recognized": 0})
+        now = recognition_rate(c["recognized"], c["submitted"])
+        before = recognition_rate(p["recognized"], p["submitted"])
+        if now is None:
+            facts.append(f"Khối {block} không có sáng kiến đề nghị trong năm {year}.")
+        elif before is None:
+            facts.append(f"Khối {block} đạt tỷ lệ công nhận {vn.percent(now)}; năm {year - 1} không có số liệu để so sánh.")
+        else:
+            facts.append(rate_change_phrase(now, before, f"Tỷ lệ công nhận của khối {block}")
+                         + f" so với năm {year - 1}.")
+    return facts
+
+
+def period_sentence(start: int, end: int, counts: dict, by_block: dict) -> str:
+    if end < start or counts["submitted"] == 0:
+        return f"Sổ đăng ký không có số liệu các năm trước năm {end + 1} để so sánh với giai đoạn trước."
+    span = f"năm {start}" if start == end else f"giai đoạn {start}–{end}"
+    parts = [f"khối {b} {vn.integer(c['recognized'])}/{vn.integer(c['submitted'])} sáng kiến "
+             f"({_rate(c['recognized'], c['submitted'])})" for b, c in by_block.items()]
+    return (f"Trong {span}, các đơn vị đã đề nghị {vn.integer(counts['submitted'])} sáng kiến, "
+            f"{vn.integer(counts['recognized'])} sáng kiến được công nhận ({_rate(counts['recognized'], counts['submitted'])}); "
+            f"theo khối (công nhận/đề nghị): " + "; ".join(parts) + ".")
+
+
+def year_against_period(year: int, recognized: int, start: int, end: int, period_recognized: int) -> str:
+    years = end - start + 1
+    if years <= 0 or period_recognized == 0:
+        return ""
+    mean = period_recognized / years
+    pct = change_percent(recognized, mean)
+    direction = "cao hơn" if pct > 0 else "thấp hơn"
+    if round(pct, 2) == 0:
+        return f"Số sáng kiến được công nhận năm {year} bằng mức bình quân {vn.decimal(mean, 1, trim=True)} sáng kiến/năm của giai đoạn {start}–{end}."
+    return (f"Số sáng kiến được công nhận năm {year} {direction} {vn.percent(abs(pct))} so với mức bình quân "
+            f"{vn.decimal(mean, 1, trim=True)} sáng kiến/năm của giai đoạn {start}–{end}.")
+
+
+def authors_sentence(recognized: int, a: dict) -> str:
+    if recognized == 0:
+        return "Không có sáng kiến được công nhận nên không có tác giả được ghi nhận."
+    return (f"{vn.integer(recognized)} sáng kiến được công nhận có {vn.integer(a['entries'])} lượt tác giả "
+            f"({vn.integer(a['people'])} người), gồm {vn.integer(a['first_authors'])} tác giả chính và "
+            f"{vn.integer(a['co_authors'])} lượt đồng tác giả; {vn.integer(a['with_coauthors'])} sáng kiến "
+            f"có từ hai tác giả trở lên.")
+
+
+def benefit_sentence(recognized: int, reported: int, total_vnd: float) -> str:
+    if recognized == 0:
+        return "Không có sáng kiến được công nhận để tính số tiền làm lợi."
+    if reported == 0:
+        return "Không có sáng kiến được công nhận nào báo cáo số tiền làm lợi."
+    return (f"Có {vn.integer(reported)}/{vn.integer(recognized)} sáng kiến được công nhận báo cáo số tiền làm lợi, "
+            f"tổng cộng {vn.money(total_vnd)}; bình quân {vn.money(total_vnd / reported)} mỗi sáng kiến có báo cáo.")
+
+
+def top_units_sentence(table, limit: int = 3) -> str:
+    rows = table[table["recognized"] > 0].sort_values(["recognized", "submitted"], ascending=False, kind="stable").head(limit)
+    if rows.empty:
+        return ""
+    parts = [f"{r.don_vi} ({vn.integer(r.recognized)} sáng kiến)" for r in rows.itertuples(index=False)]
+    return f"Các đơn vị có nhiều sáng kiến được công nhận nhất: {', '.join(parts)}."
+
+
+def top_field_sentence(table) -> str:
+    if table.empty:
+        return ""
+    top = table.sort_values(["recognized", "submitted"], ascending=False, kind="stable").iloc[0]
+    return (f"Lĩnh vực có nhiều sáng kiến được công nhận nhất là {top['linh_vuc']} "
+            f"({vn.integer(top['recognized'])}/{vn.integer(top['submitted'])} sáng kiến); "
+            f"sáng kiến thuộc {vn.integer(len(table))} lĩnh vực.")

@@ -1,0 +1,128 @@
+"""The report's tables as HTML: numbers formatted the Vietnamese way, all text escaped.
+
+Each function takes figures (from :mod:`sangkien.figures`) and returns the ``<table>`` markup; the
+caption and numbering are added by :mod:`sangkien.report`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from . import vnformat as vn
+from .figures import recognition_rate
+from .markup import esc
+
+
+@dataclass(frozen=True)
+class Col:
+    label: str
+    numeric: bool = False
+    width: str = ""
+
+
+def render(columns: Sequence[Col], rows: Iterable[Sequence[str]], *, total: Sequence[str] | None = None,
+           group_rows: dict[int, str] | None = None, css_class: str = "") -> str:
+    """A table; ``rows`` hold display strings (escaped here); ``group_rows`` maps a row index to a
+    heading row shown before it; ``total`` is a bold last row."""
+    head = "".join(
+        (f'<th style="width:{c.width}">' if c.width else "<th>") + f"{esc(c.label)}</th>" for c in columns
+    )
+    body = []
+    group_rows = group_rows or {}
+    for i, row in enumerate(rows):
+        if i in group_rows:
+            body.append(f'<tr class="group"><td colspan="{len(columns)}">{esc(group_rows[i])}</td></tr>')
+        cells = "".join(f'<td class="{"num" if c.numeric else "text"}">{esc(v)}</td>' for c, v in zip(columns, row))
+        body.append(f"<tr>{cells}</tr>")
+    foot = ""
+    if total is not None:
+        cells = "".join(f'<td class="{"num" if c.numeric else "text"}">{esc(v)}</td>' for c, v in zip(columns, total))
+        foot = f'<tr class="total">{cells}</tr>'
+    return (f'<table class="data {css_class}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}{foot}</tbody></table>')
+
+
+def _rate(recognized: int, submitted: int) -> str:
+    return vn.percent(recognition_rate(recognized, submitted))
+
+
+def by_block(current: dict, previous: dict, year: int) -> str:
+    """Per block: submitted, recognised, rate this year, and recognised last year."""
+    columns = [Col("Khối"), Col("Số đề nghị", True), Col("Số được công nhận", True), Col("Tỷ lệ công nhận", True),
+               Col(f"Công nhận năm {year - 1}", True)]
+    rows = []
+    for block, c in current.items():
+        p = previous.get(block, {"recognized": 0})
+        rows.append([block, vn.integer(c["submitted"]), vn.integer(c["recognized"]),
+                     _rate(c["recognized"], c["submitted"]), vn.integer(p["recognized"])])
+    s = sum(c["submitted"] for c in current.values())
+    r = sum(c["recognized"] for c in current.values())
+    pr = sum(p["recognized"] for p in previous.values())
+    return render(columns, rows, total=["Tổng cộng", vn.integer(s), vn.integer(r), _rate(r, s), vn.integer(pr)])
+
+
+def by_unit(table: pd.DataFrame) -> str:
+    """Per unit, grouped under its block, with the benefit in triệu đồng."""
+    columns = [Col("TT", True, "2.2em"), Col("Đơn vị"), Col("Đề nghị", True), Col("Công nhận", True),
+               Col("Tỷ lệ", True), Col("Số tiền làm lợi (triệu đồng)", True)]
+    rows, groups, last = [], {}, None
+    for i, r in enumerate(table.itertuples(index=False)):
+        if r.khoi != last:
+            groups[i] = f"Khối {r.khoi}"
+            last = r.khoi
+        rows.append([str(i + 1), r.don_vi, vn.integer(r.submitted), vn.integer(r.recognized),
+                     _rate(r.recognized, r.submitted), vn.millions(r.benefit_vnd) if r.benefit_vnd else vn.DASH])
+    s, rc = int(table["submitted"].sum()), int(table["recognized"].sum())
+    benefit = float(table["benefit_vnd"].sum())
+    return render(columns, rows, group_rows=groups, css_class="units",
+                  total=["", "Tổng cộng", vn.integer(s), vn.integer(rc), _rate(rc, s),
+                         vn.millions(benefit) if benefit else vn.DASH])
+
+
+def by_field(table: pd.DataFrame) -> str:
+    columns = [Col("TT", True, "2.2em"), Col("Lĩnh vực"), Col("Đề nghị", True), Col("Công nhận", True), Col("Tỷ lệ", True)]
+    rows = [[str(i + 1), r.linh_vuc, vn.integer(r.submitted), vn.integer(r.recognized), _rate(r.recognized, r.submitted)]
+            for i, r in enumerate(table.itertuples(index=False))]
+    return render(columns, rows)
+
+
+def period(trend: pd.DataFrame, blocks: Sequence[str], start: int, end: int) -> str:
+    """Year by year over the period, each block's recognised/submitted, and a cumulative total row."""
+    columns = [Col("Năm")] + [Col(f"{b} (công nhận/đề nghị)", True) for b in blocks] + [
+        Col("Tổng (công nhận/đề nghị)", True), Col("Tỷ lệ", True)]
+
+    def pair(r: int, s: int) -> str:
+        return f"{vn.integer(r)}/{vn.integer(s)}"
+
+    rows = []
+    for year in range(start, end + 1):
+        rows_y = trend[trend["nam"] == year]
+        cells = [str(year)]
+        for b in blocks:
+            rb = rows_y[rows_y["khoi"] == b]
+            cells.append(pair(int(rb["recognized"].sum()), int(rb["submitted"].sum())))
+        s, r = int(rows_y["submitted"].sum()), int(rows_y["recognized"].sum())
+        rows.append(cells + [pair(r, s), _rate(r, s)])
+    total = [f"Cộng {start}–{end}"]
+    for b in blocks:
+        rb = trend[trend["khoi"] == b]
+        total.append(pair(int(rb["recognized"].sum()), int(rb["submitted"].sum())))
+    s, r = int(trend["submitted"].sum()), int(trend["recognized"].sum())
+    return render(columns, rows, total=total + [pair(r, s), _rate(r, s)], css_class="period")
+
+
+def recognized_list(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
+    """The appendix: every recognised initiative (title, authors, unit, field), grouped by block."""
+    columns = [Col("TT", True, "2.2em"), Col("Tên sáng kiến", width="38%"), Col("Tác giả", width="22%"),
+               Col("Đơn vị", width="20%"), Col("Lĩnh vực")]
+    order = {b: i for i, b in enumerate(blocks)}
+    ordered = rows.assign(_b=rows["khoi"].map(order)).sort_values(["_b", "don_vi", "ma_so"], kind="stable")
+    out, groups, last = [], {}, None
+    for i, r in enumerate(ordered.itertuples(index=False)):
+        if r.khoi != last:
+            groups[i] = f"Khối {r.khoi}"
+            last = r.khoi
+        out.append([str(i + 1), r.ten_sang_kien, r.tac_gia, r.don_vi, r.linh_vuc])
+    return render(columns, out, group_rows=groups, css_class="appendix-list")

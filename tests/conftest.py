@@ -1,0 +1,88 @@
+"""Shared fixtures: write a small register to a temporary file, run the command line."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The register's header as the sample writes it: the Vietnamese labels, in the contract's order.
+HEADER = ["Mã số", "Năm", "Tên sáng kiến", "Tác giả", "Đơn vị", "Khối", "Lĩnh vực",
+          "Kết quả", "Số tiền làm lợi", "Điểm"]
+IDS = ["ma_so", "nam", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc",
+       "ket_qua", "so_tien_lam_loi", "diem"]
+
+
+@pytest.fixture
+def make_row():
+    """``make_row(**values)``: one valid row as a list in HEADER order; keyword arguments (column ids)
+    override a value."""
+
+    def make(**values) -> list:
+        row = {
+            "ma_so": "SK-1", "nam": 2023, "ten_sang_kien": "Giải pháp A", "tac_gia": "Nguyễn Văn A",
+            "don_vi": "Sở Y tế", "khoi": "Quận, huyện, sở, ngành", "linh_vuc": "Y tế",
+            "ket_qua": "Công nhận", "so_tien_lam_loi": 1_000_000, "diem": 80,
+        }
+        unknown = set(values) - set(row)
+        assert not unknown, unknown
+        row.update(values)
+        return [row[i] for i in IDS]
+
+    return make
+
+
+@pytest.fixture
+def write_register(tmp_path):
+    """``write_register(rows, header=None, fmt="csv"|"xlsx", name=None, delimiter=",", bom=False,
+    encoding="utf-8")`` writes a register into ``tmp_path`` and returns its path.
+
+    ``rows`` are lists of cell values (``None`` is an empty cell); ``header`` defaults to HEADER
+    (``header=[]`` writes no header row). For CSV, values are written with ``str`` (an empty
+    string for ``None``).
+    """
+
+    def write(rows, header=None, fmt="csv", name=None, delimiter=",", bom=False, encoding="utf-8") -> Path:
+        header = HEADER if header is None else header
+        table = ([list(header)] if header else []) + [list(r) for r in rows]
+        path = tmp_path / (name or f"so-dang-ky.{fmt}")
+        if fmt == "xlsx":
+            from openpyxl import Workbook
+
+            workbook = Workbook()
+            sheet = workbook.active
+            for r in table:
+                sheet.append(r)
+            workbook.save(path)
+        elif fmt == "csv":
+            buffer = io.StringIO(newline="")
+            writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+            writer.writerows([["" if v is None else v for v in r] for r in table])
+            path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode(encoding))
+        else:
+            raise ValueError(fmt)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def run_cli():
+    """``run_cli(*args, cwd=ROOT)``: runs ``python -m sangkien ARGS`` with this interpreter and returns
+    ``(returncode, stdout, stderr)``."""
+
+    def run(*args, cwd=ROOT, timeout=120) -> tuple[int, str, str]:
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+        done = subprocess.run(
+            [sys.executable, "-m", "sangkien", *map(str, args)],
+            cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    return run

@@ -1,0 +1,188 @@
+"""Every figure, on a small register computed by hand (and the published figures on the sample)."""
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+import sangkien
+from sangkien import figures as fig
+from sangkien.register import read_register
+
+EDU, OTHER = "Giáo dục", "Quận, huyện, sở, ngành"
+BLOCKS = (EDU, OTHER)
+CN, KCN, DX = "Công nhận", "Không công nhận", "Đang xét"
+
+# nam, khoi, don_vi, linh_vuc, ket_qua, so_tien_lam_loi, tac_gia
+ROWS = [
+    (2019, EDU, "Trường A", "Giáo dục", CN, 100, "Ngô F"),
+    (2020, EDU, "Trường A", "Giáo dục", CN, None, "Ngô F"),
+    (2020, OTHER, "Sở Y tế", "Y tế", KCN, 500, "Phạm D"),
+    (2021, EDU, "Trường B", "Giáo dục", KCN, None, "Lê C"),
+    (2022, OTHER, "Sở Y tế", "Y tế", CN, 2_000_000, "Phạm D"),
+    (2022, OTHER, "UBND quận Lê Chân", "Hành chính công", CN, None, "Vũ G"),
+    (2023, EDU, "Trường A", "Giáo dục", CN, 1_500_000, "Nguyễn Văn A; Trần Thị B"),
+    (2023, EDU, "Trường A", "Công nghệ thông tin", "công nhận", None, " nguyễn văn a ;"),
+    (2023, EDU, "Trường B", "Giáo dục", KCN, 9_000_000, "Lê C"),
+    (2023, OTHER, "Sở Y tế", "Y tế", DX, 700_000, "Phạm D; Trần Thị  B; Hồ E"),
+    (2023, OTHER, "Sở Y tế", "Y tế", CN, "250.000,5", "Phạm D"),
+    (2024, EDU, "Trường A", "Giáo dục", CN, 99_000_000, "Ngô F"),
+]
+
+
+@pytest.fixture
+def frame(write_register, make_row):
+    """The rows above, written to a CSV and read back as the report reads them."""
+    rows = [
+        make_row(ma_so=f"SK-{i}", nam=nam, khoi=khoi, don_vi=unit, linh_vuc=field, ket_qua=result,
+                 so_tien_lam_loi=amount, tac_gia=authors)
+        for i, (nam, khoi, unit, field, result, amount, authors) in enumerate(ROWS, start=1)
+    ]
+    return read_register(write_register(rows), BLOCKS).frame
+
+
+def test_rows_of_year_and_period(frame):
+    assert len(fig.rows_of_year(frame, 2023)) == 5
+    assert fig.rows_of_period(frame, 2020, 2022)["nam"].tolist() == [2020, 2020, 2021, 2022, 2022]
+    assert fig.rows_of_period(frame, 2023, 2022).empty
+
+
+def test_counts(frame):
+    assert fig.counts(fig.rows_of_year(frame, 2023)) == {"submitted": 5, "recognized": 3, "pending": 1}
+    assert fig.counts(fig.rows_of_period(frame, 2020, 2022)) == {"submitted": 5, "recognized": 3, "pending": 0}
+    assert fig.counts(fig.rows_of_year(frame, 2030)) == {"submitted": 0, "recognized": 0, "pending": 0}
+
+
+def test_by_block_in_parameters_order_with_zeros(frame):
+    rows = fig.rows_of_year(frame, 2023)
+    assert fig.by_block(rows, BLOCKS) == {EDU: {"submitted": 3, "recognized": 2}, OTHER: {"submitted": 2, "recognized": 1}}
+    result = fig.by_block(rows, (OTHER, "Doanh nghiệp", EDU))
+    assert list(result) == [OTHER, "Doanh nghiệp", EDU]
+    assert result["Doanh nghiệp"] == {"submitted": 0, "recognized": 0}
+
+
+def test_benefit_counts_only_recognised_rows(frame):
+    year = fig.rows_of_year(frame, 2023)
+    # 1.500.000 + 250.000,5; the empty amount is ignored, the amounts of rows not (yet) recognised too
+    assert fig.benefit_vnd(year) == 1_750_000.5
+    assert fig.benefit_reported(year) == 2
+    whole = fig.benefit_vnd(fig.rows_of_year(frame, 2022))
+    assert whole == 2_000_000 and type(whole) is int
+    nothing = fig.benefit_vnd(fig.rows_of_year(frame, 2021))
+    assert nothing == 0 and type(nothing) is int
+
+
+def test_recognition_rate_and_change():
+    assert fig.recognition_rate(3, 5) == 60.0
+    assert fig.recognition_rate(0, 0) is None
+    assert fig.recognition_rate(0, 4) == 0.0
+    assert fig.change_percent(5, 2) == 150.0
+    assert fig.change_percent(1, 4) == -75.0
+    assert fig.change_percent(3, 0) is None
+
+
+def test_by_unit(frame):
+    table = fig.by_unit(fig.rows_of_year(frame, 2023), BLOCKS)
+    assert table.columns.tolist() == ["don_vi", "khoi", "submitted", "recognized", "rate", "benefit_vnd"]
+    assert table.to_dict("records") == [
+        {"don_vi": "Trường A", "khoi": EDU, "submitted": 2, "recognized": 2, "rate": 100.0, "benefit_vnd": 1_500_000.0},
+        {"don_vi": "Trường B", "khoi": EDU, "submitted": 1, "recognized": 0, "rate": 0.0, "benefit_vnd": 0.0},
+        {"don_vi": "Sở Y tế", "khoi": OTHER, "submitted": 2, "recognized": 1, "rate": 50.0, "benefit_vnd": 250_000.5},
+    ]
+
+
+def test_by_unit_orders_blocks_as_the_parameters(frame):
+    table = fig.by_unit(fig.rows_of_period(frame, 2016, 2022), (OTHER, EDU))
+    assert table["don_vi"].tolist() == ["Sở Y tế", "UBND quận Lê Chân", "Trường A", "Trường B"]
+    assert table["submitted"].tolist() == [2, 1, 2, 1]
+    assert table["recognized"].tolist() == [1, 1, 2, 0]
+
+
+def test_by_field(frame):
+    table = fig.by_field(fig.rows_of_year(frame, 2023))
+    assert table.columns.tolist() == ["linh_vuc", "submitted", "recognized", "rate"]
+    assert table.to_dict("records") == [
+        {"linh_vuc": "Giáo dục", "submitted": 2, "recognized": 1, "rate": 50.0},
+        {"linh_vuc": "Y tế", "submitted": 2, "recognized": 1, "rate": 50.0},
+        {"linh_vuc": "Công nghệ thông tin", "submitted": 1, "recognized": 1, "rate": 100.0},
+    ]
+
+
+def test_empty_tables(frame):
+    none = fig.rows_of_year(frame, 2030)
+    assert fig.by_unit(none, BLOCKS).empty and fig.by_field(none).empty
+    assert fig.authors(none) == {"people": 0, "entries": 0, "first_authors": 0, "co_authors": 0, "with_coauthors": 0}
+
+
+def test_authors(frame):
+    # names compared without case or extra spaces: Nguyễn Văn A twice, Trần Thị B twice, Phạm D twice
+    assert fig.authors(fig.rows_of_year(frame, 2023)) == {
+        "people": 5, "entries": 8, "first_authors": 5, "co_authors": 3, "with_coauthors": 2,
+    }
+
+
+def test_author_names():
+    assert fig.author_names("Nguyễn Văn A;Trần Thị B ; ;") == ["Nguyễn Văn A", "Trần Thị B"]
+
+
+def test_trend_by_block_keeps_every_year_and_block(frame):
+    trend = fig.trend_by_block(frame, 2020, 2022, BLOCKS)
+    assert trend.columns.tolist() == ["nam", "khoi", "submitted", "recognized"]
+    assert [tuple(r) for r in trend.itertuples(index=False)] == [
+        (2020, EDU, 1, 1), (2020, OTHER, 1, 0),
+        (2021, EDU, 1, 0), (2021, OTHER, 0, 0),
+        (2022, EDU, 0, 0), (2022, OTHER, 2, 2),
+    ]
+
+
+def test_manifest_figures(frame):
+    figures = fig.manifest_figures(frame, 2023, 2020, BLOCKS)
+    assert figures == {
+        "year": {"submitted": 5, "recognized": 3, "pending": 1, "benefit_vnd": 1_750_000.5,
+                 "by_block": {EDU: {"submitted": 3, "recognized": 2}, OTHER: {"submitted": 2, "recognized": 1}}},
+        # 2019 is before the period; 2023 is the year itself; 2024 comes later and counts nowhere
+        "period": {"from": 2020, "to": 2022, "submitted": 5, "recognized": 3,
+                   "by_block": {EDU: {"submitted": 2, "recognized": 1}, OTHER: {"submitted": 3, "recognized": 2}}},
+    }
+    json.dumps(figures)  # plain Python numbers only
+
+
+def test_the_period_ends_the_year_before(frame):
+    period = fig.manifest_figures(frame, 2023, 2016, BLOCKS)["period"]
+    assert (period["from"], period["to"], period["submitted"], period["recognized"]) == (2016, 2022, 6, 4)
+    first = fig.manifest_figures(frame, 2019, 2019, BLOCKS)
+    assert first["period"] == {"from": 2019, "to": 2018, "submitted": 0, "recognized": 0,
+                               "by_block": {EDU: {"submitted": 0, "recognized": 0}, OTHER: {"submitted": 0, "recognized": 0}}}
+    assert first["year"]["submitted"] == 1 and first["year"]["benefit_vnd"] == 100
+
+
+def test_figures_of_a_later_year_ignore_nothing_earlier(frame):
+    figures = fig.manifest_figures(frame, 2024, 2016, BLOCKS)
+    assert figures["year"] == {"submitted": 1, "recognized": 1, "pending": 0, "benefit_vnd": 99_000_000,
+                               "by_block": {EDU: {"submitted": 1, "recognized": 1}, OTHER: {"submitted": 0, "recognized": 0}}}
+    assert figures["period"]["submitted"] == 11
+
+
+# --------------------------------------------------------------------------- the published figures (sample register)
+
+@pytest.fixture(scope="module")
+def figures_2023():
+    return sangkien.report_figures(2023)
+
+
+def test_backtest_through_the_api(figures_2023):
+    period = figures_2023["period"]
+    assert (period["from"], period["to"]) == (2016, 2022)
+    assert period["by_block"] == {EDU: {"submitted": 599, "recognized": 332}, OTHER: {"submitted": 209, "recognized": 179}}
+    assert (period["submitted"], period["recognized"]) == (599 + 209, 332 + 179)
+    assert figures_2023["year"]["recognized"] == 63
+
+
+def test_sample_figures_add_up(figures_2023):
+    year = figures_2023["year"]
+    assert sum(b["submitted"] for b in year["by_block"].values()) == year["submitted"]
+    assert sum(b["recognized"] for b in year["by_block"].values()) == year["recognized"]
+    assert year["recognized"] + year["pending"] <= year["submitted"]
+    assert isinstance(year["benefit_vnd"], int) and year["benefit_vnd"] > 0
+    assert not math.isnan(year["benefit_vnd"])
