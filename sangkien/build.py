@@ -20,10 +20,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import execute as execution
 from . import figures as fig
 from . import paths, provenance, render
 from .errors import BuildLockedError, CellError, SangkienError
-from .params import Params, load_params
+from .params import load_params
 from .register import read_register
 from .report import TOC_MARK, shown_path
 
@@ -34,61 +35,6 @@ class BuildResult:
     folder: Path
     outputs: dict[str, Path] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
-
-
-# ---------------------------------------------------------------------------- kernel
-
-def _kernel_manager_class():
-    """A kernel manager that always starts this interpreter's ipykernel: the build never depends
-    on which kernelspecs a machine has registered."""
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
-
-    class ThisPythonKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs):
-            kwargs.setdefault("transport", "ipc")  # local sockets: nothing on the network, no TCP warning
-            super().__init__(**kwargs)
-
-        @property
-        def kernel_spec(self):
-            if self._kernel_spec is None:
-                self._kernel_spec = KernelSpec(
-                    argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                    display_name="Python (sangkien)", language="python", env={"MPLBACKEND": "agg"},
-                )
-            return self._kernel_spec
-
-    return ThisPythonKernelManager
-
-
-def _original_cell_number(notebook, index: int) -> int:
-    """1-based number of the failing cell in the notebook as the analyst sees it (without the cell
-    Papermill injects)."""
-    injected = sum(
-        1 for cell in notebook.cells[:index] if "injected-parameters" in cell.get("metadata", {}).get("tags", [])
-    )
-    return index - injected + 1
-
-
-def execute(notebook: Path, output: Path, params: Params) -> dict:
-    """Run the report notebook under Papermill into ``output``; CellError when a cell fails."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    parameters = {"year": params.year, "params_file": str(params.params_file.resolve()), "data_file": str(params.data)}
-    try:
-        papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, progress_bar=False, log_output=False,
-            cwd=str(paths.ROOT), kernel_manager_class=_kernel_manager_class(),
-        )
-    except PapermillExecutionError as exc:
-        import nbformat
-
-        executed = nbformat.read(str(output), as_version=4)
-        number = _original_cell_number(executed, exc.cell_index)
-        raise CellError(
-            f"{notebook}, ô số {number} (thứ tự chạy {exc.exec_count}): {exc.ename}: {exc.evalue}"
-        ) from None
 
 
 # ---------------------------------------------------------------------------- publishing
@@ -170,6 +116,9 @@ def build_year(
     out_dir = Path(out_dir or paths.REPORTS_DIR)
     base = paths.report_basename(params.year)
 
+    # The kernel's libraries first (in this thread), then nbconvert and WeasyPrint in the background
+    # while the kernel starts and runs: two threads importing the same modules at once can fail.
+    execution.prepare()
     warm = threading.Thread(target=render.warm_up, daemon=True)
     warm.start()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -181,7 +130,7 @@ def build_year(
             executed_path = staging / f"{base}.ipynb"
             started = time.perf_counter()
             try:
-                execute(notebook, executed_path, params)
+                execution.run_notebook(notebook, executed_path, params)
             except CellError as exc:
                 failed = out_dir / "_failed" / str(params.year)
                 failed.mkdir(parents=True, exist_ok=True)

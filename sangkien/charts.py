@@ -1,7 +1,8 @@
-"""Charts of the report, drawn with matplotlib in the shipped serif font and embedded as SVG.
+"""Charts of the report, drawn with matplotlib in the shipped serif font and embedded as PNG.
 
 Numbers on axes and labels follow the Vietnamese conventions of :mod:`sangkien.vnformat`.
-The SVG is deterministic: fixed hash salt, no date, text drawn as paths (no font needed to view it).
+PNG at 200 dpi: sharp on paper, deterministic bytes (no metadata with dates), and about a second
+cheaper to lay into the PDF than the same chart as SVG with its text as paths.
 """
 from __future__ import annotations
 
@@ -35,8 +36,6 @@ def setup() -> None:
     matplotlib.rcParams.update({
         "font.family": FAMILY,
         "font.size": 10,
-        "svg.hashsalt": "sangkien",
-        "svg.fonttype": "path",
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.axisbelow": True,
@@ -52,16 +51,19 @@ def setup() -> None:
 _count_formatter = FuncFormatter(lambda x, _pos: vnformat.integer(x))
 
 
-def to_svg(fig) -> str:
-    """The figure as SVG text, then closed."""
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": "sangkien"})
+DPI = 200
+
+
+def to_png(fig) -> bytes:
+    """The figure as PNG bytes, then closed."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     return buffer.getvalue()
 
 
-def data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _label_bars(ax, bars) -> None:

@@ -5,6 +5,7 @@ build, while the kernel works: see :func:`warm_up`).
 """
 from __future__ import annotations
 
+import atexit
 import html as html_lib
 import re
 from functools import lru_cache
@@ -40,6 +41,10 @@ def _print_setup():
     font_config = FontConfiguration()
     fonts_css = CSS(filename=str(paths.PRINT_FONTS_CSS), font_config=font_config, url_fetcher=_local_fetcher())
     return font_config, fonts_css
+
+
+# Drop WeasyPrint's font configuration while its libraries are still loaded (its finaliser fails at exit).
+atexit.register(_print_setup.cache_clear)
 
 
 def warm_up() -> None:

@@ -99,8 +99,8 @@ class Report:
 
     def _figure(self, title: str, figure) -> str:
         self._figures += 1
-        svg = charts.to_svg(figure)
-        return (f'<figure class="chart"><img src="{charts.data_uri(svg)}" alt="{esc(title)}"/>'
+        png = charts.to_png(figure)
+        return (f'<figure class="chart"><img src="{charts.data_uri(png)}" alt="{esc(title)}"/>'
                 f'<figcaption>Hình {self._figures}. {esc(title)}</figcaption></figure>')
 
     # ------------------------------------------------------------------ parts

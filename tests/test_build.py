@@ -1,0 +1,189 @@
+"""The yearly report end to end: the sample year built through Papermill into a temporary folder."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from sangkien import paths
+from sangkien.build import build_year
+from sangkien.errors import CellError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    result = build_year(2023, out_dir=out)
+    return out, result
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(built):
+    _, result = built
+    reader = PdfReader(str(result.outputs["pdf"]))
+    return reader, [page.extract_text() for page in reader.pages]
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_outputs_and_manifest(built):
+    out, result = built
+    folder = out / "2023"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "bao-cao-2023.html", "bao-cao-2023.ipynb", "bao-cao-2023.pdf", "manifest.json"]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["year"] == 2023
+    assert manifest["outputs"] == {"notebook": "bao-cao-2023.ipynb", "html": "bao-cao-2023.html",
+                                   "pdf": "bao-cao-2023.pdf"}
+    period = manifest["figures"]["period"]
+    assert (period["from"], period["to"]) == (2016, 2022)
+    assert period["by_block"]["Giáo dục"] == {"submitted": 599, "recognized": 332}
+    assert period["by_block"]["Quận, huyện, sở, ngành"] == {"submitted": 209, "recognized": 179}
+    assert manifest["figures"]["year"]["recognized"] == 63
+    data = manifest["inputs"]["data"]
+    assert data["sha256"] == hashlib.sha256(paths.SAMPLE_REGISTER.read_bytes()).hexdigest()
+    assert data["rows"] > 800
+    assert set(manifest["timings_s"]) == {"execute", "html", "pdf"}
+    assert manifest["software"]["packages"]["papermill"]
+    # nothing left behind but the published year and the lock folder
+    assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
+
+
+def test_manifest_figures_are_the_figures_command(built):
+    _, result = built
+    completed = subprocess.run([sys.executable, "-m", "sangkien", "figures", "2023"], capture_output=True,
+                               text=True, cwd=ROOT, check=True)
+    assert json.loads(completed.stdout) == result.manifest["figures"]
+
+
+def test_pdf_is_an_official_a4_document(pdf_pages):
+    reader, texts = pdf_pages
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 595.28) < 1 and abs(height - 841.89) < 1  # A4 portrait in points
+    first = texts[0]
+    for phrase in ("UBND THÀNH PHỐ HẢI PHÒNG", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                   "Độc lập - Tự do - Hạnh phúc", "Số: 45/BC-SKHCN", "Hải Phòng, ngày 05 tháng 01 năm 2024",
+                   "BÁO CÁO", "năm 2023 và phương hướng, nhiệm vụ năm 2024"):
+        assert phrase in " ".join(first.split()), phrase
+    whole = " ".join(" ".join(texts).split())
+    assert "77,78%" in whole  # 63 of 81, Vietnamese decimal comma
+    assert "332/599" in whole and "179/209" in whole
+    assert "Nơi nhận:" in whole and "PHÓ GIÁM ĐỐC" in whole and "PHỤ LỤC" in whole
+    for bad in ("NaN", "None", "nan%", "Traceback"):
+        assert bad not in whole
+
+
+def _top_margin_text(page) -> str:
+    """Text drawn in the top margin (above the 20 mm margin of an A4 page)."""
+    parts = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        y = tm[5] * cm[3] + cm[5] if cm else tm[5]
+        if text.strip() and y > 841.89 - 20 / 25.4 * 72:
+            parts.append(text.strip())
+
+    page.extract_text(visitor_text=visit)
+    return " ".join(parts)
+
+
+def test_page_numbers_centred_on_top_from_page_two(pdf_pages):
+    reader, _ = pdf_pages
+    assert len(reader.pages) >= 3
+    assert _top_margin_text(reader.pages[0]) == ""
+    for number, page in enumerate(reader.pages[1:], start=2):
+        assert _top_margin_text(page) == str(number)
+
+
+def test_every_page_says_the_data_is_illustrative(pdf_pages):
+    _, texts = pdf_pages
+    for text in texts:
+        assert "DỮ LIỆU MINH HỌA" in text
+
+
+def test_fonts_are_the_shipped_ones(built):
+    _, result = built
+    fonts = set()
+    for page in PdfReader(str(result.outputs["pdf"])).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    # only the shipped Tinos files, embedded under the project's own family name: no system font
+    assert fonts and all("SangkienSerif" in f for f in fonts), fonts
+
+
+def test_html_is_self_contained_without_code(built):
+    _, result = built
+    page = result.outputs["html"].read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "@import" not in page and "cdn" not in page.lower()
+    for code in ("Report.load", "report.header()", "import ", "In&nbsp;[", "jp-InputArea"):
+        assert code not in page, code
+    assert '<nav class="toc">' in page and 'href="#muc-1"' in page
+    assert page.count("data:image/png;base64,") == 3  # charts embedded
+
+
+def test_failing_cell_exit_4_keeps_published_year(built, tmp_path):
+    out, _ = built
+    before = _digests(out / "2023")
+    notebook = nbformat.read(str(paths.REPORT_NOTEBOOK), as_version=4)
+    notebook.cells.insert(3, nbformat.v4.new_code_cell("1 / 0"))
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(notebook, str(broken))
+    with pytest.raises(CellError) as caught:
+        build_year(2023, out_dir=out, notebook=broken)
+    message = "\n".join(caught.value.problems)
+    assert caught.value.exit_status == 4
+    assert "ô số 4" in message and "ZeroDivisionError" in message and str(broken) in message
+    assert (out / "_failed" / "2023" / "bao-cao-2023.ipynb").exists()
+    assert _digests(out / "2023") == before
+    assert not list(out.glob(".staging-*"))
+
+
+def test_bad_data_exit_3_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Mã số,Năm\nX,abc\n", encoding="utf-8")
+    out = tmp_path / "out"
+    completed = subprocess.run([sys.executable, "-m", "sangkien", "build", "2023", "--data", str(bad), "--out", str(out)],
+                               capture_output=True, text=True, cwd=ROOT)
+    assert completed.returncode == 3, completed.stderr
+    assert "bad.csv" in completed.stderr and "Traceback" not in completed.stderr
+    assert not out.exists()
+
+
+def test_bad_params_exit_2_writes_nothing(tmp_path):
+    params = tmp_path / "p.yaml"
+    params.write_text("year: 2023\ndata: data/sample/so-dang-ky-sang-kien.xlsx\nperod_start: 2016\n", encoding="utf-8")
+    out = tmp_path / "out"
+    completed = subprocess.run([sys.executable, "-m", "sangkien", "build", "2023", "--params", str(params),
+                                "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert completed.returncode == 2
+    assert "period_start" in completed.stderr
+    assert not out.exists()
+
+
+def _report_notebooks():
+    return sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", _report_notebooks(), ids=lambda p: p.name)
+def test_committed_notebooks_are_clean(path):
+    notebook = nbformat.read(str(path), as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "notebook committed with outputs"
+    tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    for c in code:
+        assert not re.search(r"^\s*(def|class)\s", c.source, re.M), "functions belong in the package"
+        assert "sys.path" not in c.source
