@@ -23,7 +23,7 @@ from pathlib import Path
 from . import execute as execution
 from . import figures as fig
 from . import paths, provenance, render
-from .errors import BuildLockedError, CellError, SangkienError
+from .errors import BuildLockedError, CellError, ParamsError, SangkienError
 from .params import load_params
 from .register import read_register
 from .report import TOC_MARK, shown_path
@@ -112,6 +112,10 @@ def build_year(
     timings: dict[str, float] = {}
     params = load_params(year, params_file, data_file)
     register = read_register(params.data, params.blocks)
+    if params.year not in register.years:
+        years = ", ".join(str(y) for y in register.years)
+        raise ParamsError(f"{params.params_file}: sổ đăng ký {params.data} không có dòng nào của năm {params.year} "
+                          f"(các năm có trong sổ: {years}); kiểm tra khóa year hoặc data")
     notebook = Path(notebook or paths.REPORT_NOTEBOOK)
     out_dir = Path(out_dir or paths.REPORTS_DIR)
     base = paths.report_basename(params.year)

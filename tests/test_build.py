@@ -187,3 +187,14 @@ def test_committed_notebooks_are_clean(path):
     for c in code:
         assert not re.search(r"^\s*(def|class)\s", c.source, re.M), "functions belong in the package"
         assert "sys.path" not in c.source
+
+
+def test_year_without_rows_exit_2(tmp_path):
+    params = tmp_path / "2030.yaml"
+    params.write_text("year: 2030\ndata: data/sample/so-dang-ky-sang-kien.xlsx\n", encoding="utf-8")
+    out = tmp_path / "out"
+    completed = subprocess.run([sys.executable, "-m", "sangkien", "build", "2030", "--params", str(params),
+                                "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert completed.returncode == 2
+    assert "2030" in completed.stderr and "không có dòng nào" in completed.stderr
+    assert not out.exists()
