@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -81,7 +82,19 @@ def run(argv: list[str] | None = None) -> int:
     raise AssertionError(args.command)
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a scheduler stopping us) unwinds like Ctrl-C, so staging folders are removed."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (called from another program's thread)
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _stop_on_sigterm()
     try:
         return run(argv)
     except SangkienError as exc:

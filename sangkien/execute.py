@@ -6,6 +6,7 @@ ends (after a failing cell too, so the partly executed notebook can be inspected
 """
 from __future__ import annotations
 
+import subprocess
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,13 @@ def _kernel_manager_class():
         def __init__(self, **kwargs):
             kwargs.setdefault("transport", "ipc")
             super().__init__(**kwargs)
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            # The kernel's own log lines (start-up notices, the interrupt at shut-down) are not the
+            # analyst's business; a failing cell or a dead kernel is reported by the build itself.
+            kw.setdefault("stdout", subprocess.DEVNULL)
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
 
         @property
         def kernel_spec(self):
