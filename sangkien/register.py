@@ -7,10 +7,13 @@ in the file, the value and what was expected. The user's file is only ever opene
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable
 
@@ -205,8 +208,99 @@ def _map_headers(path: Path, header_row: list) -> tuple[dict[str, int], dict[str
     return positions, written, problems
 
 
+_BAD = object()
+"""What a parser gave for a value it could not parse."""
+_SEP = "\x00"
+"""Joins a column's cells into one string, so that the work is done at C speed: it is not white space,
+Unicode normalisation never crosses it, and cells do not hold it (XML cannot; should a cell hold it
+after all, the column is done cell by cell)."""
+_ODD_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""White space other than ' ' (with ' ', exactly what ``str.split()`` splits on)."""
+_ODD_SPACE_RE = re.compile(f"[{_ODD_SPACE}]")
+_ODD_RE = re.compile(f"[{_ODD_SPACE}" + _SUSPECT_RE.pattern[1:])
+"""Either: one search tells whether a column needs a closer look."""
+
+
+def _normalise_all(strings: list[str]) -> tuple[list[str], bool]:
+    """``schema.nfc`` of every string, done on the column at once; and whether any may be legacy text."""
+    joined = _SEP.join(strings)
+    if joined.count(_SEP) != len(strings) - 1:  # a cell holds the separator after all: one by one
+        texts = [schema.nfc(v) for v in strings]
+        return texts, any(map(_SUSPECT_RE.search, texts))
+    if not joined.isascii():
+        joined = unicodedata.normalize("NFC", joined)
+    odd = _ODD_RE.search(joined) is not None
+    if (odd and _ODD_SPACE_RE.search(joined)) or "  " in joined:
+        joined = " ".join(joined.split())  # the separator is not white space: it stays, maybe beside a space
+    if " " + _SEP in joined or _SEP + " " in joined:
+        joined = joined.replace(" " + _SEP, _SEP).replace(_SEP + " ", _SEP)
+    return joined.strip(" ").split(_SEP), odd and _SUSPECT_RE.search(joined) is not None
+
+
+def _texts(values: list, repeats: bool = True) -> tuple[list[str], bool]:
+    """``cell_text`` of every cell of a column (trimmed, inner white space collapsed, NFC), and whether
+    any text may be in a legacy encoding. A column that ``repeats`` its values is worked on once per value."""
+    if repeats:
+        distinct = list(dict.fromkeys(values))
+        # all text (no True == 1 to merge two cells), and values that do repeat
+        if set(map(type, distinct)) == {str} and 2 * len(distinct) <= len(values):
+            texts, suspect = _normalise_all(distinct)
+            return list(map(dict(zip(distinct, texts)).__getitem__, values)), suspect
+    try:
+        return _normalise_all(values)
+    except TypeError:  # not all text: numbers, dates, empty cells
+        return _normalise_all([v if v.__class__ is str else cell_text(v) for v in values])  # cell_text is final
+
+
+def _parse_column(values: list, parse) -> list:
+    """``parse`` of every cell of a column, once per distinct value; ``_BAD`` where it raised ValueError."""
+    try:
+        if bool in set(map(type, values)):
+            raise TypeError("True == 1, but only one is a number")
+        results = {}
+        for value in set(values):
+            try:
+                results[value] = parse(value)
+            except ValueError:
+                results[value] = _BAD
+        return list(map(results.__getitem__, values))
+    except TypeError:  # bool cells, or unhashable ones: one by one
+        out = []
+        for value in values:
+            try:
+                out.append(parse(value))
+            except ValueError:
+                out.append(_BAD)
+        return out
+
+
+def _year_or_none(value) -> int | None:
+    return None if _is_blank(value) else parse_year(value)
+
+
+def _names(text: str) -> str:
+    """The authors of a 'Tác giả' cell (already through ``_texts``) as 'A; B', empty names dropped."""
+    names = [n.strip() for n in text.split(schema.AUTHOR_SEPARATOR)]
+    return "; ".join(n for n in names if n)
+
+
+def _authors(texts: list[str]) -> list[str]:
+    """``_names`` of every cell; nothing to do when every cell is already written 'A; B; C'."""
+    joined = _SEP.join(texts)
+    if joined.count(";") == joined.count("; ") and not any(
+            bad in joined for bad in (" ;", _SEP + "; ", "; " + _SEP)) and not (
+            joined.startswith("; ") or joined.endswith("; ")):
+        return texts
+    return [_names(t) if schema.AUTHOR_SEPARATOR in t else t for t in texts]
+
+
 def validate(path: Path, rows: list[list], blocks: Iterable[str]) -> Register:
-    """Check every row; return the register or raise DataError with every problem found."""
+    """Check every row; return the register or raise DataError with every problem found.
+
+    Most of the work is done once per distinct value of a column (a register repeats its units,
+    blocks, results and years), and the row-by-row loops that word the problems only run for a
+    column that has one.
+    """
     path = Path(path)
     blocks = list(blocks)
     if not rows or all(all(_is_blank(v) for v in row) for row in rows):
@@ -216,14 +310,31 @@ def validate(path: Path, rows: list[list], blocks: Iterable[str]) -> Register:
         raise DataError(header_problems)
 
     width = max(positions.values()) + 1
-    body = []
-    numbers = []
-    for n, row in enumerate(rows[1:], start=2):
-        if all(_is_blank(v) for v in row):
-            continue  # Excel's empty formatted rows
-        body.append(list(row[:width]) + [None] * (width - len(row)))
-        numbers.append(n)
-    if not body:
+    body = rows[1:]
+    if body and min(map(len, body)) < width:
+        body = [row if len(row) >= width else list(row) + [None] * (width - len(row)) for row in body]
+    raw = {cid: list(map(itemgetter(pos), body)) for cid, pos in positions.items()}
+    numbers = list(range(2, len(rows) + 1))
+
+    # text columns: trimmed NFC (codes, titles and authors seldom repeat; the others mostly do)
+    text_columns = ("ma_so", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua")
+    columns: dict[str, list] = {}
+    suspects: dict[str, bool] = {}
+    for cid in text_columns:
+        columns[cid], suspects[cid] = _texts(raw[cid], repeats=cid not in ("ma_so", "ten_sang_kien", "tac_gia"))
+
+    # rows with nothing in them (Excel's empty formatted rows, blank CSV lines) are not initiatives;
+    # only a row without a code can be one
+    if "" in columns["ma_so"]:
+        blank = {i for i, code in enumerate(columns["ma_so"]) if not code and all(_is_blank(v) for v in body[i])}
+        if blank:
+            def keep(values: list) -> list:
+                return [v for i, v in enumerate(values) if i not in blank]
+
+            numbers = keep(numbers)
+            raw = {cid: keep(values) for cid, values in raw.items()}
+            columns = {cid: keep(values) for cid, values in columns.items()}
+    if not numbers:
         raise DataError(f"{path}: chỉ có dòng tiêu đề, không có dòng dữ liệu nào")
 
     order = {c.id: i for i, c in enumerate(schema.COLUMNS)}
@@ -234,86 +345,89 @@ def validate(path: Path, rows: list[list], blocks: Iterable[str]) -> Register:
             Problem(row, order[column_id], f'{path}: dòng {row}, cột "{written[column_id]}", giá trị {_show(value)}: {what}')
         )
 
-    raw = {cid: [r[pos] for r in body] for cid, pos in positions.items()}
-    frame = pd.DataFrame({"row": numbers})
-
-    # text columns: trimmed NFC, not empty, no legacy encoding
-    for cid in ("ma_so", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua"):
-        texts = [cell_text(v) for v in raw[cid]]
-        for row, value, text in zip(numbers, raw[cid], texts):
-            if not text:
-                problems.append(
-                    Problem(row, order[cid], f'{path}: dòng {row}, cột "{written[cid]}": ô trống; cần {schema.BY_ID[cid].meaning}')
-                )
-            elif _SUSPECT_RE.search(text):
-                encoding = legacy.detect(text)
-                if encoding:
+    # text columns: not empty, no legacy encoding
+    for cid in text_columns:
+        texts = columns[cid]
+        legacy_texts = {}
+        if suspects[cid]:
+            for text in set(texts):
+                if _SUSPECT_RE.search(text):
+                    encoding = legacy.detect(text)
+                    if encoding:
+                        legacy_texts[text] = encoding
+        if "" in texts or legacy_texts:
+            for row, value, text in zip(numbers, raw[cid], texts):
+                if not text:
+                    problems.append(Problem(
+                        row, order[cid], f'{path}: dòng {row}, cột "{written[cid]}": ô trống; cần {schema.BY_ID[cid].meaning}'
+                    ))
+                elif text in legacy_texts:
+                    encoding = legacy_texts[text]
                     problem(row, cid, value, f"chữ có vẻ được gõ bằng mã {encoding}; " + legacy.HINT.format(encoding=encoding))
-        frame[cid] = texts
 
     # authors: at least one name once the separators are taken out
-    authors = []
-    for row, text in zip(numbers, frame["tac_gia"]):
-        names = [schema.nfc(n) for n in text.split(schema.AUTHOR_SEPARATOR) if n.strip()]
-        if text and not names:
-            problem(row, "tac_gia", text, "không có tên tác giả nào giữa các dấu ;")
-        authors.append("; ".join(names))
-    frame["tac_gia"] = authors
+    authors = _authors(columns["tac_gia"])
+    if authors is not columns["tac_gia"]:
+        for row, text, names in zip(numbers, columns["tac_gia"], authors):
+            if not names and text:
+                problem(row, "tac_gia", text, "không có tên tác giả nào giữa các dấu ;")
+    columns["tac_gia"] = authors
 
     # unique codes
-    first_seen: dict[str, int] = {}
-    for row, code in zip(numbers, frame["ma_so"]):
-        if not code:
-            continue
-        if code in first_seen:
-            problem(row, "ma_so", code, f"mã số trùng với dòng {first_seen[code]}; mỗi sáng kiến cần một mã số riêng")
-        else:
-            first_seen[code] = row
+    codes = columns["ma_so"]
+    if len(set(codes)) != len(codes):
+        first_seen: dict[str, int] = {}
+        for row, code in zip(numbers, codes):
+            if not code:
+                continue
+            if code in first_seen:
+                problem(row, "ma_so", code, f"mã số trùng với dòng {first_seen[code]}; mỗi sáng kiến cần một mã số riêng")
+            else:
+                first_seen[code] = row
 
     # year
-    years = []
-    for row, value in zip(numbers, raw["nam"]):
-        if _is_blank(value):
-            problems.append(Problem(row, order["nam"], f'{path}: dòng {row}, cột "{written["nam"]}": ô trống; cần năm (số nguyên, ví dụ 2023)'))
-            years.append(0)
-            continue
-        try:
-            years.append(parse_year(value))
-        except ValueError:
-            problem(row, "nam", cell_text(value), "năm không hợp lệ; cần một số nguyên có 4 chữ số, ví dụ 2023")
-            years.append(0)
-    frame["nam"] = years
+    years = _parse_column(raw["nam"], _year_or_none)
+    if None in years or _BAD in years:
+        for i, (row, value, year) in enumerate(zip(numbers, raw["nam"], years)):
+            if year is None:
+                problems.append(Problem(row, order["nam"], f'{path}: dòng {row}, cột "{written["nam"]}": ô trống; cần năm (số nguyên, ví dụ 2023)'))
+                years[i] = 0
+            elif year is _BAD:
+                problem(row, "nam", cell_text(value), "năm không hợp lệ; cần một số nguyên có 4 chữ số, ví dụ 2023")
+                years[i] = 0
+    columns["nam"] = years
 
     # block and result: case-insensitive after normalisation, canonical spelling kept
-    block_keys = {schema.fold(b): b for b in blocks}
-    expected_blocks = "; ".join(f'"{b}"' for b in blocks)
-    canonical = []
-    for row, text in zip(numbers, frame["khoi"]):
-        if text and schema.fold(text) not in block_keys:
-            problem(row, "khoi", text, f"khối không có trong tham số; cần một trong: {expected_blocks}")
-        canonical.append(block_keys.get(schema.fold(text), text))
-    frame["khoi"] = canonical
-
-    result_keys = {schema.fold(r): r for r in schema.RESULTS}
-    expected_results = "; ".join(f'"{r}"' for r in schema.RESULTS)
-    canonical = []
-    for row, text in zip(numbers, frame["ket_qua"]):
-        if text and schema.fold(text) not in result_keys:
-            problem(row, "ket_qua", text, f"kết quả không hợp lệ; cần một trong: {expected_results}")
-        canonical.append(result_keys.get(schema.fold(text), text))
-    frame["ket_qua"] = canonical
+    for cid, keys, what in (
+        ("khoi", {schema.fold(b): b for b in blocks}, "khối không có trong tham số; cần một trong: "
+         + "; ".join(f'"{b}"' for b in blocks)),
+        ("ket_qua", {schema.fold(r): r for r in schema.RESULTS}, "kết quả không hợp lệ; cần một trong: "
+         + "; ".join(f'"{r}"' for r in schema.RESULTS)),
+    ):
+        texts = columns[cid]
+        canonical = {text: keys.get(schema.fold(text), text) for text in set(texts)}
+        unknown = {text for text in canonical if text and schema.fold(text) not in keys}
+        if unknown:
+            for row, text in zip(numbers, texts):
+                if text in unknown:
+                    problem(row, cid, text, what)
+        columns[cid] = list(map(canonical.__getitem__, texts))
 
     # units and fields: one spelling per unit (the first seen), one block per unit
     for cid in ("don_vi", "linh_vuc"):
         spelling: dict[str, str] = {}
-        frame[cid] = [spelling.setdefault(schema.fold(t), t) for t in frame[cid]]
-    unit_block: dict[str, tuple[str, int]] = {}
-    for row, unit, block in zip(numbers, frame["don_vi"], frame["khoi"]):
-        if not unit or block not in blocks:
-            continue
-        seen = unit_block.setdefault(unit, (block, row))
-        if seen[0] != block:
-            problem(row, "khoi", block, f'đơn vị "{unit}" đã thuộc khối "{seen[0]}" ở dòng {seen[1]}; một đơn vị chỉ thuộc một khối')
+        canonical = {text: spelling.setdefault(schema.fold(text), text) for text in dict.fromkeys(columns[cid])}
+        if any(k != v for k, v in canonical.items()):
+            columns[cid] = list(map(canonical.__getitem__, columns[cid]))
+    known_blocks = set(blocks)
+    if len(set(zip(columns["don_vi"], columns["khoi"]))) != len(set(columns["don_vi"])):  # some unit, two blocks?
+        unit_block: dict[str, tuple[str, int]] = {}
+        for row, unit, block in zip(numbers, columns["don_vi"], columns["khoi"]):
+            if not unit or block not in known_blocks:
+                continue
+            seen = unit_block.setdefault(unit, (block, row))
+            if seen[0] != block:
+                problem(row, "khoi", block, f'đơn vị "{unit}" đã thuộc khối "{seen[0]}" ở dòng {seen[1]}; một đơn vị chỉ thuộc một khối')
 
     # optional numbers
     for cid, low, high, what in (
@@ -321,29 +435,44 @@ def validate(path: Path, rows: list[list], blocks: Iterable[str]) -> Register:
         ("diem", 0.0, 100.0, "cần điểm từ 0 đến 100, hoặc để trống"),
     ):
         if cid not in raw:
-            frame[cid] = math.nan
+            columns[cid] = [math.nan] * len(numbers)
             continue
-        values = []
-        for row, value in zip(numbers, raw[cid]):
-            try:
-                number = parse_number(value)
-            except ValueError:
-                problem(row, cid, cell_text(value), "không phải là số; " + what)
-                values.append(math.nan)
-                continue
-            if number is not None and not low <= number <= high:
-                problem(row, cid, cell_text(value), "ngoài khoảng cho phép; " + what)
-            values.append(math.nan if number is None else number)
-        frame[cid] = pd.Series(values, dtype="float64")
+        parsed = _parse_column(raw[cid], parse_number)
+        distinct = set(parsed)
+        empty = None in distinct
+        distinct.discard(None)
+        if _BAD in distinct or any(not low <= n <= high for n in distinct):
+            for row, value, number in zip(numbers, raw[cid], parsed):
+                if number is _BAD:
+                    problem(row, cid, cell_text(value), "không phải là số; " + what)
+                elif number is not None and not low <= number <= high:
+                    problem(row, cid, cell_text(value), "ngoài khoảng cho phép; " + what)
+        if empty or _BAD in distinct:
+            parsed = [math.nan if n is None or n is _BAD else n for n in parsed]
+        columns[cid] = parsed
 
     if problems:
         problems.sort()
         raise DataError([p.text for p in problems])
-    frame["nam"] = frame["nam"].astype("int64")
+    frame = pd.DataFrame({
+        "row": pd.Series(numbers, dtype="int64"),
+        **{cid: columns[cid] for cid in ("ma_so", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua")},
+        "nam": pd.Series(columns["nam"], dtype="int64"),
+        "so_tien_lam_loi": pd.Series(columns["so_tien_lam_loi"], dtype="float64"),
+        "diem": pd.Series(columns["diem"], dtype="float64"),
+    })
     return Register(path=path, frame=frame, headers=written)
 
 
 def read_register(path: str | Path, blocks: Iterable[str]) -> Register:
     """Read and validate a register file (.xlsx or .csv)."""
     path = Path(path)
-    return validate(path, read_table(path), blocks)
+    # A large register is a million small objects and no reference cycles: the cyclic garbage
+    # collector would only spend a tenth of the time walking them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return validate(path, read_table(path), blocks)
+    finally:
+        if collecting:
+            gc.enable()

@@ -81,9 +81,10 @@ def money(vnd: float | int | None) -> str:
     """An amount of money for running text, in tỷ, triệu or đồng."""
     if _is_missing(vnd):
         return DASH
-    if abs(vnd) >= 1_000_000_000:
+    # the unit is chosen after rounding: 999.950.000 is "1 tỷ đồng", not "1.000 triệu đồng"
+    if abs(_round(vnd / 1_000_000, 1)) >= 1_000:
         return f"{decimal(vnd / 1_000_000_000, 2, trim=True)} tỷ đồng"
-    if abs(vnd) >= 1_000_000:
+    if abs(_round(vnd, 0)) >= 1_000_000:
         return f"{decimal(vnd / 1_000_000, 1, trim=True)} triệu đồng"
     return f"{integer(vnd)} đồng"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -116,7 +117,9 @@ def test_hostile_text_printed_literally_in_pdf(hostile_build, name):
 
 def test_templates_and_math_not_evaluated(hostile_build):
     page, pdf_text = hostile_build
-    assert "49" not in pdf_text.replace("2049", "")  # {{ 7*7 }} stays as written
+    # {{ 7*7 }} stays as written: no "49" standing alone (hashes in the appendix may hold the digits)
+    assert "{{ 7*7 }}" in " ".join(pdf_text.split()) or "{{7*7}}" in pdf_text
+    assert not re.search(r"(?<![\w/.,])49(?![\w/.,])", pdf_text)
     assert "{{ config }}" in pdf_text and "$a+b$" in pdf_text
     assert "mathjax" not in page.lower()
 
