@@ -2,8 +2,10 @@
 
     .venv/bin/python benchmarks/bench_check.py [--rows 100000] [--repeat 3] [--keep DIR]
 
-Generates a register of ROWS initiatives as .xlsx (openpyxl, write-only mode) and as .csv (UTF-8 with
-BOM) in a temporary folder (generation is not timed), then measures for each format:
+Generates a register of ROWS initiatives in a temporary folder (generation is not timed) three ways:
+.xlsx with shared strings (as Excel saves a workbook), .xlsx with inline strings (as openpyxl's
+write-only mode saves one: a sheet about three times larger, the slow case) and .csv (UTF-8 with
+BOM); then measures for each:
 
 - ``read_register`` in this process (median of REPEAT runs);
 - ``python -m sangkien check FILE`` as a user runs it: wall time (median of REPEAT runs) and the
@@ -73,6 +75,51 @@ def write_xlsx(path: Path, rows: list[list]) -> None:
     workbook.save(path)
 
 
+def write_xlsx_shared(path: Path, rows: list[list]) -> None:
+    """A minimal workbook laid out as Excel saves one: every text once in xl/sharedStrings.xml."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    strings: dict[str, int] = {}
+    lines = []
+    for r, row in enumerate([HEADER] + rows, start=1):
+        cells = []
+        for c, value in enumerate(row):
+            ref = f"{chr(65 + c)}{r}"
+            if value is None:
+                continue
+            if isinstance(value, str):
+                cells.append(f'<c r="{ref}" t="s"><v>{strings.setdefault(value, len(strings))}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+        lines.append(f'<row r="{r}">{"".join(cells)}</row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/></Types>'))
+        z.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}">'
+                   f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" '
+                   f'xmlns:r="{rel}"><sheets><sheet name="Sổ đăng ký" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}">'
+                   f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                   f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">'
+                   f'<sheetData>{"".join(lines)}</sheetData></worksheet>')
+        z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}" '
+                   f'count="{len(strings)}" uniqueCount="{len(strings)}">'
+                   + "".join(f"<si><t>{escape(t)}</t></si>" for t in strings) + "</sst>")
+
+
 def write_csv(path: Path, rows: list[list]) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
@@ -138,8 +185,11 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
         rows = make_rows(args.rows, blocks)
-        files = {"xlsx": folder / "so-dang-ky.xlsx", "csv": folder / "so-dang-ky.csv"}
-        write_xlsx(files["xlsx"], rows)
+        files = {"xlsx (shared strings, as Excel saves)": folder / "so-dang-ky.xlsx",
+                 "xlsx (inline strings, as openpyxl saves)": folder / "so-dang-ky-inline.xlsx",
+                 "csv": folder / "so-dang-ky.csv"}
+        write_xlsx_shared(files["xlsx (shared strings, as Excel saves)"], rows)
+        write_xlsx(files["xlsx (inline strings, as openpyxl saves)"], rows)
         write_csv(files["csv"], rows)
         del rows
         print(f"generated {args.rows:,} rows in {time.perf_counter() - start:.1f} s (not counted)", file=sys.stderr)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import figures as fig
 from .params import Params, default_blocks, load_params
 from .register import Register, read_register
 
@@ -25,6 +24,8 @@ def check(file: str | Path, params_file: str | Path | None = None) -> Register:
 
 def report_figures(year: int, params_file=None, data_file=None) -> dict:
     """The ``figures`` object of manifest.json for YEAR."""
+    from . import figures as fig
+
     params, register = load_inputs(year, params_file, data_file)
     return fig.manifest_figures(register.frame, params.year, params.period_start, params.blocks)
 

@@ -59,7 +59,7 @@ def run(argv: list[str] | None = None) -> int:
 
         register = check(args.file, params_file=args.params)
         years = ", ".join(str(y) for y in register.years)
-        print(f"{args.file}: hợp lệ — {len(register.frame)} sáng kiến, năm {years}")
+        print(f"{args.file}: hợp lệ — {len(register)} sáng kiến, năm {years}")
         return 0
     if args.command == "figures":
         from .api import report_figures

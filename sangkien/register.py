@@ -13,14 +13,16 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Iterable
 
 from . import legacy, schema
 from .errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 _VN_GROUPED = re.compile(r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
@@ -28,18 +30,39 @@ _PLAIN = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 _SUSPECT_RE = re.compile("[\u00a1-\u00bf" + "".join(sorted(legacy._NON_VIETNAMESE_LETTERS)) + "]")
 
 
+FRAME_COLUMNS = ("row", "ma_so", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua",
+                 "nam", "so_tien_lam_loi", "diem")
+
+
 @dataclass
 class Register:
-    """A validated register: one row per initiative, canonical columns, Excel row numbers in ``row``."""
+    """A validated register: one row per initiative, canonical columns, Excel row numbers in ``row``.
+
+    ``columns`` holds each column as a list; ``frame`` is the same as a pandas DataFrame, made on first
+    use (``check`` never needs it, and so never imports pandas).
+    """
 
     path: Path
-    frame: pd.DataFrame
+    columns: dict[str, list]
     headers: dict[str, str] = field(default_factory=dict)
     """Column id -> the header as written in the file."""
 
+    def __len__(self) -> int:
+        return len(self.columns["row"])
+
     @property
     def years(self) -> list[int]:
-        return sorted(int(y) for y in self.frame["nam"].unique())
+        return sorted(set(self.columns["nam"]))
+
+    @cached_property
+    def frame(self) -> "pd.DataFrame":
+        import pandas as pd
+
+        dtypes = {"row": "int64", "nam": "int64", "so_tien_lam_loi": "float64", "diem": "float64"}
+        return pd.DataFrame({
+            cid: pd.Series(self.columns[cid], dtype=dtypes[cid]) if cid in dtypes else self.columns[cid]
+            for cid in FRAME_COLUMNS
+        })
 
 
 @dataclass(order=True)
@@ -454,14 +477,8 @@ def validate(path: Path, rows: list[list], blocks: Iterable[str]) -> Register:
     if problems:
         problems.sort()
         raise DataError([p.text for p in problems])
-    frame = pd.DataFrame({
-        "row": pd.Series(numbers, dtype="int64"),
-        **{cid: columns[cid] for cid in ("ma_so", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua")},
-        "nam": pd.Series(columns["nam"], dtype="int64"),
-        "so_tien_lam_loi": pd.Series(columns["so_tien_lam_loi"], dtype="float64"),
-        "diem": pd.Series(columns["diem"], dtype="float64"),
-    })
-    return Register(path=path, frame=frame, headers=written)
+    columns["row"] = numbers
+    return Register(path=path, columns={cid: columns[cid] for cid in FRAME_COLUMNS}, headers=written)
 
 
 def read_register(path: str | Path, blocks: Iterable[str]) -> Register:
