@@ -30,15 +30,17 @@ def report_figures(year: int, params_file=None, data_file=None) -> dict:
     return fig.manifest_figures(register.frame, params.year, params.period_start, params.blocks)
 
 
-def build(year: int, params_file=None, data_file=None, out_dir=None, formats=("html", "pdf")):
-    """Build one year's report; see :func:`sangkien.build.build_year`."""
+def build(year: int, params_file=None, data_file=None, out_dir=None, formats=("html", "pdf"), force=False):
+    """Build one year's report (only when an input changed, unless ``force``); see
+    :func:`sangkien.build.build_year`."""
     from .build import build_year
 
-    return build_year(year, params_file=params_file, data_file=data_file, out_dir=out_dir, formats=formats)
+    return build_year(year, params_file=params_file, data_file=data_file, out_dir=out_dir, formats=formats,
+                      force=force)
 
 
-def build_all(out_dir=None, formats=("html", "pdf"), jobs=None) -> int:
-    """Build every ``params/YEAR.yaml``; see :func:`sangkien.build.build_all`."""
-    from .build import build_all as _build_all
+def build_all(out_dir=None, formats=("html", "pdf"), jobs=None, force=False) -> int:
+    """Build every ``params/YEAR.yaml``, ``jobs`` at a time; see :func:`sangkien.batch.build_all`."""
+    from .batch import build_all as _build_all
 
-    return _build_all(out_dir=out_dir, formats=formats, jobs=jobs)
+    return _build_all(out_dir=out_dir, formats=formats, jobs=jobs, force=force)

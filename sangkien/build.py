@@ -14,19 +14,18 @@ import fcntl
 import json
 import os
 import shutil
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import execute as execution
-from . import figures as fig
-from . import paths, provenance, render
-from .errors import BuildLockedError, CellError, ParamsError, SangkienError
+from . import freshness, paths, provenance
+from .errors import BuildLockedError, CellError, ParamsError
 from .params import load_params
 from .register import read_register
-from .report import TOC_MARK, shown_path
+
+# The heavy modules (pandas, matplotlib, Papermill, nbconvert, WeasyPrint) are imported once a year
+# turns out to need building: finding it up to date takes a fraction of a second.
 
 
 @dataclass
@@ -35,6 +34,10 @@ class BuildResult:
     folder: Path
     outputs: dict[str, Path] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
+    up_to_date: bool = False
+    """True when nothing changed since the published build, which was kept as it is."""
+    reason: str = ""
+    """Why the year was rebuilt, or why it was up to date (Vietnamese)."""
 
 
 # ---------------------------------------------------------------------------- publishing
@@ -103,21 +106,42 @@ def build_year(
     out_dir: str | Path | None = None,
     formats: tuple[str, ...] = ("html", "pdf"),
     notebook: str | Path | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Build YEAR's report into ``out_dir/YEAR/`` (default ``reports/``).
 
+    The year is only rebuilt when one of its inputs changed since the published build (see
+    :mod:`sangkien.freshness`) or ``force`` is true; otherwise the result says it is up to date.
     Raises ParamsError (bad parameters) or DataError (bad register) before any kernel starts,
     CellError when a notebook cell fails, BuildLockedError when the year is being built already.
     """
     timings: dict[str, float] = {}
     params = load_params(year, params_file, data_file)
+    notebook = Path(notebook or paths.REPORT_NOTEBOOK)
+    out_dir = Path(out_dir or paths.REPORTS_DIR)
+    final = out_dir / str(params.year)
+    fingerprint = freshness.fingerprint(params, [notebook], {"formats": sorted(formats)})
+    reason = "--force" if force else ""
+    if not force:
+        state = freshness.check(final, fingerprint)
+        if state.up_to_date:
+            with year_lock(out_dir, params.year):
+                _clean_stale(out_dir, params.year)
+                state = freshness.check(final, fingerprint)  # again, now that no build of the year runs
+            if state.up_to_date:
+                outputs = {k: final / v for k, v in state.manifest["outputs"].items()}
+                return BuildResult(params.year, final, outputs, state.manifest, up_to_date=True, reason=state.reason)
+        reason = state.reason
     register = read_register(params.data, params.blocks)
+    from . import execute as execution
+    from . import figures as fig
+    from . import render
+    from .report import TOC_MARK, shown_path
+
     if params.year not in register.years:
         years = ", ".join(str(y) for y in register.years)
         raise ParamsError(f"{params.params_file}: sổ đăng ký {params.data} không có dòng nào của năm {params.year} "
                           f"(các năm có trong sổ: {years}); kiểm tra khóa year hoặc data")
-    notebook = Path(notebook or paths.REPORT_NOTEBOOK)
-    out_dir = Path(out_dir or paths.REPORTS_DIR)
     base = paths.report_basename(params.year)
 
     # The kernel's libraries first (in this thread), then nbconvert and WeasyPrint in the background
@@ -175,15 +199,16 @@ def build_year(
                 "sample_data": params.sample_data,
                 "software": provenance.software(),
                 "timings_s": timings,
+                "fingerprint": fingerprint,
+                "outputs_sha256": freshness.output_digests(staging, outputs),
             }
             (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                                    encoding="utf-8")
-            final = out_dir / str(params.year)
             publish(staging, final)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    return BuildResult(params.year, final, {k: final / v for k, v in outputs.items()}, manifest)
+    return BuildResult(params.year, final, {k: final / v for k, v in outputs.items()}, manifest, reason=reason)
 
 
 def _inside_root(path: Path) -> bool:
@@ -192,18 +217,3 @@ def _inside_root(path: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-def build_all(out_dir=None, formats=("html", "pdf"), jobs=None) -> int:
-    """Build every year that has ``params/YEAR.yaml``, one after another; 0 when all succeeded."""
-    years = sorted(int(p.stem) for p in paths.PARAMS_DIR.glob("*.yaml") if p.stem.isdigit())
-    failed = 0
-    for year in years:
-        try:
-            result = build_year(year, out_dir=out_dir, formats=formats)
-            print(f"{year}: xong — {result.folder}")
-        except SangkienError as exc:
-            failed += 1
-            for line in exc.problems:
-                print(f"{year}: {line}", file=sys.stderr)
-    return 1 if failed else 0

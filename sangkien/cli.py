@@ -40,6 +40,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--data", type=Path, help="register file, instead of the parameters' data")
     build.add_argument("--out", type=Path, help="output folder (default reports/)")
     build.add_argument("--to", type=_formats, default=("html", "pdf"), help="formats: html,pdf (default both)")
+    build.add_argument("--force", action="store_true",
+                       help="rebuild even when nothing changed since the published build")
 
     check = sub.add_parser("check", help="validate a register file, building nothing")
     check.add_argument("file", type=Path)
@@ -72,10 +74,19 @@ def run(argv: list[str] | None = None) -> int:
         if args.all:
             if args.year is not None or args.params or args.data:
                 raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params hay --data")
-            return build_all(out_dir=args.out, formats=args.to, jobs=args.jobs)
+            if args.jobs is not None and args.jobs < 1:
+                raise ParamsError("lệnh không hợp lệ: --jobs cần một số nguyên từ 1 trở lên")
+            return build_all(out_dir=args.out, formats=args.to, jobs=args.jobs, force=args.force)
         if args.year is None:
             raise ParamsError("lệnh không hợp lệ: cần năm báo cáo (build YEAR) hoặc --all")
-        result = build(args.year, params_file=args.params, data_file=args.data, out_dir=args.out, formats=args.to)
+        if args.jobs is not None:
+            raise ParamsError("lệnh không hợp lệ: --jobs chỉ dùng cùng --all")
+        result = build(args.year, params_file=args.params, data_file=args.data, out_dir=args.out, formats=args.to,
+                       force=args.force)
+        if result.up_to_date:
+            print(f"{result.year}: không đổi, giữ bản đã dựng — {result.reason} (dựng lại: --force)", file=sys.stderr)
+        else:
+            print(f"{result.year}: đã dựng — {result.reason}", file=sys.stderr)
         for name, path in result.outputs.items():
             print(f"{name}: {path}")
         return 0

@@ -6,8 +6,11 @@ ends (after a failing cell too, so the partly executed notebook can be inspected
 """
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,7 +35,16 @@ def _kernel_manager_class():
     class ThisPythonKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
             kwargs.setdefault("transport", "ipc")
+            # The sockets in a folder of this kernel's own: by default they are 'kernel-ipc-N' in the
+            # working folder, and two builds at once (build --all) would race for the same N.
+            self._socket_dir = tempfile.mkdtemp(prefix="sangkien-kernel-")
+            kwargs.setdefault("ip", os.path.join(self._socket_dir, "ipc"))
             super().__init__(**kwargs)
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            if not restart:
+                shutil.rmtree(self._socket_dir, ignore_errors=True)
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             # The kernel's own log lines (start-up notices, the interrupt at shut-down) are not the

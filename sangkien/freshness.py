@@ -1,0 +1,110 @@
+"""Is a published year up to date? A fingerprint of everything a report is made from.
+
+A report is made from the register's bytes, the parameters files (the shared defaults included), the
+notebook, the package's code, its templates and fonts, the pinned requirements and the options of the
+build (formats, the files' paths printed in the colophon, SOURCE_DATE_EPOCH, the unit sheets). The
+published ``manifest.json`` keeps the fingerprint it was built from and the digests of its outputs; the
+next build compares, and rebuilds only when something differs or an output is missing or was edited.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+from .params import Params
+from .provenance import sha256_file
+
+# component -> what the analyst is told changed
+WHAT = {
+    "register": "sổ đăng ký",
+    "params": "tệp tham số",
+    "notebook": "sổ tay báo cáo",
+    "package": "mã nguồn gói sangkien",
+    "templates": "mẫu trình bày",
+    "fonts": "phông chữ",
+    "requirements": "danh sách thư viện (requirements.txt)",
+    "options": "tùy chọn dựng (định dạng, đường dẫn tệp, SOURCE_DATE_EPOCH, phiếu đơn vị)",
+}
+
+
+def _tree_digest(folder: Path, skip: tuple[Path, ...] = ()) -> str:
+    """One digest over every file under ``folder`` (relative path and bytes), caches left out."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
+            continue
+        if any(path.is_relative_to(s) for s in skip):
+            continue
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(sha256_file(path).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def fingerprint(params: Params, notebooks: list[Path], options: dict) -> dict[str, str]:
+    """The digest of each kind of input of one year's build."""
+    requirements = paths.ROOT / "requirements.txt"
+    options = {
+        **options,
+        "data_path": str(Path(params.data).resolve()),
+        "params_path": str(params.params_file.resolve()),
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", "").strip(),
+    }
+    notebook_digest = hashlib.sha256()
+    for notebook in notebooks:
+        notebook_digest.update(sha256_file(notebook).encode())
+    return {
+        "register": sha256_file(params.data),
+        "params": params.sha256(),
+        "notebook": notebook_digest.hexdigest(),
+        "package": _tree_digest(paths.PACKAGE, skip=(paths.TEMPLATES_DIR, paths.FONTS_DIR)),
+        "templates": _tree_digest(paths.TEMPLATES_DIR),
+        "fonts": _tree_digest(paths.FONTS_DIR),
+        "requirements": sha256_file(requirements) if requirements.exists() else "",
+        "options": hashlib.sha256(json.dumps(options, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
+    }
+
+
+def output_digests(folder: Path, outputs: dict[str, str]) -> dict[str, str]:
+    """sha256 of every output file (names relative to ``folder``)."""
+    return {name: sha256_file(folder / rel) for name, rel in sorted(outputs.items())}
+
+
+@dataclass(frozen=True)
+class Freshness:
+    up_to_date: bool
+    reason: str
+    """Why it is up to date, or what changed (in Vietnamese, for the analyst)."""
+    manifest: dict | None = None
+
+
+def check(folder: Path, current: dict[str, str]) -> Freshness:
+    """Compare the published year in ``folder`` with the ``current`` fingerprint."""
+    manifest_path = folder / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Freshness(False, "chưa có báo cáo nào được dựng cho năm này")
+    except (OSError, ValueError):
+        return Freshness(False, "manifest.json của lần dựng trước không đọc được")
+    previous = manifest.get("fingerprint")
+    if not isinstance(previous, dict):
+        return Freshness(False, "lần dựng trước không ghi dấu vân tay đầu vào (phiên bản cũ)")
+    changed = [WHAT[k] for k in WHAT if previous.get(k) != current.get(k)]
+    if changed:
+        return Freshness(False, "đã thay đổi: " + ", ".join(changed))
+    recorded = manifest.get("outputs_sha256")
+    outputs = manifest.get("outputs")
+    if not isinstance(recorded, dict) or not isinstance(outputs, dict):
+        return Freshness(False, "manifest.json của lần dựng trước thiếu mã băm của các tệp kết quả")
+    for name, rel in sorted(outputs.items()):
+        target = folder / rel
+        if not target.is_file():
+            return Freshness(False, f"tệp kết quả {rel} bị thiếu")
+        if sha256_file(target) != recorded.get(name):
+            return Freshness(False, f"tệp kết quả {rel} đã bị sửa sau lần dựng trước")
+    return Freshness(True, "không có gì thay đổi (sổ đăng ký, tham số, sổ tay, mã nguồn, mẫu, phông chữ, "
+                           "thư viện và tùy chọn đều như lần dựng trước)", manifest)
