@@ -22,7 +22,7 @@ from pathlib import Path
 from . import freshness, paths, provenance
 from .errors import BuildLockedError, CellError, ParamsError
 from .params import load_params
-from .register import read_register
+from .register import VALIDATED_ENV, read_register, save_validated
 
 # The heavy modules (pandas, matplotlib, Papermill, nbconvert, WeasyPrint) are imported once a year
 # turns out to need building: finding it up to date takes a fraction of a second.
@@ -132,7 +132,9 @@ def build_year(
                 outputs = {k: final / v for k, v in state.manifest["outputs"].items()}
                 return BuildResult(params.year, final, outputs, state.manifest, up_to_date=True, reason=state.reason)
         reason = state.reason
+    digest = fingerprint["register"]
     register = read_register(params.data, params.blocks)
+    validated_digest = digest if provenance.sha256_file(params.data) == digest else None
     from . import execute as execution
     from . import figures as fig
     from . import render
@@ -157,14 +159,20 @@ def build_year(
         try:
             executed_path = staging / f"{base}.ipynb"
             started = time.perf_counter()
+            kept = staging / ".register.pickle"  # the validated register, for the kernel (not published)
+            if validated_digest:
+                save_validated(register, params.blocks, validated_digest, kept)
             try:
-                execution.run_notebook(notebook, executed_path, params)
+                with _environ(VALIDATED_ENV, str(kept) if validated_digest else None):
+                    execution.run_notebook(notebook, executed_path, params)
             except CellError as exc:
                 failed = out_dir / "_failed" / str(params.year)
                 failed.mkdir(parents=True, exist_ok=True)
                 if executed_path.exists():
                     shutil.copy2(executed_path, failed / executed_path.name)
                 raise CellError(exc.problems + [f"sổ tay đã chạy được giữ lại để xem lỗi: {failed / executed_path.name}"]) from None
+            finally:
+                kept.unlink(missing_ok=True)
             timings["execute"] = round(time.perf_counter() - started, 3)
 
             import nbformat
@@ -174,6 +182,10 @@ def build_year(
             started = time.perf_counter()
             page = render.export_html(executed, f"Báo cáo sáng kiến năm {params.year}", TOC_MARK)
             outputs = {"notebook": executed_path.name}
+            from . import annex
+
+            annex.write(fig.rows_of_year(register.frame, params.year), params.blocks, staging / annex.file_name(params.year))
+            outputs["annex"] = annex.file_name(params.year)
             if "html" in formats:
                 (staging / f"{base}.html").write_text(page, encoding="utf-8")
                 outputs["html"] = f"{base}.html"
@@ -209,6 +221,23 @@ def build_year(
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return BuildResult(params.year, final, {k: final / v for k, v in outputs.items()}, manifest, reason=reason)
+
+
+@contextlib.contextmanager
+def _environ(name: str, value: str | None):
+    """``os.environ[name] = value`` for the duration (nothing when ``value`` is None)."""
+    if value is None:
+        yield
+        return
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def _inside_root(path: Path) -> bool:

@@ -99,12 +99,22 @@ def prepare() -> None:
     _kernel_manager_class()
 
 
+_ADDED_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
+"""Cells Papermill adds: the injected parameters, and the red markers around a failing cell."""
+
+
 def _original_cell_number(notebook, index: int) -> int:
-    """1-based number of the failing cell in the notebook as the analyst sees it (without the cell
-    Papermill injects)."""
-    injected = sum(
-        1 for cell in notebook.cells[:index] if "injected-parameters" in cell.get("metadata", {}).get("tags", [])
-    )
+    """1-based number of the failing cell in the notebook as the analyst sees it (without the cells
+    Papermill adds). The failing cell is the one with an error output; ``index`` (Papermill's, counted
+    before it added its markers) is the fallback."""
+    number = 0
+    for cell in notebook.cells:
+        if _ADDED_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        number += 1
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return number
+    injected = sum(1 for cell in notebook.cells[:index] if "injected-parameters" in cell.get("metadata", {}).get("tags", []))
     return index - injected + 1
 
 

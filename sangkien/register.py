@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import io
 import math
+import os
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -481,9 +484,49 @@ def validate(path: Path, rows: list[list], blocks: Iterable[str]) -> Register:
     return Register(path=path, columns={cid: columns[cid] for cid in FRAME_COLUMNS}, headers=written)
 
 
+VALIDATED_ENV = "SANGKIEN_VALIDATED_REGISTER"
+"""Names a file of :func:`save_validated`: the build validates the register once, and the notebook's
+kernel it starts takes the validated columns from there instead of reading the file again."""
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def save_validated(register: Register, blocks: Iterable[str], digest: str, target: Path) -> None:
+    """Keep a validated register for a kernel (``digest``: sha256 of the bytes that were validated)."""
+    payload = {"path": str(Path(register.path).resolve()), "sha256": digest, "blocks": list(blocks),
+               "columns": register.columns, "headers": register.headers}
+    with open(target, "wb") as f:
+        pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _validated(path: Path, blocks: list[str]) -> Register | None:
+    """The register that :func:`save_validated` kept, when it is this very file, unchanged, with these blocks."""
+    kept = os.environ.get(VALIDATED_ENV)
+    if not kept:
+        return None
+    try:
+        with open(kept, "rb") as f:
+            payload = pickle.load(f)
+        if payload["path"] != str(path.resolve()) or payload["blocks"] != blocks or payload["sha256"] != _digest(path):
+            return None
+        return Register(path=path, columns=payload["columns"], headers=payload["headers"])
+    except (OSError, pickle.PickleError, EOFError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def read_register(path: str | Path, blocks: Iterable[str]) -> Register:
     """Read and validate a register file (.xlsx or .csv)."""
     path = Path(path)
+    blocks = list(blocks)
+    kept = _validated(path, blocks)
+    if kept is not None:
+        return kept
     # A large register is a million small objects and no reference cycles: the cyclic garbage
     # collector would only spend a tenth of the time walking them.
     collecting = gc.isenabled()

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import charts, document, narrative, provenance, tables
+from . import annex
 from . import figures as fig
 from . import paths
 from . import vnformat as vn
@@ -190,6 +191,11 @@ class Report:
                 f"{esc(self.params.doc_symbol)})</div>")
         if recognized.empty:
             return Html(head + _p("Không có sáng kiến nào được công nhận.") + "</section>")
+        if len(recognized) > annex.APPENDIX_LIMIT:
+            return Html(head + _p(
+                f"Danh sách {vn.integer(len(recognized))} sáng kiến được công nhận (mã số, tên sáng kiến, tác giả, "
+                f"đơn vị, khối, lĩnh vực, số tiền làm lợi, điểm) được gửi kèm theo Báo cáo này trong tệp "
+                f"{annex.file_name(self.year)}.") + "</section>")
         return Html(head + tables.recognized_list(recognized, self.blocks) + "</section>")
 
     def colophon(self) -> Html:

@@ -255,5 +255,6 @@ def test_two_builds_of_one_year_at_once(published):
         loser = next(r for r in results if r[2] == 1)
         assert "đang chạy" in loser[1]
     files = digests(out / "2023")
-    assert set(files) == {"bao-cao-2023.html", "bao-cao-2023.pdf", "bao-cao-2023.ipynb", "manifest.json"}
+    assert set(files) == {"bao-cao-2023.html", "bao-cao-2023.pdf", "bao-cao-2023.ipynb", "manifest.json",
+                          "danh-sach-cong-nhan-2023.csv"}
     assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
