@@ -4,9 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 YEAR   ?= 2023
 STAMP  := $(VENV)/.installed
+KERNEL := sangkien
+# nbstripout's options (tests/test_notebooks.py checks with the same): keep cell ids, drop what a run adds.
+NBSTRIP := --keep-id --extra-keys "metadata.language_info.codemirror_mode metadata.language_info.file_extension metadata.language_info.mimetype metadata.language_info.nbconvert_exporter metadata.language_info.pygments_lexer metadata.language_info.version"
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab check figures sample bench clean
+.PHONY: help report test lab check figures sample bench clean strip template
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -15,6 +18,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@scripts/system-deps.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Sáng kiến (Python 3.11)" >/dev/null
 	@touch $@
 
 report: $(STAMP) ## build the sample year's report (YEAR=2023): reports/YEAR/*.html, *.pdf, manifest.json
@@ -23,7 +27,7 @@ report: $(STAMP) ## build the sample year's report (YEAR=2023): reports/YEAR/*.h
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q
 
-lab: $(STAMP) ## start JupyterLab on notebooks/
+lab: $(STAMP) ## start JupyterLab on notebooks/ (kernel "sangkien": this venv, package importable)
 	$(PY) -m jupyter lab --notebook-dir=notebooks
 
 check: $(STAMP) ## validate the sample register
@@ -38,6 +42,12 @@ sample: $(STAMP) ## regenerate the sample register (deterministic)
 bench: $(STAMP) ## run the benchmarks (not tests: timings go to the README by hand)
 	$(PY) benchmarks/bench_check.py
 	$(PY) benchmarks/bench_build.py
+
+strip: $(STAMP) ## remove outputs, execution counts and run-time metadata from notebooks/*.ipynb
+	$(PY) -m nbstripout $(NBSTRIP) notebooks/*.ipynb
+
+template: $(STAMP) ## regenerate the register template data/template/so-dang-ky-mau.xlsx (deterministic)
+	$(PY) -m sangkien.template
 
 clean: ## delete generated reports (they are disposable)
 	rm -rf reports/[0-9]* reports/.staging* reports/_failed

@@ -35,13 +35,16 @@ def make_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build the yearly report (HTML, PDF, manifest)")
     build.add_argument("year", nargs="?", type=int, help="report year (params/YEAR.yaml)")
     build.add_argument("--all", action="store_true", help="every params/*.yaml")
-    build.add_argument("--jobs", type=int, default=None, help="with --all: builds at a time (default: cores)")
+    build.add_argument("--jobs", type=int, default=None,
+                       help="with --all or --units: builds at a time (default: the number of cores)")
     build.add_argument("--params", type=Path, help="parameters file (default params/YEAR.yaml)")
     build.add_argument("--data", type=Path, help="register file, instead of the parameters' data")
     build.add_argument("--out", type=Path, help="output folder (default reports/)")
     build.add_argument("--to", type=_formats, default=("html", "pdf"), help="formats: html,pdf (default both)")
     build.add_argument("--force", action="store_true",
                        help="rebuild even when nothing changed since the published build")
+    build.add_argument("--units", action="store_true",
+                       help="also every unit's result sheet of the year, into YEAR/don-vi/")
 
     check = sub.add_parser("check", help="validate a register file, building nothing")
     check.add_argument("file", type=Path)
@@ -51,6 +54,13 @@ def make_parser() -> argparse.ArgumentParser:
     figures.add_argument("year", type=int)
     figures.add_argument("--params", type=Path)
     figures.add_argument("--data", type=Path)
+
+    new_year = sub.add_parser("new-year", help="tạo params/NĂM.yaml từ tệp của năm trước (không ghi đè)")
+    new_year.add_argument("year", type=int, help="năm báo cáo mới")
+    new_year.add_argument("--params-dir", type=Path, default=None, help="thư mục tệp tham số (mặc định: params/)")
+
+    params = sub.add_parser("params", help="liệt kê mọi tham số: kiểu, mặc định, ý nghĩa")
+    params.add_argument("--markdown", action="store_true", help="in thành bảng Markdown")
     return parser
 
 
@@ -76,19 +86,36 @@ def run(argv: list[str] | None = None) -> int:
                 raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params hay --data")
             if args.jobs is not None and args.jobs < 1:
                 raise ParamsError("lệnh không hợp lệ: --jobs cần một số nguyên từ 1 trở lên")
-            return build_all(out_dir=args.out, formats=args.to, jobs=args.jobs, force=args.force)
+            return build_all(out_dir=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=args.units)
         if args.year is None:
             raise ParamsError("lệnh không hợp lệ: cần năm báo cáo (build YEAR) hoặc --all")
-        if args.jobs is not None:
-            raise ParamsError("lệnh không hợp lệ: --jobs chỉ dùng cùng --all")
+        if args.jobs is not None and not args.units:
+            raise ParamsError("lệnh không hợp lệ: --jobs chỉ dùng cùng --all hoặc --units")
+        if args.jobs is not None and args.jobs < 1:
+            raise ParamsError("lệnh không hợp lệ: --jobs cần một số nguyên từ 1 trở lên")
         result = build(args.year, params_file=args.params, data_file=args.data, out_dir=args.out, formats=args.to,
-                       force=args.force)
+                       force=args.force, units=args.units, jobs=args.jobs)
         if result.up_to_date:
             print(f"{result.year}: không đổi, giữ bản đã dựng — {result.reason} (dựng lại: --force)", file=sys.stderr)
         else:
             print(f"{result.year}: đã dựng — {result.reason}", file=sys.stderr)
         for name, path in result.outputs.items():
             print(f"{name}: {path}")
+        sheets = result.manifest.get("units")
+        if sheets:
+            print(f"don-vi: {result.folder / 'don-vi'} ({len(sheets)} đơn vị)")
+        return 0
+    if args.command == "new-year":
+        from .newyear import new_year
+
+        path = new_year(args.year, params_dir=args.params_dir)
+        print(f"{path}: đã tạo từ tệp năm {args.year - 1}; viết các phần trong sections, điền số văn bản khi có, "
+              f"rồi dựng: python -m sangkien build {args.year}")
+        return 0
+    if args.command == "params":
+        from .paramdoc import render_markdown, render_text
+
+        print(render_markdown() if args.markdown else render_text(), end="")
         return 0
     raise AssertionError(args.command)
 

@@ -21,47 +21,81 @@ from .errors import ParamsError
 DEFAULT_BLOCKS = ("Giáo dục", "Quận, huyện, sở, ngành")
 
 
+def _field(meaning: str, default: Any = dataclasses.MISSING, *, factory: Any = dataclasses.MISSING,
+           note: str = "", hint: str = ""):
+    """A field with what it means to an analyst (Vietnamese): the one place from which ``sangkien params``
+    lists the parameters, the validator names a missing key, and ``new-year`` prompts for a section.
+
+    ``meaning`` is a short noun phrase; ``note`` adds detail for the listing; ``hint`` (sections only)
+    says what to write."""
+    return field(default=default, default_factory=factory, metadata={"meaning": meaning, "note": note, "hint": hint})
+
+
 @dataclass(frozen=True)
 class Signer:
-    authority: str = "KT. GIÁM ĐỐC"
+    authority: str = _field("thẩm quyền ký", "KT. GIÁM ĐỐC",
+                            note="dòng trên chức vụ, ví dụ KT. GIÁM ĐỐC (ký thay); để trống khi người đứng đầu ký")
     """The line above the title, e.g. 'KT. GIÁM ĐỐC' (signing on behalf); empty when the head signs."""
-    title: str = "PHÓ GIÁM ĐỐC"
-    name: str = ""
+    title: str = _field("chức vụ người ký", "PHÓ GIÁM ĐỐC")
+    name: str = _field("họ và tên người ký", "")
 
 
 @dataclass(frozen=True)
 class Sections:
     """The analyst-written parts of the report (Markdown: paragraphs, lists, emphasis)."""
 
-    context: str = ""
+    context: str = _field(
+        "phần I. Đặc điểm tình hình, công tác chỉ đạo", "",
+        hint="tình hình chung của năm; văn bản chỉ đạo, hướng dẫn của thành phố và của Sở; công tác tuyên "
+             "truyền; cách tiếp nhận hồ sơ và tổ chức Hội đồng Sáng kiến.")
     """I. Đặc điểm tình hình, công tác chỉ đạo."""
-    assessment: str = ""
+    assessment: str = _field(
+        "phần III. Đánh giá chung (ưu điểm, hạn chế, nguyên nhân)", "",
+        hint="ưu điểm, hạn chế và nguyên nhân. Các nhận xét rút từ số liệu được in sẵn phía trên phần "
+             "này; ở đây viết điều số liệu không tự nói lên.")
     """III. Đánh giá chung: strengths, shortcomings, causes."""
-    direction: str = ""
+    direction: str = _field(
+        "phần IV. Phương hướng, nhiệm vụ năm tới", "",
+        hint="các nhiệm vụ chính của năm tới, mỗi nhiệm vụ một gạch đầu dòng (- ...).")
     """IV. Phương hướng, nhiệm vụ năm tới."""
-    recommendations: str = ""
+    recommendations: str = _field(
+        "phần V. Kiến nghị", "",
+        hint="kiến nghị với UBND thành phố và các cơ quan liên quan (kinh phí, cơ chế, khen thưởng...).")
     """V. Kiến nghị."""
 
 
 @dataclass(frozen=True)
 class Params:
-    year: int
-    data: Path
-    blocks: tuple[str, ...] = DEFAULT_BLOCKS
-    period_start: int = 2016
-    sample_data: bool = False
-    parent_body: str = "UBND THÀNH PHỐ HẢI PHÒNG"
-    issuing_body: str = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
-    doc_number: str = ""
+    year: int = _field("năm báo cáo", note="tệp params/NĂM.yaml phải ghi đúng năm trong tên tệp")
+    data: Path = _field(
+        "tệp sổ đăng ký",
+        note=".xlsx (trang tính đầu tiên) hoặc .csv; đường dẫn tương đối tính từ thư mục gốc của dự án; "
+             "có thể thay bằng --data khi dựng")
+    blocks: tuple[str, ...] = _field("các khối, theo thứ tự trình bày trong báo cáo", DEFAULT_BLOCKS)
+    period_start: int = _field("năm đầu của giai đoạn so sánh", 2016,
+                               note="giai đoạn kết thúc ở năm liền trước năm báo cáo")
+    sample_data: bool = _field("sổ đăng ký là số liệu minh họa", False,
+                               note="true: mọi trang của báo cáo ghi rõ đây là số liệu minh họa")
+    parent_body: str = _field("cơ quan chủ quản", "UBND THÀNH PHỐ HẢI PHÒNG",
+                              note="dòng đầu bên trái của văn bản, chữ in hoa")
+    issuing_body: str = _field("cơ quan ban hành", "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+                               note="dưới cơ quan chủ quản, chữ in hoa đậm")
+    doc_number: str = _field("số văn bản", "", note="ví dụ \"45\" (nên đặt trong ngoặc kép); để trống thì "
+                                                   "để chỗ trống cho văn thư điền")
     """The number of the document ('45'); empty leaves a blank for the office to fill in."""
-    doc_symbol: str = "BC-SKHCN"
-    place: str = "Hải Phòng"
-    issue_date: datetime.date | None = None
-    subject: str = ""
+    doc_symbol: str = _field("ký hiệu văn bản", "BC-SKHCN", note="in sau số: Số: 45/BC-SKHCN")
+    place: str = _field("địa danh", "Hải Phòng", note="in trước ngày ban hành: Hải Phòng, ngày 05 tháng 01 năm 2024")
+    issue_date: datetime.date | None = _field("ngày ban hành", None,
+                                              note="để trống thì để chỗ trống cho văn thư điền")
+    subject: str = _field("trích yếu dưới chữ BÁO CÁO", "",
+                          note="để trống thì dùng trích yếu chuẩn: Kết quả phong trào thi đua ... năm NĂM "
+                               "và phương hướng, nhiệm vụ năm NĂM+1")
     """The subject line under 'BÁO CÁO'; empty gives the standard one for the year."""
-    signer: Signer = field(default_factory=Signer)
-    recipients: tuple[str, ...] = ()
-    sections: Sections = field(default_factory=Sections)
+    signer: Signer = _field("người ký", factory=Signer)
+    recipients: tuple[str, ...] = _field("nơi nhận", (),
+                                         note="mỗi dòng một nơi nhận; dòng cuối thường là \"Lưu: VT, ...\"")
+    sections: Sections = _field("các phần do chuyên viên viết", factory=Sections,
+                                note="Markdown: đoạn văn cách nhau một dòng trống, gạch đầu dòng, **đậm**, *nghiêng*")
     files: tuple[Path, ...] = ()
     """The parameters files read, defaults first."""
 
@@ -90,6 +124,25 @@ class Params:
 
 _NESTED = {"signer": Signer, "sections": Sections}
 _INTERNAL = {"files"}
+
+TYPES = {
+    "int": "một số nguyên",
+    "str": "một đoạn chữ",
+    "Path": "một đường dẫn tệp",
+    "bool": "true hoặc false",
+    "tuple[str, ...]": "một danh sách các dòng chữ không trống",
+    "datetime.date | None": "một ngày (2024-01-05 hoặc 05/01/2024)",
+    "Signer": "các khóa con (YAML mapping)",
+    "Sections": "các khóa con (YAML mapping)",
+}
+"""What a value of each annotated type must be, in the analyst's words (validator messages and listing)."""
+
+
+def meaning(key: str, cls=Params) -> str:
+    """The short Vietnamese meaning of a parameter ('year', 'signer.name')."""
+    head, _, rest = key.partition(".")
+    spec = {f.name: f for f in dataclasses.fields(cls)}[head]
+    return meaning(rest, _NESTED[head]) if rest else spec.metadata["meaning"]
 
 
 def known_keys(cls=Params) -> list[str]:
@@ -161,7 +214,7 @@ def _type_error(where: str, key: str, expected: str, value) -> ParamsError:
 
 def _as_int(where, key, value) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _type_error(where, key, "một số nguyên", value)
+        raise _type_error(where, key, TYPES["int"], value)
     return value
 
 
@@ -171,13 +224,13 @@ def _as_text(where, key, value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
-        raise _type_error(where, key, "một đoạn chữ", value)
+        raise _type_error(where, key, TYPES["str"], value)
     return value
 
 
 def _as_texts(where, key, value) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _type_error(where, key, "một danh sách các dòng chữ không trống", value)
+        raise _type_error(where, key, TYPES["tuple[str, ...]"], value)
     return tuple(v.strip() for v in value)
 
 
@@ -194,7 +247,7 @@ def _as_date(where, key, value) -> datetime.date | None:
                 return datetime.datetime.strptime(value.strip(), fmt).date()
             except ValueError:
                 pass
-    raise _type_error(where, key, "một ngày (2024-01-05 hoặc 05/01/2024)", value)
+    raise _type_error(where, key, TYPES["datetime.date | None"], value)
 
 
 def _resolve_data(value: str | Path) -> Path:
@@ -238,7 +291,7 @@ def load_params(
     where = str(params_file)
 
     if "year" not in merged:
-        raise ParamsError(f'{where}: thiếu khóa bắt buộc "year" (năm báo cáo)')
+        raise ParamsError(f'{where}: thiếu khóa bắt buộc "year" ({meaning("year")})')
     file_year = _as_int(where, "year", merged["year"])
     if year is not None and file_year != year:
         raise ParamsError(f"{where}: tệp tham số ghi year: {file_year}, nhưng lệnh yêu cầu năm {year}")
@@ -248,7 +301,7 @@ def load_params(
     elif merged.get("data"):
         data = _resolve_data(_as_text(where, "data", merged["data"]))
     elif require_data:
-        raise ParamsError(f'{where}: thiếu khóa bắt buộc "data" (tệp sổ đăng ký), hoặc dùng --data')
+        raise ParamsError(f'{where}: thiếu khóa bắt buộc "data" ({meaning("data")}), hoặc dùng --data')
     else:
         data = Path()
     if require_data and not data.is_file():
@@ -266,13 +319,13 @@ def load_params(
         raise ParamsError(f'{where}: "period_start" ({period_start}) phải không sau năm báo cáo ({file_year})')
     sample = merged.get("sample_data", False)
     if not isinstance(sample, bool):
-        raise _type_error(where, "sample_data", "true hoặc false", sample)
+        raise _type_error(where, "sample_data", TYPES["bool"], sample)
 
     nested = {}
     for key, cls in _NESTED.items():
         value = merged.get(key, {}) or {}
         if not isinstance(value, dict):
-            raise _type_error(where, key, "các khóa con (YAML mapping)", value)
+            raise _type_error(where, key, TYPES[cls.__name__], value)
         nested[key] = cls(**{k: _as_text(where, f"{key}.{k}", v) for k, v in value.items()})
 
     text = {k: _as_text(where, k, merged[k]) for k in (

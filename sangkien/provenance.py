@@ -54,5 +54,5 @@ def build_date(issue_date: datetime.date | None) -> datetime.date | None:
     parameters; never the clock, so that the same inputs give the same bytes."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).date()
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
     return issue_date

@@ -13,19 +13,24 @@ class Column:
     label: str
     required: bool
     meaning: str
+    example: str | int | float = ""
+    """A value as an analyst would type it (the template's instructions sheet)."""
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("ma_so", "Mã số", True, "mã của sáng kiến, không trùng trong tệp"),
-    Column("nam", "Năm", True, "năm của đợt xét công nhận, số nguyên"),
-    Column("ten_sang_kien", "Tên sáng kiến", True, "tên sáng kiến"),
-    Column("tac_gia", "Tác giả", True, "một hoặc nhiều tên, ngăn cách bằng dấu ; (tác giả chính đứng đầu)"),
-    Column("don_vi", "Đơn vị", True, "đơn vị đề nghị công nhận"),
-    Column("khoi", "Khối", True, "một trong các khối khai báo trong tham số"),
-    Column("linh_vuc", "Lĩnh vực", True, "lĩnh vực áp dụng"),
-    Column("ket_qua", "Kết quả", True, "Công nhận, Không công nhận hoặc Đang xét"),
-    Column("so_tien_lam_loi", "Số tiền làm lợi", False, "số tiền làm lợi (đồng), số không âm; để trống nếu không báo cáo"),
-    Column("diem", "Điểm", False, "điểm của Hội đồng, từ 0 đến 100"),
+    Column("ma_so", "Mã số", True, "mã của sáng kiến, không trùng trong tệp", "SK-2024-001"),
+    Column("nam", "Năm", True, "năm của đợt xét công nhận, số nguyên", 2024),
+    Column("ten_sang_kien", "Tên sáng kiến", True, "tên sáng kiến",
+           "Ứng dụng phần mềm quản lý hồ sơ học sinh"),
+    Column("tac_gia", "Tác giả", True, "một hoặc nhiều tên, ngăn cách bằng dấu ; (tác giả chính đứng đầu)",
+           "Nguyễn Văn A; Trần Thị B"),
+    Column("don_vi", "Đơn vị", True, "đơn vị đề nghị công nhận", "Trường THPT Trần Phú"),
+    Column("khoi", "Khối", True, "một trong các khối khai báo trong tham số", "Giáo dục"),
+    Column("linh_vuc", "Lĩnh vực", True, "lĩnh vực áp dụng", "Giáo dục"),
+    Column("ket_qua", "Kết quả", True, "Công nhận, Không công nhận hoặc Đang xét", "Công nhận"),
+    Column("so_tien_lam_loi", "Số tiền làm lợi", False,
+           "số tiền làm lợi (đồng), số không âm; để trống nếu không báo cáo", 150000000),
+    Column("diem", "Điểm", False, "điểm của Hội đồng, từ 0 đến 100", 85.5),
 )
 BY_ID = {c.id: c for c in COLUMNS}
 REQUIRED = tuple(c.id for c in COLUMNS if c.required)
