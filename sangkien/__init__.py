@@ -5,7 +5,7 @@ __version__ = "0.1.0"
 
 from .api import build, build_all, check, load_inputs, report_figures  # noqa: E402
 
-__all__ = ["build", "build_all", "check", "load_inputs", "report_figures", "build_year"]
+__all__ = ["build", "build_all", "check", "load_inputs", "report_figures", "build_year", "build_unit"]
 
 
 def build_year(*args, **kwargs):
@@ -13,3 +13,10 @@ def build_year(*args, **kwargs):
     from .build import build_year as _build_year
 
     return _build_year(*args, **kwargs)
+
+
+def build_unit(*args, **kwargs):
+    """Build one unit's result sheet in this process; see :func:`sangkien.unitsheets.build_unit`."""
+    from .unitsheets import build_unit as _build_unit
+
+    return _build_unit(*args, **kwargs)

@@ -30,17 +30,18 @@ def report_figures(year: int, params_file=None, data_file=None) -> dict:
     return fig.manifest_figures(register.frame, params.year, params.period_start, params.blocks)
 
 
-def build(year: int, params_file=None, data_file=None, out_dir=None, formats=("html", "pdf"), force=False):
+def build(year: int, params_file=None, data_file=None, out_dir=None, formats=("html", "pdf"), force=False,
+          units=False, jobs=None):
     """Build one year's report (only when an input changed, unless ``force``); see
     :func:`sangkien.build.build_year`."""
     from .build import build_year
 
     return build_year(year, params_file=params_file, data_file=data_file, out_dir=out_dir, formats=formats,
-                      force=force)
+                      force=force, units=units, jobs=jobs)
 
 
-def build_all(out_dir=None, formats=("html", "pdf"), jobs=None, force=False) -> int:
+def build_all(out_dir=None, formats=("html", "pdf"), jobs=None, force=False, units=False) -> int:
     """Build every ``params/YEAR.yaml``, ``jobs`` at a time; see :func:`sangkien.batch.build_all`."""
     from .batch import build_all as _build_all
 
-    return _build_all(out_dir=out_dir, formats=formats, jobs=jobs, force=force)
+    return _build_all(out_dir=out_dir, formats=formats, jobs=jobs, force=force, units=units)

@@ -192,7 +192,7 @@ def write_index(out: Path) -> Path:
                      f"{_integer(figures.get('recognized', 0))} được công nhận")
         units = Path(out / year / "don-vi")
         if units.is_dir():
-            links.append(f'<a href="{esc(year)}/don-vi/">Phiếu kết quả các đơn vị</a>')
+            links.append(f'<a href="{esc(year)}/don-vi/index.html">Phiếu kết quả các đơn vị</a>')
         sample = " (số liệu minh họa)" if manifest.get("sample_data") else ""
         items.append(f"<li><strong>Năm {esc(year)}</strong>{esc(facts)}{esc(sample)}<br>{' · '.join(links)}</li>")
     page = (

@@ -107,6 +107,8 @@ def build_year(
     formats: tuple[str, ...] = ("html", "pdf"),
     notebook: str | Path | None = None,
     force: bool = False,
+    units: bool = False,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build YEAR's report into ``out_dir/YEAR/`` (default ``reports/``).
 
@@ -114,13 +116,16 @@ def build_year(
     :mod:`sangkien.freshness`) or ``force`` is true; otherwise the result says it is up to date.
     Raises ParamsError (bad parameters) or DataError (bad register) before any kernel starts,
     CellError when a notebook cell fails, BuildLockedError when the year is being built already.
+    With ``units``, every unit's result sheet of the year is built too (``jobs`` at a time) into
+    ``YEAR/don-vi/``, and published with the report in the same step.
     """
     timings: dict[str, float] = {}
     params = load_params(year, params_file, data_file)
     notebook = Path(notebook or paths.REPORT_NOTEBOOK)
     out_dir = Path(out_dir or paths.REPORTS_DIR)
     final = out_dir / str(params.year)
-    fingerprint = freshness.fingerprint(params, [notebook], {"formats": sorted(formats)})
+    notebooks = [notebook, paths.UNIT_NOTEBOOK] if units else [notebook]
+    fingerprint = freshness.fingerprint(params, notebooks, {"formats": sorted(formats), "units": units})
     reason = "--force" if force else ""
     if not force:
         state = freshness.check(final, fingerprint)
@@ -171,8 +176,6 @@ def build_year(
                 if executed_path.exists():
                     shutil.copy2(executed_path, failed / executed_path.name)
                 raise CellError(exc.problems + [f"sổ tay đã chạy được giữ lại để xem lỗi: {failed / executed_path.name}"]) from None
-            finally:
-                kept.unlink(missing_ok=True)
             timings["execute"] = round(time.perf_counter() - started, 3)
 
             import nbformat
@@ -195,6 +198,15 @@ def build_year(
                 render.write_pdf(page, staging / f"{base}.pdf")
                 outputs["pdf"] = f"{base}.pdf"
                 timings["pdf"] = round(time.perf_counter() - started, 3)
+            sheets = None
+            if units:
+                from . import unitsheets
+
+                started = time.perf_counter()
+                with _environ(VALIDATED_ENV, str(kept) if validated_digest else None):
+                    sheets = unitsheets.build_sheets(params, register, staging, formats, jobs=jobs)
+                timings["units"] = round(time.perf_counter() - started, 3)
+            kept.unlink(missing_ok=True)
 
             manifest = {
                 "year": params.year,
@@ -211,8 +223,9 @@ def build_year(
                 "sample_data": params.sample_data,
                 "software": provenance.software(),
                 "timings_s": timings,
+                **({"units": sheets} if sheets is not None else {}),
                 "fingerprint": fingerprint,
-                "outputs_sha256": freshness.output_digests(staging, outputs),
+                "files_sha256": freshness.file_digests(staging),
             }
             (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                                    encoding="utf-8")

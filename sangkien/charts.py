@@ -149,3 +149,28 @@ def trend_lines(trend, blocks):
     ax.set_ylabel("Số sáng kiến")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, fontsize=8.5)
     return fig
+
+
+def unit_trend_bars(trend, size: tuple[float, float] = (5.6, 1.5)):
+    """A small chart of one unit year by year: submitted behind recognised, recognised written on top.
+
+    Compact (low and wide), for a result sheet of one or two pages.
+    """
+    setup()
+    years = [int(y) for y in trend["nam"]]
+    submitted = [int(v) for v in trend["submitted"]]
+    recognized = [int(v) for v in trend["recognized"]]
+    fig, ax = plt.subplots(figsize=size)
+    ax.bar(years, submitted, 0.72, color=SUBMITTED_COLOR, label="Đề nghị công nhận")
+    ax.bar(years, recognized, 0.42, color=RECOGNIZED_COLOR, label="Được công nhận")
+    for year, s, r in zip(years, submitted, recognized):
+        if s:
+            ax.annotate(f"{vnformat.integer(r)}/{vnformat.integer(s)}", (year, s), ha="center", va="bottom",
+                        fontsize=7.5, xytext=(0, 1.5), textcoords="offset points")
+    ax.set_xticks(years, [str(y) for y in years], fontsize=8, rotation=45 if len(years) > 8 else 0)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    ax.yaxis.set_major_formatter(_count_formatter)
+    ax.set_ylim(0, max(submitted + [1]) * 1.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), ncols=1, fontsize=8)
+    return fig

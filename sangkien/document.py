@@ -16,6 +16,11 @@ def sample_notice() -> str:
 
 
 def letterhead(p: Params) -> str:
+    return header_columns(p) + "\n" + title_block("BÁO CÁO", p.subject_line)
+
+
+def header_columns(p: Params) -> str:
+    """The two-column header: bodies and number on the left, the national motto and place/date on the right."""
     number = p.doc_number.strip() or "\u00a0" * 6
     place_date = f"{p.place}, {vn.header_date(p.issue_date)}"
     return f"""<table class="letterhead">
@@ -29,9 +34,13 @@ def letterhead(p: Params) -> str:
   <td class="lh-left"><div class="doc-number">Số: {esc(number)}/{esc(p.doc_symbol)}</div></td>
   <td class="lh-right"><div class="place-date">{esc(place_date)}</div></td>
 </tr>
-</table>
-<div class="doc-type">BÁO CÁO</div>
-<div class="doc-subject">{esc(p.subject_line)}</div>
+</table>"""
+
+
+def title_block(doc_type: str, subject: str) -> str:
+    """The document type in capitals, the subject line under it, and the short rule."""
+    return f"""<div class="doc-type">{esc(doc_type)}</div>
+<div class="doc-subject">{esc(subject)}</div>
 <div class="rule rule-subject"></div>"""
 
 

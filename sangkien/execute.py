@@ -118,13 +118,15 @@ def _original_cell_number(notebook, index: int) -> int:
     return index - injected + 1
 
 
-def run_notebook(notebook: Path, output: Path, params: Params) -> None:
-    """Run the report notebook under Papermill into ``output``; CellError when a cell fails."""
+def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | None = None) -> None:
+    """Run a report notebook under Papermill into ``output`` with the year's parameters (and ``extra``
+    ones, e.g. the unit of a unit's sheet); CellError when a cell fails."""
     prepare()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    parameters = {"year": params.year, "params_file": str(params.params_file.resolve()), "data_file": str(params.data)}
+    parameters = {"year": params.year, "params_file": str(params.params_file.resolve()), "data_file": str(params.data),
+                  **(extra or {})}
     try:
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, engine_name=ENGINE, progress_bar=False,

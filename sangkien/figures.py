@@ -177,3 +177,91 @@ def manifest_figures(frame: pd.DataFrame, year: int, period_start: int, blocks: 
         "year": year_figures(frame, year, blocks),
         "period": period_figures(frame, period_start, year - 1, blocks),
     }
+
+
+# --------------------------------------------------------------------------- one unit (result sheets)
+
+def units_of_year(frame: pd.DataFrame, year: int) -> list[str]:
+    """The units that put initiatives forward in ``year``, as written in the register, ordered by
+    their folded name (one entry per unit even when its spellings differ in case or spacing)."""
+    names: dict[str, str] = {}
+    for name in rows_of_year(frame, year)["don_vi"]:
+        names.setdefault(fold(name), name)
+    return [names[key] for key in sorted(names)]
+
+
+def unit_rows(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The rows of ``unit`` (compared with :func:`sangkien.schema.fold`: case and spacing do not matter)."""
+    key = fold(unit)
+    return frame[frame["don_vi"].map(fold) == key]
+
+
+def unit_block(rows: pd.DataFrame) -> str | None:
+    """The block a unit's rows are filed under (the most frequent, the first on a tie); ``None`` when no rows."""
+    if rows.empty:
+        return None
+    return str(rows["khoi"].value_counts(sort=True).index[0])
+
+
+def share_percent(part: int | float, whole: int | float) -> float | None:
+    """``part`` as a per cent of ``whole``; ``None`` when ``whole`` is zero.
+
+    >>> share_percent(6, 63)
+    9.523809523809524
+    """
+    return None if not whole else 100.0 * part / whole
+
+
+def unit_trend(frame: pd.DataFrame, unit: str, start: int, end: int) -> pd.DataFrame:
+    """:func:`yearly_counts` of ``unit``: rows ``nam, submitted, recognized, rate`` for ``start..end``."""
+    return yearly_counts(unit_rows(frame, unit), start, end)
+
+
+def unit_figures(frame: pd.DataFrame, year: int, unit: str, blocks: Iterable[str], period_start: int) -> dict:
+    """The numbers of a unit's result sheet, beside the city's and its block's.
+
+    ``year`` / ``previous`` / ``period``: the unit's counts (``period``: ``period_start..year-1``);
+    ``block``: the unit's block this year; ``city`` / ``block_counts``: the counts of the city and of
+    that block this year; ``benefit_vnd`` / ``benefit_reported``: the unit's recognised initiatives'.
+    """
+    rows = unit_rows(frame, unit)
+    this_year = rows_of_year(rows, year)
+    city_rows = rows_of_year(frame, year)
+    block = unit_block(this_year)
+    block_rows = city_rows[city_rows["khoi"] == block]
+    period = counts(rows_of_period(rows, period_start, year - 1))
+    return {
+        "year": counts(this_year),
+        "previous": counts(rows_of_year(rows, year - 1)),
+        "period": {"from": period_start, "to": year - 1, "submitted": period["submitted"],
+                   "recognized": period["recognized"]},
+        "block": block,
+        "city": counts(city_rows),
+        "block_counts": counts(block_rows),
+        "benefit_vnd": benefit_vnd(this_year),
+        "benefit_reported": benefit_reported(this_year),
+    }
+
+
+RESULT_ORDER = {RECOGNIZED: 0, PENDING: 1}
+
+
+def unit_list(rows: pd.DataFrame) -> pd.DataFrame:
+    """A unit's initiatives for its list: recognised first, then pending, then not recognised; by code within."""
+    order = rows["ket_qua"].map(lambda r: RESULT_ORDER.get(r, 2))
+    # codes compared with their numbers as numbers: SK-9 before SK-10
+    code = rows["ma_so"].astype(str).map(fold).str.replace(r"\d+", lambda m: m.group(0).zfill(12), regex=True)
+    return (rows.assign(_order=order, _code=code).sort_values(["_order", "_code"], kind="stable")
+            .drop(columns=["_order", "_code"]).reset_index(drop=True))
+
+
+def yearly_counts(rows: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """Rows ``nam, submitted, recognized, rate`` of some rows for every year of ``start..end``
+    (zeros kept; ``rate`` is ``None`` in a year with nothing submitted)."""
+    period = rows_of_period(rows, start, end)
+    records = []
+    for year in range(start, end + 1):
+        c = counts(period[period["nam"] == year])
+        records.append({"nam": year, "submitted": c["submitted"], "recognized": c["recognized"],
+                        "rate": recognition_rate(c["recognized"], c["submitted"])})
+    return pd.DataFrame(records, columns=["nam", "submitted", "recognized", "rate"])

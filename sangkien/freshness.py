@@ -68,9 +68,10 @@ def fingerprint(params: Params, notebooks: list[Path], options: dict) -> dict[st
     }
 
 
-def output_digests(folder: Path, outputs: dict[str, str]) -> dict[str, str]:
-    """sha256 of every output file (names relative to ``folder``)."""
-    return {name: sha256_file(folder / rel) for name, rel in sorted(outputs.items())}
+def file_digests(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder`` but manifest.json, by path relative to it."""
+    return {path.relative_to(folder).as_posix(): sha256_file(path)
+            for path in sorted(folder.rglob("*")) if path.is_file() and path.name != "manifest.json"}
 
 
 @dataclass(frozen=True)
@@ -96,15 +97,14 @@ def check(folder: Path, current: dict[str, str]) -> Freshness:
     changed = [WHAT[k] for k in WHAT if previous.get(k) != current.get(k)]
     if changed:
         return Freshness(False, "đã thay đổi: " + ", ".join(changed))
-    recorded = manifest.get("outputs_sha256")
-    outputs = manifest.get("outputs")
-    if not isinstance(recorded, dict) or not isinstance(outputs, dict):
+    recorded = manifest.get("files_sha256")
+    if not isinstance(recorded, dict):
         return Freshness(False, "manifest.json của lần dựng trước thiếu mã băm của các tệp kết quả")
-    for name, rel in sorted(outputs.items()):
+    for rel, digest in sorted(recorded.items()):
         target = folder / rel
         if not target.is_file():
             return Freshness(False, f"tệp kết quả {rel} bị thiếu")
-        if sha256_file(target) != recorded.get(name):
+        if sha256_file(target) != digest:
             return Freshness(False, f"tệp kết quả {rel} đã bị sửa sau lần dựng trước")
     return Freshness(True, "không có gì thay đổi (sổ đăng ký, tham số, sổ tay, mã nguồn, mẫu, phông chữ, "
                            "thư viện và tùy chọn đều như lần dựng trước)", manifest)

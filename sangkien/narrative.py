@@ -146,3 +146,76 @@ def top_field_sentence(table) -> str:
     return (f"Lĩnh vực có nhiều sáng kiến được công nhận nhất là {top['linh_vuc']} "
             f"({vn.integer(top['recognized'])}/{vn.integer(top['submitted'])} sáng kiến); "
             f"sáng kiến thuộc {vn.integer(len(table))} lĩnh vực.")
+
+
+# --------------------------------------------------------------------------- one unit (result sheets)
+
+def points_phrase(now: float, reference: float, what: str) -> str:
+    """A rate against another, in percentage points, the difference of the two rates as printed.
+
+    >>> points_phrase(85.714, 77.778, "tỷ lệ chung của thành phố")
+    'cao hơn 7,93 điểm phần trăm so với tỷ lệ chung của thành phố (77,78%)'
+    >>> points_phrase(50, 50, "tỷ lệ của khối Giáo dục")
+    'bằng tỷ lệ của khối Giáo dục (50%)'
+    """
+    diff = round(now, 2) - round(reference, 2)
+    if round(diff, 2) == 0:
+        return f"bằng {what} ({vn.percent(reference)})"
+    direction = "cao hơn" if diff > 0 else "thấp hơn"
+    return f"{direction} {vn.decimal(abs(diff), 2, trim=True)} điểm phần trăm so với {what} ({vn.percent(reference)})"
+
+
+def unit_overview(year: int, unit: str, counts: dict) -> str:
+    """What a unit put forward this year and what was recognised."""
+    s, r, p = counts["submitted"], counts["recognized"], counts["pending"]
+    if s == 0:
+        return f"Năm {year}, {unit} không có sáng kiến đề nghị công nhận cấp thành phố."
+    text = f"Năm {year}, {unit} đã đề nghị công nhận {vn.integer(s)} sáng kiến cấp thành phố; "
+    if r:
+        text += f"{vn.integer(r)} sáng kiến được công nhận, đạt tỷ lệ {_rate(r, s)}"
+    else:
+        text += "chưa có sáng kiến nào được công nhận"
+    if p:
+        text += f"; {vn.integer(p)} sáng kiến đang được xem xét"
+    return text + "."
+
+
+def unit_rate_sentence(unit: dict, city: dict, block: str | None, block_counts: dict) -> str:
+    """The unit's recognition rate beside the city's and its block's (empty when it put nothing forward)."""
+    now = recognition_rate(unit["recognized"], unit["submitted"])
+    city_rate = recognition_rate(city["recognized"], city["submitted"])
+    if now is None or city_rate is None:
+        return ""
+    parts = [points_phrase(now, city_rate, "tỷ lệ chung của thành phố")]
+    block_rate = recognition_rate(block_counts["recognized"], block_counts["submitted"])
+    if block and block_rate is not None:
+        parts.append(points_phrase(now, block_rate, f"tỷ lệ của khối {block}"))
+    return f"Tỷ lệ công nhận của đơn vị ({vn.percent(now)}) " + " và ".join(parts) + "."
+
+
+def unit_share_sentence(year: int, unit: dict, city: dict) -> str:
+    """The unit's part of the city's recognised initiatives (empty when it has none)."""
+    if not unit["recognized"] or not city["recognized"]:
+        return ""
+    share = 100.0 * unit["recognized"] / city["recognized"]
+    return (f"Số sáng kiến được công nhận của đơn vị chiếm {vn.percent(share)} trong tổng số "
+            f"{vn.integer(city['recognized'])} sáng kiến được công nhận cấp thành phố năm {year}.")
+
+
+def unit_comparison(year: int, current: dict, previous: dict) -> str:
+    """A unit's year against its last year (the wording of :func:`comparison` when there is one)."""
+    if previous["submitted"] == 0:
+        return f"Năm {year - 1}, sổ đăng ký không ghi nhận sáng kiến nào của đơn vị đề nghị công nhận cấp thành phố."
+    return comparison(year, current, previous)
+
+
+def unit_period_sentence(start: int, end: int, counts: dict) -> str:
+    """A unit's totals over the comparison period (empty when the period is empty)."""
+    if end < start:
+        return ""
+    span = f"Năm {start}" if start == end else f"Giai đoạn {start}–{end}"
+    s, r = counts["submitted"], counts["recognized"]
+    if s == 0:
+        return f"{span}, đơn vị không có sáng kiến đề nghị công nhận cấp thành phố."
+    return (f"{span}, đơn vị đã đề nghị công nhận {vn.integer(s)} sáng kiến, "
+            f"{vn.integer(r)} sáng kiến được công nhận ({_rate(r, s)}).")

@@ -11,7 +11,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from . import vnformat as vn
-from .figures import recognition_rate
+from .figures import author_names, recognition_rate
 from .markup import esc
 
 
@@ -50,7 +50,7 @@ def _rate(recognized: int, submitted: int) -> str:
 
 def by_block(current: dict, previous: dict, year: int) -> str:
     """Per block: submitted, recognised, rate this year, and recognised last year."""
-    columns = [Col("Khối"), Col("Số đề nghị", True), Col("Số được công nhận", True), Col("Tỷ lệ công nhận", True),
+    columns = [Col("Khối", width="30%"), Col("Số đề nghị", True), Col("Số được công nhận", True), Col("Tỷ lệ công nhận", True),
                Col(f"Công nhận năm {year - 1}", True)]
     rows = []
     for block, c in current.items():
@@ -65,8 +65,8 @@ def by_block(current: dict, previous: dict, year: int) -> str:
 
 def by_unit(table: pd.DataFrame) -> str:
     """Per unit, grouped under its block, with the benefit in triệu đồng."""
-    columns = [Col("TT", True, "2.2em"), Col("Đơn vị"), Col("Đề nghị", True), Col("Công nhận", True),
-               Col("Tỷ lệ", True), Col("Số tiền làm lợi (triệu đồng)", True)]
+    columns = [Col("TT", True, "2.2em"), Col("Đơn vị", width="42%"), Col("Đề nghị", True), Col("Công nhận", True),
+               Col("Tỷ lệ", True), Col("Số tiền làm lợi (triệu đồng)", True, "17%")]
     rows, groups, last = [], {}, None
     for i, r in enumerate(table.itertuples(index=False)):
         if r.khoi != last:
@@ -82,7 +82,7 @@ def by_unit(table: pd.DataFrame) -> str:
 
 
 def by_field(table: pd.DataFrame) -> str:
-    columns = [Col("TT", True, "2.2em"), Col("Lĩnh vực"), Col("Đề nghị", True), Col("Công nhận", True), Col("Tỷ lệ", True)]
+    columns = [Col("TT", True, "2.2em"), Col("Lĩnh vực", width="40%"), Col("Đề nghị", True), Col("Công nhận", True), Col("Tỷ lệ", True)]
     rows = [[str(i + 1), r.linh_vuc, vn.integer(r.submitted), vn.integer(r.recognized), _rate(r.recognized, r.submitted)]
             for i, r in enumerate(table.itertuples(index=False))]
     return render(columns, rows)
@@ -90,7 +90,7 @@ def by_field(table: pd.DataFrame) -> str:
 
 def period(trend: pd.DataFrame, blocks: Sequence[str], start: int, end: int) -> str:
     """Year by year over the period, each block's recognised/submitted, and a cumulative total row."""
-    columns = [Col("Năm")] + [Col(f"{b} (công nhận/đề nghị)", True) for b in blocks] + [
+    columns = [Col("Năm", width="15%")] + [Col(f"{b} (công nhận/đề nghị)", True) for b in blocks] + [
         Col("Tổng (công nhận/đề nghị)", True), Col("Tỷ lệ", True)]
 
     def pair(r: int, s: int) -> str:
@@ -126,3 +126,45 @@ def recognized_list(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
             last = r.khoi
         out.append([str(i + 1), r.ten_sang_kien, r.tac_gia, r.don_vi, r.linh_vuc])
     return render(columns, out, group_rows=groups, css_class="appendix-list")
+
+
+WIDE_YEARS = 10
+"""Up to this many years, a unit's trend is one column per year (short); beyond, one row per year."""
+
+
+def unit_trend(trend: pd.DataFrame, city: pd.DataFrame | None = None) -> str:
+    """A unit year by year (from :func:`sangkien.figures.unit_trend`): submitted, recognised and rate,
+    the city's rate beside it (``city`` from :func:`sangkien.figures.yearly_counts`), and the total."""
+    years = [int(y) for y in trend["nam"]]
+    s, r = int(trend["submitted"].sum()), int(trend["recognized"].sum())
+    total_label = f"Cộng {years[0]}–{years[-1]}" if len(years) > 1 else "Cộng"
+    lines = [("Số đề nghị", [vn.integer(v) for v in trend["submitted"]], vn.integer(s)),
+             ("Số được công nhận", [vn.integer(v) for v in trend["recognized"]], vn.integer(r)),
+             ("Tỷ lệ công nhận", [_rate(a, b) for a, b in zip(trend["recognized"], trend["submitted"])], _rate(r, s))]
+    if city is not None:
+        cs, cr = int(city["submitted"].sum()), int(city["recognized"].sum())
+        lines.append(("Tỷ lệ chung của thành phố",
+                      [_rate(a, b) for a, b in zip(city["recognized"], city["submitted"])], _rate(cr, cs)))
+    if len(years) <= WIDE_YEARS:
+        columns = [Col("Năm", width="7.5em")] + [Col(str(y), True) for y in years] + [Col(total_label, True)]
+        return render(columns, [[label, *cells, total] for label, cells, total in lines],
+                      css_class="unit-trend unit-trend-wide")
+    columns = [Col("Năm")] + [Col(label, True) for label, _, _ in lines]
+    rows = [[str(y), *(cells[i] for _, cells, _ in lines)] for i, y in enumerate(years)]
+    return render(columns, rows, total=[total_label, *(total for _, _, total in lines)], css_class="unit-trend")
+
+
+def _score(value) -> str:
+    return vn.decimal(value, 1, trim=True)
+
+
+def unit_list(rows: pd.DataFrame) -> str:
+    """A unit's initiatives of the year (from :func:`sangkien.figures.unit_list`): code, title, authors,
+    field, result and the council's score."""
+    columns = [Col("TT", True, "4%"), Col("Mã số", width="12%"), Col("Tên sáng kiến", width="37.5%"),
+               Col("Tác giả", width="18.5%"), Col("Lĩnh vực", width="11%"), Col("Kết quả", width="11.5%"),
+               Col("Điểm", True, "5.5%")]
+    out = [[str(i + 1), r.ma_so, r.ten_sang_kien, "; ".join(author_names(r.tac_gia)), r.linh_vuc, r.ket_qua,
+            _score(r.diem)]
+           for i, r in enumerate(rows.itertuples(index=False))]
+    return render(columns, out, css_class="unit-list")

@@ -152,7 +152,7 @@ def test_fingerprint_names_what_changed(trees, component, edit):
     assert [k for k in before if before[k] != after[k]] == [component]
     folder = tmp / "out"
     folder.mkdir()
-    (folder / "manifest.json").write_text(json.dumps({"fingerprint": before, "outputs": {}, "outputs_sha256": {}}))
+    (folder / "manifest.json").write_text(json.dumps({"fingerprint": before, "files_sha256": {}}))
     state = freshness.check(folder, after)
     assert not state.up_to_date and freshness.WHAT[component] in state.reason
 
@@ -210,3 +210,37 @@ def test_index_escapes_and_orders(tmp_path):
     page = batch.write_index(tmp_path).read_text(encoding="utf-8")
     assert page.index("Năm 2023") < page.index("Năm 2021") and "Năm 2022" not in page
     assert "1.234 sáng kiến đề nghị, 5 được công nhận" in page
+
+
+# ---------------------------------------------------------------------------- unit sheets
+
+def test_units_build_one_sheet_per_unit_with_ascii_names(tmp_path):
+    data = tmp_path / "so-dang-ky.csv"
+    units = ["Trường THCS Lê Lợi / Hải An", "TRƯỜNG THCS LÊ LỢI - HẢI AN", "Sở Y tế <script>"]
+    rows = [[f"SK-{i}", 2023, f"Giải pháp {i}", "Tác giả", unit, "Giáo dục", "Giáo dục",
+             "Công nhận", 1_000_000, 80] for i, unit in enumerate(units)]
+    rows.append(["SK-old", 2022, "Cũ", "Tác giả", "Đơn vị cũ", "Giáo dục", "Giáo dục", "Công nhận", "", 70])
+    with open(data, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([HEADER, *rows])
+    params = write_params(tmp_path, 2023, data)
+    out = tmp_path / "out"
+    completed = subprocess.run([sys.executable, "-m", "sangkien", "build", "2023", "--params", str(params),
+                                "--out", str(out), "--units", "--jobs", "2", "--to", "html"],
+                               capture_output=True, text=True, cwd=ROOT)
+    assert completed.returncode == 0, completed.stderr
+    folder = out / "2023" / "don-vi"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["index.html", "so-y-te-script.html", "truong-thcs-le-loi-hai-an-2.html",
+                     "truong-thcs-le-loi-hai-an.html"], names
+    assert all(name.isascii() for name in names)
+    manifest = json.loads((out / "2023" / "manifest.json").read_text(encoding="utf-8"))
+    assert {entry["unit"] for entry in manifest["units"].values()} == set(units)  # not the unit of 2022
+    sheet = (folder / manifest["units"]["so-y-te-script"]["html"].split("/")[-1]).read_text(encoding="utf-8")
+    assert "Sở Y tế &lt;script&gt;" in sheet and "<script>" not in sheet
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="so-y-te-script.html"' in index and "&lt;script&gt;" in index
+    # the sheets are part of the year: up to date next time, rebuilt when one is missing
+    state = freshness.check(out / "2023", json.loads((out / "2023" / "manifest.json").read_text())["fingerprint"])
+    assert state.up_to_date
+    (folder / "so-y-te-script.html").unlink()
+    assert "bị thiếu" in freshness.check(out / "2023", manifest["fingerprint"]).reason

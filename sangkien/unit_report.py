@@ -1,0 +1,135 @@
+"""One unit's result sheet, piece by piece, for the notebook ``notebooks/bao-cao-don-vi.ipynb``.
+
+Built like the yearly :class:`~sangkien.report.Report` (it is one: the city's figures, the numbering
+of tables and figures and the document parts are the report's), plus the unit's own figures: what it
+put forward and what was recognised this year, its rate beside the city's and its block's, its
+trend over the period, and the list of its initiatives. One to two A4 pages.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from functools import cached_property
+
+from . import charts, document, narrative, tables
+from . import figures as fig
+from .errors import ParamsError
+from .markup import Html
+from .params import Params, load_params
+from .register import Register, read_register
+from .report import Report, _p
+from .schema import fold, strip_accents
+
+DOC_TYPE = "KẾT QUẢ XÉT CÔNG NHẬN SÁNG KIẾN NĂM {year}"
+CHART_MAX_ROWS = 12
+"""A unit with more initiatives in the year than this gets no chart (its table says the same): the list
+then needs the room for the sheet to stay within two A4 pages."""
+
+
+def find_unit(name: str, units: list[str], year: int) -> str:
+    """The unit of ``units`` that ``name`` means (compared with :func:`sangkien.schema.fold`).
+
+    Raises :class:`ParamsError` (one line, in Vietnamese) naming ``name`` and the nearest unit.
+    """
+    key = fold(name)
+    for unit in units:
+        if fold(unit) == key:
+            return unit
+    shown = " ".join(str(name).split()) or "(trống)"
+    if not units:
+        raise ParamsError(f'Năm {year} sổ đăng ký không có sáng kiến nào, nên không có đơn vị "{shown}"')
+    plain = {strip_accents(u): u for u in units}
+    nearest = difflib.get_close_matches(strip_accents(name), list(plain), n=1, cutoff=0.0)
+    hint = f'; có phải ý bạn là "{plain[nearest[0]]}"?' if nearest else ""
+    raise ParamsError(f'Đơn vị "{shown}" không có sáng kiến nào trong sổ đăng ký năm {year}{hint}')
+
+
+class UnitReport(Report):
+    """The result sheet of ``unit`` (a name as the register writes it) for ``params.year``.
+
+    Inherited attributes (``counts``, ``by_block``, ``rows``...) are the city's; ``unit_*`` are the unit's.
+    """
+
+    def __init__(self, params: Params, register: Register, unit: str):
+        super().__init__(params, register)
+        self.unit = find_unit(unit, fig.units_of_year(self.frame, self.year), self.year)
+
+    @classmethod
+    def load(cls, year: int, unit: str, params_file: str | None = None,  # type: ignore[override]
+             data_file: str | None = None) -> UnitReport:
+        params = load_params(year, params_file or None, data_file or None)
+        return cls(params, read_register(params.data, params.blocks), unit)
+
+    # ------------------------------------------------------------------ figures
+    @cached_property
+    def unit_rows(self):
+        """The unit's rows of the year."""
+        return fig.rows_of_year(fig.unit_rows(self.frame, self.unit), self.year)
+
+    @cached_property
+    def unit_figures(self) -> dict:
+        p = self.params
+        return fig.unit_figures(self.frame, self.year, self.unit, self.blocks, p.period_start)
+
+    @cached_property
+    def unit_trend(self):
+        return fig.unit_trend(self.frame, self.unit, self.params.period_start, self.year)
+
+    def title(self) -> str:
+        """The page's title (for the HTML <title>): plain text, the exporter escapes it."""
+        return f"Kết quả xét công nhận sáng kiến năm {self.year} — {self.unit}"
+
+    # ------------------------------------------------------------------ parts
+    def header(self) -> Html:
+        """The sample notice (when the data is illustrative), the letterhead, the title with the unit.
+
+        The number is left blank for the office to fill in (the sheet is a document of its own, not the
+        yearly report); the symbol, the place and the date are the parameters'.
+        """
+        p = self.params
+        notice = document.sample_notice() if p.sample_data else ""
+        head = document.header_columns(dataclasses.replace(p, doc_number=""))
+        title = document.title_block(DOC_TYPE.format(year=self.year), self.unit)
+        return Html(notice + head + "\n" + title)
+
+    def summary(self) -> Html:
+        """The unit's year in sentences: put forward, recognised, its rate beside the city's and its block's,
+        its share of the city, and its benefit."""
+        f = self.unit_figures
+        unit = f["year"]
+        benefit = ""
+        if unit["recognized"]:
+            benefit = narrative.benefit_sentence(unit["recognized"], f["benefit_reported"], f["benefit_vnd"])
+        return Html(_p(narrative.unit_overview(self.year, self.unit, unit),
+                       narrative.unit_rate_sentence(unit, f["city"], f["block"], f["block_counts"]),
+                       narrative.unit_share_sentence(self.year, unit, f["city"]), benefit))
+
+    def trend_part(self) -> Html:
+        """Against last year and the period, in words; the trend as a short table (the city's rate beside);
+        and, when the list is short enough for the sheet to stay within two pages, a small chart."""
+        f = self.unit_figures
+        p = self.params
+        text = _p(narrative.unit_comparison(self.year, f["year"], f["previous"]),
+                  narrative.unit_period_sentence(p.period_start, p.period_end, f["period"]))
+        span = f"{p.period_start}–{self.year}" if p.period_start < self.year else str(self.year)
+        city = fig.yearly_counts(self.frame, p.period_start, self.year)
+        out = text + self._table(f"Sáng kiến của đơn vị qua các năm, {span}",
+                                 tables.unit_trend(self.unit_trend, city))
+        if len(self.unit_trend) >= 2 and len(self.unit_rows) <= CHART_MAX_ROWS:
+            chart = self._figure(f"Sáng kiến của đơn vị đề nghị và được công nhận (công nhận/đề nghị), {span}",
+                                 charts.unit_trend_bars(self.unit_trend))
+            out += f'<div class="unit-chart">{chart}</div>'
+        return Html(out)
+
+    def list_part(self) -> Html:
+        """The unit's initiatives of the year."""
+        rows = fig.unit_list(self.unit_rows)
+        return Html(self._table(f"Danh sách sáng kiến của đơn vị đề nghị công nhận năm {self.year}",
+                                tables.unit_list(rows)))
+
+    def closing(self) -> Html:
+        """The recipients (the unit first) and the signature."""
+        p = self.params
+        others = tuple(r for r in p.recipients if fold(r) != fold(self.unit))
+        closing = document.closing(dataclasses.replace(p, recipients=(self.unit, *others)))
+        return Html(f'<div class="unit-closing">{closing}</div>')
