@@ -42,6 +42,7 @@ sample: $(STAMP) ## regenerate the sample register (deterministic)
 bench: $(STAMP) ## run the benchmarks (not tests: timings go to the README by hand)
 	$(PY) benchmarks/bench_check.py
 	$(PY) benchmarks/bench_build.py
+	$(PY) benchmarks/bench_batch.py
 
 strip: $(STAMP) ## remove outputs, execution counts and run-time metadata from notebooks/*.ipynb
 	$(PY) -m nbstripout $(NBSTRIP) notebooks/*.ipynb
