@@ -9,16 +9,14 @@ links every published year.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
-import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
+from . import paths, workers
 from .markup import esc
 
 STATUS_WORDS = {"built": "đã dựng", "up-to-date": "không đổi", "failed": "lỗi"}
@@ -42,17 +40,6 @@ def param_years(params_dir: Path | None = None) -> list[int]:
     return sorted(int(p.stem) for p in folder.glob("*.yaml") if p.stem.isdigit())
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
-def _worker_init() -> None:
-    # a scheduler's SIGTERM unwinds the build (staging folder removed), as in the command line;
-    # Ctrl-C is the parent's to handle: it stops the pool, which stops us with SIGTERM
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _build_one(year: int, params_file: str, out_dir: str | None, formats: tuple[str, ...], force: bool,
                units: bool) -> YearOutcome:
     """Runs in a worker: one year, every outcome returned as plain data (never raised)."""
@@ -65,8 +52,8 @@ def _build_one(year: int, params_file: str, out_dir: str | None, formats: tuple[
         result = build_year(year, params_file=params_file, out_dir=out_dir, formats=formats, force=force, **kwargs)
     except SangkienError as exc:
         return YearOutcome(year, "failed", time.perf_counter() - started, exc.exit_status, problems=list(exc.problems))
-    except KeyboardInterrupt:
-        return YearOutcome(year, "failed", time.perf_counter() - started, 130, problems=["đã dừng theo yêu cầu"])
+    except KeyboardInterrupt:  # stopped (SIGTERM from the parent): the build removed its staging folder
+        workers.stop_now()
     except Exception as exc:  # one line, as the command line does
         return YearOutcome(year, "failed", time.perf_counter() - started, 1,
                            problems=[f"lỗi không mong đợi: {type(exc).__name__}: {exc}"])
@@ -109,28 +96,20 @@ def build_all(out_dir=None, formats=("html", "pdf"), jobs: int | None = None, fo
     else:
         print(f"dựng {len(years)} năm ({years[0]}–{years[-1]}), {jobs} năm một lúc", file=sys.stderr)
     started = time.perf_counter()
-    context = multiprocessing.get_context("spawn")  # a clean interpreter per worker: no forked threads or kernels
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init) as pool:
+    with workers.pool(jobs) as pool:
         futures = {pool.submit(_build_one, year, str(params_dir / f"{year}.yaml"), str(out), tuple(formats), force,
                                units): year for year in years}
-        try:
-            for future in as_completed(futures):
-                outcome = future.result()
-                outcomes.append(outcome)
-                lines = [_line(outcome)] + [f"{outcome.year}: {p}" for p in outcome.problems]
-                if bar is not None:
-                    for line in lines:
-                        bar.write(line, file=sys.stderr)
-                    bar.update(1)
-                else:
-                    for line in lines:
-                        print(line, file=sys.stderr, flush=True)
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()  # SIGTERM: each worker unwinds and removes its staging folder
-            raise
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes.append(outcome)
+            lines = [_line(outcome)] + [f"{outcome.year}: {p}" for p in outcome.problems]
+            if bar is not None:
+                for line in lines:
+                    bar.write(line, file=sys.stderr)
+                bar.update(1)
+            else:
+                for line in lines:
+                    print(line, file=sys.stderr, flush=True)
     if bar is not None:
         bar.close()
     total = time.perf_counter() - started

@@ -213,7 +213,7 @@ def build_year(
                 "outputs": outputs,
                 "inputs": {
                     "data": {"path": shown_path(params.data) if _inside_root(params.data) else str(params.data),
-                             "sha256": provenance.sha256_file(params.data), "rows": int(len(register.frame))},
+                             "sha256": digest, "rows": len(register)},
                     "params": {"path": shown_path(params.params_file) if _inside_root(params.params_file)
                                else str(params.params_file.resolve()),
                                "sha256": params.sha256(),

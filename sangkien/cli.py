@@ -121,8 +121,10 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _stop_on_sigterm() -> None:
-    """SIGTERM (a scheduler stopping us) unwinds like Ctrl-C, so staging folders are removed."""
+    """SIGTERM (a scheduler stopping us) unwinds like Ctrl-C, so staging folders are removed; a second
+    SIGTERM while that cleanup runs is ignored (SIGKILL still ends it)."""
     def handler(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise KeyboardInterrupt
 
     try:

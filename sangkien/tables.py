@@ -117,8 +117,9 @@ def recognized_list(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
     """The appendix: every recognised initiative (title, authors, unit, field), grouped by block."""
     columns = [Col("TT", True, "2.2em"), Col("Tên sáng kiến", width="38%"), Col("Tác giả", width="22%"),
                Col("Đơn vị", width="20%"), Col("Lĩnh vực")]
-    order = {b: i for i, b in enumerate(blocks)}
-    ordered = rows.assign(_b=rows["khoi"].map(order)).sort_values(["_b", "don_vi", "ma_so"], kind="stable")
+    from .annex import ordered_recognized
+
+    ordered = ordered_recognized(rows, blocks)
     out, groups, last = [], {}, None
     for i, r in enumerate(ordered.itertuples(index=False)):
         if r.khoi != last:

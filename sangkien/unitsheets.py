@@ -7,27 +7,15 @@ staging folder, under a readable ASCII file name (:func:`sangkien.names.unique_s
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
-import signal
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import paths
-from .errors import CellError, SangkienError
+from . import paths, workers
+from .errors import SangkienError
 
 FOLDER = "don-vi"
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
-def _worker_init() -> None:
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _sheets(year: int, params_file: str, data_file: str, notebook: str, folder: str, formats: tuple[str, ...],
@@ -61,8 +49,8 @@ def _sheets(year: int, params_file: str, data_file: str, notebook: str, folder: 
             except SangkienError as exc:
                 results.append((unit, list(exc.problems), exc.exit_status))
             except KeyboardInterrupt:
-                results.append((unit, ["đã dừng theo yêu cầu"], 130))
-                break
+                shutil.rmtree(scratch, ignore_errors=True)
+                workers.stop_now()
             except Exception as exc:
                 results.append((unit, [f"lỗi không mong đợi: {type(exc).__name__}: {exc}"], 1))
     finally:
@@ -87,29 +75,19 @@ def build_sheets(params, register, staging: Path, formats: tuple[str, ...], jobs
     folder.mkdir()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(units)))
     batches = [[(u, stems[u]) for u in units[i::jobs]] for i in range(jobs)]
-    context = multiprocessing.get_context("spawn")
     failures: list[tuple[str, list[str], int]] = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init) as pool:
+    with workers.pool(jobs) as pool:
         futures = [pool.submit(_sheets, params.year, str(params.params_file), str(params.data), str(notebook),
                                str(folder), tuple(formats), batch) for batch in batches if batch]
-        try:
-            for future in futures:
-                for result in future.result():
-                    if len(result) == 3:
-                        failures.append(result)
-        except BaseException:
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-            raise
+        for future in futures:
+            failures.extend(result for result in future.result() if len(result) == 3)
     if failures:
         unit, problems, status = failures[0]
         lines = [f'phiếu kết quả của đơn vị "{unit}": {line}' for line in problems]
         if len(failures) > 1:
             lines.append(f"và {len(failures) - 1} đơn vị khác cũng lỗi: "
                          + "; ".join(f'"{u}"' for u, _, _ in failures[1:6]) + ("; …" if len(failures) > 6 else ""))
-        error = CellError(lines) if status == 4 else SangkienError(lines)
-        error.exit_status = status
-        raise error
+        raise workers.error(lines, status)
     sheets = {}
     for unit in units:
         stem = stems[unit]
@@ -172,9 +150,7 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
                           str(scratch), tuple(formats), [(name, stem)])
         if len(results[0]) == 3:
             _, problems, status = results[0]
-            error = CellError(problems) if status == 4 else SangkienError(problems)
-            error.exit_status = status
-            raise error
+            raise workers.error(problems, status)
         written = {}
         for kind in formats:
             os.replace(scratch / f"{stem}.{kind}", folder / f"{stem}.{kind}")

@@ -244,3 +244,35 @@ def test_units_build_one_sheet_per_unit_with_ascii_names(tmp_path):
     assert state.up_to_date
     (folder / "so-y-te-script.html").unlink()
     assert "bị thiếu" in freshness.check(out / "2023", manifest["fingerprint"]).reason
+
+
+def test_sigterm_stops_every_worker_and_leaves_no_debris(tmp_path):
+    import signal
+    import time
+
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    data = write_register(tmp_path / "so-dang-ky.csv", years=(2020, 2021, 2022, 2023))
+    for year in (2020, 2021, 2022, 2023):
+        write_params(params_dir, year, data)
+    out = tmp_path / "out"
+    code = ("import sys; from sangkien.cli import _stop_on_sigterm; from sangkien.batch import build_all; "
+            "_stop_on_sigterm(); "
+            f"sys.exit(build_all(out_dir={str(out)!r}, params_dir={str(params_dir)!r}, jobs=2, formats=('html',)))")
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(4)
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=120)
+    assert process.returncode != 0
+
+    def state():
+        return sorted(p.name for p in out.iterdir()) if out.exists() else []
+
+    time.sleep(6)
+    first = state()
+    time.sleep(6)
+    assert state() == first  # no worker goes on building after the stop
+    assert not [name for name in first if name.startswith((".staging", ".old"))], first
+    for name in first:
+        if name.isdigit():
+            assert (out / name / "manifest.json").is_file()  # a year is either whole or absent
