@@ -126,7 +126,8 @@ def field_bars(table, limit: int = 10):
     ax.xaxis.set_major_formatter(_count_formatter)
     ax.set_xlim(0, max(submitted + [1]) * 1.15)
     ax.set_xlabel("Số sáng kiến")
-    ax.legend(loc="lower right", fontsize=9)
+    # above the bars, outside the plot: long bars leave no free corner inside it
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9, frameon=False)
     return fig
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import vnformat as vn
 from .figures import change_percent, recognition_rate
+from .schema import fold
 
 
 def _rate(recognized: int, submitted: int) -> str:
@@ -27,11 +28,24 @@ def change_phrase(current: int, previous: int, what: str) -> str:
     return f"{what} {verb} {vn.percent(abs(pct))} (từ {vn.integer(previous)} {prep} {vn.integer(current)})"
 
 
-def overview(year: int, counts: dict) -> str:
+def block_label(block: str, capital: bool = False) -> str:
+    """A block as the text names it: 'khối Giáo dục'; a block the parameters already call 'Khối ...'
+    is not named twice.
+
+    >>> block_label("Giáo dục"), block_label("Khối Y tế"), block_label("khối Y tế", capital=True)
+    ('khối Giáo dục', 'khối Y tế', 'Khối Y tế')
+    """
+    name = " ".join(block.split())
+    if fold(name).startswith("khối "):
+        name = name[len("khối "):]
+    return ("Khối " if capital else "khối ") + name
+
+
+def overview(year: int, counts: dict, level: str = "thành phố") -> str:
     s, r, p = counts["submitted"], counts["recognized"], counts["pending"]
     if s == 0:
-        return f"Năm {year}, sổ đăng ký không ghi nhận sáng kiến nào được đề nghị công nhận cấp thành phố."
-    text = (f"Năm {year}, các đơn vị đã đề nghị công nhận {vn.integer(s)} sáng kiến cấp thành phố; "
+        return f"Năm {year}, sổ đăng ký không ghi nhận sáng kiến nào được đề nghị công nhận cấp {level}."
+    text = (f"Năm {year}, các đơn vị đã đề nghị công nhận {vn.integer(s)} sáng kiến cấp {level}; "
             f"{vn.integer(r)} sáng kiến được công nhận, đạt tỷ lệ {_rate(r, s)}")
     if p:
         text += f"; {vn.integer(p)} sáng kiến đang được xem xét"
@@ -42,10 +56,10 @@ def blocks_sentence(by_block: dict) -> str:
     parts = []
     for block, c in by_block.items():
         if c["submitted"]:
-            parts.append(f"khối {block} có {vn.integer(c['submitted'])} sáng kiến đề nghị, "
+            parts.append(f"{block_label(block)} có {vn.integer(c['submitted'])} sáng kiến đề nghị, "
                          f"{vn.integer(c['recognized'])} sáng kiến được công nhận ({_rate(c['recognized'], c['submitted'])})")
         else:
-            parts.append(f"khối {block} không có sáng kiến đề nghị")
+            parts.append(f"{block_label(block)} không có sáng kiến đề nghị")
     return "Trong đó, " + "; ".join(parts) + "." if parts else ""
 
 
@@ -80,11 +94,11 @@ def block_rate_facts(year: int, current: dict, previous: dict) -> list[str]:
         now = recognition_rate(c["recognized"], c["submitted"])
         before = recognition_rate(p["recognized"], p["submitted"])
         if now is None:
-            facts.append(f"Khối {block} không có sáng kiến đề nghị trong năm {year}.")
+            facts.append(f"{block_label(block, capital=True)} không có sáng kiến đề nghị trong năm {year}.")
         elif before is None:
-            facts.append(f"Khối {block} đạt tỷ lệ công nhận {vn.percent(now)}; năm {year - 1} không có số liệu để so sánh.")
+            facts.append(f"{block_label(block, capital=True)} đạt tỷ lệ công nhận {vn.percent(now)}; năm {year - 1} không có số liệu để so sánh.")
         else:
-            facts.append(rate_change_phrase(now, before, f"Tỷ lệ công nhận của khối {block}")
+            facts.append(rate_change_phrase(now, before, f"Tỷ lệ công nhận của {block_label(block)}")
                          + f" so với năm {year - 1}.")
     return facts
 
@@ -93,7 +107,7 @@ def period_sentence(start: int, end: int, counts: dict, by_block: dict) -> str:
     if end < start or counts["submitted"] == 0:
         return f"Sổ đăng ký không có số liệu các năm trước năm {end + 1} để so sánh với giai đoạn trước."
     span = f"năm {start}" if start == end else f"giai đoạn {start}–{end}"
-    parts = [f"khối {b} {vn.integer(c['recognized'])}/{vn.integer(c['submitted'])} sáng kiến "
+    parts = [f"{block_label(b)} {vn.integer(c['recognized'])}/{vn.integer(c['submitted'])} sáng kiến "
              f"({_rate(c['recognized'], c['submitted'])})" for b, c in by_block.items()]
     return (f"Trong {span}, các đơn vị đã đề nghị {vn.integer(counts['submitted'])} sáng kiến, "
             f"{vn.integer(counts['recognized'])} sáng kiến được công nhận ({_rate(counts['recognized'], counts['submitted'])}); "
@@ -143,6 +157,9 @@ def top_field_sentence(table) -> str:
     if table.empty:
         return ""
     top = table.sort_values(["recognized", "submitted"], ascending=False, kind="stable").iloc[0]
+    if top["recognized"] == 0:  # nothing recognised: the field most put forward
+        return (f"Lĩnh vực có nhiều sáng kiến đề nghị nhất là {top['linh_vuc']} ({vn.integer(top['submitted'])} "
+                f"sáng kiến), chưa có sáng kiến nào được công nhận; sáng kiến thuộc {vn.integer(len(table))} lĩnh vực.")
     return (f"Lĩnh vực có nhiều sáng kiến được công nhận nhất là {top['linh_vuc']} "
             f"({vn.integer(top['recognized'])}/{vn.integer(top['submitted'])} sáng kiến); "
             f"sáng kiến thuộc {vn.integer(len(table))} lĩnh vực.")
@@ -165,12 +182,12 @@ def points_phrase(now: float, reference: float, what: str) -> str:
     return f"{direction} {vn.decimal(abs(diff), 2, trim=True)} điểm phần trăm so với {what} ({vn.percent(reference)})"
 
 
-def unit_overview(year: int, unit: str, counts: dict) -> str:
+def unit_overview(year: int, unit: str, counts: dict, level: str = "thành phố") -> str:
     """What a unit put forward this year and what was recognised."""
     s, r, p = counts["submitted"], counts["recognized"], counts["pending"]
     if s == 0:
-        return f"Năm {year}, {unit} không có sáng kiến đề nghị công nhận cấp thành phố."
-    text = f"Năm {year}, {unit} đã đề nghị công nhận {vn.integer(s)} sáng kiến cấp thành phố; "
+        return f"Năm {year}, {unit} không có sáng kiến đề nghị công nhận cấp {level}."
+    text = f"Năm {year}, {unit} đã đề nghị công nhận {vn.integer(s)} sáng kiến cấp {level}; "
     if r:
         text += f"{vn.integer(r)} sáng kiến được công nhận, đạt tỷ lệ {_rate(r, s)}"
     else:
@@ -180,42 +197,43 @@ def unit_overview(year: int, unit: str, counts: dict) -> str:
     return text + "."
 
 
-def unit_rate_sentence(unit: dict, city: dict, block: str | None, block_counts: dict) -> str:
+def unit_rate_sentence(unit: dict, city: dict, block: str | None, block_counts: dict,
+                       level: str = "thành phố") -> str:
     """The unit's recognition rate beside the city's and its block's (empty when it put nothing forward)."""
     now = recognition_rate(unit["recognized"], unit["submitted"])
     city_rate = recognition_rate(city["recognized"], city["submitted"])
     if now is None or city_rate is None:
         return ""
-    parts = [points_phrase(now, city_rate, "tỷ lệ chung của thành phố")]
+    parts = [points_phrase(now, city_rate, f"tỷ lệ chung của {level}")]
     block_rate = recognition_rate(block_counts["recognized"], block_counts["submitted"])
     if block and block_rate is not None:
-        parts.append(points_phrase(now, block_rate, f"tỷ lệ của khối {block}"))
+        parts.append(points_phrase(now, block_rate, f"tỷ lệ của {block_label(block)}"))
     return f"Tỷ lệ công nhận của đơn vị ({vn.percent(now)}) " + " và ".join(parts) + "."
 
 
-def unit_share_sentence(year: int, unit: dict, city: dict) -> str:
+def unit_share_sentence(year: int, unit: dict, city: dict, level: str = "thành phố") -> str:
     """The unit's part of the city's recognised initiatives (empty when it has none)."""
     if not unit["recognized"] or not city["recognized"]:
         return ""
     share = 100.0 * unit["recognized"] / city["recognized"]
     return (f"Số sáng kiến được công nhận của đơn vị chiếm {vn.percent(share)} trong tổng số "
-            f"{vn.integer(city['recognized'])} sáng kiến được công nhận cấp thành phố năm {year}.")
+            f"{vn.integer(city['recognized'])} sáng kiến được công nhận cấp {level} năm {year}.")
 
 
-def unit_comparison(year: int, current: dict, previous: dict) -> str:
+def unit_comparison(year: int, current: dict, previous: dict, level: str = "thành phố") -> str:
     """A unit's year against its last year (the wording of :func:`comparison` when there is one)."""
     if previous["submitted"] == 0:
-        return f"Năm {year - 1}, sổ đăng ký không ghi nhận sáng kiến nào của đơn vị đề nghị công nhận cấp thành phố."
+        return f"Năm {year - 1}, sổ đăng ký không ghi nhận sáng kiến nào của đơn vị đề nghị công nhận cấp {level}."
     return comparison(year, current, previous)
 
 
-def unit_period_sentence(start: int, end: int, counts: dict) -> str:
+def unit_period_sentence(start: int, end: int, counts: dict, level: str = "thành phố") -> str:
     """A unit's totals over the comparison period (empty when the period is empty)."""
     if end < start:
         return ""
     span = f"Năm {start}" if start == end else f"Giai đoạn {start}–{end}"
     s, r = counts["submitted"], counts["recognized"]
     if s == 0:
-        return f"{span}, đơn vị không có sáng kiến đề nghị công nhận cấp thành phố."
+        return f"{span}, đơn vị không có sáng kiến đề nghị công nhận cấp {level}."
     return (f"{span}, đơn vị đã đề nghị công nhận {vn.integer(s)} sáng kiến, "
             f"{vn.integer(r)} sáng kiến được công nhận ({_rate(r, s)}).")

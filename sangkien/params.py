@@ -78,6 +78,9 @@ class Params:
                                note="true: mọi trang của báo cáo ghi rõ đây là số liệu minh họa")
     parent_body: str = _field("cơ quan chủ quản", "UBND THÀNH PHỐ HẢI PHÒNG",
                               note="dòng đầu bên trái của văn bản, chữ in hoa")
+    level: str = _field("cấp công nhận sáng kiến", "",
+                        note='"thành phố", "tỉnh" hoặc "bộ"...: in trong "sáng kiến cấp thành phố", "tỷ lệ chung của '
+                             'thành phố"; để trống thì suy từ parent_body (UBND TỈNH ... là "tỉnh")')
     issuing_body: str = _field("cơ quan ban hành", "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
                                note="dưới cơ quan chủ quản, chữ in hoa đậm")
     doc_number: str = _field("số văn bản", "", note="ví dụ \"45\" (nên đặt trong ngoặc kép); để trống thì "
@@ -98,6 +101,21 @@ class Params:
                                 note="Markdown: đoạn văn cách nhau một dòng trống, gạch đầu dòng, **đậm**, *nghiêng*")
     files: tuple[Path, ...] = ()
     """The parameters files read, defaults first."""
+
+    @property
+    def recognition_level(self) -> str:
+        """The level at which initiatives are recognised, for the wording: ``level``, or else what
+        ``parent_body`` says ('UBND TỈNH QUẢNG NINH' gives 'tỉnh').
+
+        >>> Params(2023, Path("x")).recognition_level, Params(2023, Path("x"), parent_body="UBND TỈNH QUẢNG NINH").recognition_level
+        ('thành phố', 'tỉnh')
+        """
+        if self.level.strip():
+            return " ".join(self.level.split())
+        body = schema.fold(self.parent_body)
+        for council in ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân "):
+            body = body.removeprefix(council)
+        return next((word for word in ("thành phố", "tỉnh", "bộ") if body.startswith(word + " ")), "thành phố")
 
     @property
     def period_end(self) -> int:
@@ -329,7 +347,7 @@ def load_params(
         nested[key] = cls(**{k: _as_text(where, f"{key}.{k}", v) for k, v in value.items()})
 
     text = {k: _as_text(where, k, merged[k]) for k in (
-        "parent_body", "issuing_body", "doc_number", "doc_symbol", "place", "subject") if k in merged}
+        "parent_body", "level", "issuing_body", "doc_number", "doc_symbol", "place", "subject") if k in merged}
     return Params(
         year=file_year,
         data=data,

@@ -119,7 +119,8 @@ class Report:
         return Html(f'<div class="analyst">{markdown(text).html}</div>')
 
     def overview(self) -> Html:
-        return Html(_p(narrative.overview(self.year, self.counts), narrative.blocks_sentence(self.by_block)))
+        return Html(_p(narrative.overview(self.year, self.counts, self.params.recognition_level),
+                       narrative.blocks_sentence(self.by_block)))
 
     def blocks_part(self) -> Html:
         table = self._table(f"Kết quả xét công nhận sáng kiến năm {self.year} theo khối",
@@ -184,7 +185,7 @@ class Report:
 
     def appendix(self) -> Html:
         recognized = fig.recognized_rows(self.rows)
-        title = f"DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN CẤP THÀNH PHỐ NĂM {self.year}"
+        title = f"DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN CẤP {self.params.recognition_level.upper()} NĂM {self.year}"
         head = (f'<section class="appendix"><h2 id="phu-luc">PHỤ LỤC</h2>'
                 f'<div class="appendix-title">{esc(title)}</div>'
                 f'<div class="appendix-sub">(Kèm theo Báo cáo số {esc(self.params.doc_number or "...")}/'

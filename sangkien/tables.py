@@ -13,6 +13,7 @@ import pandas as pd
 from . import vnformat as vn
 from .figures import author_names, recognition_rate
 from .markup import esc
+from .narrative import block_label
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def by_unit(table: pd.DataFrame) -> str:
     rows, groups, last = [], {}, None
     for i, r in enumerate(table.itertuples(index=False)):
         if r.khoi != last:
-            groups[i] = f"Khối {r.khoi}"
+            groups[i] = block_label(r.khoi, capital=True)
             last = r.khoi
         rows.append([str(i + 1), r.don_vi, vn.integer(r.submitted), vn.integer(r.recognized),
                      _rate(r.recognized, r.submitted), vn.millions(r.benefit_vnd) if r.benefit_vnd else vn.DASH])
@@ -123,7 +124,7 @@ def recognized_list(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
     out, groups, last = [], {}, None
     for i, r in enumerate(ordered.itertuples(index=False)):
         if r.khoi != last:
-            groups[i] = f"Khối {r.khoi}"
+            groups[i] = block_label(r.khoi, capital=True)
             last = r.khoi
         out.append([str(i + 1), r.ten_sang_kien, r.tac_gia, r.don_vi, r.linh_vuc])
     return render(columns, out, group_rows=groups, css_class="appendix-list")
@@ -133,7 +134,7 @@ WIDE_YEARS = 10
 """Up to this many years, a unit's trend is one column per year (short); beyond, one row per year."""
 
 
-def unit_trend(trend: pd.DataFrame, city: pd.DataFrame | None = None) -> str:
+def unit_trend(trend: pd.DataFrame, city: pd.DataFrame | None = None, level: str = "thành phố") -> str:
     """A unit year by year (from :func:`sangkien.figures.unit_trend`): submitted, recognised and rate,
     the city's rate beside it (``city`` from :func:`sangkien.figures.yearly_counts`), and the total."""
     years = [int(y) for y in trend["nam"]]
@@ -144,7 +145,7 @@ def unit_trend(trend: pd.DataFrame, city: pd.DataFrame | None = None) -> str:
              ("Tỷ lệ công nhận", [_rate(a, b) for a, b in zip(trend["recognized"], trend["submitted"])], _rate(r, s))]
     if city is not None:
         cs, cr = int(city["submitted"].sum()), int(city["recognized"].sum())
-        lines.append(("Tỷ lệ chung của thành phố",
+        lines.append((f"Tỷ lệ chung của {level}",
                       [_rate(a, b) for a, b in zip(city["recognized"], city["submitted"])], _rate(cr, cs)))
     if len(years) <= WIDE_YEARS:
         columns = [Col("Năm", width="7.5em")] + [Col(str(y), True) for y in years] + [Col(total_label, True)]

@@ -100,21 +100,22 @@ class UnitReport(Report):
         benefit = ""
         if unit["recognized"]:
             benefit = narrative.benefit_sentence(unit["recognized"], f["benefit_reported"], f["benefit_vnd"])
-        return Html(_p(narrative.unit_overview(self.year, self.unit, unit),
-                       narrative.unit_rate_sentence(unit, f["city"], f["block"], f["block_counts"]),
-                       narrative.unit_share_sentence(self.year, unit, f["city"]), benefit))
+        level = self.params.recognition_level
+        return Html(_p(narrative.unit_overview(self.year, self.unit, unit, level),
+                       narrative.unit_rate_sentence(unit, f["city"], f["block"], f["block_counts"], level),
+                       narrative.unit_share_sentence(self.year, unit, f["city"], level), benefit))
 
     def trend_part(self) -> Html:
         """Against last year and the period, in words; the trend as a short table (the city's rate beside);
         and, when the list is short enough for the sheet to stay within two pages, a small chart."""
         f = self.unit_figures
         p = self.params
-        text = _p(narrative.unit_comparison(self.year, f["year"], f["previous"]),
-                  narrative.unit_period_sentence(p.period_start, p.period_end, f["period"]))
+        text = _p(narrative.unit_comparison(self.year, f["year"], f["previous"], p.recognition_level),
+                  narrative.unit_period_sentence(p.period_start, p.period_end, f["period"], p.recognition_level))
         span = f"{p.period_start}–{self.year}" if p.period_start < self.year else str(self.year)
         city = fig.yearly_counts(self.frame, p.period_start, self.year)
         out = text + self._table(f"Sáng kiến của đơn vị qua các năm, {span}",
-                                 tables.unit_trend(self.unit_trend, city))
+                                 tables.unit_trend(self.unit_trend, city, p.recognition_level))
         if len(self.unit_trend) >= 2 and len(self.unit_rows) <= CHART_MAX_ROWS:
             chart = self._figure(f"Sáng kiến của đơn vị đề nghị và được công nhận (công nhận/đề nghị), {span}",
                                  charts.unit_trend_bars(self.unit_trend))

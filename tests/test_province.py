@@ -1,0 +1,68 @@
+"""Another province, other blocks: the wording follows the parameters, not Hai Phong."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from sangkien.params import load_params
+from sangkien.register import read_register
+from sangkien.report import Report
+from sangkien.unit_report import UnitReport
+
+HEADER = ["ma_so", "nam", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua", "so_tien_lam_loi", "diem"]
+BLOCKS = ["Khối Doanh nghiệp", "Khối Y tế", "Nông nghiệp"]
+
+
+@pytest.fixture
+def province(tmp_path):
+    data = tmp_path / "so-dang-ky.csv"
+    rows = [[f"X{i}", 2024 + i % 2, f"Sáng kiến {i}", "Lê A; Trần B", f"Công ty {i % 3}", BLOCKS[i % 3],
+             "Cơ khí", "Công nhận" if i % 2 else "Không công nhận", "", ""] for i in range(12)]
+    with open(data, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([HEADER, *rows])
+    params = tmp_path / "2025.yaml"
+    params.write_text(f"year: 2025\ndata: {data}\nparent_body: UBND TỈNH QUẢNG NINH\nblocks:\n"
+                      + "".join(f"  - {b}\n" for b in BLOCKS), encoding="utf-8")
+    p = load_params(2025, params)
+    return p, read_register(p.data, p.blocks)
+
+
+def test_a_province_recognises_at_province_level(province):
+    p, register = province
+    assert p.recognition_level == "tỉnh"
+    report = Report(p, register)
+    assert "sáng kiến cấp tỉnh" in report.overview().html and "thành phố" not in report.overview().html
+    assert "CẤP TỈNH NĂM 2025" in report.appendix().html
+
+
+def test_blocks_named_khoi_are_not_named_twice(province):
+    p, register = province
+    report = Report(p, register)
+    for html in (report.overview().html, report.units_part().html, report.assessment().html):
+        assert "Khối Khối" not in html and "khối Khối" not in html and "khối khối" not in html
+    assert "khối Nông nghiệp" in report.overview().html
+
+
+def test_unit_sheet_compares_with_the_province(province):
+    p, register = province
+    sheet = UnitReport(p, register, "Công ty 1")
+    assert "tỷ lệ chung của tỉnh" in sheet.summary().html
+    assert "thành phố" not in sheet.summary().html
+
+
+def test_level_can_be_set(tmp_path, province):
+    p, _ = province
+    params = tmp_path / "level.yaml"
+    params.write_text(f"year: 2025\ndata: {p.data}\nlevel: bộ\n", encoding="utf-8")
+    assert load_params(2025, params).recognition_level == "bộ"
+
+
+def test_fields_sentence_when_nothing_is_recognised():
+    import pandas as pd
+
+    from sangkien.narrative import top_field_sentence
+
+    table = pd.DataFrame({"linh_vuc": ["Cơ khí", "Y tế"], "submitted": [14, 13], "recognized": [0, 0]})
+    assert top_field_sentence(table) == ("Lĩnh vực có nhiều sáng kiến đề nghị nhất là Cơ khí (14 sáng kiến), "
+                                         "chưa có sáng kiến nào được công nhận; sáng kiến thuộc 2 lĩnh vực.")
