@@ -28,7 +28,7 @@ test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q
 
 lab: $(STAMP) ## start JupyterLab on notebooks/ (kernel "sangkien": this venv, package importable)
-	$(PY) -m jupyter lab --notebook-dir=notebooks
+	$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 check: $(STAMP) ## validate the sample register
 	$(PY) -m sangkien check data/sample/so-dang-ky-sang-kien.xlsx
