@@ -116,8 +116,9 @@ def period(trend: pd.DataFrame, blocks: Sequence[str], start: int, end: int) -> 
 
 def recognized_list(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
     """The appendix: every recognised initiative (title, authors, unit, field), grouped by block."""
-    columns = [Col("TT", True, "2.2em"), Col("Tên sáng kiến", width="38%"), Col("Tác giả", width="22%"),
-               Col("Đơn vị", width="20%"), Col("Lĩnh vực")]
+    # fixed layout: the last column takes what the others leave (widths summing to 100% would overflow)
+    columns = [Col("TT", True, "2.2em"), Col("Tên sáng kiến", width="35%"), Col("Tác giả", width="21%"),
+               Col("Đơn vị", width="19%"), Col("Lĩnh vực")]
     from .annex import ordered_recognized
 
     ordered = ordered_recognized(rows, blocks)
