@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths, workers
-from .markup import esc
+from .markup import esc, index_page
+from .vnformat import integer
 
 STATUS_WORDS = {"built": "đã dựng", "up-to-date": "không đổi", "failed": "lỗi"}
 
@@ -167,32 +168,18 @@ def write_index(out: Path) -> Path:
         figures = manifest.get("figures", {}).get("year", {})
         facts = ""
         if figures:
-            facts = (f" — {_integer(figures.get('submitted', 0))} sáng kiến đề nghị, "
-                     f"{_integer(figures.get('recognized', 0))} được công nhận")
+            facts = (f" — {integer(figures.get('submitted', 0))} sáng kiến đề nghị, "
+                     f"{integer(figures.get('recognized', 0))} được công nhận")
         units = Path(out / year / "don-vi")
         if units.is_dir():
             links.append(f'<a href="{esc(year)}/don-vi/index.html">Phiếu kết quả các đơn vị</a>')
         sample = " (số liệu minh họa)" if manifest.get("sample_data") else ""
         items.append(f"<li><strong>Năm {esc(year)}</strong>{esc(facts)}{esc(sample)}<br>{' · '.join(links)}</li>")
-    page = (
-        '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>Báo cáo phong trào sáng kiến — các năm</title>\n"
-        "<style>body{font-family:'Times New Roman',Tinos,serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
-        "line-height:1.5}h1{font-size:1.4rem;text-align:center}li{margin:.6rem 0}</style>\n</head>\n<body>\n"
-        "<h1>Báo cáo kết quả phong trào thi đua nghiên cứu, phát huy sáng kiến, cải tiến kỹ thuật</h1>\n"
-        + (f"<ul>\n{chr(10).join(items)}\n</ul>\n" if items else "<p>Chưa có báo cáo nào.</p>\n")
-        + "</body>\n</html>\n"
-    )
+    page = index_page("Báo cáo kết quả phong trào thi đua nghiên cứu, phát huy sáng kiến, cải tiến kỹ thuật",
+                      "<ul>\n" + "\n".join(items) + "\n</ul>\n" if items else "<p>Chưa có báo cáo nào.</p>\n")
     out.mkdir(parents=True, exist_ok=True)
     target = out / "index.html"
     temporary = out / f".index-{os.getpid()}.html"
     temporary.write_text(page, encoding="utf-8")
     os.replace(temporary, target)
     return target
-
-
-def _integer(value) -> str:
-    from .vnformat import integer
-
-    return integer(value)

@@ -137,9 +137,8 @@ def build_year(
                 outputs = {k: final / v for k, v in state.manifest["outputs"].items()}
                 return BuildResult(params.year, final, outputs, state.manifest, up_to_date=True, reason=state.reason)
         reason = state.reason
-    digest = fingerprint["register"]
+    digest = fingerprint["register"]  # the kernel checks the file against it before using the kept register
     register = read_register(params.data, params.blocks)
-    validated_digest = digest if provenance.sha256_file(params.data) == digest else None
     from . import execute as execution
     from . import figures as fig
     from . import render
@@ -164,11 +163,10 @@ def build_year(
         try:
             executed_path = staging / f"{base}.ipynb"
             started = time.perf_counter()
-            kept = staging / ".register.pickle"  # the validated register, for the kernel (not published)
-            if validated_digest:
-                save_validated(register, params.blocks, validated_digest, kept)
+            kept = staging / ".register.pickle"  # the validated register, for the kernels (not published)
+            save_validated(register, params.blocks, digest, kept)
             try:
-                with _environ(VALIDATED_ENV, str(kept) if validated_digest else None):
+                with _environ(VALIDATED_ENV, str(kept)):
                     execution.run_notebook(notebook, executed_path, params)
             except CellError as exc:
                 failed = out_dir / "_failed" / str(params.year)
@@ -203,7 +201,7 @@ def build_year(
                 from . import unitsheets
 
                 started = time.perf_counter()
-                with _environ(VALIDATED_ENV, str(kept) if validated_digest else None):
+                with _environ(VALIDATED_ENV, str(kept)):
                     sheets = unitsheets.build_sheets(params, register, staging, formats, jobs=jobs)
                 timings["units"] = round(time.perf_counter() - started, 3)
             kept.unlink(missing_ok=True)
@@ -237,11 +235,8 @@ def build_year(
 
 
 @contextlib.contextmanager
-def _environ(name: str, value: str | None):
-    """``os.environ[name] = value`` for the duration (nothing when ``value`` is None)."""
-    if value is None:
-        yield
-        return
+def _environ(name: str, value: str):
+    """``os.environ[name] = value`` for the duration (the kernels and workers started inherit it)."""
     before = os.environ.get(name)
     os.environ[name] = value
     try:

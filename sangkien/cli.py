@@ -20,6 +20,16 @@ class _Parser(argparse.ArgumentParser):
         raise ParamsError(f"lệnh không hợp lệ: {message}")
 
 
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"--jobs cần một số nguyên từ 1 trở lên, không phải {text!r}")
+    return jobs
+
+
 def _formats(text: str) -> tuple[str, ...]:
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     bad = [f for f in formats if f not in ("html", "pdf")]
@@ -35,7 +45,7 @@ def make_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build the yearly report (HTML, PDF, manifest)")
     build.add_argument("year", nargs="?", type=int, help="report year (params/YEAR.yaml)")
     build.add_argument("--all", action="store_true", help="every params/*.yaml")
-    build.add_argument("--jobs", type=int, default=None,
+    build.add_argument("--jobs", type=_jobs, default=None,
                        help="with --all or --units: builds at a time (default: the number of cores)")
     build.add_argument("--params", type=Path, help="parameters file (default params/YEAR.yaml)")
     build.add_argument("--data", type=Path, help="register file, instead of the parameters' data")
@@ -84,15 +94,11 @@ def run(argv: list[str] | None = None) -> int:
         if args.all:
             if args.year is not None or args.params or args.data:
                 raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params hay --data")
-            if args.jobs is not None and args.jobs < 1:
-                raise ParamsError("lệnh không hợp lệ: --jobs cần một số nguyên từ 1 trở lên")
             return build_all(out_dir=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=args.units)
         if args.year is None:
             raise ParamsError("lệnh không hợp lệ: cần năm báo cáo (build YEAR) hoặc --all")
         if args.jobs is not None and not args.units:
             raise ParamsError("lệnh không hợp lệ: --jobs chỉ dùng cùng --all hoặc --units")
-        if args.jobs is not None and args.jobs < 1:
-            raise ParamsError("lệnh không hợp lệ: --jobs cần một số nguyên từ 1 trở lên")
         result = build(args.year, params_file=args.params, data_file=args.data, out_dir=args.out, formats=args.to,
                        force=args.force, units=args.units, jobs=args.jobs)
         if result.up_to_date:

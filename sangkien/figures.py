@@ -34,7 +34,7 @@ def recognition_rate(recognized: int, submitted: int) -> float | None:
     >>> recognition_rate(0, 0) is None
     True
     """
-    return None if submitted == 0 else 100.0 * recognized / submitted
+    return share_percent(recognized, submitted)
 
 
 def change_percent(current: float, previous: float) -> float | None:
@@ -191,16 +191,15 @@ def units_of_year(frame: pd.DataFrame, year: int) -> list[str]:
 
 
 def unit_rows(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """The rows of ``unit`` (compared with :func:`sangkien.schema.fold`: case and spacing do not matter)."""
+    """The rows of ``unit`` (compared with :func:`sangkien.schema.fold`: case and spacing do not matter;
+    only the distinct names are folded, not every row)."""
     key = fold(unit)
-    return frame[frame["don_vi"].map(fold) == key]
+    return frame[frame["don_vi"].isin([name for name in frame["don_vi"].unique() if fold(name) == key])]
 
 
 def unit_block(rows: pd.DataFrame) -> str | None:
-    """The block a unit's rows are filed under (the most frequent, the first on a tie); ``None`` when no rows."""
-    if rows.empty:
-        return None
-    return str(rows["khoi"].value_counts(sort=True).index[0])
+    """The block a unit's rows are filed under (validation allows one block per unit); ``None`` when no rows."""
+    return None if rows.empty else str(rows["khoi"].iloc[0])
 
 
 def share_percent(part: int | float, whole: int | float) -> float | None:

@@ -75,3 +75,17 @@ def markdown(text: str) -> Html:
             f"</h{level}>", "</strong></p>"
         )
     return Html(rendered)
+
+
+def index_page(title: str, body: str) -> str:
+    """A plain page listing outputs (``reports/index.html``, ``don-vi/index.html``): ``title`` as the
+    heading, ``body`` markup already escaped; no script, nothing fetched."""
+    return (
+        '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n"
+        "<style>body{font-family:'Times New Roman',Tinos,serif;max-width:50rem;margin:2rem auto;padding:0 1rem;"
+        "line-height:1.5}h1{font-size:1.35rem;text-align:center}li{margin:.6rem 0}"
+        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:.3rem .5rem}</style>\n"
+        f"</head>\n<body>\n<h1>{esc(title)}</h1>\n{body}</body>\n</html>\n"
+    )

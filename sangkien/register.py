@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import gc
-import hashlib
 import io
 import math
 import os
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from . import legacy, schema
 from .errors import DataError
+from .provenance import sha256_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -489,14 +489,6 @@ VALIDATED_ENV = "SANGKIEN_VALIDATED_REGISTER"
 kernel it starts takes the validated columns from there instead of reading the file again."""
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def save_validated(register: Register, blocks: Iterable[str], digest: str, target: Path) -> None:
     """Keep a validated register for a kernel (``digest``: sha256 of the bytes that were validated)."""
     payload = {"path": str(Path(register.path).resolve()), "sha256": digest, "blocks": list(blocks),
@@ -513,7 +505,7 @@ def _validated(path: Path, blocks: list[str]) -> Register | None:
     try:
         with open(kept, "rb") as f:
             payload = pickle.load(f)
-        if payload["path"] != str(path.resolve()) or payload["blocks"] != blocks or payload["sha256"] != _digest(path):
+        if payload["path"] != str(path.resolve()) or payload["blocks"] != blocks or payload["sha256"] != sha256_file(path):
             return None
         return Register(path=path, columns=payload["columns"], headers=payload["headers"])
     except (OSError, pickle.PickleError, EOFError, KeyError, TypeError, AttributeError):

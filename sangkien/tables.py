@@ -11,7 +11,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from . import vnformat as vn
-from .figures import author_names, recognition_rate
+from .figures import recognition_rate
 from .markup import esc
 from .narrative import block_label
 
@@ -166,8 +166,8 @@ def unit_list(rows: pd.DataFrame) -> str:
     field, result and the council's score."""
     columns = [Col("TT", True, "4%"), Col("Mã số", width="12%"), Col("Tên sáng kiến", width="37.5%"),
                Col("Tác giả", width="18.5%"), Col("Lĩnh vực", width="11%"), Col("Kết quả", width="11.5%"),
-               Col("Điểm", True, "5.5%")]
-    out = [[str(i + 1), r.ma_so, r.ten_sang_kien, "; ".join(author_names(r.tac_gia)), r.linh_vuc, r.ket_qua,
+               Col("Điểm", True)]  # fixed layout: the last column takes what the others leave
+    out = [[str(i + 1), r.ma_so, r.ten_sang_kien, r.tac_gia, r.linh_vuc, r.ket_qua,
             _score(r.diem)]
            for i, r in enumerate(rows.itertuples(index=False))]
     return render(columns, out, css_class="unit-list")

@@ -101,23 +101,16 @@ def build_sheets(params, register, staging: Path, formats: tuple[str, ...], jobs
 
 def write_index(folder: Path, year: int, sheets: dict[str, dict[str, str]]) -> Path:
     """``don-vi/index.html``: every unit's sheet of the year, with links to its HTML and PDF."""
-    from .markup import esc
+    from .markup import esc, index_page
 
     rows = []
     for n, (stem, entry) in enumerate(sheets.items(), start=1):
         links = " · ".join(f'<a href="{esc(stem)}.{kind}">{label}</a>'
                            for kind, label in (("html", "HTML"), ("pdf", "PDF")) if kind in entry)
         rows.append(f"<tr><td>{n}</td><td>{esc(entry['unit'])}</td><td>{links}</td></tr>")
-    page = (
-        '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>Phiếu kết quả sáng kiến các đơn vị năm {year}</title>\n"
-        "<style>body{font-family:'Times New Roman',Tinos,serif;max-width:50rem;margin:2rem auto;padding:0 1rem}"
-        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:.3rem .5rem}"
-        "h1{font-size:1.3rem;text-align:center}</style>\n</head>\n<body>\n"
-        f"<h1>Phiếu kết quả xét công nhận sáng kiến của các đơn vị năm {year}</h1>\n"
-        "<table>\n<tr><th>TT</th><th>Đơn vị</th><th>Phiếu kết quả</th></tr>\n" + "\n".join(rows)
-        + "\n</table>\n</body>\n</html>\n"
-    )
+    page = index_page(f"Phiếu kết quả xét công nhận sáng kiến của các đơn vị năm {year}",
+                      "<table>\n<tr><th>TT</th><th>Đơn vị</th><th>Phiếu kết quả</th></tr>\n" + "\n".join(rows)
+                      + "\n</table>\n")
     target = folder / "index.html"
     target.write_text(page, encoding="utf-8")
     return target

@@ -207,9 +207,13 @@ def test_index_escapes_and_orders(tmp_path):
             "outputs": {"html": f"bao-cao-{year}.html", "pdf": f"bao-cao-{year}.pdf"},
             "figures": {"year": {"submitted": 1234, "recognized": 5}}}), encoding="utf-8")
     (tmp_path / "2022").mkdir()  # no manifest: not a published year
+    (tmp_path / "2020").mkdir()  # a manifest someone edited: its text is printed, never live
+    (tmp_path / "2020" / "manifest.json").write_text(json.dumps({
+        "outputs": {"html": '"><script>alert(1)</script>.html'}, "figures": {}}), encoding="utf-8")
     page = batch.write_index(tmp_path).read_text(encoding="utf-8")
     assert page.index("Năm 2023") < page.index("Năm 2021") and "Năm 2022" not in page
     assert "1.234 sáng kiến đề nghị, 5 được công nhận" in page
+    assert "<script" not in page and "&lt;script&gt;" in page
 
 
 # ---------------------------------------------------------------------------- unit sheets
