@@ -37,7 +37,7 @@ figures: $(STAMP) ## print YEAR's figures as JSON
 	$(PY) -m sangkien figures $(YEAR)
 
 sample: $(STAMP) ## regenerate the sample register (deterministic)
-	$(PY) -m sangkien.sample
+	$(PY) -m sangkien.tools.sample
 
 bench: $(STAMP) ## run the benchmarks (not tests: timings go to the README by hand)
 	$(PY) benchmarks/bench_check.py
@@ -48,7 +48,7 @@ strip: $(STAMP) ## remove outputs, execution counts and run-time metadata from n
 	$(PY) -m nbstripout $(NBSTRIP) notebooks/*.ipynb
 
 template: $(STAMP) ## regenerate the register template data/template/so-dang-ky-mau.xlsx (deterministic)
-	$(PY) -m sangkien.template
+	$(PY) -m sangkien.tools.template
 
 clean: ## delete generated reports (they are disposable)
 	rm -rf reports/[0-9]* reports/.staging* reports/_failed

@@ -86,7 +86,7 @@ def main() -> None:
         # 3. a large register against the sample
         from bench_check import make_rows, write_csv
 
-        from sangkien.params import default_blocks
+        from sangkien.inputs.params import default_blocks
 
         big = tmp / "so-dang-ky-lon.csv"
         write_csv(big, make_rows(args.rows, default_blocks()))

@@ -47,7 +47,7 @@ def main() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # as the build does, so both sides import alike
         import papermill
 
-        from sangkien.build import build_year
+        from sangkien.pipeline.build import build_year
 
         inproc = {"bare": [], "build": []}
         for _ in range(rounds):

@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sangkien.params import default_blocks  # noqa: E402
-from sangkien.register import read_register  # noqa: E402
+from sangkien.inputs.params import default_blocks  # noqa: E402
+from sangkien.inputs.register import read_register  # noqa: E402
 
 HEADER = ["Mã số", "Năm", "Tên sáng kiến", "Tác giả", "Đơn vị", "Khối", "Lĩnh vực",
           "Kết quả", "Số tiền làm lợi", "Điểm"]

@@ -1,47 +1,76 @@
-"""The package's Python API: what the command line calls, and what a scheduler can call directly."""
+"""The package's Python API: what the command line calls, and what a scheduler can call directly.
+
+Every function here can be called any number of times in one process. Heavy libraries (pandas,
+matplotlib, Papermill, WeasyPrint) are imported only by the calls that need them.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
-from .params import Params, default_blocks, load_params
-from .register import Register, read_register
+from sangkien import inputs
+from sangkien.inputs.params import Params
+from sangkien.inputs.register import Register
+
+DEFAULT_FORMATS = ("html", "pdf")
 
 
-def load_inputs(year: int, params_file=None, data_file=None) -> tuple[Params, Register]:
-    """Parameters, then the register they name, both validated (ParamsError, then DataError)."""
-    params = load_params(year, params_file, data_file)
-    return params, read_register(params.data, params.blocks)
+def load_inputs(year: int, params: str | Path | None = None, data: str | Path | None = None) -> tuple[Params, Register]:
+    """The year's parameters and the register they name, both validated (ParamsError, then DataError)."""
+    return inputs.load(year, params, data)
 
 
-def check(file: str | Path, params_file: str | Path | None = None) -> Register:
+def check(file: str | Path, params: str | Path | None = None) -> Register:
     """Validate a register against the blocks of a parameters file (or the shared defaults)."""
-    if params_file is not None:
-        blocks = load_params(None, params_file, require_data=False).blocks
-    else:
-        blocks = default_blocks()
-    return read_register(file, blocks)
+    return inputs.check(file, params)
 
 
-def report_figures(year: int, params_file=None, data_file=None) -> dict:
-    """The ``figures`` object of manifest.json for YEAR."""
-    from . import figures as fig
+def report_figures(year: int, params: str | Path | None = None, data: str | Path | None = None) -> dict:
+    """The ``figures`` object of manifest.json for YEAR, building nothing."""
+    from sangkien import figures
 
-    params, register = load_inputs(year, params_file, data_file)
-    return fig.manifest_figures(register.frame, params.year, params.period_start, params.blocks)
-
-
-def build(year: int, params_file=None, data_file=None, out_dir=None, formats=("html", "pdf"), force=False,
-          units=False, jobs=None):
-    """Build one year's report (only when an input changed, unless ``force``); see
-    :func:`sangkien.build.build_year`."""
-    from .build import build_year
-
-    return build_year(year, params_file=params_file, data_file=data_file, out_dir=out_dir, formats=formats,
-                      force=force, units=units, jobs=jobs)
+    year_params, register = inputs.load(year, params, data)
+    return figures.manifest_figures(figures.frame(register), year_params.year, year_params.period_start,
+                                    year_params.blocks)
 
 
-def build_all(out_dir=None, formats=("html", "pdf"), jobs=None, force=False, units=False) -> int:
-    """Build every ``params/YEAR.yaml``, ``jobs`` at a time; see :func:`sangkien.batch.build_all`."""
-    from .batch import build_all as _build_all
+def units_of_year(year: int, params: str | Path | None = None, data: str | Path | None = None) -> list[str]:
+    """The units that put initiatives forward in YEAR (what ``build_unit`` takes), building nothing."""
+    from sangkien import figures
 
-    return _build_all(out_dir=out_dir, formats=formats, jobs=jobs, force=force, units=units)
+    year_params, register = inputs.load(year, params, data)
+    return figures.units_of_year(figures.frame(register), year_params.year)
+
+
+def build_year(year: int, params: str | Path | None = None, data: str | Path | None = None,
+               out: str | Path | None = None, formats=None, units: bool = False, force: bool = False,
+               jobs: int | None = None):
+    """Build YEAR's report into ``out/YEAR/`` (default ``reports/``) when an input changed (or ``force``);
+    returns a :class:`~sangkien.pipeline.build.BuildResult`."""
+    from sangkien.pipeline.build import build_year as build
+
+    return build(year, params_file=params, data_file=data, out_dir=out, formats=tuple(formats or DEFAULT_FORMATS),
+                 force=force, units=units, jobs=jobs)
+
+
+def build_all(out: str | Path | None = None, formats=None, jobs: int | None = None, force: bool = False,
+              units: bool = False, params_dir: str | Path | None = None) -> int:
+    """Build every ``params/YEAR.yaml``, ``jobs`` at a time; returns the exit status."""
+    from sangkien.pipeline.batch import build_all as build
+
+    return build(out_dir=out, formats=tuple(formats or DEFAULT_FORMATS), jobs=jobs, force=force, units=units,
+                 params_dir=params_dir)
+
+
+def build_unit(year: int, unit: str, params: str | Path | None = None, data: str | Path | None = None,
+               out: str | Path | None = None, formats=None) -> dict[str, Path]:
+    """One unit's result sheet into ``out/YEAR/don-vi/``; returns ``{format: path}``."""
+    from sangkien.pipeline.unitsheets import build_unit as build
+
+    return build(year, unit, params_file=params, data_file=data, out_dir=out, formats=tuple(formats or DEFAULT_FORMATS))
+
+
+def new_year(year: int, params_dir: str | Path | None = None) -> Path:
+    """Write ``params/YEAR.yaml`` from last year's file; returns its path (never overwrites)."""
+    from sangkien.tools.newyear import new_year as write
+
+    return write(year, params_dir=params_dir)

@@ -11,7 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .errors import ParamsError, SangkienError
+from sangkien.errors import ParamsError, SangkienError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,29 +77,29 @@ def make_parser() -> argparse.ArgumentParser:
 def run(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "check":
-        from .api import check
+        from sangkien.api import check
 
-        register = check(args.file, params_file=args.params)
+        register = check(args.file, params=args.params)
         years = ", ".join(str(y) for y in register.years)
         print(f"{args.file}: hợp lệ — {len(register)} sáng kiến, năm {years}")
         return 0
     if args.command == "figures":
-        from .api import report_figures
+        from sangkien.api import report_figures
 
-        print(json.dumps(report_figures(args.year, params_file=args.params, data_file=args.data), ensure_ascii=False, indent=2))
+        print(json.dumps(report_figures(args.year, params=args.params, data=args.data), ensure_ascii=False, indent=2))
         return 0
     if args.command == "build":
-        from .api import build, build_all
+        from sangkien.api import build_all, build_year
 
         if args.all:
             if args.year is not None or args.params or args.data:
                 raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params hay --data")
-            return build_all(out_dir=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=args.units)
+            return build_all(out=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=args.units)
         if args.year is None:
             raise ParamsError("lệnh không hợp lệ: cần năm báo cáo (build YEAR) hoặc --all")
         if args.jobs is not None and not args.units:
             raise ParamsError("lệnh không hợp lệ: --jobs chỉ dùng cùng --all hoặc --units")
-        result = build(args.year, params_file=args.params, data_file=args.data, out_dir=args.out, formats=args.to,
+        result = build_year(args.year, params=args.params, data=args.data, out=args.out, formats=args.to,
                        force=args.force, units=args.units, jobs=args.jobs)
         if result.up_to_date:
             print(f"{result.year}: không đổi, giữ bản đã dựng — {result.reason} (dựng lại: --force)", file=sys.stderr)
@@ -112,14 +112,14 @@ def run(argv: list[str] | None = None) -> int:
             print(f"don-vi: {result.folder / 'don-vi'} ({len(sheets)} đơn vị)")
         return 0
     if args.command == "new-year":
-        from .newyear import new_year
+        from sangkien.api import new_year
 
         path = new_year(args.year, params_dir=args.params_dir)
         print(f"{path}: đã tạo từ tệp năm {args.year - 1}; viết các phần trong sections, điền số văn bản khi có, "
               f"rồi dựng: python -m sangkien build {args.year}")
         return 0
     if args.command == "params":
-        from .paramdoc import render_markdown, render_text
+        from sangkien.inputs.paramdoc import render_markdown, render_text
 
         print(render_markdown() if args.markdown else render_text(), end="")
         return 0

@@ -10,7 +10,20 @@ from typing import Iterable
 
 import pandas as pd
 
-from .schema import AUTHOR_SEPARATOR, PENDING, RECOGNIZED, fold
+from sangkien.inputs.register import Register
+from sangkien.inputs.schema import AUTHOR_SEPARATOR, PENDING, RECOGNIZED, fold
+
+FRAME_DTYPES = {"row": "int64", "nam": "int64", "so_tien_lam_loi": "float64", "diem": "float64"}
+
+
+def frame(register: Register) -> pd.DataFrame:
+    """The register as a pandas DataFrame (made once per register, kept in its cache)."""
+    made = register.cache.get("frame")
+    if made is None:
+        made = pd.DataFrame({cid: pd.Series(values, dtype=FRAME_DTYPES[cid]) if cid in FRAME_DTYPES else values
+                             for cid, values in register.columns.items()})
+        register.cache["frame"] = made
+    return made
 
 
 def rows_of_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:

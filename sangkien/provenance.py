@@ -2,24 +2,16 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import os
 import platform
 import subprocess
 from importlib import metadata
-from pathlib import Path
 
-from . import paths
+from sangkien import paths
 
 PACKAGES = ("sangkien", "papermill", "nbconvert", "nbclient", "weasyprint", "pandas", "matplotlib", "python-calamine")
 
 
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def git_commit() -> str:

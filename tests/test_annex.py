@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from sangkien import annex
+from sangkien.report import annex
 
 BLOCKS = ["Giáo dục", "Quận, huyện, sở, ngành"]
 
@@ -46,9 +46,9 @@ def test_written_with_a_bom(tmp_path):
 
 
 def test_long_lists_are_referred_to(monkeypatch, tmp_path):
-    from sangkien.params import load_params
-    from sangkien.register import read_register
-    from sangkien.report import Report
+    from sangkien.inputs.params import load_params
+    from sangkien.inputs.register import read_register
+    from sangkien.report.yearly import Report
 
     data = tmp_path / "r.csv"
     rows = frame(12)

@@ -11,8 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sangkien import batch, freshness, paths
-from sangkien.build import build_year
+from sangkien import paths
+from sangkien.pipeline import batch, freshness
+from sangkien.pipeline.build import build_year
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = ["Mã số", "Năm", "Tên sáng kiến", "Tác giả", "Đơn vị", "Khối", "Lĩnh vực", "Kết quả", "Số tiền làm lợi", "Điểm"]
@@ -126,7 +127,7 @@ def trees(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "TEMPLATES_DIR", package / "templates")
     monkeypatch.setattr(paths, "FONTS_DIR", package / "fonts")
     data = write_register(tmp_path / "so-dang-ky.csv")
-    from sangkien.params import load_params
+    from sangkien.inputs.params import load_params
 
     params = load_params(2023, write_params(tmp_path, 2023, data))
     notebook = tmp_path / "n.ipynb"
@@ -176,7 +177,7 @@ def test_all_years_one_failing(tmp_path):
         write_params(params_dir, year, data)
     write_params(params_dir, 2030, data)  # no rows of 2030 in the register: exit 2
     out = tmp_path / "out"
-    command = [sys.executable, "-c", "import sys; from sangkien.batch import build_all; "
+    command = [sys.executable, "-c", "import sys; from sangkien.pipeline.batch import build_all; "
                f"sys.exit(build_all(out_dir={str(out)!r}, params_dir={str(params_dir)!r}, jobs=2, formats=('html',)))"]
     completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     assert completed.returncode == 2, completed.stderr
@@ -260,7 +261,7 @@ def test_sigterm_stops_every_worker_and_leaves_no_debris(tmp_path):
     for year in (2020, 2021, 2022, 2023):
         write_params(params_dir, year, data)
     out = tmp_path / "out"
-    code = ("import sys; from sangkien.cli import _stop_on_sigterm; from sangkien.batch import build_all; "
+    code = ("import sys; from sangkien.cli import _stop_on_sigterm; from sangkien.pipeline.batch import build_all; "
             "_stop_on_sigterm(); "
             f"sys.exit(build_all(out_dir={str(out)!r}, params_dir={str(params_dir)!r}, jobs=2, formats=('html',)))")
     process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -13,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from sangkien import paths
-from sangkien.build import build_year
 from sangkien.errors import CellError
+from sangkien.pipeline.build import build_year
 
 ROOT = Path(__file__).resolve().parents[1]
 

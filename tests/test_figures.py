@@ -8,7 +8,8 @@ import pytest
 
 import sangkien
 from sangkien import figures as fig
-from sangkien.register import read_register
+from sangkien.figures import frame as frame_of
+from sangkien.inputs.register import read_register
 
 EDU, OTHER = "Giáo dục", "Quận, huyện, sở, ngành"
 BLOCKS = (EDU, OTHER)
@@ -39,7 +40,7 @@ def frame(write_register, make_row):
                  so_tien_lam_loi=amount, tac_gia=authors)
         for i, (nam, khoi, unit, field, result, amount, authors) in enumerate(ROWS, start=1)
     ]
-    return read_register(write_register(rows), BLOCKS).frame
+    return frame_of(read_register(write_register(rows), BLOCKS))
 
 
 def test_rows_of_year_and_period(frame):

@@ -10,8 +10,8 @@ import yaml
 
 from sangkien import paths
 from sangkien.errors import ParamsError
-from sangkien.newyear import new_year, next_year_date, shift_years
-from sangkien.params import Sections, load_params
+from sangkien.inputs.params import Sections, load_params
+from sangkien.tools.newyear import new_year, next_year_date, shift_years
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from sangkien import paramdoc
-from sangkien.params import _INTERNAL, _NESTED, TYPES, Params, known_keys, meaning
+from sangkien.inputs import paramdoc
+from sangkien.inputs.params import _INTERNAL, _NESTED, TYPES, Params, known_keys, meaning
 
 
 def _all_keys() -> list[str]:
@@ -55,7 +55,7 @@ def test_markdown_listing(run_cli):
 
 def test_the_validator_uses_the_same_words(tmp_path):
     from sangkien.errors import ParamsError
-    from sangkien.params import load_params
+    from sangkien.inputs.params import load_params
 
     path = tmp_path / "p.yaml"
     path.write_text("data: x.xlsx\n", encoding="utf-8")

@@ -8,7 +8,7 @@ import pytest
 
 from sangkien import paths
 from sangkien.errors import ParamsError
-from sangkien.params import default_blocks, load_params
+from sangkien.inputs.params import default_blocks, load_params
 
 SAMPLE = "data/sample/so-dang-ky-sang-kien.xlsx"
 MINIMAL = f"year: 2023\ndata: {SAMPLE}\n"

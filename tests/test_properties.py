@@ -15,15 +15,16 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import HEADER, IDS
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sangkien import cli, figures, schema
+from sangkien import cli, figures
 from sangkien.errors import DataError
-from sangkien.params import default_blocks
-from sangkien.register import _texts, cell_text, read_register
-
-from conftest import HEADER, IDS
+from sangkien.figures import frame as frame_of
+from sangkien.inputs import schema
+from sangkien.inputs.params import default_blocks
+from sangkien.inputs.register import _texts, cell_text, read_register
 
 BLOCKS = list(default_blocks())  # what `check` without --params accepts
 UNITS = {  # unit -> its block
@@ -105,7 +106,7 @@ def test_valid_registers_give_the_figures_of_a_direct_count(tmp_path_factory, it
               "messy": [f"  {unicodedata.normalize('NFD', h.lower())} " for h in HEADER]}[header_style]
     path = _write(tmp_path_factory.mktemp("reg") / f"so-dang-ky.{fmt}", _table(items, header), fmt)
     register = read_register(path, BLOCKS)
-    got = figures.manifest_figures(register.frame, year, 2016, BLOCKS)
+    got = figures.manifest_figures(frame_of(register), year, 2016, BLOCKS)
 
     def direct(select):
         rows = [t for t, _ in items if select(t["nam"])]
@@ -127,7 +128,7 @@ def test_valid_registers_give_the_figures_of_a_direct_count(tmp_path_factory, it
                              "recognized": sum(t["ket_qua"] == schema.RECOGNIZED for t in rows), "by_block": by_block}
 
     # the text is clean and canonical: NFC, trimmed, one spelling per unit, authors 'A; B'
-    frame = register.frame
+    frame = frame_of(register)
     assert set(frame["khoi"]) <= set(BLOCKS) and set(frame["ket_qua"]) <= set(RESULTS)
     assert {schema.fold(u) for u in frame["don_vi"]} == {schema.fold(t["don_vi"]) for t, _ in items}
     assert frame["don_vi"].nunique() == len({t["don_vi"] for t, _ in items})
@@ -212,7 +213,7 @@ def test_column_normalisation_is_cell_text_of_every_cell(values, repeats):
     texts, suspect = _texts(list(values), repeats=repeats)
     assert texts == [cell_text(v) for v in values]
     if not suspect:  # 'no legacy text here' is only said when it is true
-        from sangkien.register import _SUSPECT_RE
+        from sangkien.inputs.register import _SUSPECT_RE
 
         assert not any(_SUSPECT_RE.search(t) for t in texts)
 

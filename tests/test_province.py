@@ -5,10 +5,10 @@ import csv
 
 import pytest
 
-from sangkien.params import load_params
-from sangkien.register import read_register
-from sangkien.report import Report
-from sangkien.unit_report import UnitReport
+from sangkien.inputs.params import load_params
+from sangkien.inputs.register import read_register
+from sangkien.report.unit import UnitReport
+from sangkien.report.yearly import Report
 
 HEADER = ["ma_so", "nam", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua", "so_tien_lam_loi", "diem"]
 BLOCKS = ["Khối Doanh nghiệp", "Khối Y tế", "Nông nghiệp"]
@@ -61,7 +61,7 @@ def test_level_can_be_set(tmp_path, province):
 def test_fields_sentence_when_nothing_is_recognised():
     import pandas as pd
 
-    from sangkien.narrative import top_field_sentence
+    from sangkien.report.wording import top_field_sentence
 
     table = pd.DataFrame({"linh_vuc": ["Cơ khí", "Y tế"], "submitted": [14, 13], "recognized": [0, 0]})
     assert top_field_sentence(table) == ("Lĩnh vực có nhiều sáng kiến đề nghị nhất là Cơ khí (14 sáng kiến), "

@@ -7,11 +7,11 @@ import unicodedata
 
 import pandas as pd
 import pytest
+from conftest import HEADER, IDS
 
 from sangkien.errors import DataError
-from sangkien.register import parse_number, read_register
-
-from conftest import HEADER, IDS
+from sangkien.figures import frame as frame_of
+from sangkien.inputs.register import parse_number, read_register
 
 BLOCKS = ("Giáo dục", "Quận, huyện, sở, ngành")
 EDU, OTHER = BLOCKS
@@ -63,7 +63,7 @@ def three_rows(make_row):
 
 def test_reads_the_expected_frame(write_register, three_rows):
     register = read_register(write_register(three_rows, fmt="xlsx"), BLOCKS)
-    frame = register.frame
+    frame = frame_of(register)
     assert frame["row"].tolist() == [2, 3, 4]
     assert frame["ma_so"].tolist() == ["SK-1", "SK-2", "SK-3"]
     assert frame["nam"].tolist() == [2023, 2023, 2022]
@@ -86,22 +86,22 @@ def test_reads_the_expected_frame(write_register, three_rows):
     dict(fmt="csv", delimiter=";", bom=True),
 ], ids=["csv", "csv-bom", "csv-semicolon", "csv-semicolon-bom"])
 def test_csv_and_xlsx_read_to_the_same_frame(write_register, three_rows, options):
-    xlsx = read_register(write_register(three_rows, fmt="xlsx"), BLOCKS).frame
-    csv = read_register(write_register(three_rows, **options), BLOCKS).frame
+    xlsx = frame_of(read_register(write_register(three_rows, fmt="xlsx"), BLOCKS))
+    csv = frame_of(read_register(write_register(three_rows, **options), BLOCKS))
     pd.testing.assert_frame_equal(csv, xlsx)
 
 
 def test_blank_rows_are_skipped_and_rows_keep_excel_numbers(write_register, make_row):
     rows = [make_row(ma_so="SK-1"), [None] * 10, make_row(ma_so="SK-2")]
     for fmt in ("csv", "xlsx"):
-        frame = read_register(write_register(rows, fmt=fmt), BLOCKS).frame
+        frame = frame_of(read_register(write_register(rows, fmt=fmt), BLOCKS))
         assert frame["row"].tolist() == [2, 4], fmt
 
 
 def test_optional_columns_may_be_left_out(write_register, make_row):
     header = HEADER[:8]
     path = write_register([make_row()[:8]], header=header)
-    frame = read_register(path, BLOCKS).frame
+    frame = frame_of(read_register(path, BLOCKS))
     assert math.isnan(frame["so_tien_lam_loi"][0]) and math.isnan(frame["diem"][0])
 
 
@@ -120,9 +120,9 @@ HEADER_SPELLINGS = {
 @pytest.mark.parametrize("spelling", HEADER_SPELLINGS, ids=list(HEADER_SPELLINGS))
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_header_spellings(write_register, three_rows, spelling, fmt):
-    reference = read_register(write_register(three_rows, name="ref.xlsx", fmt="xlsx"), BLOCKS).frame
+    reference = frame_of(read_register(write_register(three_rows, name="ref.xlsx", fmt="xlsx"), BLOCKS))
     register = read_register(write_register(three_rows, header=HEADER_SPELLINGS[spelling], fmt=fmt), BLOCKS)
-    pd.testing.assert_frame_equal(register.frame, reference)
+    pd.testing.assert_frame_equal(frame_of(register), reference)
 
 
 def test_problems_name_the_column_as_written(write_register, make_row):
@@ -137,7 +137,7 @@ def test_unknown_columns_are_ignored(write_register, make_row):
     header = ["STT"] + HEADER[:4] + ["Ghi chú"] + HEADER[4:] + ["Người nhập"]
     rows = [[1] + r[:4] + ["xem lại"] + r[4:] + ["Hoa"] for r in (make_row(ma_so="SK-1"), make_row(ma_so="SK-2"))]
     for fmt in ("csv", "xlsx"):
-        frame = read_register(write_register(rows, header=header, fmt=fmt), BLOCKS).frame
+        frame = frame_of(read_register(write_register(rows, header=header, fmt=fmt), BLOCKS))
         assert frame["ma_so"].tolist() == ["SK-1", "SK-2"]
         assert frame["don_vi"].tolist() == ["Sở Y tế", "Sở Y tế"]
         assert "Ghi chú" not in frame.columns and "STT" not in frame.columns
@@ -149,7 +149,7 @@ def test_text_is_trimmed_and_nfc(write_register, make_row):
         make_row(ma_so="SK-2", don_vi=nfd("  Sở Y tế  "), linh_vuc=nfd("Y tế")),
     ]
     for fmt in ("csv", "xlsx"):
-        frame = read_register(write_register(rows, fmt=fmt), BLOCKS).frame
+        frame = frame_of(read_register(write_register(rows, fmt=fmt), BLOCKS))
         assert frame["ma_so"].tolist() == ["SK-1", "SK-2"]
         assert frame["ten_sang_kien"][0] == "Giải pháp A"
         assert frame["don_vi"].nunique() == 1
@@ -171,14 +171,14 @@ def test_results_and_blocks_match_any_case(write_register, make_row):
         make_row(ma_so="SK-2", ket_qua=nfd(" KHÔNG CÔNG NHẬN "), khoi=nfd("giáo dục"), don_vi="Trường A"),
         make_row(ma_so="SK-3", ket_qua="đang   xét"),
     ]
-    frame = read_register(write_register(rows), BLOCKS).frame
+    frame = frame_of(read_register(write_register(rows), BLOCKS))
     assert frame["ket_qua"].tolist() == ["Công nhận", "Không công nhận", "Đang xét"]
     assert frame["khoi"].tolist() == [OTHER, EDU, OTHER]
 
 
 def test_blocks_come_from_the_parameters(write_register, make_row):
     path = write_register([make_row(khoi="Doanh nghiệp", don_vi="Công ty X")])
-    assert read_register(path, BLOCKS + ("Doanh nghiệp",)).frame["khoi"].tolist() == ["Doanh nghiệp"]
+    assert frame_of(read_register(path, BLOCKS + ("Doanh nghiệp",)))["khoi"].tolist() == ["Doanh nghiệp"]
     (line,) = problems_of(path, BLOCKS)
     assert 'cột "Khối", giá trị "Doanh nghiệp"' in line
 
@@ -469,13 +469,13 @@ def test_the_users_file_is_left_unchanged(write_register, make_row, fmt):
     ("xlsx", 0, 0.0),
 ])
 def test_vietnamese_numbers_in_cells(write_register, make_row, fmt, cell, expected):
-    frame = read_register(write_register([make_row(so_tien_lam_loi=cell)], fmt=fmt), BLOCKS).frame
+    frame = frame_of(read_register(write_register([make_row(so_tien_lam_loi=cell)], fmt=fmt), BLOCKS))
     assert frame["so_tien_lam_loi"][0] == expected
 
 
 @pytest.mark.parametrize("fmt, year", [("xlsx", 2023.0), ("xlsx", 2023), ("xlsx", "2023"), ("csv", "2023"), ("csv", " 2023 ")])
 def test_year_as_whole_number(write_register, make_row, fmt, year):
-    frame = read_register(write_register([make_row(nam=year)], fmt=fmt), BLOCKS).frame
+    frame = frame_of(read_register(write_register([make_row(nam=year)], fmt=fmt), BLOCKS))
     assert frame["nam"].tolist() == [2023]
 
 

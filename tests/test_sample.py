@@ -1,8 +1,8 @@
-"""The sample register is what ``python -m sangkien.sample`` writes, byte for byte, every time."""
+"""The sample register is what ``python -m sangkien.tools.sample`` writes, byte for byte, every time."""
 from __future__ import annotations
 
 from sangkien import paths
-from sangkien.sample import write_register
+from sangkien.tools.sample import write_register
 
 
 def test_sample_register_is_deterministic_and_committed(tmp_path):

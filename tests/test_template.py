@@ -8,9 +8,10 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from sangkien import paths, schema
-from sangkien.params import default_blocks
-from sangkien.template import DATA_SHEET, GUIDE_SHEET, LISTS_SHEET, template_bytes, write_template
+from sangkien import paths
+from sangkien.inputs import schema
+from sangkien.inputs.params import default_blocks
+from sangkien.tools.template import DATA_SHEET, GUIDE_SHEET, LISTS_SHEET, template_bytes, write_template
 
 
 def _members(content: bytes) -> dict[str, bytes]:

@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 
 from sangkien import figures as fig
-from sangkien import narrative
 from sangkien.errors import ParamsError
-from sangkien.names import FALLBACK, MAX_LENGTH, file_stem, unique_stems
-from sangkien.register import read_register
-from sangkien.unit_report import UnitReport
+from sangkien.figures import frame as frame_of
+from sangkien.inputs.register import read_register
+from sangkien.pipeline.names import FALLBACK, MAX_LENGTH, file_stem, unique_stems
+from sangkien.report import wording as narrative
+from sangkien.report.unit import UnitReport
 
 ROOT = Path(__file__).resolve().parents[1]
 EDU, OTHER = "Giáo dục", "Quận, huyện, sở, ngành"
@@ -62,7 +63,7 @@ def register_file(write_register, make_row):
 
 @pytest.fixture
 def frame(register_file):
-    return read_register(register_file, (EDU, OTHER)).frame
+    return frame_of(read_register(register_file, (EDU, OTHER)))
 
 
 @pytest.fixture
@@ -280,7 +281,7 @@ def test_unique_stems_of_long_duplicates_stay_short():
 
 
 def test_unique_stems_of_the_sample_units():
-    frame = read_register(ROOT / "data/sample/so-dang-ky-sang-kien.xlsx", (EDU, OTHER)).frame
+    frame = frame_of(read_register(ROOT / "data/sample/so-dang-ky-sang-kien.xlsx", (EDU, OTHER)))
     units = fig.units_of_year(frame, 2023)
     stems = unique_stems(units)
     assert len(set(stems.values())) == len(units) >= 40
@@ -300,8 +301,9 @@ def test_unit_notebook_parameters():
     assert "remove-cell" in notebook.cells[0].metadata.tags and notebook.cells[0].cell_type == "markdown"
     (params,) = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
     names = re.findall(r"^(\w+): (\w+) = .*#", params.source, re.M)
-    assert names == [("year", "int"), ("unit", "str"), ("params_file", "str"), ("data_file", "str")]
+    assert names == [("year", "int"), ("unit", "str"), ("params_file", "str"), ("data_file", "str"),
+                     ("register_file", "str")]
     unit = re.search(r'^unit: str = "(.*)"', params.source, re.M).group(1)
-    frame = read_register(ROOT / "data/sample/so-dang-ky-sang-kien.xlsx", (EDU, OTHER)).frame
+    frame = frame_of(read_register(ROOT / "data/sample/so-dang-ky-sang-kien.xlsx", (EDU, OTHER)))
     assert unit in fig.units_of_year(frame, 2023)
     assert all(c.get("id") for c in notebook.cells)

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from sangkien import vnformat as vn
+from sangkien.report import vnformat as vn
 
 NAN = float("nan")
 

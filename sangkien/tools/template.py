@@ -20,8 +20,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from . import paths, schema
-from .params import default_blocks
+from sangkien import paths
+from sangkien.inputs import schema
+from sangkien.inputs.params import default_blocks
 
 DATA_SHEET = "Sổ đăng ký"
 GUIDE_SHEET = "Hướng dẫn"
@@ -213,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Tạo mẫu sổ đăng ký sáng kiến (.xlsx) từ danh sách cột của chương trình.")
     parser.add_argument("--out", type=Path, default=None, help=f"tệp ghi ra (mặc định: {paths.REGISTER_TEMPLATE})")
     args = parser.parse_args(argv)
-    from .errors import SangkienError
+    from sangkien.errors import SangkienError
 
     try:
         path = write_template(args.out)

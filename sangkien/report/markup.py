@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
+TOC_MARK = "<!--sangkien:toc-->"
+"""Where the HTML page's contents list goes (the exporter replaces it; screen only)."""
+
 
 def esc(text) -> str:
     """Text as literal HTML: ``<script>`` stays visible, nothing runs.

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from . import paths
+from sangkien import paths
 
 REMOVE_TAG = "remove-cell"
 """Cells with this tag (notes for analysts) are not shown in the report."""

@@ -8,8 +8,8 @@ import datetime
 import json
 from dataclasses import dataclass
 
-from . import paths
-from .params import _INTERNAL, _NESTED, TYPES, Params, _load_yaml
+from sangkien import paths
+from sangkien.inputs.params import _INTERNAL, _NESTED, TYPES, Params, _load_yaml
 
 
 @dataclass(frozen=True)

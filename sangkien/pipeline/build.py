@@ -19,10 +19,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import freshness, paths, provenance
-from .errors import BuildLockedError, CellError, ParamsError
-from .params import load_params
-from .register import VALIDATED_ENV, read_register, save_validated
+from sangkien import files, paths, provenance
+from sangkien.errors import BuildLockedError, CellError, ParamsError
+from sangkien.inputs.params import load_params
+from sangkien.inputs.register import read_register, save_snapshot
+from sangkien.pipeline import freshness
 
 # The heavy modules (pandas, matplotlib, Papermill, nbconvert, WeasyPrint) are imported once a year
 # turns out to need building: finding it up to date takes a fraction of a second.
@@ -137,12 +138,11 @@ def build_year(
                 outputs = {k: final / v for k, v in state.manifest["outputs"].items()}
                 return BuildResult(params.year, final, outputs, state.manifest, up_to_date=True, reason=state.reason)
         reason = state.reason
-    digest = fingerprint["register"]  # the kernel checks the file against it before using the kept register
     register = read_register(params.data, params.blocks)
-    from . import execute as execution
-    from . import figures as fig
-    from . import render
-    from .report import TOC_MARK, shown_path
+    from sangkien import figures as fig
+    from sangkien.pipeline import execute as execution
+    from sangkien.pipeline import render
+    from sangkien.report.markup import TOC_MARK
 
     if params.year not in register.years:
         years = ", ".join(str(y) for y in register.years)
@@ -164,10 +164,9 @@ def build_year(
             executed_path = staging / f"{base}.ipynb"
             started = time.perf_counter()
             kept = staging / ".register.pickle"  # the validated register, for the kernels (not published)
-            save_validated(register, params.blocks, digest, kept)
+            save_snapshot(register, kept)
             try:
-                with _environ(VALIDATED_ENV, str(kept)):
-                    execution.run_notebook(notebook, executed_path, params)
+                execution.run_notebook(notebook, executed_path, params, extra={"register_file": str(kept)})
             except CellError as exc:
                 failed = out_dir / "_failed" / str(params.year)
                 failed.mkdir(parents=True, exist_ok=True)
@@ -183,9 +182,8 @@ def build_year(
             started = time.perf_counter()
             page = render.export_html(executed, f"Báo cáo sáng kiến năm {params.year}", TOC_MARK)
             outputs = {"notebook": executed_path.name}
-            from . import annex
-
-            annex.write(fig.rows_of_year(register.frame, params.year), params.blocks, staging / annex.file_name(params.year))
+            from sangkien.report import annex
+            annex.write(fig.rows_of_year(fig.frame(register), params.year), params.blocks, staging / annex.file_name(params.year))
             outputs["annex"] = annex.file_name(params.year)
             if "html" in formats:
                 (staging / f"{base}.html").write_text(page, encoding="utf-8")
@@ -198,11 +196,9 @@ def build_year(
                 timings["pdf"] = round(time.perf_counter() - started, 3)
             sheets = None
             if units:
-                from . import unitsheets
-
+                from sangkien.pipeline import unitsheets
                 started = time.perf_counter()
-                with _environ(VALIDATED_ENV, str(kept)):
-                    sheets = unitsheets.build_sheets(params, register, staging, formats, jobs=jobs)
+                sheets = unitsheets.build_sheets(params, register, kept, staging, formats, jobs=jobs)
                 timings["units"] = round(time.perf_counter() - started, 3)
             kept.unlink(missing_ok=True)
 
@@ -210,14 +206,12 @@ def build_year(
                 "year": params.year,
                 "outputs": outputs,
                 "inputs": {
-                    "data": {"path": shown_path(params.data) if _inside_root(params.data) else str(params.data),
-                             "sha256": digest, "rows": len(register)},
-                    "params": {"path": shown_path(params.params_file) if _inside_root(params.params_file)
-                               else str(params.params_file.resolve()),
+                    "data": {"path": files.shown(params.data), "sha256": register.sha256, "rows": len(register)},
+                    "params": {"path": files.shown(params.params_file),
                                "sha256": params.sha256(),
                                "files": [str(f) for f in params.files]},
                 },
-                "figures": fig.manifest_figures(register.frame, params.year, params.period_start, params.blocks),
+                "figures": fig.manifest_figures(fig.frame(register), params.year, params.period_start, params.blocks),
                 "sample_data": params.sample_data,
                 "software": provenance.software(),
                 "timings_s": timings,
@@ -232,25 +226,3 @@ def build_year(
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return BuildResult(params.year, final, {k: final / v for k, v in outputs.items()}, manifest, reason=reason)
-
-
-@contextlib.contextmanager
-def _environ(name: str, value: str):
-    """``os.environ[name] = value`` for the duration (the kernels and workers started inherit it)."""
-    before = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = before
-
-
-def _inside_root(path: Path) -> bool:
-    try:
-        Path(path).resolve().relative_to(paths.ROOT)
-        return True
-    except ValueError:
-        return False

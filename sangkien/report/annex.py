@@ -13,7 +13,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from . import figures as fig
+from sangkien import figures as fig
 
 APPENDIX_LIMIT = 300
 """Up to this many recognised initiatives the appendix lists them; beyond, it refers to the annex file."""

@@ -18,9 +18,9 @@ from pathlib import Path
 # grammar for about 1.8 s; nbformat's notebook validation never checks IRIs. Keep it out of builds.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from . import paths  # noqa: E402
-from .errors import CellError  # noqa: E402
-from .params import Params  # noqa: E402
+from sangkien import paths  # noqa: E402
+from sangkien.errors import CellError  # noqa: E402
+from sangkien.inputs.params import Params  # noqa: E402
 
 ENGINE = "sangkien"
 

@@ -10,22 +10,18 @@ import csv
 import gc
 import io
 import math
-import os
 import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
-from . import legacy, schema
-from .errors import DataError
-from .provenance import sha256_file
-
-if TYPE_CHECKING:
-    import pandas as pd
+from sangkien.errors import DataError
+from sangkien.files import sha256_bytes
+from sangkien.inputs import encodings as legacy
+from sangkien.inputs import schema
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 _VN_GROUPED = re.compile(r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
@@ -41,14 +37,17 @@ FRAME_COLUMNS = ("row", "ma_so", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "
 class Register:
     """A validated register: one row per initiative, canonical columns, Excel row numbers in ``row``.
 
-    ``columns`` holds each column as a list; ``frame`` is the same as a pandas DataFrame, made on first
-    use (``check`` never needs it, and so never imports pandas).
+    ``columns`` holds each column as a list (this layer never imports pandas: the frame is made by
+    :func:`sangkien.figures.frame`). ``sha256`` is the digest of the very bytes that were validated.
     """
 
     path: Path
     columns: dict[str, list]
     headers: dict[str, str] = field(default_factory=dict)
     """Column id -> the header as written in the file."""
+    sha256: str = ""
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
+    """What later layers derive from the register once (the pandas frame)."""
 
     def __len__(self) -> int:
         return len(self.columns["row"])
@@ -57,15 +56,6 @@ class Register:
     def years(self) -> list[int]:
         return sorted(set(self.columns["nam"]))
 
-    @cached_property
-    def frame(self) -> "pd.DataFrame":
-        import pandas as pd
-
-        dtypes = {"row": "int64", "nam": "int64", "so_tien_lam_loi": "float64", "diem": "float64"}
-        return pd.DataFrame({
-            cid: pd.Series(self.columns[cid], dtype=dtypes[cid]) if cid in dtypes else self.columns[cid]
-            for cid in FRAME_COLUMNS
-        })
 
 
 @dataclass(order=True)
@@ -85,8 +75,7 @@ def _show(value) -> str:
 
 # --------------------------------------------------------------------------- reading
 
-def _read_csv(path: Path) -> list[list]:
-    data = path.read_bytes()
+def _read_csv(path: Path, data: bytes) -> list[list]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -114,11 +103,11 @@ def _read_csv(path: Path) -> list[list]:
         raise DataError(f"{path}: tệp CSV hỏng, không đọc được ({exc})") from None
 
 
-def _read_excel(path: Path) -> list[list]:
+def _read_excel(path: Path, data: bytes) -> list[list]:
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
             raise DataError(f"{path}: tệp Excel không có trang tính nào")
         return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
@@ -131,20 +120,31 @@ def _read_excel(path: Path) -> list[list]:
         ) from None
 
 
-def read_table(path: Path) -> list[list]:
-    """The raw cells of the file's first sheet, row 1 first. Raises DataError for an unreadable file."""
+def read_bytes(path: Path) -> bytes:
+    """The register file's bytes, read once (everything after works on these). DataError when unreadable."""
     path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: không tìm thấy tệp sổ đăng ký")
     if path.is_dir():
         raise DataError(f"{path}: là một thư mục, không phải tệp sổ đăng ký")
-    if path.stat().st_size == 0:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{path}: không tìm thấy tệp sổ đăng ký") from None
+    except OSError as exc:
+        raise DataError(f"{path}: không đọc được tệp sổ đăng ký ({exc.strerror or type(exc).__name__})") from None
+    if not data:
         raise DataError(f"{path}: tệp rỗng (0 byte), không có dòng tiêu đề và không có dữ liệu")
+    return data
+
+
+def read_table(path: Path, data: bytes | None = None) -> list[list]:
+    """The raw cells of the file's first sheet, row 1 first. Raises DataError for an unreadable file."""
+    path = Path(path)
+    data = read_bytes(path) if data is None else data
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path)
+        return _read_csv(path, data)
     if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path)
+        return _read_excel(path, data)
     raise DataError(f"{path}: định dạng {suffix or '(không có phần mở rộng)'} không được hỗ trợ; cần .xlsx hoặc .csv")
 
 
@@ -484,47 +484,36 @@ def validate(path: Path, rows: list[list], blocks: Iterable[str]) -> Register:
     return Register(path=path, columns={cid: columns[cid] for cid in FRAME_COLUMNS}, headers=written)
 
 
-VALIDATED_ENV = "SANGKIEN_VALIDATED_REGISTER"
-"""Names a file of :func:`save_validated`: the build validates the register once, and the notebook's
-kernel it starts takes the validated columns from there instead of reading the file again."""
-
-
-def save_validated(register: Register, blocks: Iterable[str], digest: str, target: Path) -> None:
-    """Keep a validated register for a kernel (``digest``: sha256 of the bytes that were validated)."""
-    payload = {"path": str(Path(register.path).resolve()), "sha256": digest, "blocks": list(blocks),
-               "columns": register.columns, "headers": register.headers}
+def save_snapshot(register: Register, target: Path) -> None:
+    """Keep a validated register for a notebook's kernel (handed over as the ``register_file`` parameter),
+    so that every part of one build describes the same bytes."""
+    payload = {"path": str(register.path), "sha256": register.sha256, "columns": register.columns,
+               "headers": register.headers}
     with open(target, "wb") as f:
         pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _validated(path: Path, blocks: list[str]) -> Register | None:
-    """The register that :func:`save_validated` kept, when it is this very file, unchanged, with these blocks."""
-    kept = os.environ.get(VALIDATED_ENV)
-    if not kept:
-        return None
-    try:
-        with open(kept, "rb") as f:
-            payload = pickle.load(f)
-        if payload["path"] != str(path.resolve()) or payload["blocks"] != blocks or payload["sha256"] != sha256_file(path):
-            return None
-        return Register(path=path, columns=payload["columns"], headers=payload["headers"])
-    except (OSError, pickle.PickleError, EOFError, KeyError, TypeError, AttributeError):
-        return None
+def load_snapshot(source: str | Path) -> Register:
+    """The register :func:`save_snapshot` kept."""
+    with open(source, "rb") as f:
+        payload = pickle.load(f)
+    return Register(path=Path(payload["path"]), columns=payload["columns"], headers=payload["headers"],
+                    sha256=payload["sha256"])
 
 
 def read_register(path: str | Path, blocks: Iterable[str]) -> Register:
     """Read and validate a register file (.xlsx or .csv)."""
     path = Path(path)
     blocks = list(blocks)
-    kept = _validated(path, blocks)
-    if kept is not None:
-        return kept
     # A large register is a million small objects and no reference cycles: the cyclic garbage
     # collector would only spend a tenth of the time walking them.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return validate(path, read_table(path), blocks)
+        data = read_bytes(path)
+        register = validate(path, read_table(path, data), blocks)
+        register.sha256 = sha256_bytes(data)
+        return register
     finally:
         if collecting:
             gc.enable()

@@ -12,7 +12,7 @@ import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 
-from .errors import CellError, SangkienError
+from sangkien.errors import CellError, SangkienError
 
 
 def _interrupt(signum, frame):

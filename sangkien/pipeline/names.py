@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from .schema import fold
+from sangkien.inputs.schema import fold
 
 MAX_LENGTH = 80
 """The longest stem (before '.pdf'): short enough for any file system and for a readable listing."""

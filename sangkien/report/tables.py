@@ -10,10 +10,10 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
-from . import vnformat as vn
-from .figures import recognition_rate
-from .markup import esc
-from .narrative import block_label
+from sangkien.figures import recognition_rate
+from sangkien.report import vnformat as vn
+from sangkien.report.markup import esc
+from sangkien.report.wording import block_label
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def recognized_list(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
     # fixed layout: the last column takes what the others leave (widths summing to 100% would overflow)
     columns = [Col("TT", True, "2.2em"), Col("Tên sáng kiến", width="35%"), Col("Tác giả", width="21%"),
                Col("Đơn vị", width="19%"), Col("Lĩnh vực")]
-    from .annex import ordered_recognized
+    from sangkien.report.annex import ordered_recognized
 
     ordered = ordered_recognized(rows, blocks)
     out, groups, last = [], {}, None

@@ -16,9 +16,10 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths, workers
-from .markup import esc, index_page
-from .vnformat import integer
+from sangkien import paths
+from sangkien.pipeline import workers
+from sangkien.report.markup import esc, index_page
+from sangkien.report.vnformat import integer
 
 STATUS_WORDS = {"built": "đã dựng", "up-to-date": "không đổi", "failed": "lỗi"}
 
@@ -44,8 +45,8 @@ def param_years(params_dir: Path | None = None) -> list[int]:
 def _build_one(year: int, params_file: str, out_dir: str | None, formats: tuple[str, ...], force: bool,
                units: bool) -> YearOutcome:
     """Runs in a worker: one year, every outcome returned as plain data (never raised)."""
-    from .build import build_year
-    from .errors import SangkienError
+    from sangkien.errors import SangkienError
+    from sangkien.pipeline.build import build_year
 
     started = time.perf_counter()
     try:

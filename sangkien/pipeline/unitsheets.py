@@ -12,20 +12,21 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import paths, workers
-from .errors import SangkienError
+from sangkien import paths
+from sangkien.errors import SangkienError
+from sangkien.pipeline import workers
 
 FOLDER = "don-vi"
 
 
-def _sheets(year: int, params_file: str, data_file: str, notebook: str, folder: str, formats: tuple[str, ...],
-            batch: list[tuple[str, str]]) -> list[tuple[str, str] | tuple[str, list[str], int]]:
+def _sheets(year: int, params_file: str, data_file: str, register_file: str, notebook: str, folder: str,
+            formats: tuple[str, ...], batch: list[tuple[str, str]]) -> list[tuple[str, str] | tuple[str, list[str], int]]:
     """Runs in a worker: the sheets of ``batch`` [(unit, stem)], one after another.
 
     Returns ``(unit, "ok")`` or ``(unit, problems, exit status)`` per unit; never raises."""
-    from . import execute as execution
-    from . import render
-    from .params import load_params
+    from sangkien.inputs.params import load_params
+    from sangkien.pipeline import execute as execution
+    from sangkien.pipeline import render
 
     execution.prepare()
     import nbformat
@@ -37,7 +38,8 @@ def _sheets(year: int, params_file: str, data_file: str, notebook: str, folder: 
         for unit, stem in batch:
             try:
                 executed = scratch / f"{stem}.ipynb"
-                execution.run_notebook(Path(notebook), executed, params, extra={"unit": unit})
+                execution.run_notebook(Path(notebook), executed, params,
+                                       extra={"unit": unit, "register_file": register_file})
                 page = render.export_html(nbformat.read(str(executed), as_version=4),
                                           f"Kết quả sáng kiến năm {year} — {unit}", "")
                 target = Path(folder)
@@ -58,18 +60,18 @@ def _sheets(year: int, params_file: str, data_file: str, notebook: str, folder: 
     return results
 
 
-def build_sheets(params, register, staging: Path, formats: tuple[str, ...], jobs: int | None = None,
+def build_sheets(params, register, register_file: Path, staging: Path, formats: tuple[str, ...], jobs: int | None = None,
                  notebook: Path | None = None) -> dict[str, dict[str, str]]:
     """Build every unit's sheet of ``params.year`` into ``staging/don-vi/``.
 
     Returns ``{stem: {"unit": name, "html": path, "pdf": path}}`` (paths relative to ``staging``).
     Raises CellError (or the first failing unit's error) naming the unit when a sheet fails.
     """
-    from .figures import units_of_year
-    from .names import unique_stems
+    from sangkien.figures import frame, units_of_year
+    from sangkien.pipeline.names import unique_stems
 
     notebook = Path(notebook or paths.UNIT_NOTEBOOK)
-    units = units_of_year(register.frame, params.year)
+    units = units_of_year(frame(register), params.year)
     stems = unique_stems(units)
     folder = staging / FOLDER
     folder.mkdir()
@@ -77,7 +79,7 @@ def build_sheets(params, register, staging: Path, formats: tuple[str, ...], jobs
     batches = [[(u, stems[u]) for u in units[i::jobs]] for i in range(jobs)]
     failures: list[tuple[str, list[str], int]] = []
     with workers.pool(jobs) as pool:
-        futures = [pool.submit(_sheets, params.year, str(params.params_file), str(params.data), str(notebook),
+        futures = [pool.submit(_sheets, params.year, str(params.params_file), str(params.data), str(register_file), str(notebook),
                                str(folder), tuple(formats), batch) for batch in batches if batch]
         for future in futures:
             failures.extend(result for result in future.result() if len(result) == 3)
@@ -101,7 +103,7 @@ def build_sheets(params, register, staging: Path, formats: tuple[str, ...], jobs
 
 def write_index(folder: Path, year: int, sheets: dict[str, dict[str, str]]) -> Path:
     """``don-vi/index.html``: every unit's sheet of the year, with links to its HTML and PDF."""
-    from .markup import esc, index_page
+    from sangkien.report.markup import esc, index_page
 
     rows = []
     for n, (stem, entry) in enumerate(sheets.items(), start=1):
@@ -124,23 +126,24 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
     ``{format: path}``. ``build YEAR --units`` remains the way to publish a year with all its sheets
     in one consistent step.
     """
-    from .figures import units_of_year
-    from .names import unique_stems
-    from .params import load_params
-    from .register import read_register
-    from .unit_report import find_unit
+    from sangkien import inputs
+    from sangkien.figures import frame, units_of_year
+    from sangkien.inputs.register import save_snapshot
+    from sangkien.pipeline.names import unique_stems
+    from sangkien.report.unit import find_unit
 
-    params = load_params(year, params_file, data_file)
-    register = read_register(params.data, params.blocks)
-    units = units_of_year(register.frame, params.year)
+    params, register = inputs.load(year, params_file, data_file)
+    units = units_of_year(frame(register), params.year)
     name = find_unit(unit, units, params.year)
     stem = unique_stems(units)[name]
     folder = Path(out_dir or paths.REPORTS_DIR) / str(params.year) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".unit-{stem}-", dir=folder))
     try:
-        results = _sheets(params.year, str(params.params_file), str(params.data), str(paths.UNIT_NOTEBOOK),
-                          str(scratch), tuple(formats), [(name, stem)])
+        snapshot = scratch / ".register.pickle"
+        save_snapshot(register, snapshot)
+        results = _sheets(params.year, str(params.params_file), str(params.data), str(snapshot),
+                          str(paths.UNIT_NOTEBOOK), str(scratch), tuple(formats), [(name, stem)])
         if len(results[0]) == 3:
             _, problems, status = results[0]
             raise workers.error(problems, status)

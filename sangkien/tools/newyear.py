@@ -21,9 +21,9 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
-from .errors import ParamsError
-from .params import Params, Sections, _check_keys, _load_yaml, load_params
+from sangkien import paths
+from sangkien.errors import ParamsError
+from sangkien.inputs.params import Params, Sections, _check_keys, _load_yaml, load_params
 
 # Keys written first, in this order, each with its own comment; the rest follow in the old file's order.
 _FIRST = ("year", "data", "sample_data", "doc_number", "issue_date", "subject")

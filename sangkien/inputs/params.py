@@ -15,8 +15,9 @@ from typing import Any
 
 import yaml
 
-from . import paths, schema
-from .errors import ParamsError
+from sangkien import paths
+from sangkien.errors import ParamsError
+from sangkien.inputs import schema
 
 DEFAULT_BLOCKS = ("Giáo dục", "Quận, huyện, sở, ngành")
 

@@ -14,9 +14,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
-from .params import Params
-from .provenance import sha256_file
+from sangkien import paths
+from sangkien.files import sha256_file
+from sangkien.inputs.params import Params
 
 # component -> what the analyst is told changed
 WHAT = {

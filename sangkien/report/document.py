@@ -3,9 +3,9 @@ the two-column header, the document type and subject, the signature, the recipie
 notice on illustrative data. All text is escaped."""
 from __future__ import annotations
 
-from . import vnformat as vn
-from .markup import esc
-from .params import Params
+from sangkien.inputs.params import Params
+from sangkien.report import vnformat as vn
+from sangkien.report.markup import esc
 
 SAMPLE_NOTICE = "DỮ LIỆU MINH HỌA — không phải số liệu chính thức"
 

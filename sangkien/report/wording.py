@@ -8,9 +8,9 @@
 """
 from __future__ import annotations
 
-from . import vnformat as vn
-from .figures import change_percent, recognition_rate
-from .schema import fold
+from sangkien.figures import change_percent, recognition_rate
+from sangkien.inputs.schema import fold
+from sangkien.report import vnformat as vn
 
 
 def _rate(recognized: int, submitted: int) -> str:

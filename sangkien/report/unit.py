@@ -11,14 +11,16 @@ import dataclasses
 import difflib
 from functools import cached_property
 
-from . import charts, document, narrative, tables
-from . import figures as fig
-from .errors import ParamsError
-from .markup import Html
-from .params import Params, load_params
-from .register import Register, read_register
-from .report import Report, _p
-from .schema import fold, strip_accents
+from sangkien import figures as fig
+from sangkien import inputs
+from sangkien.errors import ParamsError
+from sangkien.inputs.params import Params
+from sangkien.inputs.register import Register
+from sangkien.inputs.schema import fold, strip_accents
+from sangkien.report import charts, document, tables
+from sangkien.report import wording as narrative
+from sangkien.report.markup import Html
+from sangkien.report.yearly import Report, _p
 
 DOC_TYPE = "KẾT QUẢ XÉT CÔNG NHẬN SÁNG KIẾN NĂM {year}"
 CHART_MAX_ROWS = 12
@@ -55,10 +57,9 @@ class UnitReport(Report):
         self.unit = find_unit(unit, fig.units_of_year(self.frame, self.year), self.year)
 
     @classmethod
-    def load(cls, year: int, unit: str, params_file: str | None = None,  # type: ignore[override]
-             data_file: str | None = None) -> UnitReport:
-        params = load_params(year, params_file or None, data_file or None)
-        return cls(params, read_register(params.data, params.blocks), unit)
+    def load(cls, year: int, unit: str, params_file: str = "", data_file: str = "",  # type: ignore[override]
+             register_file: str = "") -> UnitReport:
+        return cls(*inputs.load(year, params_file, data_file, register_file), unit)
 
     # ------------------------------------------------------------------ figures
     @cached_property

@@ -16,7 +16,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from . import paths, vnformat  # noqa: E402
+from sangkien import paths  # noqa: E402
+from sangkien.report import vnformat  # noqa: E402
 
 FAMILY = "Tinos"
 SUBMITTED_COLOR = "#a9b8cc"

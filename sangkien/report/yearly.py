@@ -10,16 +10,15 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from . import charts, document, narrative, provenance, tables
-from . import annex
-from . import figures as fig
-from . import paths
-from . import vnformat as vn
-from .markup import Html, esc, markdown
-from .params import Params, load_params
-from .register import Register, read_register
+from sangkien import figures as fig
+from sangkien import files, inputs, provenance
+from sangkien.inputs.params import Params
+from sangkien.inputs.register import Register
+from sangkien.report import annex, charts, document, tables
+from sangkien.report import vnformat as vn
+from sangkien.report import wording as narrative
+from sangkien.report.markup import TOC_MARK, Html, esc, markdown
 
-TOC_MARK = "<!--sangkien:toc-->"
 SECTION_KEYS = {
     "context": "I. Đặc điểm tình hình",
     "assessment": "III. Đánh giá chung",
@@ -35,10 +34,7 @@ def _p(*sentences: str) -> str:
 
 def shown_path(path: Path) -> str:
     """A path as the report shows it: relative to the repository when inside it, else the file name."""
-    try:
-        return Path(path).resolve().relative_to(paths.ROOT).as_posix()
-    except ValueError:
-        return Path(path).name
+    return files.shown(path) if files.inside_root(path) else Path(path).name
 
 
 class Report:
@@ -51,14 +47,15 @@ class Report:
         self._figures = 0
 
     @classmethod
-    def load(cls, year: int, params_file: str | None = None, data_file: str | None = None) -> "Report":
-        params = load_params(year, params_file or None, data_file or None)
-        return cls(params, read_register(params.data, params.blocks))
+    def load(cls, year: int, params_file: str = "", data_file: str = "", register_file: str = "") -> "Report":
+        """The notebook's parameters: the year, the parameters file, the register file, and the snapshot
+        of the register the build validated (``register_file``, when a build runs the notebook)."""
+        return cls(*inputs.load(year, params_file, data_file, register_file))
 
     # ------------------------------------------------------------------ figures
     @property
     def frame(self):
-        return self.register.frame
+        return fig.frame(self.register)
 
     @cached_property
     def rows(self):
@@ -202,9 +199,9 @@ class Report:
     def colophon(self) -> Html:
         p = self.params
         built = provenance.build_date(p.issue_date)
-        commit = provenance.software()["git_commit"] or "không xác định"
+        commit = provenance.git_commit() or "không xác định"
         lines = [
-            f"Tệp dữ liệu: {shown_path(p.data)} ({vn.integer(len(self.frame))} dòng; SHA-256 {provenance.sha256_file(p.data)})",
+            f"Tệp dữ liệu: {shown_path(p.data)} ({vn.integer(len(self.frame))} dòng; SHA-256 {self.register.sha256})",
             "Tệp tham số: " + ", ".join(shown_path(f) for f in p.files) + f" (SHA-256 {p.sha256()})",
             f"Phiên bản phần mềm: sangkien, commit {commit}",
         ]

@@ -1,0 +1,55 @@
+"""Small file helpers every layer uses: a file's digest, a path as the user is shown it, and writing a
+file in one step (a temporary file beside it, renamed over it)."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from sangkien import paths
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def inside_root(path: str | Path) -> bool:
+    """Whether ``path`` lies inside the repository."""
+    return Path(path).resolve().is_relative_to(paths.ROOT)
+
+
+def shown(path: str | Path, base: str | Path | None = None) -> str:
+    """A path as the user is shown it: relative to ``base`` (default: the repository) when inside it,
+    else the absolute path.
+
+    >>> shown(paths.ROOT / "params" / "2023.yaml")
+    'params/2023.yaml'
+    """
+    base = Path(base).resolve() if base is not None else paths.ROOT
+    resolved = Path(path).resolve()
+    return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else str(resolved)
+
+
+def write_atomic(target: str | Path, data: bytes, mode: int = 0o644) -> Path:
+    """Write ``data`` to ``target`` in one step: a reader sees the old file or the new one, never a part."""
+    target = Path(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)  # mkstemp makes it private; an output is an ordinary file
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return target
