@@ -34,3 +34,16 @@ class BuildLockedError(SangkienError):
     """Another build of the same year holds the lock (exit 1)."""
 
     exit_status = 1
+
+
+def unexpected(exc: BaseException) -> str:
+    """The one line shown for an error the program did not foresee (never a traceback)."""
+    return f"lỗi không mong đợi: {type(exc).__name__}: {exc}"
+
+
+def problems_of(exc: Exception) -> tuple[list[str], int]:
+    """What the user is shown for ``exc`` and the exit status: a :class:`SangkienError`'s own lines and
+    status, or one line (:func:`unexpected`) and 1. Every place that reports an error uses this."""
+    if isinstance(exc, SangkienError):
+        return list(exc.problems), exc.exit_status
+    return [unexpected(exc)], 1

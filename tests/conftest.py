@@ -1,4 +1,9 @@
-"""Shared fixtures: write a small register to a temporary file, run the command line."""
+"""Shared constants and fixtures of every layer's tests: the register's header, a valid row, a register
+written to a temporary file, the command line run in a new interpreter.
+
+Tests import the constants with ``from conftest import HEADER, BLOCKS, ...`` (``tests/`` is on the path).
+A test that starts a kernel, builds a report or runs a command in a new interpreter is marked ``slow``
+(``make test-fast`` leaves those out)."""
 from __future__ import annotations
 
 import csv
@@ -17,6 +22,10 @@ HEADER = ["Mã số", "Năm", "Tên sáng kiến", "Tác giả", "Đơn vị", "
           "Kết quả", "Số tiền làm lợi", "Điểm"]
 IDS = ["ma_so", "nam", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc",
        "ket_qua", "so_tien_lam_loi", "diem"]
+EDU, OTHER = "Giáo dục", "Quận, huyện, sở, ngành"
+BLOCKS = (EDU, OTHER)
+"""The sample's (and the shared defaults') blocks."""
+SAMPLE_REGISTER = ROOT / "data" / "sample" / "so-dang-ky-sang-kien.xlsx"
 
 
 @pytest.fixture

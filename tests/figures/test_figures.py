@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 
-import sangkien
 from sangkien import figures as fig
 from sangkien.figures import frame as frame_of
 from sangkien.inputs.register import read_register
@@ -163,27 +161,3 @@ def test_figures_of_a_later_year_ignore_nothing_earlier(frame):
     assert figures["year"] == {"submitted": 1, "recognized": 1, "pending": 0, "benefit_vnd": 99_000_000,
                                "by_block": {EDU: {"submitted": 1, "recognized": 1}, OTHER: {"submitted": 0, "recognized": 0}}}
     assert figures["period"]["submitted"] == 11
-
-
-# --------------------------------------------------------------------------- the published figures (sample register)
-
-@pytest.fixture(scope="module")
-def figures_2023():
-    return sangkien.report_figures(2023)
-
-
-def test_backtest_through_the_api(figures_2023):
-    period = figures_2023["period"]
-    assert (period["from"], period["to"]) == (2016, 2022)
-    assert period["by_block"] == {EDU: {"submitted": 599, "recognized": 332}, OTHER: {"submitted": 209, "recognized": 179}}
-    assert (period["submitted"], period["recognized"]) == (599 + 209, 332 + 179)
-    assert figures_2023["year"]["recognized"] == 63
-
-
-def test_sample_figures_add_up(figures_2023):
-    year = figures_2023["year"]
-    assert sum(b["submitted"] for b in year["by_block"].values()) == year["submitted"]
-    assert sum(b["recognized"] for b in year["by_block"].values()) == year["recognized"]
-    assert year["recognized"] + year["pending"] <= year["submitted"]
-    assert isinstance(year["benefit_vnd"], int) and year["benefit_vnd"] > 0
-    assert not math.isnan(year["benefit_vnd"])

@@ -15,7 +15,7 @@ import pytest
 
 from sangkien import paths
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NBSTRIP = ["--keep-id", "--extra-keys", " ".join(f"metadata.language_info.{k}" for k in (
     "codemirror_mode", "file_extension", "mimetype", "nbconvert_exporter", "pygments_lexer", "version"))]
 """nbstripout's options, as the Makefile's `make strip` passes them."""

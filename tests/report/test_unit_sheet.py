@@ -16,7 +16,7 @@ from sangkien.pipeline.names import FALLBACK, MAX_LENGTH, file_stem, unique_stem
 from sangkien.report import wording as narrative
 from sangkien.report.unit import UnitReport
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EDU, OTHER = "Giáo dục", "Quận, huyện, sở, ngành"
 SCHOOL = "Trường THCS Lê Lợi"
 

@@ -111,17 +111,6 @@ def test_check_without_a_file_is_a_command_line_error(run_cli):
 
 # --------------------------------------------------------------------------- figures
 
-def test_figures_backtest(run_cli):
-    status, out, err = run_cli("figures", 2023)
-    assert (status, err) == (0, "")
-    figures = json.loads(out)
-    assert set(figures) == {"year", "period"}
-    period = figures["period"]
-    assert (period["from"], period["to"]) == (2016, 2022)
-    assert period["by_block"] == {EDU: {"submitted": 599, "recognized": 332}, OTHER: {"submitted": 209, "recognized": 179}}
-    assert figures["year"]["recognized"] == 63
-    assert set(figures["year"]) == {"submitted", "recognized", "pending", "benefit_vnd", "by_block"}
-    assert "Giáo dục" in out  # UTF-8 text, not \u escapes
 
 
 def test_figures_with_another_register(capsys, write_register, make_row, tmp_path):
