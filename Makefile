@@ -9,15 +9,17 @@ KERNEL := sangkien
 NBSTRIP := --keep-id --extra-keys "metadata.language_info.codemirror_mode metadata.language_info.file_extension metadata.language_info.mimetype metadata.language_info.nbconvert_exporter metadata.language_info.pygments_lexer metadata.language_info.version"
 
 .DEFAULT_GOAL := help
-.PHONY: help report test lab check figures sample bench clean strip template
+PIP    := $(PY) -m pip --quiet --disable-pip-version-check
+PIPTOOLS := pip-tools==7.6.2
+.PHONY: help report test test-fast lab check figures sample bench clean strip template requirements system-deps
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): requirements.txt pyproject.toml
-	@scripts/system-deps.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) install -r requirements.txt
+	$(PIP) install --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Sáng kiến (Python 3.11)" >/dev/null
 	@touch $@
 
@@ -26,6 +28,9 @@ report: $(STAMP) ## build the sample year's report (YEAR=2023): reports/YEAR/*.h
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q
+
+test-fast: $(STAMP) ## the tests that start no kernel and no new interpreter (seconds, while editing)
+	$(PY) -m pytest -q -m "not slow"
 
 lab: $(STAMP) ## start JupyterLab on notebooks/ (kernel "sangkien": this venv, package importable)
 	$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -49,6 +54,14 @@ strip: $(STAMP) ## remove outputs, execution counts and run-time metadata from n
 
 template: $(STAMP) ## regenerate the register template data/template/so-dang-ky-mau.xlsx (deterministic)
 	$(PY) -m sangkien.tools.template
+
+requirements: ## recompile requirements.txt (exact pins) from pyproject.toml's dependencies and extras
+	@test -x .venv-tools/bin/pip-compile || { $(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet $(PIPTOOLS); }
+	.venv-tools/bin/pip-compile --quiet --extra test --extra lab --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.txt pyproject.toml
+
+system-deps: ## (root, optional) apt-get install libharfbuzz-subset0: the same PDFs, about a second faster
+	scripts/system-deps.sh
 
 clean: ## delete generated reports (they are disposable)
 	rm -rf reports/[0-9]* reports/.staging* reports/_failed
