@@ -1,0 +1,61 @@
+"""The public Python API (``sangkien.*``): every call works, and works again, in one process (a scheduler's
+worker calls them many times). Before, ``sangkien.build`` became the submodule after the first call."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SAMPLE_REGISTER
+
+import sangkien
+from sangkien.errors import ParamsError
+
+
+@pytest.fixture(scope="module")
+def year_params(tmp_path_factory):
+    """A parameters folder holding the sample's 2023 only (the batch then builds one year)."""
+    folder = tmp_path_factory.mktemp("params")
+    (folder / "2023.yaml").write_text(f"year: 2023\ndata: {SAMPLE_REGISTER}\nsample_data: true\n", encoding="utf-8")
+    return folder
+
+
+def test_the_api_is_what_the_package_exports():
+    assert set(sangkien.__all__) == {"build_year", "build_all", "build_unit", "check", "load_inputs",
+                                     "report_figures", "units_of_year", "new_year"}
+    assert all(callable(getattr(sangkien, name)) for name in sangkien.__all__)
+    with pytest.raises(AttributeError):
+        sangkien.no_such_call  # noqa: B018
+
+
+def test_reading_calls_twice():
+    for _ in range(2):
+        assert len(sangkien.check(SAMPLE_REGISTER)) > 800
+        params, register = sangkien.load_inputs(2023)
+        assert params.year == 2023 and register.sha256
+        assert sangkien.report_figures(2023)["year"]["recognized"] == 63
+        assert "Sở Giáo dục và Đào tạo" in sangkien.units_of_year(2023)
+
+
+def test_new_year_twice(tmp_path):
+    (tmp_path / "2023.yaml").write_text(f"year: 2023\ndata: {SAMPLE_REGISTER}\n", encoding="utf-8")
+    assert sangkien.new_year(2024, params_dir=tmp_path).name == "2024.yaml"
+    assert sangkien.new_year(2025, params_dir=tmp_path).name == "2025.yaml"
+    with pytest.raises(ParamsError):  # never overwrites, and says so
+        sangkien.new_year(2025, params_dir=tmp_path)
+
+
+@pytest.mark.slow
+def test_building_calls_twice(year_params, tmp_path):
+    out = tmp_path / "out"
+    params = year_params / "2023.yaml"
+    first = sangkien.build_year(2023, params=params, out=out, formats=["html"])
+    second = sangkien.build_year(2023, params=params, out=out, formats=["html"])
+    assert not first.up_to_date and second.up_to_date
+    assert second.outputs["html"].is_file()
+    # the batch over the same folder finds the year built (the same parameters file, formats and output)
+    for _ in range(2):
+        assert sangkien.build_all(out=out, formats=["html"], jobs=1, params_dir=year_params) == 0
+    assert json.loads((out / "2023" / "manifest.json").read_text(encoding="utf-8"))["fingerprint"]
+    for _ in range(2):
+        written = sangkien.build_unit(2023, "Sở Y tế", params=params, out=out, formats=["html"])
+        assert written["html"].read_text(encoding="utf-8").count("Sở Y tế") >= 1
