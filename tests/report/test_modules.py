@@ -3,13 +3,15 @@ ones stay light: the index pages' markup and the annex file never load matplotli
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from sangkien import report
+from sangkien import paths, report
 
 FOLDER = Path(report.__file__).parent
 ORDER = {
@@ -71,3 +73,15 @@ def test_markup_and_annex_do_not_load_matplotlib():
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
+
+def test_the_notebook_says_where_to_change_what():
+    """The report notebook's first cell (not printed) has a table of files; every file it names exists."""
+    first = nbformat.read(str(paths.REPORT_NOTEBOOK), as_version=4).cells[0]
+    assert first.cell_type == "markdown" and "remove-cell" in first.metadata.tags
+    named = re.findall(r"^\|[^|\n]+\| `([^`]+)`", first.source, re.M)
+    assert {"sangkien/report/wording.py", "sangkien/report/vnformat.py", "sangkien/report/tables.py",
+            "sangkien/report/charts.py", "sangkien/report/document.py", "sangkien/templates/sangkien/report.css",
+            "params/NĂM.yaml"} <= set(named)
+    root = paths.PACKAGE.parent
+    missing = [n for n in named if not (root / n.replace("NĂM.yaml", "defaults.yaml")).exists()]
+    assert not missing
