@@ -44,7 +44,6 @@ SAMPLE_NOTICE = "DỮ LIỆU MINH HỌA — không phải số liệu chính th�
 REPORT_DOC_TYPE = "BÁO CÁO"
 """The yearly report's document type, over its subject line (the subject is the parameters')."""
 
-
 UNIT_DOC_TYPE = "KẾT QUẢ XÉT CÔNG NHẬN SÁNG KIẾN NĂM {year}"
 """A unit sheet's document type, over the unit's name."""
 
@@ -73,7 +72,7 @@ def section_placeholder(key: str) -> str:
 # =========================================================================== 3. part II: sentences
 
 def overview(year: int, counts: dict, level: str = "thành phố") -> str:
-    """1. What was put forward and recognised this year."""
+    """II.1. What was put forward and recognised this year."""
     s, r, p = counts["submitted"], counts["recognized"], counts["pending"]
     if s == 0:
         return f"Năm {year}, sổ đăng ký không ghi nhận sáng kiến nào được đề nghị công nhận cấp {level}."
@@ -85,7 +84,7 @@ def overview(year: int, counts: dict, level: str = "thành phố") -> str:
 
 
 def blocks_sentence(by_block: dict) -> str:
-    """1. The same, block by block."""
+    """II.1. The same, block by block."""
     parts = []
     for block, c in by_block.items():
         if c["submitted"]:
@@ -97,17 +96,17 @@ def blocks_sentence(by_block: dict) -> str:
 
 
 def no_units_sentence(year: int) -> str:
-    """3. In place of the units' table when nothing was put forward."""
+    """II.3. In place of the units' table when nothing was put forward."""
     return f"Năm {year} không có đơn vị nào đề nghị công nhận sáng kiến."
 
 
 def units_sentence(year: int, units: int) -> str:
-    """3. How many units put initiatives forward."""
+    """II.3. How many units put initiatives forward."""
     return f"Có {vn.integer(units)} đơn vị đề nghị công nhận sáng kiến trong năm {year}."
 
 
 def top_units_sentence(table, limit: int = 3) -> str:
-    """3. The units with most recognised initiatives (``table`` from :func:`sangkien.figures.by_unit`)."""
+    """II.3. The units with most recognised initiatives (``table`` from :func:`sangkien.figures.by_unit`)."""
     rows = table[table["recognized"] > 0].sort_values(["recognized", "submitted"], ascending=False, kind="stable").head(limit)
     if rows.empty:
         return ""
@@ -116,7 +115,7 @@ def top_units_sentence(table, limit: int = 3) -> str:
 
 
 def top_field_sentence(table) -> str:
-    """4. The leading field of application (``table`` from :func:`sangkien.figures.by_field`)."""
+    """II.4. The leading field of application (``table`` from :func:`sangkien.figures.by_field`)."""
     if table.empty:
         return ""
     top = table.sort_values(["recognized", "submitted"], ascending=False, kind="stable").iloc[0]
@@ -129,7 +128,7 @@ def top_field_sentence(table) -> str:
 
 
 def authors_sentence(recognized: int, a: dict) -> str:
-    """5. Authors and co-authors of the recognised initiatives (``a`` from :func:`sangkien.figures.authors`)."""
+    """II.5. Authors and co-authors of the recognised initiatives (``a`` from :func:`sangkien.figures.authors`)."""
     if recognized == 0:
         return "Không có sáng kiến được công nhận nên không có tác giả được ghi nhận."
     return (f"{vn.integer(recognized)} sáng kiến được công nhận có {vn.integer(a['entries'])} lượt tác giả "
@@ -139,7 +138,7 @@ def authors_sentence(recognized: int, a: dict) -> str:
 
 
 def benefit_sentence(recognized: int, reported: int, total_vnd: float) -> str:
-    """6. The benefit money (also a unit sheet's, of the unit's recognised initiatives)."""
+    """II.6. The benefit money (also a unit sheet's, of the unit's recognised initiatives)."""
     if recognized == 0:
         return "Không có sáng kiến được công nhận để tính số tiền làm lợi."
     if reported == 0:
@@ -149,7 +148,7 @@ def benefit_sentence(recognized: int, reported: int, total_vnd: float) -> str:
 
 
 def comparison(year: int, current: dict, previous: dict) -> str:
-    """7. This year against last year, in words."""
+    """II.7. This year against last year, in words."""
     if previous["submitted"] == 0:
         return f"Sổ đăng ký không có số liệu năm {year - 1} để so sánh."
     parts = [
@@ -164,7 +163,7 @@ def comparison(year: int, current: dict, previous: dict) -> str:
 
 
 def period_sentence(start: int, end: int, counts: dict, by_block: dict) -> str:
-    """7. The comparison period's totals, block by block."""
+    """II.7. The comparison period's totals, block by block."""
     if end < start or counts["submitted"] == 0:
         return f"Sổ đăng ký không có số liệu các năm trước năm {end + 1} để so sánh với giai đoạn trước."
     span = f"năm {start}" if start == end else f"giai đoạn {start}–{end}"
@@ -176,7 +175,7 @@ def period_sentence(start: int, end: int, counts: dict, by_block: dict) -> str:
 
 
 def year_against_period(year: int, recognized: int, start: int, end: int, period_recognized: int) -> str:
-    """7. This year's recognised initiatives against the period's yearly mean (empty without a period)."""
+    """II.7. This year's recognised initiatives against the period's yearly mean (empty without a period)."""
     years = end - start + 1
     if years <= 0 or period_recognized == 0:
         return ""
