@@ -1,6 +1,6 @@
 """Every figure the report prints, as small pure functions over the register's frame.
 
-The frame has the canonical columns of :mod:`sangkien.schema` (``nam``, ``khoi``, ``ket_qua``, ...).
+The frame has the canonical columns of :mod:`sangkien.inputs.schema` (``nam``, ``khoi``, ``ket_qua``, ...).
 ``submitted`` counts every row whatever its result; ``recognized`` those 'Công nhận'; ``pending``
 those 'Đang xét'; ``benefit_vnd`` sums the reported amounts of recognised initiatives.
 """
@@ -37,6 +37,15 @@ def rows_of_period(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
 
 def recognized_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["ket_qua"] == RECOGNIZED]
+
+
+def ordered_recognized(rows: pd.DataFrame, blocks: Iterable[str]) -> pd.DataFrame:
+    """The recognised initiatives of ``rows`` in the order of the report's appendix and of its annex file:
+    block (parameters' order), then unit, then code."""
+    recognized = recognized_rows(rows)
+    order = {b: i for i, b in enumerate(blocks)}
+    return (recognized.assign(_b=recognized["khoi"].map(order))
+            .sort_values(["_b", "don_vi", "ma_so"], kind="stable").drop(columns="_b"))
 
 
 def recognition_rate(recognized: int, submitted: int) -> float | None:
@@ -204,7 +213,7 @@ def units_of_year(frame: pd.DataFrame, year: int) -> list[str]:
 
 
 def unit_rows(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """The rows of ``unit`` (compared with :func:`sangkien.schema.fold`: case and spacing do not matter;
+    """The rows of ``unit`` (compared with :func:`sangkien.inputs.schema.fold`: case and spacing do not matter;
     only the distinct names are folded, not every row)."""
     key = fold(unit)
     return frame[frame["don_vi"].isin([name for name in frame["don_vi"].unique() if fold(name) == key])]

@@ -29,14 +29,6 @@ def file_name(year: int) -> str:
     return f"danh-sach-cong-nhan-{year}.csv"
 
 
-def ordered_recognized(rows: pd.DataFrame, blocks: Sequence[str]) -> pd.DataFrame:
-    """The recognised initiatives of ``rows`` in the appendix's order: block (parameters' order), unit, code."""
-    recognized = fig.recognized_rows(rows)
-    order = {b: i for i, b in enumerate(blocks)}
-    return (recognized.assign(_b=recognized["khoi"].map(order))
-            .sort_values(["_b", "don_vi", "ma_so"], kind="stable").drop(columns="_b"))
-
-
 def _cell(value) -> str:
     """A cell as text Excel shows literally: a text that starts like a formula gets a leading quote.
 
@@ -58,7 +50,7 @@ def recognized_csv(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["STT"] + [label for _, label in COLUMNS])
-    for n, record in enumerate(ordered_recognized(rows, blocks).itertuples(index=False), start=1):
+    for n, record in enumerate(fig.ordered_recognized(rows, blocks).itertuples(index=False), start=1):
         writer.writerow([str(n)] + [_cell(getattr(record, cid)) for cid, _ in COLUMNS])
     return buffer.getvalue()
 

@@ -1,6 +1,7 @@
 """Charts of the report, drawn with matplotlib in the shipped serif font and embedded as PNG.
 
-Numbers on axes and labels follow the Vietnamese conventions of :mod:`sangkien.vnformat`.
+Numbers on axes and labels follow the Vietnamese conventions of :mod:`sangkien.report.vnformat`;
+:func:`captioned` puts a chart under its caption.
 PNG at 200 dpi: sharp on paper, deterministic bytes (no metadata with dates), and about a second
 cheaper to lay into the PDF than the same chart as SVG with its text as paths.
 """
@@ -18,11 +19,14 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from sangkien import paths  # noqa: E402
 from sangkien.report import vnformat  # noqa: E402
+from sangkien.report.markup import esc  # noqa: E402
 
 FAMILY = "Tinos"
 SUBMITTED_COLOR = "#a9b8cc"
 RECOGNIZED_COLOR = "#1f3b63"
 BLOCK_COLORS = ("#1f3b63", "#b5522b", "#4f7a3a", "#7a5c99", "#8c8c8c", "#2f7f86")
+FIELDS_SHOWN = 10
+"""The fields of application :func:`field_bars` shows at most (the most put forward)."""
 
 _ready = False
 
@@ -67,6 +71,13 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def captioned(title: str, figure) -> str:
+    """A figure (then closed) as an embedded PNG with its caption. No number here: the document counts its
+    figures (``Hình 1.``, ``Hình 2.``... in the order it shows them, a CSS counter of report.css)."""
+    return (f'<figure class="chart"><img src="{data_uri(to_png(figure))}" alt="{esc(title)}"/>'
+            f'<figcaption>{esc(title)}</figcaption></figure>')
+
+
 def _label_bars(ax, bars) -> None:
     for bar in bars:
         height = bar.get_height() if bar.get_height() else 0
@@ -108,7 +119,7 @@ def block_bars(by_block: dict[str, dict[str, int]]):
     return fig
 
 
-def field_bars(table, limit: int = 10):
+def field_bars(table, limit: int = FIELDS_SHOWN):
     """Horizontal bars per field of application: submitted behind recognised, most submitted on top."""
     setup()
     rows = table.head(limit)

@@ -1,22 +1,24 @@
-"""The parts of an official administrative document (Decree 30/2020/NĐ-CP, Appendix I):
-the two-column header, the document type and subject, the signature, the recipients, and the
-notice on illustrative data. All text is escaped."""
+"""The parts of an official administrative document (Decree 30/2020/NĐ-CP, Appendix I): the two-column
+header, the document type and subject, the signature, the recipients, the notice on illustrative data,
+and the report's appendix and colophon. The layout and the fixed formulas of Decree 30 are here; the
+sentences and titles are :mod:`~sangkien.report.wording`'s. All text is escaped."""
 from __future__ import annotations
+
+from typing import Sequence
 
 from sangkien.inputs.params import Params
 from sangkien.report import vnformat as vn
+from sangkien.report import wording
 from sangkien.report.markup import esc
-
-SAMPLE_NOTICE = "DỮ LIỆU MINH HỌA — không phải số liệu chính thức"
 
 
 def sample_notice() -> str:
     """Shown on top of the page; in the PDF it is carried into the bottom margin of every page."""
-    return f'<div class="sample-notice">{esc(SAMPLE_NOTICE)}</div>'
+    return f'<div class="sample-notice">{esc(wording.SAMPLE_NOTICE)}</div>'
 
 
 def letterhead(p: Params) -> str:
-    return header_columns(p) + "\n" + title_block("BÁO CÁO", p.subject_line)
+    return header_columns(p) + "\n" + title_block(wording.REPORT_DOC_TYPE, p.subject_line)
 
 
 def header_columns(p: Params) -> str:
@@ -58,3 +60,17 @@ def closing(p: Params) -> str:
     <div class="sig-space"></div><div class="sig-name">{esc(s.name)}</div></td>
 </tr>
 </table>"""
+
+
+def appendix(title: str, subtitle: str, body: str) -> str:
+    """The appendix on a page of its own: its heading, ``title`` and ``subtitle`` (text), then ``body`` (markup)."""
+    return (f'<section class="appendix"><h2 id="phu-luc">{esc(wording.APPENDIX_HEADING)}</h2>'
+            f'<div class="appendix-title">{esc(title)}</div>'
+            f'<div class="appendix-sub">{esc(subtitle)}</div>{body}</section>')
+
+
+def colophon(lines: Sequence[str]) -> str:
+    """The small print at the end: how the report was made (``lines`` of text)."""
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    return (f'<section class="colophon"><div class="colophon-title">{esc(wording.COLOPHON_TITLE)}</div>'
+            f"<ul>{items}</ul></section>")

@@ -46,6 +46,24 @@ def join(*parts: Html) -> Html:
     return Html("".join(p.html for p in parts))
 
 
+def paragraph(*sentences: str) -> str:
+    """Sentences (plain text, escaped here) as one paragraph; nothing when every sentence is empty.
+
+    >>> paragraph("Một <b>.", "", "Hai.")
+    '<p>Một &lt;b&gt;. Hai.</p>'
+    >>> paragraph("", "")
+    ''
+    """
+    text = " ".join(s for s in sentences if s)
+    return f"<p>{esc(text)}</p>" if text else ""
+
+
+def bullets(items: list[str], css_class: str) -> str:
+    """Texts (escaped here) as a bulleted list; nothing when there are none."""
+    lines = "".join(f"<li>{esc(item)}</li>" for item in items)
+    return f'<ul class="{css_class}">{lines}</ul>' if lines else ""
+
+
 _ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
 
 

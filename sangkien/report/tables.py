@@ -1,7 +1,7 @@
 """The report's tables as HTML: numbers formatted the Vietnamese way, all text escaped.
 
-Each function takes figures (from :mod:`sangkien.figures`) and returns the ``<table>`` markup; the
-caption and numbering are added by :mod:`sangkien.report`.
+Each function takes figures (from :mod:`sangkien.figures`) and returns the ``<table>`` markup;
+:func:`captioned` puts a table under its caption (the number before it is the document's: report.css).
 """
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
-from sangkien.figures import recognition_rate
+from sangkien import figures as fig
 from sangkien.report import vnformat as vn
 from sangkien.report.markup import esc
-from sangkien.report.wording import block_label
+from sangkien.report.wording import block_label, rate
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,10 @@ def render(columns: Sequence[Col], rows: Iterable[Sequence[str]], *, total: Sequ
             f'<tbody>{"".join(body)}{foot}</tbody></table>')
 
 
-def _rate(recognized: int, submitted: int) -> str:
-    return vn.percent(recognition_rate(recognized, submitted))
+def captioned(title: str, table: str) -> str:
+    """A table under its caption. No number here: the document counts its tables (``Bảng 1.``, ``Bảng 2.``...
+    in the order it shows them, a CSS counter of report.css), so running a cell again changes nothing."""
+    return f'<div class="table-block"><div class="caption table-caption">{esc(title)}</div>{table}</div>'
 
 
 def by_block(current: dict, previous: dict, year: int) -> str:
@@ -57,11 +59,11 @@ def by_block(current: dict, previous: dict, year: int) -> str:
     for block, c in current.items():
         p = previous.get(block, {"recognized": 0})
         rows.append([block, vn.integer(c["submitted"]), vn.integer(c["recognized"]),
-                     _rate(c["recognized"], c["submitted"]), vn.integer(p["recognized"])])
+                     rate(c["recognized"], c["submitted"]), vn.integer(p["recognized"])])
     s = sum(c["submitted"] for c in current.values())
     r = sum(c["recognized"] for c in current.values())
     pr = sum(p["recognized"] for p in previous.values())
-    return render(columns, rows, total=["Tổng cộng", vn.integer(s), vn.integer(r), _rate(r, s), vn.integer(pr)])
+    return render(columns, rows, total=["Tổng cộng", vn.integer(s), vn.integer(r), rate(r, s), vn.integer(pr)])
 
 
 def by_unit(table: pd.DataFrame) -> str:
@@ -74,17 +76,17 @@ def by_unit(table: pd.DataFrame) -> str:
             groups[i] = block_label(r.khoi, capital=True)
             last = r.khoi
         rows.append([str(i + 1), r.don_vi, vn.integer(r.submitted), vn.integer(r.recognized),
-                     _rate(r.recognized, r.submitted), vn.millions(r.benefit_vnd) if r.benefit_vnd else vn.DASH])
+                     rate(r.recognized, r.submitted), vn.millions(r.benefit_vnd) if r.benefit_vnd else vn.DASH])
     s, rc = int(table["submitted"].sum()), int(table["recognized"].sum())
     benefit = float(table["benefit_vnd"].sum())
     return render(columns, rows, group_rows=groups, css_class="units",
-                  total=["", "Tổng cộng", vn.integer(s), vn.integer(rc), _rate(rc, s),
+                  total=["", "Tổng cộng", vn.integer(s), vn.integer(rc), rate(rc, s),
                          vn.millions(benefit) if benefit else vn.DASH])
 
 
 def by_field(table: pd.DataFrame) -> str:
     columns = [Col("TT", True, "2.2em"), Col("Lĩnh vực", width="40%"), Col("Đề nghị", True), Col("Công nhận", True), Col("Tỷ lệ", True)]
-    rows = [[str(i + 1), r.linh_vuc, vn.integer(r.submitted), vn.integer(r.recognized), _rate(r.recognized, r.submitted)]
+    rows = [[str(i + 1), r.linh_vuc, vn.integer(r.submitted), vn.integer(r.recognized), rate(r.recognized, r.submitted)]
             for i, r in enumerate(table.itertuples(index=False))]
     return render(columns, rows)
 
@@ -105,13 +107,13 @@ def period(trend: pd.DataFrame, blocks: Sequence[str], start: int, end: int) -> 
             rb = rows_y[rows_y["khoi"] == b]
             cells.append(pair(int(rb["recognized"].sum()), int(rb["submitted"].sum())))
         s, r = int(rows_y["submitted"].sum()), int(rows_y["recognized"].sum())
-        rows.append(cells + [pair(r, s), _rate(r, s)])
+        rows.append(cells + [pair(r, s), rate(r, s)])
     total = [f"Cộng {start}–{end}"]
     for b in blocks:
         rb = trend[trend["khoi"] == b]
         total.append(pair(int(rb["recognized"].sum()), int(rb["submitted"].sum())))
     s, r = int(trend["submitted"].sum()), int(trend["recognized"].sum())
-    return render(columns, rows, total=total + [pair(r, s), _rate(r, s)], css_class="period")
+    return render(columns, rows, total=total + [pair(r, s), rate(r, s)], css_class="period")
 
 
 def recognized_list(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
@@ -119,9 +121,7 @@ def recognized_list(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
     # fixed layout: the last column takes what the others leave (widths summing to 100% would overflow)
     columns = [Col("TT", True, "2.2em"), Col("Tên sáng kiến", width="35%"), Col("Tác giả", width="21%"),
                Col("Đơn vị", width="19%"), Col("Lĩnh vực")]
-    from sangkien.report.annex import ordered_recognized
-
-    ordered = ordered_recognized(rows, blocks)
+    ordered = fig.ordered_recognized(rows, blocks)
     out, groups, last = [], {}, None
     for i, r in enumerate(ordered.itertuples(index=False)):
         if r.khoi != last:
@@ -143,11 +143,11 @@ def unit_trend(trend: pd.DataFrame, city: pd.DataFrame | None = None, level: str
     total_label = f"Cộng {years[0]}–{years[-1]}" if len(years) > 1 else "Cộng"
     lines = [("Số đề nghị", [vn.integer(v) for v in trend["submitted"]], vn.integer(s)),
              ("Số được công nhận", [vn.integer(v) for v in trend["recognized"]], vn.integer(r)),
-             ("Tỷ lệ công nhận", [_rate(a, b) for a, b in zip(trend["recognized"], trend["submitted"])], _rate(r, s))]
+             ("Tỷ lệ công nhận", [rate(a, b) for a, b in zip(trend["recognized"], trend["submitted"])], rate(r, s))]
     if city is not None:
         cs, cr = int(city["submitted"].sum()), int(city["recognized"].sum())
         lines.append((f"Tỷ lệ chung của {level}",
-                      [_rate(a, b) for a, b in zip(city["recognized"], city["submitted"])], _rate(cr, cs)))
+                      [rate(a, b) for a, b in zip(city["recognized"], city["submitted"])], rate(cr, cs)))
     if len(years) <= WIDE_YEARS:
         columns = [Col("Năm", width="7.5em")] + [Col(str(y), True) for y in years] + [Col(total_label, True)]
         return render(columns, [[label, *cells, total] for label, cells, total in lines],

@@ -1,9 +1,10 @@
 """One unit's result sheet, piece by piece, for the notebook ``notebooks/bao-cao-don-vi.ipynb``.
 
-Built like the yearly :class:`~sangkien.report.Report` (it is one: the city's figures, the numbering
-of tables and figures and the document parts are the report's), plus the unit's own figures: what it
-put forward and what was recognised this year, its rate beside the city's and its block's, its
-trend over the period, and the list of its initiatives. One to two A4 pages.
+Built like the yearly :class:`~sangkien.report.yearly.Report` (it is one: the city's figures and the
+document parts are the report's), plus the unit's own figures: what it put forward and what was
+recognised this year, its rate beside the city's and its block's, its trend over the period, and the
+list of its initiatives. One to two A4 pages. Its sentences and titles are
+:mod:`~sangkien.report.wording`'s; its tables and figures are numbered by the document, as the report's.
 """
 from __future__ import annotations
 
@@ -17,19 +18,17 @@ from sangkien.errors import ParamsError
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
 from sangkien.inputs.schema import fold, strip_accents
-from sangkien.report import charts, document, tables
-from sangkien.report import wording as narrative
-from sangkien.report.markup import Html
-from sangkien.report.yearly import Report, _p
+from sangkien.report import charts, document, tables, wording
+from sangkien.report.markup import Html, paragraph
+from sangkien.report.yearly import Report
 
-DOC_TYPE = "KẾT QUẢ XÉT CÔNG NHẬN SÁNG KIẾN NĂM {year}"
 CHART_MAX_ROWS = 12
 """A unit with more initiatives in the year than this gets no chart (its table says the same): the list
 then needs the room for the sheet to stay within two A4 pages."""
 
 
 def find_unit(name: str, units: list[str], year: int) -> str:
-    """The unit of ``units`` that ``name`` means (compared with :func:`sangkien.schema.fold`).
+    """The unit of ``units`` that ``name`` means (compared with :func:`sangkien.inputs.schema.fold`).
 
     Raises :class:`ParamsError` (one line, in Vietnamese) naming ``name`` and the nearest unit.
     """
@@ -78,7 +77,7 @@ class UnitReport(Report):
 
     def title(self) -> str:
         """The page's title (for the HTML <title>): plain text, the exporter escapes it."""
-        return f"Kết quả xét công nhận sáng kiến năm {self.year} — {self.unit}"
+        return wording.UNIT_PAGE_TITLE.format(year=self.year, unit=self.unit)
 
     # ------------------------------------------------------------------ parts
     def header(self) -> Html:
@@ -90,7 +89,7 @@ class UnitReport(Report):
         p = self.params
         notice = document.sample_notice() if p.sample_data else ""
         head = document.header_columns(dataclasses.replace(p, doc_number=""))
-        title = document.title_block(DOC_TYPE.format(year=self.year), self.unit)
+        title = document.title_block(wording.UNIT_DOC_TYPE.format(year=self.year), self.unit)
         return Html(notice + head + "\n" + title)
 
     def summary(self) -> Html:
@@ -100,34 +99,32 @@ class UnitReport(Report):
         unit = f["year"]
         benefit = ""
         if unit["recognized"]:
-            benefit = narrative.benefit_sentence(unit["recognized"], f["benefit_reported"], f["benefit_vnd"])
+            benefit = wording.benefit_sentence(unit["recognized"], f["benefit_reported"], f["benefit_vnd"])
         level = self.params.recognition_level
-        return Html(_p(narrative.unit_overview(self.year, self.unit, unit, level),
-                       narrative.unit_rate_sentence(unit, f["city"], f["block"], f["block_counts"], level),
-                       narrative.unit_share_sentence(self.year, unit, f["city"], level), benefit))
+        return Html(paragraph(wording.unit_overview(self.year, self.unit, unit, level),
+                              wording.unit_rate_sentence(unit, f["city"], f["block"], f["block_counts"], level),
+                              wording.unit_share_sentence(self.year, unit, f["city"], level), benefit))
 
     def trend_part(self) -> Html:
         """Against last year and the period, in words; the trend as a short table (the city's rate beside);
         and, when the list is short enough for the sheet to stay within two pages, a small chart."""
         f = self.unit_figures
         p = self.params
-        text = _p(narrative.unit_comparison(self.year, f["year"], f["previous"], p.recognition_level),
-                  narrative.unit_period_sentence(p.period_start, p.period_end, f["period"], p.recognition_level))
-        span = f"{p.period_start}–{self.year}" if p.period_start < self.year else str(self.year)
+        text = paragraph(wording.unit_comparison(self.year, f["year"], f["previous"], p.recognition_level),
+                         wording.unit_period_sentence(p.period_start, p.period_end, f["period"], p.recognition_level))
+        span = wording.year_span(p.period_start, self.year)
         city = fig.yearly_counts(self.frame, p.period_start, self.year)
-        out = text + self._table(f"Sáng kiến của đơn vị qua các năm, {span}",
-                                 tables.unit_trend(self.unit_trend, city, p.recognition_level))
+        out = text + tables.captioned(wording.UNIT_TREND_TABLE.format(span=span),
+                                      tables.unit_trend(self.unit_trend, city, p.recognition_level))
         if len(self.unit_trend) >= 2 and len(self.unit_rows) <= CHART_MAX_ROWS:
-            chart = self._figure(f"Sáng kiến của đơn vị đề nghị và được công nhận (công nhận/đề nghị), {span}",
-                                 charts.unit_trend_bars(self.unit_trend))
+            chart = charts.captioned(wording.UNIT_TREND_CHART.format(span=span), charts.unit_trend_bars(self.unit_trend))
             out += f'<div class="unit-chart">{chart}</div>'
         return Html(out)
 
     def list_part(self) -> Html:
         """The unit's initiatives of the year."""
         rows = fig.unit_list(self.unit_rows)
-        return Html(self._table(f"Danh sách sáng kiến của đơn vị đề nghị công nhận năm {self.year}",
-                                tables.unit_list(rows)))
+        return Html(tables.captioned(wording.UNIT_LIST.format(year=self.year), tables.unit_list(rows)))
 
     def closing(self) -> Html:
         """The recipients (the unit first) and the signature."""

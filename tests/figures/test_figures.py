@@ -161,3 +161,12 @@ def test_figures_of_a_later_year_ignore_nothing_earlier(frame):
     assert figures["year"] == {"submitted": 1, "recognized": 1, "pending": 0, "benefit_vnd": 99_000_000,
                                "by_block": {EDU: {"submitted": 1, "recognized": 1}, OTHER: {"submitted": 0, "recognized": 0}}}
     assert figures["period"]["submitted"] == 11
+
+
+def test_ordered_recognized_by_block_unit_code(frame):
+    """The appendix's and the annex file's order: block (as the parameters list them), unit, code."""
+    rows = fig.rows_of_period(frame, 2022, 2023)
+    ordered = fig.ordered_recognized(rows, (OTHER, EDU))
+    assert ordered["ma_so"].tolist() == ["SK-11", "SK-5", "SK-6", "SK-7", "SK-8"]
+    assert set(ordered["ket_qua"]) == {CN}
+    assert fig.ordered_recognized(rows, BLOCKS)["ma_so"].tolist() == ["SK-7", "SK-8", "SK-11", "SK-5", "SK-6"]

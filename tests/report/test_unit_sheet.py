@@ -13,7 +13,7 @@ from sangkien.errors import ParamsError
 from sangkien.figures import frame as frame_of
 from sangkien.inputs.register import read_register
 from sangkien.pipeline.names import FALLBACK, MAX_LENGTH, file_stem, unique_stems
-from sangkien.report import wording as narrative
+from sangkien.report import wording
 from sangkien.report.unit import UnitReport
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,19 +131,19 @@ def test_unit_list_order(frame):
 # --------------------------------------------------------------------------- sentences
 
 def test_unit_sentences():
-    assert narrative.unit_overview(2023, "Sở Du lịch", {"submitted": 1, "recognized": 0, "pending": 0}) == (
+    assert wording.unit_overview(2023, "Sở Du lịch", {"submitted": 1, "recognized": 0, "pending": 0}) == (
         "Năm 2023, Sở Du lịch đã đề nghị công nhận 1 sáng kiến cấp thành phố; chưa có sáng kiến nào được công nhận.")
-    text = narrative.unit_rate_sentence({"submitted": 5, "recognized": 3}, {"submitted": 12, "recognized": 7},
+    text = wording.unit_rate_sentence({"submitted": 5, "recognized": 3}, {"submitted": 12, "recognized": 7},
                                         EDU, {"submitted": 9, "recognized": 4})
     assert text == ("Tỷ lệ công nhận của đơn vị (60%) cao hơn 1,67 điểm phần trăm so với tỷ lệ chung của thành phố "
                     "(58,33%) và cao hơn 15,56 điểm phần trăm so với tỷ lệ của khối Giáo dục (44,44%).")
-    assert narrative.unit_rate_sentence({"submitted": 0, "recognized": 0}, {"submitted": 1, "recognized": 1},
+    assert wording.unit_rate_sentence({"submitted": 0, "recognized": 0}, {"submitted": 1, "recognized": 1},
                                         EDU, {"submitted": 1, "recognized": 1}) == ""
-    assert narrative.unit_share_sentence(2023, {"recognized": 0}, {"recognized": 7}) == ""
-    assert narrative.unit_comparison(2023, {"submitted": 1, "recognized": 1, "pending": 0},
+    assert wording.unit_share_sentence(2023, {"recognized": 0}, {"recognized": 7}) == ""
+    assert wording.unit_comparison(2023, {"submitted": 1, "recognized": 1, "pending": 0},
                                      {"submitted": 0, "recognized": 0, "pending": 0}).startswith("Năm 2022, sổ đăng ký")
-    assert narrative.unit_period_sentence(2023, 2022, {"submitted": 0, "recognized": 0}) == ""
-    assert narrative.unit_period_sentence(2016, 2016, {"submitted": 2, "recognized": 1}) == (
+    assert wording.unit_period_sentence(2023, 2022, {"submitted": 0, "recognized": 0}) == ""
+    assert wording.unit_period_sentence(2016, 2016, {"submitted": 2, "recognized": 1}) == (
         "Năm 2016, đơn vị đã đề nghị công nhận 2 sáng kiến, 1 sáng kiến được công nhận (50%).")
 
 
@@ -169,9 +169,10 @@ def test_sheet_parts_have_the_numbers(sheet):
     trend = _text(sheet.trend_part().html)
     assert "So với năm 2022, số sáng kiến được công nhận tăng 200% (từ 1 lên 3)" in trend
     assert "Giai đoạn 2021–2022, đơn vị đã đề nghị công nhận 6 sáng kiến, 2 sáng kiến được công nhận (33,33%)" in trend
-    assert "Bảng 1." in trend and "Hình 1." in trend and "2024" not in trend
+    assert "Sáng kiến của đơn vị qua các năm, 2021–2023" in trend and "2024" not in trend
+    assert "Sáng kiến của đơn vị đề nghị và được công nhận (công nhận/đề nghị), 2021–2023" in trend
     listing = sheet.list_part().html
-    assert "Bảng 2." in listing and listing.count("<tr>") == 1 + 5
+    assert "Danh sách sáng kiến của đơn vị đề nghị công nhận năm 2023" in listing and listing.count("<tr>") == 1 + 5
     assert "81,3" in listing and "Đang xét" in listing and "SK-" in listing
     closing = sheet.closing().html
     assert re.findall(r"<li>(.*?)</li>", closing)[0] == f"- {SCHOOL};"
@@ -211,8 +212,12 @@ def test_unknown_unit_names_the_nearest(register_file, params_for):
         UnitReport.load(2023, "Trường THCS Lê Lợi 2024", str(params_for(register_file)))
 
 
-@pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", "{{ 7*7 }}", "$x$ & <b>"])
-def test_hostile_unit_name_is_escaped(write_register, make_row, params_for, hostile):
+@pytest.mark.parametrize("hostile, shown", [
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ("{{ 7*7 }}", "&#123;&#123; 7*7 &#125;&#125;"),
+    ("$x$ & <b>", "&#36;x&#36; &amp; &lt;b&gt;"),
+])
+def test_hostile_unit_name_is_escaped(write_register, make_row, params_for, hostile, shown):
     rows = [make_row(ma_so="SK-1", don_vi=hostile, tac_gia="<i>A</i>; {{ B }}", ten_sang_kien="$\\frac{1}{2}$"),
             make_row(ma_so="SK-2", nam=2022, don_vi=hostile)]
     sheet = UnitReport.load(2023, hostile, str(params_for(write_register(rows))))
@@ -220,7 +225,10 @@ def test_hostile_unit_name_is_escaped(write_register, make_row, params_for, host
                                             sheet.closing))
     for raw in ("<script", "{{", "}}", "$", "<i>", "<b>"):
         assert raw not in html
-    assert "&lt;script&gt;" in html or "&#123;&#123;" in html or "&#36;x&#36;" in html
+    # the name is shown as written (in the title and first among the recipients), the authors and title too
+    assert html.count(shown) >= 2
+    assert "&lt;i&gt;A&lt;/i&gt;; &#123;&#123; B &#125;&#125;" in html
+    assert "&#36;\\frac&#123;1&#125;&#123;2&#125;&#36;" in html
 
 
 # --------------------------------------------------------------------------- file names
