@@ -29,6 +29,18 @@ def build_all_command(params_dir: Path, *args: str) -> list[str]:
     return [sys.executable, "-c", code]
 
 
+def write_years(folder: Path, write_year, small_rows, years, built=None) -> Path:
+    """``folder/params/YEAR.yaml`` for each of ``years`` (and the shared defaults, which are not a year),
+    all naming one register with rows of the ``built`` years (default: all)."""
+    params_dir = folder / "params"
+    params_dir.mkdir()
+    shutil.copy(paths.DEFAULTS_FILE, params_dir / "defaults.yaml")
+    write_year(folder, small_rows(years=tuple(built or years)))
+    for year in years:
+        write_year(params_dir, year=year, data=folder / "so-dang-ky.csv")
+    return params_dir
+
+
 # ---------------------------------------------------------------------------- rebuilds
 
 @pytest.mark.slow
@@ -65,21 +77,15 @@ def test_a_changed_input_rebuilds_then_is_up_to_date(small_year, copy_published)
 # ---------------------------------------------------------------------------- build --all
 
 @pytest.mark.slow
-def test_all_years_one_failing(tmp_path, write_year, small_rows):
-    params_dir = tmp_path / "params"
-    params_dir.mkdir()
-    shutil.copy(paths.DEFAULTS_FILE, params_dir / "defaults.yaml")  # not a year: never built
-    data = tmp_path / "so-dang-ky.csv"
-    write_year(tmp_path, small_rows(years=(2021, 2022, 2023)))
-    for year in (2022, 2023, 2030):  # no rows of 2030 in the register: exit 2
-        write_year(params_dir, year=year, data=data)
+def test_all_years_one_failing(tmp_path, write_year, small_rows, sangkien_main, monkeypatch):
+    params_dir = write_years(tmp_path, write_year, small_rows, (2022, 2023, 2030), built=(2021, 2022, 2023))
+    monkeypatch.setattr(paths, "PARAMS_DIR", params_dir)  # no rows of 2030 in the register: exit 2
     out = tmp_path / "out"
-    command = build_all_command(params_dir, "--out", str(out), "--jobs", "2", "--to", "html")
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    assert completed.returncode == 2, completed.stderr
+    status, summary, err = sangkien_main("build", "--all", "--out", out, "--jobs", 2, "--to", "html")
+    assert status == 2, err
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["2022", "2023", "index.html"]
-    assert "2030: lỗi" in completed.stderr and "không có dòng nào của năm 2030" in completed.stderr
-    summary = completed.stdout
+    assert err.startswith("dựng 3 năm (2022–2030), 2 năm một lúc\n")
+    assert "2030: lỗi" in err and "không có dòng nào của năm 2030" in err
     assert "2022  đã dựng" in summary and "2023  đã dựng" in summary and "2030  lỗi" in summary
     assert "2023/bao-cao-2023.html" in summary
     assert "Tổng: 2 năm đã dựng, 0 năm không đổi, 1 năm lỗi" in summary
@@ -88,8 +94,8 @@ def test_all_years_one_failing(tmp_path, write_year, small_rows):
     assert "2030" not in index
 
     # the second run: nothing changed
-    completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    assert "Tổng: 0 năm đã dựng, 2 năm không đổi, 1 năm lỗi" in completed.stdout
+    status, summary, _ = sangkien_main("build", "--all", "--out", out, "--jobs", 2, "--to", "html")
+    assert status == 2 and "Tổng: 0 năm đã dựng, 2 năm không đổi, 1 năm lỗi" in summary
 
 
 def test_all_jobs_must_be_positive(sangkien_main):
@@ -97,16 +103,17 @@ def test_all_jobs_must_be_positive(sangkien_main):
     assert status == 2 and "--jobs" in err
 
 
+def test_jobs_only_with_all_or_units(sangkien_main, tmp_path):
+    status, _, err = sangkien_main("build", "2023", "--jobs", "2", "--out", tmp_path / "out")
+    assert (status, err) == (2, "lệnh không hợp lệ: --jobs chỉ dùng cùng --all hoặc --units\n")
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.slow
 def test_sigterm_stops_every_worker_and_leaves_no_debris(tmp_path, write_year, small_rows, wait_for):
     """SIGTERM once both workers are building (a staging folder and a kernel each): the command stops,
     every worker and kernel ends, no staging folder is left, and a year is either whole or absent."""
-    params_dir = tmp_path / "params"
-    params_dir.mkdir()
-    years = (2020, 2021, 2022, 2023)
-    write_year(tmp_path, small_rows(years=years))
-    for year in years:
-        write_year(params_dir, year=year, data=tmp_path / "so-dang-ky.csv")
+    params_dir = write_years(tmp_path, write_year, small_rows, (2020, 2021, 2022, 2023))
     out = tmp_path / "out"
     process = subprocess.Popen(build_all_command(params_dir, "--out", str(out), "--jobs", "2", "--to", "html"),
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -200,21 +207,21 @@ def test_units_index_escapes_and_links_the_formats_built(tmp_path):
 # ---------------------------------------------------------------------------- unit sheets
 
 @pytest.mark.slow
-def test_units_build_one_sheet_per_unit_with_ascii_names(tmp_path, write_year, run_cli, monkeypatch):
+def test_units_build_one_sheet_per_unit_with_ascii_names(tmp_path, write_year, monkeypatch):
     units = ["Trường THCS Lê Lợi / Hải An", "TRƯỜNG THCS LÊ LỢI - HẢI AN", "Sở Y tế <script>"]
     rows = [[f"SK-{i}", 2023, f"Giải pháp {i}", "Tác giả", unit, "Giáo dục", "Giáo dục",
              "Công nhận", 1_000_000, 80] for i, unit in enumerate(units)]
     rows.append(["SK-old", 2022, "Cũ", "Tác giả", "Đơn vị cũ", "Giáo dục", "Giáo dục", "Công nhận", "", 70])
     params = write_year(tmp_path, rows)
     out = tmp_path / "out"
-    status, _, err = run_cli("build", "2023", "--params", params, "--out", out, "--units", "--jobs", "2", "--to", "html")
-    assert status == 0, err
+    result = build_year(2023, params_file=params, out_dir=out, formats=("html",), units=True, jobs=2)
     folder = out / "2023" / "don-vi"
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["index.html", "so-y-te-script.html", "truong-thcs-le-loi-hai-an-2.html",
                      "truong-thcs-le-loi-hai-an.html"], names
     assert all(name.isascii() for name in names)
     manifest = json.loads((out / "2023" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest == result.manifest and set(manifest["timings_s"]) == {"execute", "html", "units"}
     assert {entry["unit"] for entry in manifest["units"].values()} == set(units)  # not the unit of 2022
     sheet = (folder / manifest["units"]["so-y-te-script"]["html"].split("/")[-1]).read_text(encoding="utf-8")
     assert "Sở Y tế &lt;script&gt;" in sheet and "<script>" not in sheet

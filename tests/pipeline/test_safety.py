@@ -12,6 +12,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import psutil
 import pytest
 from pypdf import PdfReader
 
@@ -185,19 +186,22 @@ def test_yaml_syntax_error_names_the_line(tmp_path, sangkien_main):
     assert len(err.strip().splitlines()) == 1
 
 
-STAGES = {
-    "kernel": lambda staging: True,  # the staging folder exists: the kernel is starting
-    "rendering": lambda staging: (staging / "bao-cao-2023.ipynb").exists(),  # executed, being rendered
-    "pdf": lambda staging: (staging / "bao-cao-2023.html").exists(),  # the page written, the PDF being laid out
+def _kernels(process: subprocess.Popen) -> list[psutil.Process]:
+    try:
+        return [p for p in psutil.Process(process.pid).children(recursive=True) if "ipykernel_launcher" in p.cmdline()]
+    except psutil.Error:  # ended meanwhile
+        return []
+
+
+STAGES = {  # what a running build shows at each stage before publishing
+    "staging": lambda out, process: list(out.glob(".staging-2023-*")),  # the lock taken, the kernel not yet started
+    "kernel": lambda out, process: list(out.glob(".staging-2023-*")) and _kernels(process),  # the notebook running
+    "pdf": lambda out, process: list(out.glob(".staging-2023-*/bao-cao-2023.html")),  # the page written, the PDF not
 }
 
 
-def _staging_at(out: Path, stage_name: str) -> list[Path]:
-    return [s for s in out.glob(".staging-2023-*") if STAGES[stage_name](s)]
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("stage_name, sig", [("kernel", signal.SIGKILL), ("rendering", signal.SIGTERM),
+@pytest.mark.parametrize("stage_name, sig", [("staging", signal.SIGKILL), ("kernel", signal.SIGTERM),
                                              ("pdf", signal.SIGKILL)])
 def test_stopped_build_leaves_published_year_untouched(small_year, digests, wait_for, stage_name, sig):
     """A build stopped at a given stage, before publishing: the published year is byte for byte the one
@@ -205,13 +209,14 @@ def test_stopped_build_leaves_published_year_untouched(small_year, digests, wait
     out = small_year.out
     before = digests(out / "2023")
     process = start(small_year.params, out, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
-    wait_for(lambda: _staging_at(out, stage_name), process, what=f"the {stage_name} stage")
+    seen = wait_for(lambda: STAGES[stage_name](out, process), process, what=f"the {stage_name} stage")
     process.send_signal(sig)
     _, err = process.communicate(timeout=60)
     assert digests(out / "2023") == before
     left = sorted(p.name for p in out.iterdir())
-    if sig == signal.SIGTERM:  # unwinds: the staging folder removed, one line, exit 130
+    if sig == signal.SIGTERM:  # unwinds: the kernel shut down, the staging folder removed, one line, exit 130
         assert (process.returncode, err) == (130, "đã dừng theo yêu cầu\n")
+        assert not psutil.wait_procs(seen, timeout=30)[1]
         assert left == [".locks", "2023"]
     else:  # killed outright: its staging folder stays until the next build of the year clears it
         assert process.returncode == -signal.SIGKILL
