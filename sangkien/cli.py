@@ -11,7 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
-from sangkien.errors import ParamsError, SangkienError
+from sangkien.errors import ParamsError, problems_of
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,28 +89,7 @@ def run(argv: list[str] | None = None) -> int:
         print(json.dumps(report_figures(args.year, params=args.params, data=args.data), ensure_ascii=False, indent=2))
         return 0
     if args.command == "build":
-        from sangkien.api import build_all, build_year
-
-        if args.all:
-            if args.year is not None or args.params or args.data:
-                raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params hay --data")
-            return build_all(out=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=args.units)
-        if args.year is None:
-            raise ParamsError("lệnh không hợp lệ: cần năm báo cáo (build YEAR) hoặc --all")
-        if args.jobs is not None and not args.units:
-            raise ParamsError("lệnh không hợp lệ: --jobs chỉ dùng cùng --all hoặc --units")
-        result = build_year(args.year, params=args.params, data=args.data, out=args.out, formats=args.to,
-                       force=args.force, units=args.units, jobs=args.jobs)
-        if result.up_to_date:
-            print(f"{result.year}: không đổi, giữ bản đã dựng — {result.reason} (dựng lại: --force)", file=sys.stderr)
-        else:
-            print(f"{result.year}: đã dựng — {result.reason}", file=sys.stderr)
-        for name, path in result.outputs.items():
-            print(f"{name}: {path}")
-        sheets = result.manifest.get("units")
-        if sheets:
-            print(f"don-vi: {result.folder / 'don-vi'} ({len(sheets)} đơn vị)")
-        return 0
+        return _build(args)
     if args.command == "new-year":
         from sangkien.api import new_year
 
@@ -124,6 +103,32 @@ def run(argv: list[str] | None = None) -> int:
         print(render_markdown() if args.markdown else render_text(), end="")
         return 0
     raise AssertionError(args.command)
+
+
+def _build(args: argparse.Namespace) -> int:
+    """``build YEAR`` or ``build --all``: what was built (or kept) on stderr, the outputs on stdout."""
+    from sangkien.api import build_all, build_year
+
+    if args.all:
+        if args.year is not None or args.params or args.data:
+            raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params hay --data")
+        return build_all(out=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=args.units)
+    if args.year is None:
+        raise ParamsError("lệnh không hợp lệ: cần năm báo cáo (build YEAR) hoặc --all")
+    if args.jobs is not None and not args.units:
+        raise ParamsError("lệnh không hợp lệ: --jobs chỉ dùng cùng --all hoặc --units")
+    result = build_year(args.year, params=args.params, data=args.data, out=args.out, formats=args.to,
+                       force=args.force, units=args.units, jobs=args.jobs)
+    if result.up_to_date:
+        print(f"{result.year}: không đổi, giữ bản đã dựng — {result.reason} (dựng lại: --force)", file=sys.stderr)
+    else:
+        print(f"{result.year}: đã dựng — {result.reason}", file=sys.stderr)
+    for name, path in result.outputs.items():
+        print(f"{name}: {path}")
+    sheets = result.manifest.get("units")
+    if sheets:
+        print(f"don-vi: {result.folder / 'don-vi'} ({len(sheets)} đơn vị)")
+    return 0
 
 
 def _stop_on_sigterm() -> None:
@@ -143,13 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     _stop_on_sigterm()
     try:
         return run(argv)
-    except SangkienError as exc:
-        for line in exc.problems:
-            print(line, file=sys.stderr)
-        return exc.exit_status
     except KeyboardInterrupt:
         print("đã dừng theo yêu cầu", file=sys.stderr)
         return 130
-    except Exception as exc:  # the last resort: one line, not a traceback
-        print(f"lỗi không mong đợi: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+    except Exception as exc:  # the analyst's lines, or one line (never a traceback) for the unforeseen
+        problems, exit_status = problems_of(exc)
+        for line in problems:
+            print(line, file=sys.stderr)
+        return exit_status

@@ -1,102 +1,31 @@
-"""Executing the report notebook with Papermill, in a kernel of this very interpreter.
+"""Executing a report notebook with Papermill, in a kernel of this very interpreter.
 
-Papermill's stock engine writes the whole notebook to disk before and after every cell; a report's
-notebook is short-lived staging output, so :class:`SaveAtEndEngine` writes it once, when execution
-ends (after a failing cell too, so the partly executed notebook can be inspected).
+The kernel and the engine lean on the inside of jupyter_client and Papermill: see
+:mod:`sangkien.pipeline.workarounds.kernel` and :mod:`~sangkien.pipeline.workarounds.papermill_engine`.
 """
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-# jsonschema (under nbformat) imports the optional rfc3987_syntax at import time, which builds a
-# grammar for about 1.8 s; nbformat's notebook validation never checks IRIs. Keep it out of builds.
-sys.modules.setdefault("rfc3987_syntax", None)
+from sangkien import paths
+from sangkien.errors import CellError
+from sangkien.inputs.params import Params
+from sangkien.inputs.register import Register, save_snapshot
+from sangkien.pipeline.workarounds import jsonschema_iri, kernel, papermill_engine
 
-from sangkien import paths  # noqa: E402
-from sangkien.errors import CellError  # noqa: E402
-from sangkien.inputs.params import Params  # noqa: E402
+jsonschema_iri.keep_out()  # before anything imports nbformat
 
-ENGINE = "sangkien"
-
-
-@lru_cache(maxsize=1)
-def _kernel_manager_class():
-    """A kernel manager that always starts this interpreter's ipykernel over local (IPC) sockets: the
-    build never depends on which kernelspecs a machine has registered, and opens no TCP port."""
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
-
-    class ThisPythonKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs):
-            kwargs.setdefault("transport", "ipc")
-            # The sockets in a folder of this kernel's own: by default they are 'kernel-ipc-N' in the
-            # working folder, and two builds at once (build --all) would race for the same N.
-            self._socket_dir = tempfile.mkdtemp(prefix="sangkien-kernel-")
-            kwargs.setdefault("ip", os.path.join(self._socket_dir, "ipc"))
-            super().__init__(**kwargs)
-
-        async def _async_cleanup_resources(self, restart: bool = False) -> None:
-            await super()._async_cleanup_resources(restart=restart)
-            if not restart:
-                shutil.rmtree(self._socket_dir, ignore_errors=True)
-
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            # The kernel's own log lines (start-up notices, the interrupt at shut-down) are not the
-            # analyst's business; a failing cell or a dead kernel is reported by the build itself.
-            kw.setdefault("stdout", subprocess.DEVNULL)
-            kw.setdefault("stderr", subprocess.DEVNULL)
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-
-        @property
-        def kernel_spec(self):
-            if self._kernel_spec is None:
-                self._kernel_spec = KernelSpec(
-                    argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                    display_name="Python (sangkien)", language="python", env={"MPLBACKEND": "agg"},
-                )
-            return self._kernel_spec
-
-    return ThisPythonKernelManager
+SNAPSHOT = ".register.pickle"
+"""The validated register in a staging folder, for the kernels (never published)."""
 
 
 @lru_cache(maxsize=1)
 def prepare() -> None:
     """Import Papermill and register the engine (call from the main thread, before other imports)."""
-    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
-
-    class SaveAtEndManager(NotebookExecutionManager):
-        final = False
-
-        def save(self, **kwargs):
-            if self.final:
-                super().save(**kwargs)
-
-        def notebook_complete(self, **kwargs):
-            self.final = True
-            super().notebook_complete(**kwargs)
-
-    class SaveAtEndEngine(NBClientEngine):
-        @classmethod
-        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=False, log_output=False,
-                             autosave_cell_every=0, **kwargs):
-            manager = SaveAtEndManager(nb, output_path=output_path, progress_bar=progress_bar,
-                                       log_output=log_output, autosave_cell_every=0)
-            manager.notebook_start()
-            try:
-                cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
-            finally:
-                manager.cleanup_pbar()
-                manager.notebook_complete()
-            return manager.nb
-
-    papermill_engines.register(ENGINE, SaveAtEndEngine)
-    _kernel_manager_class()
+    papermill_engine.register()
+    kernel.manager_class()
 
 
 _ADDED_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
@@ -129,8 +58,8 @@ def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | Non
                   **(extra or {})}
     try:
         papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, engine_name=ENGINE, progress_bar=False,
-            log_output=False, cwd=str(paths.ROOT), kernel_manager_class=_kernel_manager_class(),
+            str(notebook), str(output), parameters=parameters, engine_name=papermill_engine.ENGINE,
+            progress_bar=False, log_output=False, cwd=str(paths.ROOT), kernel_manager_class=kernel.manager_class(),
         )
     except PapermillExecutionError as exc:
         import nbformat
@@ -140,3 +69,27 @@ def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | Non
         raise CellError(
             f"{notebook}, ô số {number} (thứ tự chạy {exc.exec_count}): {exc.ename}: {exc.evalue}"
         ) from None
+
+
+def snapshot(register: Register, staging: Path) -> Path:
+    """Keep the validated register in ``staging`` for the kernels (the notebook parameter ``register_file``);
+    its absolute path, as the kernels run in the repository, not in the caller's working folder."""
+    kept = (staging / SNAPSHOT).resolve()
+    save_snapshot(register, kept)
+    return kept
+
+
+def run_report(notebook: Path, staging: Path, params: Params, register_file: Path, failed_dir: Path) -> Path:
+    """Execute the yearly report notebook into ``staging`` and return the executed notebook's path.
+
+    When a cell fails, the partly executed notebook is copied into ``failed_dir`` (outside the staging
+    folder, which the failure removes) and the CellError says where."""
+    executed = staging / f"{paths.report_basename(params.year)}.ipynb"
+    try:
+        run_notebook(notebook, executed, params, extra={"register_file": str(register_file)})
+    except CellError as exc:
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        if executed.exists():
+            shutil.copy2(executed, failed_dir / executed.name)
+        raise CellError(exc.problems + [f"sổ tay đã chạy được giữ lại để xem lỗi: {failed_dir / executed.name}"]) from None
+    return executed

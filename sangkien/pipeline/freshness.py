@@ -44,8 +44,9 @@ def _tree_digest(folder: Path, skip: tuple[Path, ...] = ()) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(params: Params, notebooks: list[Path], options: dict) -> dict[str, str]:
-    """The digest of each kind of input of one year's build."""
+def fingerprint(params: Params, notebooks: list[Path], options: dict, register_sha256: str | None = None) -> dict[str, str]:
+    """The digest of each kind of input of one year's build (``register_sha256``: the register's, when
+    already known)."""
     requirements = paths.ROOT / "requirements.txt"
     options = {
         **options,
@@ -57,7 +58,7 @@ def fingerprint(params: Params, notebooks: list[Path], options: dict) -> dict[st
     for notebook in notebooks:
         notebook_digest.update(sha256_file(notebook).encode())
     return {
-        "register": sha256_file(params.data),
+        "register": register_sha256 or sha256_file(params.data),
         "params": params.sha256(),
         "notebook": notebook_digest.hexdigest(),
         "package": _tree_digest(paths.PACKAGE, skip=(paths.TEMPLATES_DIR, paths.FONTS_DIR)),
@@ -66,6 +67,13 @@ def fingerprint(params: Params, notebooks: list[Path], options: dict) -> dict[st
         "requirements": sha256_file(requirements) if requirements.exists() else "",
         "options": hashlib.sha256(json.dumps(options, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
     }
+
+
+def of_build(params: Params, register_sha256: str, notebook: Path, formats: tuple[str, ...], units: bool) -> dict[str, str]:
+    """The fingerprint of one build of a year: its notebook (and the unit sheets' with ``units``), its
+    formats and whether it makes the unit sheets."""
+    notebooks = [notebook, paths.UNIT_NOTEBOOK] if units else [notebook]
+    return fingerprint(params, notebooks, {"formats": sorted(formats), "units": units}, register_sha256)
 
 
 def file_digests(folder: Path) -> dict[str, str]:

@@ -1,17 +1,20 @@
 """From an executed notebook to the HTML page (nbconvert, house template) and the PDF (WeasyPrint).
 
 Both run in the building process: no new interpreter, heavy libraries imported once (and, during a
-build, while the kernel works: see :func:`warm_up`).
+build, while the kernel works: see :func:`start_warm_up`). :func:`render_report` writes a year's
+report pages and its annex into the staging folder.
 """
 from __future__ import annotations
 
-import atexit
 import html as html_lib
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 
 from sangkien import paths
+from sangkien.pipeline.manifest import timed
+from sangkien.pipeline.workarounds import weasyprint_exit
 
 REMOVE_TAG = "remove-cell"
 """Cells with this tag (notes for analysts) are not shown in the report."""
@@ -43,14 +46,21 @@ def _print_setup():
     return font_config, fonts_css
 
 
-# Drop WeasyPrint's font configuration while its libraries are still loaded (its finaliser fails at exit).
-atexit.register(_print_setup.cache_clear)
+weasyprint_exit.release_at_exit(_print_setup.cache_clear)
 
 
 def warm_up() -> None:
     """Import nbconvert and WeasyPrint and load the fonts ahead of use (safe to run in a thread)."""
     _exporter()
     _print_setup()
+
+
+def start_warm_up() -> threading.Thread:
+    """:func:`warm_up` in a background thread (join it before rendering). Call it after
+    :func:`sangkien.pipeline.execute.prepare`: two threads importing the same modules at once can fail."""
+    thread = threading.Thread(target=warm_up, daemon=True)
+    thread.start()
+    return thread
 
 
 _HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
@@ -107,3 +117,34 @@ def write_pdf(page: str, target: Path) -> None:
     font_config, fonts_css = _print_setup()
     document = HTML(string=page, base_url=str(paths.TEMPLATES_DIR) + "/", url_fetcher=_local_fetcher())
     document.write_pdf(str(target), stylesheets=[fonts_css], font_config=font_config)
+
+
+def render_report(executed: Path, params, register, staging: Path, formats: tuple[str, ...], warm: threading.Thread,
+                  timings: dict[str, float]) -> dict[str, str]:
+    """The year's pages from the executed notebook, and its annex, into ``staging``.
+
+    Returns the outputs for the manifest (``{kind: file name}``: notebook, annex, html, pdf) and records
+    the time of the page ("html") and of the PDF ("pdf") in ``timings``."""
+    import nbformat
+
+    from sangkien import figures
+    from sangkien.report import annex
+    from sangkien.report.markup import TOC_MARK
+
+    notebook = nbformat.read(str(executed), as_version=4)
+    warm.join()
+    base = paths.report_basename(params.year)
+    outputs = {"notebook": executed.name}
+    with timed(timings, "html"):
+        page = export_html(notebook, f"Báo cáo sáng kiến năm {params.year}", TOC_MARK)
+        annex.write(figures.rows_of_year(figures.frame(register), params.year), params.blocks,
+                    staging / annex.file_name(params.year))
+        outputs["annex"] = annex.file_name(params.year)
+        if "html" in formats:
+            (staging / f"{base}.html").write_text(page, encoding="utf-8")
+            outputs["html"] = f"{base}.html"
+    if "pdf" in formats:
+        with timed(timings, "pdf"):
+            write_pdf(page, staging / f"{base}.pdf")
+        outputs["pdf"] = f"{base}.pdf"
+    return outputs

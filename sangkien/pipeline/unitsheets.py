@@ -3,7 +3,7 @@
 The unit notebook (``notebooks/bao-cao-don-vi.ipynb``) is executed under Papermill once per unit that
 put forward an initiative that year, ``jobs`` units at a time, each in a worker process with its own
 kernel; each sheet is rendered to HTML and PDF like the yearly report, into ``don-vi/`` of the year's
-staging folder, under a readable ASCII file name (:func:`sangkien.names.unique_stems`).
+staging folder, under a readable ASCII file name (:func:`sangkien.pipeline.names.unique_stems`).
 """
 from __future__ import annotations
 
@@ -13,51 +13,47 @@ import tempfile
 from pathlib import Path
 
 from sangkien import paths
-from sangkien.errors import SangkienError
-from sangkien.pipeline import workers
+from sangkien.pipeline import indexes, workers
+from sangkien.pipeline.workers import Outcome
 
-FOLDER = "don-vi"
+FOLDER = indexes.UNIT_SHEETS
 
 
 def _sheets(year: int, params_file: str, data_file: str, register_file: str, notebook: str, folder: str,
-            formats: tuple[str, ...], batch: list[tuple[str, str]]) -> list[tuple[str, str] | tuple[str, list[str], int]]:
-    """Runs in a worker: the sheets of ``batch`` [(unit, stem)], one after another.
+            formats: tuple[str, ...], batch: list[tuple[str, str]]) -> list[Outcome]:
+    """Runs in a worker: the sheets of ``batch`` [(unit, stem)], one after another, into ``folder``.
 
-    Returns ``(unit, "ok")`` or ``(unit, problems, exit status)`` per unit; never raises."""
+    Returns each unit's outcome ('built' or 'failed'); never raises."""
     from sangkien.inputs.params import load_params
-    from sangkien.pipeline import execute as execution
-    from sangkien.pipeline import render
+    from sangkien.pipeline import execute
 
-    execution.prepare()
-    import nbformat
-
+    execute.prepare()
     params = load_params(year, params_file, data_file)
-    results = []
     scratch = Path(tempfile.mkdtemp(prefix="sangkien-units-"))
     try:
-        for unit, stem in batch:
-            try:
-                executed = scratch / f"{stem}.ipynb"
-                execution.run_notebook(Path(notebook), executed, params,
-                                       extra={"unit": unit, "register_file": register_file})
-                page = render.export_html(nbformat.read(str(executed), as_version=4),
-                                          f"Kết quả sáng kiến năm {year} — {unit}", "")
-                target = Path(folder)
-                if "html" in formats:
-                    (target / f"{stem}.html").write_text(page, encoding="utf-8")
-                if "pdf" in formats:
-                    render.write_pdf(page, target / f"{stem}.pdf")
-                results.append((unit, "ok"))
-            except SangkienError as exc:
-                results.append((unit, list(exc.problems), exc.exit_status))
-            except KeyboardInterrupt:
-                shutil.rmtree(scratch, ignore_errors=True)
-                workers.stop_now()
-            except Exception as exc:
-                results.append((unit, [f"lỗi không mong đợi: {type(exc).__name__}: {exc}"], 1))
+        return [workers.attempt(unit, _sheet, params, unit, stem, register_file, Path(notebook), Path(folder), formats,
+                                scratch, on_stop=lambda: shutil.rmtree(scratch, ignore_errors=True))
+                for unit, stem in batch]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return results
+
+
+def _sheet(params, unit: str, stem: str, register_file: str, notebook: Path, folder: Path, formats: tuple[str, ...],
+           scratch: Path) -> Outcome:
+    """One unit's sheet: its notebook executed in ``scratch``, its pages written into ``folder``."""
+    import nbformat
+
+    from sangkien.pipeline import execute, render
+
+    executed = scratch / f"{stem}.ipynb"
+    execute.run_notebook(notebook, executed, params, extra={"unit": unit, "register_file": register_file})
+    page = render.export_html(nbformat.read(str(executed), as_version=4),
+                              f"Kết quả sáng kiến năm {params.year} — {unit}", "")
+    if "html" in formats:
+        (folder / f"{stem}.html").write_text(page, encoding="utf-8")
+    if "pdf" in formats:
+        render.write_pdf(page, folder / f"{stem}.pdf")
+    return Outcome(unit, "built")
 
 
 def build_sheets(params, register, register_file: Path, staging: Path, formats: tuple[str, ...], jobs: int | None = None,
@@ -77,45 +73,28 @@ def build_sheets(params, register, register_file: Path, staging: Path, formats: 
     folder.mkdir()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(units)))
     batches = [[(u, stems[u]) for u in units[i::jobs]] for i in range(jobs)]
-    failures: list[tuple[str, list[str], int]] = []
+    failures: list[Outcome] = []
     with workers.pool(jobs) as pool:
         futures = [pool.submit(_sheets, params.year, str(params.params_file), str(params.data), str(register_file), str(notebook),
                                str(folder), tuple(formats), batch) for batch in batches if batch]
         for future in futures:
-            failures.extend(result for result in future.result() if len(result) == 3)
+            failures.extend(outcome for outcome in future.result() if outcome.failed)
     if failures:
-        unit, problems, status = failures[0]
-        lines = [f'phiếu kết quả của đơn vị "{unit}": {line}' for line in problems]
-        if len(failures) > 1:
-            lines.append(f"và {len(failures) - 1} đơn vị khác cũng lỗi: "
-                         + "; ".join(f'"{u}"' for u, _, _ in failures[1:6]) + ("; …" if len(failures) > 6 else ""))
-        raise workers.error(lines, status)
-    sheets = {}
-    for unit in units:
-        stem = stems[unit]
-        entry = {"unit": unit}
-        for kind in formats:
-            entry[kind] = f"{FOLDER}/{stem}.{kind}"
-        sheets[stem] = entry
-    write_index(folder, params.year, sheets)
+        _raise_first(failures)
+    sheets = {stems[unit]: {"unit": unit, **{kind: f"{FOLDER}/{stems[unit]}.{kind}" for kind in formats}}
+              for unit in units}
+    indexes.write_units(folder, params.year, sheets)
     return sheets
 
 
-def write_index(folder: Path, year: int, sheets: dict[str, dict[str, str]]) -> Path:
-    """``don-vi/index.html``: every unit's sheet of the year, with links to its HTML and PDF."""
-    from sangkien.report.markup import esc, index_page
-
-    rows = []
-    for n, (stem, entry) in enumerate(sheets.items(), start=1):
-        links = " · ".join(f'<a href="{esc(stem)}.{kind}">{label}</a>'
-                           for kind, label in (("html", "HTML"), ("pdf", "PDF")) if kind in entry)
-        rows.append(f"<tr><td>{n}</td><td>{esc(entry['unit'])}</td><td>{links}</td></tr>")
-    page = index_page(f"Phiếu kết quả xét công nhận sáng kiến của các đơn vị năm {year}",
-                      "<table>\n<tr><th>TT</th><th>Đơn vị</th><th>Phiếu kết quả</th></tr>\n" + "\n".join(rows)
-                      + "\n</table>\n")
-    target = folder / "index.html"
-    target.write_text(page, encoding="utf-8")
-    return target
+def _raise_first(failures: list[Outcome]) -> None:
+    """The first failing unit's error, its lines naming the unit, and how many others failed."""
+    first = failures[0]
+    lines = [f'phiếu kết quả của đơn vị "{first.subject}": {line}' for line in first.problems]
+    if len(failures) > 1:
+        lines.append(f"và {len(failures) - 1} đơn vị khác cũng lỗi: "
+                     + "; ".join(f'"{o.subject}"' for o in failures[1:6]) + ("; …" if len(failures) > 6 else ""))
+    raise workers.error(lines, first.exit_status)
 
 
 def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=None,
@@ -128,7 +107,7 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
     """
     from sangkien import inputs
     from sangkien.figures import frame, units_of_year
-    from sangkien.inputs.register import save_snapshot
+    from sangkien.pipeline.execute import snapshot
     from sangkien.pipeline.names import unique_stems
     from sangkien.report.unit import find_unit
 
@@ -140,13 +119,11 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
     folder.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".unit-{stem}-", dir=folder))
     try:
-        snapshot = scratch / ".register.pickle"
-        save_snapshot(register, snapshot)
-        results = _sheets(params.year, str(params.params_file), str(params.data), str(snapshot),
-                          str(paths.UNIT_NOTEBOOK), str(scratch), tuple(formats), [(name, stem)])
-        if len(results[0]) == 3:
-            _, problems, status = results[0]
-            raise workers.error(problems, status)
+        kept = snapshot(register, scratch)
+        [outcome] = _sheets(params.year, str(params.params_file), str(params.data), str(kept),
+                            str(paths.UNIT_NOTEBOOK), str(scratch), tuple(formats), [(name, stem)])
+        if outcome.failed:
+            raise workers.error(outcome.problems, outcome.exit_status)
         written = {}
         for kind in formats:
             os.replace(scratch / f"{stem}.{kind}", folder / f"{stem}.{kind}")

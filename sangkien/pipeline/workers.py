@@ -2,7 +2,8 @@
 
 Each worker is a fresh interpreter (spawn: no threads or kernels inherited from the parent) that
 unwinds on SIGTERM like the command line does, so its staging folders are removed; Ctrl-C is the
-parent's to handle, which then stops the workers.
+parent's to handle, which then stops the workers. A task hands back an :class:`Outcome`, failures
+included (:func:`attempt`).
 """
 from __future__ import annotations
 
@@ -10,9 +11,32 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 
-from sangkien.errors import CellError, SangkienError
+from sangkien.errors import CellError, SangkienError, problems_of
+
+
+@dataclass
+class Outcome:
+    """What one task of a worker came to, as plain data (it crosses the process boundary)."""
+
+    subject: int | str
+    """The year (``build --all``) or the unit (a unit's sheet)."""
+    status: str
+    """'built', 'up-to-date' or 'failed'."""
+    seconds: float = 0.0
+    exit_status: int = 0
+    reason: str = ""
+    problems: list[str] = field(default_factory=list)
+    """What the command line would print for the failure, one line each."""
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
 
 
 def _interrupt(signum, frame):
@@ -40,6 +64,25 @@ def pool(jobs: int):
         raise
     finally:
         executor.shutdown(wait=True)
+
+
+def attempt(subject: int | str, work: Callable[..., Outcome], *args, on_stop: Callable[[], None] | None = None) -> Outcome:
+    """``work(*args)``'s outcome for ``subject``, timed; an error becomes a failed outcome with the lines
+    and exit status the command line would give it (:func:`sangkien.errors.problems_of`), never an
+    exception. Stopped (SIGTERM from the parent, once the work has unwound): ``on_stop``, then the
+    worker ends at once."""
+    started = time.perf_counter()
+    try:
+        outcome = work(*args)
+    except KeyboardInterrupt:
+        if on_stop is not None:
+            on_stop()
+        stop_now()
+    except Exception as exc:
+        problems, exit_status = problems_of(exc)
+        outcome = Outcome(subject, "failed", exit_status=exit_status, problems=problems)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
 
 
 def stop_now() -> None:

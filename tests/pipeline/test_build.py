@@ -1,12 +1,10 @@
-"""The yearly report end to end: the sample year built through Papermill into a temporary folder."""
+"""The yearly report end to end: the sample year built through Papermill into a temporary folder
+(``sample_year``, built once for the session); inputs that stop a build before any kernel starts."""
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -16,14 +14,10 @@ from sangkien import paths
 from sangkien.errors import CellError
 from sangkien.pipeline.build import build_year
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    result = build_year(2023, out_dir=out)
-    return out, result
+def built(sample_year):
+    return sample_year
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +27,7 @@ def pdf_pages(built):
     return reader, [page.extract_text() for page in reader.pages]
 
 
-def _digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
+@pytest.mark.slow
 def test_outputs_and_manifest(built):
     out, result = built
     folder = out / "2023"
@@ -59,13 +50,15 @@ def test_outputs_and_manifest(built):
     assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
 
 
-def test_manifest_figures_are_the_figures_command(built):
+@pytest.mark.slow
+def test_manifest_figures_are_the_figures_command(built, sangkien_main):
     _, result = built
-    completed = subprocess.run([sys.executable, "-m", "sangkien", "figures", "2023"], capture_output=True,
-                               text=True, cwd=ROOT, check=True)
-    assert json.loads(completed.stdout) == result.manifest["figures"]
+    status, out, _ = sangkien_main("figures", 2023)
+    assert status == 0
+    assert json.loads(out) == result.manifest["figures"]
 
 
+@pytest.mark.slow
 def test_pdf_is_an_official_a4_document(built, pdf_pages):
     reader, texts = pdf_pages
     for page in reader.pages:
@@ -99,6 +92,7 @@ def _top_margin_text(page) -> str:
     return " ".join(parts)
 
 
+@pytest.mark.slow
 def test_page_numbers_centred_on_top_from_page_two(pdf_pages):
     reader, _ = pdf_pages
     assert len(reader.pages) >= 3
@@ -107,12 +101,14 @@ def test_page_numbers_centred_on_top_from_page_two(pdf_pages):
         assert _top_margin_text(page) == str(number)
 
 
+@pytest.mark.slow
 def test_every_page_says_the_data_is_illustrative(pdf_pages):
     _, texts = pdf_pages
     for text in texts:
         assert "DỮ LIỆU MINH HỌA" in text
 
 
+@pytest.mark.slow
 def test_fonts_are_the_shipped_ones(built):
     _, result = built
     fonts = set()
@@ -123,6 +119,7 @@ def test_fonts_are_the_shipped_ones(built):
     assert fonts and all("SangkienSerif" in f for f in fonts), fonts
 
 
+@pytest.mark.slow
 def test_html_is_self_contained_without_code(built):
     _, result = built
     page = result.outputs["html"].read_text(encoding="utf-8")
@@ -138,51 +135,50 @@ def test_html_is_self_contained_without_code(built):
     assert page.count("data:image/png;base64,") == 3  # charts embedded
 
 
-def test_failing_cell_exit_4_keeps_published_year(built, tmp_path):
-    out, _ = built
-    before = _digests(out / "2023")
+@pytest.mark.slow
+def test_failing_cell_exit_4_keeps_published_year(small_year, copy_published, digests, tmp_path):
+    out = copy_published(small_year.out)
+    before = digests(out / "2023")
     notebook = nbformat.read(str(paths.REPORT_NOTEBOOK), as_version=4)
     notebook.cells.insert(3, nbformat.v4.new_code_cell("1 / 0"))
     broken = tmp_path / "broken.ipynb"
     nbformat.write(notebook, str(broken))
     with pytest.raises(CellError) as caught:
-        build_year(2023, out_dir=out, notebook=broken)
-    message = "\n".join(caught.value.problems)
+        build_year(2023, params_file=small_year.params, out_dir=out, notebook=broken)
+    kept = out / "_failed" / "2023" / "bao-cao-2023.ipynb"
     assert caught.value.exit_status == 4
-    assert "ô số 4" in message and "ZeroDivisionError" in message and str(broken) in message
-    assert (out / "_failed" / "2023" / "bao-cao-2023.ipynb").exists()
-    assert _digests(out / "2023") == before
-    assert not list(out.glob(".staging-*"))
+    assert caught.value.problems == [f"{broken}, ô số 4 (thứ tự chạy 4): ZeroDivisionError: division by zero",
+                                     f"sổ tay đã chạy được giữ lại để xem lỗi: {kept}"]
+    assert any("ZeroDivisionError" in str(cell.get("outputs")) for cell in nbformat.read(str(kept), as_version=4).cells)
+    assert digests(out / "2023") == before
+    assert sorted(p.name for p in out.iterdir()) == [".locks", "2023", "_failed"]  # no staging folder left
 
 
-def test_bad_data_exit_3_writes_nothing(tmp_path):
+def test_bad_data_exit_3_writes_nothing(tmp_path, sangkien_main):
     bad = tmp_path / "bad.csv"
     bad.write_text("Mã số,Năm\nX,abc\n", encoding="utf-8")
     out = tmp_path / "out"
-    completed = subprocess.run([sys.executable, "-m", "sangkien", "build", "2023", "--data", str(bad), "--out", str(out)],
-                               capture_output=True, text=True, cwd=ROOT)
-    assert completed.returncode == 3, completed.stderr
-    assert "bad.csv" in completed.stderr and "Traceback" not in completed.stderr
+    status, _, err = sangkien_main("build", 2023, "--data", bad, "--out", out)
+    assert status == 3, err
+    assert "bad.csv" in err and "Traceback" not in err
     assert not out.exists()
 
 
-def test_bad_params_exit_2_writes_nothing(tmp_path):
+def test_bad_params_exit_2_writes_nothing(tmp_path, sangkien_main):
     params = tmp_path / "p.yaml"
     params.write_text("year: 2023\ndata: data/sample/so-dang-ky-sang-kien.xlsx\nperod_start: 2016\n", encoding="utf-8")
     out = tmp_path / "out"
-    completed = subprocess.run([sys.executable, "-m", "sangkien", "build", "2023", "--params", str(params),
-                                "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
-    assert completed.returncode == 2
-    assert "period_start" in completed.stderr
+    status, _, err = sangkien_main("build", 2023, "--params", params, "--out", out)
+    assert status == 2
+    assert "period_start" in err
     assert not out.exists()
 
 
-def test_year_without_rows_exit_2(tmp_path):
+def test_year_without_rows_exit_2(tmp_path, sangkien_main):
     params = tmp_path / "2030.yaml"
     params.write_text("year: 2030\ndata: data/sample/so-dang-ky-sang-kien.xlsx\n", encoding="utf-8")
     out = tmp_path / "out"
-    completed = subprocess.run([sys.executable, "-m", "sangkien", "build", "2030", "--params", str(params),
-                                "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
-    assert completed.returncode == 2
-    assert "2030" in completed.stderr and "không có dòng nào" in completed.stderr
+    status, _, err = sangkien_main("build", 2030, "--params", params, "--out", out)
+    assert status == 2
+    assert "2030" in err and "không có dòng nào" in err
     assert not out.exists()

@@ -1,0 +1,50 @@
+"""``manifest.json``: what a published year was made from (inputs, fingerprint, software), what it
+holds (outputs and their digests) and the figures it prints (contract section 4)."""
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from pathlib import Path
+
+from sangkien import files, provenance
+from sangkien.inputs.params import Params
+from sangkien.inputs.register import Register
+from sangkien.pipeline import freshness
+
+FILE = "manifest.json"
+
+
+@contextlib.contextmanager
+def timed(timings: dict[str, float], step: str):
+    """Record the seconds the ``with`` block takes as ``timings[step]`` (for ``timings_s``)."""
+    started = time.perf_counter()
+    yield
+    timings[step] = round(time.perf_counter() - started, 3)
+
+
+def write(staging: Path, params: Params, register: Register, outputs: dict[str, str], timings: dict[str, float],
+          sheets: dict | None, fingerprint: dict[str, str]) -> dict:
+    """Write ``staging/manifest.json`` for the finished year and return it; written last, it records the
+    digests of every other file in ``staging``."""
+    from sangkien import figures
+
+    manifest = {
+        "year": params.year,
+        "outputs": outputs,
+        "inputs": {
+            "data": {"path": files.shown(params.data), "sha256": register.sha256, "rows": len(register)},
+            "params": {"path": files.shown(params.params_file),
+                       "sha256": params.sha256(),
+                       "files": [str(f) for f in params.files]},
+        },
+        "figures": figures.manifest_figures(figures.frame(register), params.year, params.period_start, params.blocks),
+        "sample_data": params.sample_data,
+        "software": provenance.software(),
+        "timings_s": timings,
+        **({"units": sheets} if sheets is not None else {}),
+        "fingerprint": fingerprint,
+        "files_sha256": freshness.file_digests(staging),
+    }
+    (staging / FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return manifest

@@ -1,0 +1,142 @@
+"""Fixtures of the pipeline's tests.
+
+Years built once and shared (session scope: a build costs seconds): ``sample_year`` (the sample register,
+HTML and PDF) and ``small_year`` (a three-initiative register). A test that changes a published year
+works on a copy (``copy_published``) or puts it back as it was.
+
+Helpers, handed out as fixtures: ``write_year`` (a register and a parameters file in a folder),
+``small_rows``, ``digests`` (the sha256 of every file of a folder), ``wait_for`` (poll, with a deadline,
+for what a running build shows: a staging folder, a written file, a kernel) and ``sangkien_main`` (the
+command line in this process, for commands that fail before any kernel starts).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from conftest import EDU, HEADER
+
+from sangkien.pipeline.build import build_year
+
+YEAR = 2023
+
+
+def _small_rows(titles=None, years=(YEAR,)) -> list[list]:
+    """Three initiatives a year (two recognised), and one of the year before the first."""
+    titles = titles or ["Giải pháp A", "Giải pháp B", "Giải pháp C"]
+    rows = []
+    for year in years:
+        for i, title in enumerate(titles):
+            rows.append([f"SK-{year}-{i}", year, title, f"Tác giả {i}; Đồng tác giả {i}", f"Đơn vị {i % 2}", EDU, EDU,
+                         "Công nhận" if i % 3 else "Không công nhận", 5_000_000, 80])
+    rows.append(["SK-old", years[0] - 1, "Giải pháp cũ", "Tác giả cũ", "Đơn vị 0", EDU, EDU, "Công nhận", "", 90])
+    return rows
+
+
+def _write_year(folder: Path, rows=None, year: int = YEAR, extra: str = "", data: Path | None = None) -> Path:
+    """``folder/so-dang-ky.csv`` (``rows``, or the small rows of ``year``; unless ``data`` names a register
+    already written) and ``folder/YEAR.yaml`` naming it; returns the parameters file."""
+    if data is None:
+        data = folder / "so-dang-ky.csv"
+        with open(data, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([HEADER, *(rows if rows is not None else _small_rows(years=(year,)))])
+    params = folder / f"{year}.yaml"
+    params.write_text(f"year: {year}\ndata: {data}\nissue_date: {year + 1}-01-05\ndoc_number: '7'\n{extra}",
+                      encoding="utf-8")
+    return params
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _wait_for(condition, process: subprocess.Popen | None = None, timeout: float = 120, what: str = ""):
+    """Poll ``condition()`` until it is true and return its value; fail at the deadline, or when
+    ``process`` ends first (it never showed what was awaited)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"the process ended (status {process.returncode}) before {what or condition}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"not seen within {timeout} s: {what or condition}")
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def small_rows():
+    return _small_rows
+
+
+@pytest.fixture(scope="session")
+def write_year():
+    return _write_year
+
+
+@pytest.fixture(scope="session")
+def digests():
+    return _digests
+
+
+@pytest.fixture(scope="session")
+def wait_for():
+    return _wait_for
+
+
+@pytest.fixture(scope="session")
+def sample_year(tmp_path_factory):
+    """The sample register's 2023, built once (HTML and PDF): ``(out, result)``."""
+    out = tmp_path_factory.mktemp("sample-reports")
+    return out, build_year(YEAR, out_dir=out)
+
+
+@pytest.fixture(scope="session")
+def small_year(tmp_path_factory):
+    """A small year built once (HTML and PDF): folder, params, data, out, result, and the digests of its
+    published files right after the build."""
+    folder = tmp_path_factory.mktemp("small-year")
+    params = _write_year(folder)
+    out = folder / "out"
+    result = build_year(YEAR, params_file=params, out_dir=out)
+    assert not result.up_to_date
+    return SimpleNamespace(folder=folder, params=params, data=folder / "so-dang-ky.csv", out=out, result=result,
+                           digests=_digests(out / str(YEAR)))
+
+
+@pytest.fixture
+def copy_published(tmp_path):
+    """``copy_published(out)``: a copy of the output folder ``out`` (its published years) to change freely."""
+
+    def copy(out: Path) -> Path:
+        target = tmp_path / "out"
+        shutil.copytree(out, target)
+        return target
+
+    return copy
+
+
+@pytest.fixture
+def sangkien_main(capsys):
+    """``sangkien_main(*args)``: the command line run in this process; ``(status, stdout, stderr)``.
+    The SIGTERM handler the command line installs is put back afterwards."""
+    from sangkien.cli import main
+
+    def run(*args) -> tuple[int, str, str]:
+        previous = signal.getsignal(signal.SIGTERM)
+        try:
+            status = main([str(a) for a in args])
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
