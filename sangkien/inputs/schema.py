@@ -1,5 +1,7 @@
-"""The register's columns and values (contract section 2): the one definition the reader,
-the validator and the documentation share."""
+"""The register's columns and values (contract section 2): the one definition the reader, the
+validator's rules (:mod:`sangkien.inputs.rules`), the register template (:mod:`sangkien.tools.template`)
+and the documentation share. Each column carries its kind, its limits and its choices; each limit is
+written once, here, and the validator's messages and the template's validations are made from it."""
 from __future__ import annotations
 
 import re
