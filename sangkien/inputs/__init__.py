@@ -1,4 +1,5 @@
-"""The inputs layer: the register (reading, checking, encodings), the parameters, and their schema.
+"""The inputs layer: the register (``register``: reading the file, cell values, the sheet, the rules,
+legacy encodings), the parameters (``params``, listed by ``paramdoc``), and the register's schema.
 
 Nothing here imports pandas, matplotlib or anything of the layers above: ``check`` runs on this layer alone.
 """

@@ -23,6 +23,8 @@ _TCVN3_SYMBOLS = frozenset(chr(c) for c in range(0xA1, 0xC0))
 # Latin-1 letters that are not Vietnamese letters; VNI's tone and vowel marks land on these.
 _NON_VIETNAMESE_LETTERS = frozenset("ÄÅÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïðñö÷øûüþÿ")
 _SUSPECT = _TCVN3_SYMBOLS | _NON_VIETNAMESE_LETTERS
+SUSPECT_RE = re.compile("[\u00a1-\u00bf" + "".join(sorted(_NON_VIETNAMESE_LETTERS)) + "]")
+"""One character of legacy text: a text without any is never legacy (one search at C speed)."""
 
 HINT = (
     "hãy chuyển tệp sang Unicode (ví dụ bằng Unikey: Công cụ chuyển mã, "

@@ -1,5 +1,5 @@
 """``sangkien params``: every parameter with its type, default and meaning, read from the dataclasses of
-:mod:`sangkien.params` (the schema that validates them), so the listing cannot drift from the validator.
+:mod:`sangkien.inputs.params` (the schema that validates them), so the listing cannot drift from the validator.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 
 from sangkien import paths
-from sangkien.inputs.params import _INTERNAL, _NESTED, TYPES, Params, _load_yaml
+from sangkien.inputs.params import INTERNAL, KINDS, NESTED, Params, field_types, load_yaml
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,13 @@ def _show(value) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def _type_label(annotation: str) -> str:
-    label = TYPES[annotation]
+def _type_label(kind_of) -> str:
+    label = KINDS[kind_of].label
     return label[4:] if label.startswith("một ") else label
 
 
 def _shared_defaults() -> dict:
-    return _load_yaml(paths.DEFAULTS_FILE) if paths.DEFAULTS_FILE.exists() else {}
+    return load_yaml(paths.DEFAULTS_FILE) if paths.DEFAULTS_FILE.exists() else {}
 
 
 def describe(cls=Params, prefix: str = "", shared: dict | None = None) -> list[ParamDoc]:
@@ -52,23 +52,23 @@ def describe(cls=Params, prefix: str = "", shared: dict | None = None) -> list[P
     shared = _shared_defaults() if shared is None else shared
     docs = []
     for f in dataclasses.fields(cls):
-        if f.name in _INTERNAL:
+        if f.name in INTERNAL:
             continue
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        nested = f.name in _NESTED and cls is Params
+        nested = f.name in NESTED and cls is Params
         if required or nested:
             default = ""
         else:
             default = _show(f.default)
         in_shared = shared.get(f.name) if isinstance(shared, dict) else None
         docs.append(ParamDoc(
-            key=prefix + f.name, type=_type_label(f.type), required=required, default=default,
+            key=prefix + f.name, type=_type_label(field_types(cls)[f.name]), required=required, default=default,
             shared=None if in_shared is None or nested else _show(in_shared),
             meaning=f.metadata["meaning"],
             note=f.metadata["note"] or (f"nên viết: {f.metadata['hint']}" if f.metadata["hint"] else ""),
         ))
         if nested:
-            docs.extend(describe(_NESTED[f.name], f"{f.name}.", in_shared if isinstance(in_shared, dict) else {}))
+            docs.extend(describe(NESTED[f.name], f"{f.name}.", in_shared if isinstance(in_shared, dict) else {}))
     return docs
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import functools
 import hashlib
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from sangkien.errors import ParamsError
 from sangkien.inputs import schema
 
 DEFAULT_BLOCKS = ("Giáo dục", "Quận, huyện, sở, ngành")
+DEFAULT_PERIOD_START = 2016
 
 
 def _field(meaning: str, default: Any = dataclasses.MISSING, *, factory: Any = dataclasses.MISSING,
@@ -73,7 +77,7 @@ class Params:
         note=".xlsx (trang tính đầu tiên) hoặc .csv; đường dẫn tương đối tính từ thư mục gốc của dự án; "
              "có thể thay bằng --data khi dựng")
     blocks: tuple[str, ...] = _field("các khối, theo thứ tự trình bày trong báo cáo", DEFAULT_BLOCKS)
-    period_start: int = _field("năm đầu của giai đoạn so sánh", 2016,
+    period_start: int = _field("năm đầu của giai đoạn so sánh", DEFAULT_PERIOD_START,
                                note="giai đoạn kết thúc ở năm liền trước năm báo cáo")
     sample_data: bool = _field("sổ đăng ký là số liệu minh họa", False,
                                note="true: mọi trang của báo cáo ghi rõ đây là số liệu minh họa")
@@ -141,32 +145,30 @@ class Params:
         return digest.hexdigest()
 
 
-_NESTED = {"signer": Signer, "sections": Sections}
-_INTERNAL = {"files"}
+NESTED = {"signer": Signer, "sections": Sections}
+"""Keys holding keys of their own, and the dataclass that lists them."""
+INTERNAL = {"files"}
+"""Fields that are not parameters (no key in a file)."""
 
-TYPES = {
-    "int": "một số nguyên",
-    "str": "một đoạn chữ",
-    "Path": "một đường dẫn tệp",
-    "bool": "true hoặc false",
-    "tuple[str, ...]": "một danh sách các dòng chữ không trống",
-    "datetime.date | None": "một ngày (2024-01-05 hoặc 05/01/2024)",
-    "Signer": "các khóa con (YAML mapping)",
-    "Sections": "các khóa con (YAML mapping)",
-}
-"""What a value of each annotated type must be, in the analyst's words (validator messages and listing)."""
+
+@functools.cache
+def field_types(cls=Params) -> dict[str, Any]:
+    """Field name -> its type (the class, not the annotation's text)."""
+    return typing.get_type_hints(cls)
 
 
 def meaning(key: str, cls=Params) -> str:
     """The short Vietnamese meaning of a parameter ('year', 'signer.name')."""
     head, _, rest = key.partition(".")
     spec = {f.name: f for f in dataclasses.fields(cls)}[head]
-    return meaning(rest, _NESTED[head]) if rest else spec.metadata["meaning"]
+    return meaning(rest, NESTED[head]) if rest else spec.metadata["meaning"]
 
 
 def known_keys(cls=Params) -> list[str]:
-    return [f.name for f in dataclasses.fields(cls) if f.name not in _INTERNAL]
+    return [f.name for f in dataclasses.fields(cls) if f.name not in INTERNAL]
 
+
+# --------------------------------------------------------------------------- reading a file
 
 class _Loader(yaml.SafeLoader):
     """YAML's safe loader, with a date that does not exist (2024-13-01) reported like a syntax error."""
@@ -183,7 +185,8 @@ def _construct_timestamp(loader: _Loader, node):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def _load_yaml(path: Path) -> dict[str, Any]:
+def load_yaml(path: Path) -> dict[str, Any]:
+    """A parameters file's mapping (empty for an empty file); ParamsError naming the line of a syntax error."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -204,74 +207,205 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     return content
 
 
-def _check_keys(path: Path, mapping: dict, cls, prefix: str = "") -> None:
+def check_keys(path: Path, mapping: dict, cls=Params, prefix: str = "") -> None:
+    """ParamsError for the first key ``cls`` does not know, naming the nearest known one."""
     allowed = known_keys(cls)
     for key in mapping:
         if not isinstance(key, str) or key not in allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
             hint = f'; có phải ý bạn là "{prefix}{close[0]}"?' if close else f"; các khóa hợp lệ: {', '.join(allowed)}"
             raise ParamsError(f'{path}: khóa không hợp lệ "{prefix}{key}"{hint}')
-        if key in _NESTED and isinstance(mapping[key], dict):
-            _check_keys(path, mapping[key], _NESTED[key], prefix=f"{key}.")
+        if key in NESTED and isinstance(mapping[key], dict):
+            check_keys(path, mapping[key], NESTED[key], prefix=f"{key}.")
 
 
 def _merge(base: dict, override: dict) -> dict:
     merged = dict(base)
     for key, value in override.items():
-        if key in _NESTED and value is None and key in base:
+        if key in NESTED and value is None and key in base:
             continue  # 'signer:' with nothing under it changes nothing
-        if key in _NESTED and isinstance(value, dict) and isinstance(base.get(key), dict):
+        if key in NESTED and isinstance(value, dict) and isinstance(base.get(key), dict):
             merged[key] = {**base[key], **value}
         else:
             merged[key] = value
     return merged
 
 
-def _type_error(where: str, key: str, expected: str, value) -> ParamsError:
-    return ParamsError(f'{where}: khóa "{key}" cần {expected}, nhận được {value!r}')
+# --------------------------------------------------------------------------- values by type
 
-
-def _as_int(where, key, value) -> int:
+def _to_int(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _type_error(where, key, TYPES["int"], value)
+        raise ValueError(value)
     return value
 
 
-def _as_text(where, key, value) -> str:
+def _to_bool(value) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(value)
+    return value
+
+
+def _to_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
-        raise _type_error(where, key, TYPES["str"], value)
+        raise ValueError(value)
     return value
 
 
-def _as_texts(where, key, value) -> tuple[str, ...]:
+def _resolve(text: str) -> Path:
+    """A path written in a parameters file: relative to the project's root."""
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else paths.ROOT / path
+
+
+def _to_path(value) -> Path:
+    return _resolve(_to_text(value))
+
+
+def _to_texts(value) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _type_error(where, key, TYPES["tuple[str, ...]"], value)
+        raise ValueError(value)
     return tuple(v.strip() for v in value)
 
 
-def _as_date(where, key, value) -> datetime.date | None:
+def _to_date(value) -> datetime.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str):
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return datetime.datetime.strptime(value.strip(), fmt).date()
-            except ValueError:
-                pass
-    raise _type_error(where, key, TYPES["datetime.date | None"], value)
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y") if isinstance(value, str) else ():
+        try:
+            return datetime.datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            pass
+    raise ValueError(value)
 
 
-def _resolve_data(value: str | Path) -> Path:
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else paths.ROOT / path
+def _to_mapping(value) -> dict:
+    if not isinstance(value or {}, dict):
+        raise ValueError(value)
+    return value or {}
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str
+    """What a value must be, in the analyst's words (the validator's messages and ``sangkien params``)."""
+    convert: Callable[[Any], Any]
+    """The value as Params holds it; ValueError for a value of another kind."""
+
+
+KINDS: dict[Any, Kind] = {
+    int: Kind("một số nguyên", _to_int),
+    Path: Kind("một đường dẫn tệp", _to_path),
+    bool: Kind("true hoặc false", _to_bool),
+    Signer: Kind("các khóa con (YAML mapping)", _to_mapping),
+    Sections: Kind("các khóa con (YAML mapping)", _to_mapping),
+    str: Kind("một đoạn chữ", _to_text),
+    datetime.date | None: Kind("một ngày (2024-01-05 hoặc 05/01/2024)", _to_date),
+    tuple[str, ...]: Kind("một danh sách các dòng chữ không trống", _to_texts),
+}
+"""The converter of each field's type. Keys without a check of their own are checked kind by kind in this
+order (the first mistake found is the one reported)."""
+
+
+def convert(where: str, key: str, value, kind_of) -> Any:
+    """``value`` as a field of type ``kind_of`` holds it (a nested dataclass key by key); ParamsError otherwise."""
+    kind = KINDS[kind_of]
+    try:
+        converted = kind.convert(value)
+    except ValueError:
+        raise ParamsError(f'{where}: khóa "{key}" cần {kind.label}, nhận được {value!r}') from None
+    if kind_of in NESTED.values():
+        types = field_types(kind_of)
+        return kind_of(**{k: convert(where, f"{key}.{k}", v, types[k]) for k, v in converted.items()})
+    return converted
+
+
+# --------------------------------------------------------------------------- the parameters of a year
+
+def _params_file(year: int | None, params_file: str | Path | None) -> Path:
+    if params_file is not None:
+        return Path(params_file)
+    if year is None:
+        raise ParamsError("cần năm báo cáo hoặc tệp tham số")
+    params_file = paths.params_file_for(year)
+    if not Path(params_file).exists():
+        raise ParamsError(
+            f"{params_file}: không có tệp tham số cho năm {year}; tạo tệp này "
+            f"(chỉ cần 'year: {year}' và 'data: ...') hoặc dùng --params"
+        )
+    return Path(params_file)
+
+
+def _read_files(params_file: Path) -> tuple[dict[str, Any], list[Path]]:
+    """The shared defaults overridden key by key by ``params_file``, and the files read."""
+    files: list[Path] = []
+    merged: dict[str, Any] = {}
+    for path in (paths.DEFAULTS_FILE, params_file):
+        if path == paths.DEFAULTS_FILE and not path.exists():
+            continue
+        if files and path.resolve() == files[0].resolve():
+            continue
+        content = load_yaml(path)
+        check_keys(path, content, Params)
+        merged = _merge(merged, content)
+        files.append(path)
+    return merged, files
+
+
+def _year(where: str, merged: dict, year: int | None) -> int:
+    if "year" not in merged:
+        raise ParamsError(f'{where}: thiếu khóa bắt buộc "year" ({meaning("year")})')
+    file_year = convert(where, "year", merged["year"], int)
+    if year is not None and file_year != year:
+        raise ParamsError(f"{where}: tệp tham số ghi year: {file_year}, nhưng lệnh yêu cầu năm {year}")
+    return file_year
+
+
+def _data(where: str, merged: dict, data_file: str | Path | None, require_data: bool) -> Path:
+    if data_file is not None:
+        data = Path(data_file).expanduser().resolve()
+    elif merged.get("data"):
+        data = _resolve(convert(where, "data", merged["data"], str))  # a mistake is named as text, as always
+    elif require_data:
+        raise ParamsError(f'{where}: thiếu khóa bắt buộc "data" ({meaning("data")}), hoặc dùng --data')
+    else:
+        data = Path()
+    if require_data and not data.is_file():
+        raise ParamsError(f"{where}: tệp sổ đăng ký không tồn tại: {data}")
+    return data
+
+
+def _blocks(where: str, value) -> tuple[str, ...]:
+    blocks = tuple(schema.nfc(b) for b in convert(where, "blocks", value, tuple[str, ...]))
+    if not blocks:
+        raise ParamsError(f'{where}: khóa "blocks" cần ít nhất một khối')
+    folded = [schema.fold(b) for b in blocks]
+    if len(set(folded)) != len(folded):
+        raise ParamsError(f'{where}: khóa "blocks" có khối trùng tên')
+    return blocks
+
+
+def _period_start(where: str, value, year: int) -> int:
+    period_start = convert(where, "period_start", value, int)
+    if period_start > year:
+        raise ParamsError(f'{where}: "period_start" ({period_start}) phải không sau năm báo cáo ({year})')
+    return period_start
+
+
+def _the_rest(where: str, merged: dict, done: dict) -> dict[str, Any]:
+    """The keys without a check of their own, converted by type in the order of KINDS."""
+    order = list(KINDS)
+    types = field_types(Params)
+    rest = sorted((name for name in known_keys(Params) if name not in done and name in merged),
+                  key=lambda name: order.index(types[name]))
+    return {name: convert(where, name, merged[name], types[name]) for name in rest}
 
 
 def load_params(
@@ -286,88 +420,23 @@ def load_params(
     ``params_file`` defaults to ``params/YEAR.yaml``; ``data_file`` overrides its ``data`` key
     (a relative path then counts from the current folder, as on a command line).
     """
-    if params_file is None:
-        if year is None:
-            raise ParamsError("cần năm báo cáo hoặc tệp tham số")
-        params_file = paths.params_file_for(year)
-        if not Path(params_file).exists():
-            raise ParamsError(
-                f"{params_file}: không có tệp tham số cho năm {year}; tạo tệp này "
-                f"(chỉ cần 'year: {year}' và 'data: ...') hoặc dùng --params"
-            )
-    params_file = Path(params_file)
-    files = []
-    merged: dict[str, Any] = {}
-    for path in (paths.DEFAULTS_FILE, params_file):
-        if path == paths.DEFAULTS_FILE and not path.exists():
-            continue
-        if files and path.resolve() == files[0].resolve():
-            continue
-        content = _load_yaml(path)
-        _check_keys(path, content, Params)
-        merged = _merge(merged, content)
-        files.append(path)
+    params_file = _params_file(year, params_file)
+    merged, files = _read_files(params_file)
     where = str(params_file)
-
-    if "year" not in merged:
-        raise ParamsError(f'{where}: thiếu khóa bắt buộc "year" ({meaning("year")})')
-    file_year = _as_int(where, "year", merged["year"])
-    if year is not None and file_year != year:
-        raise ParamsError(f"{where}: tệp tham số ghi year: {file_year}, nhưng lệnh yêu cầu năm {year}")
-
-    if data_file is not None:
-        data = Path(data_file).expanduser().resolve()
-    elif merged.get("data"):
-        data = _resolve_data(_as_text(where, "data", merged["data"]))
-    elif require_data:
-        raise ParamsError(f'{where}: thiếu khóa bắt buộc "data" ({meaning("data")}), hoặc dùng --data')
-    else:
-        data = Path()
-    if require_data and not data.is_file():
-        raise ParamsError(f"{where}: tệp sổ đăng ký không tồn tại: {data}")
-
-    blocks = tuple(schema.nfc(b) for b in _as_texts(where, "blocks", merged.get("blocks", list(DEFAULT_BLOCKS))))
-    if not blocks:
-        raise ParamsError(f'{where}: khóa "blocks" cần ít nhất một khối')
-    folded = [schema.fold(b) for b in blocks]
-    if len(set(folded)) != len(folded):
-        raise ParamsError(f'{where}: khóa "blocks" có khối trùng tên')
-
-    period_start = _as_int(where, "period_start", merged.get("period_start", 2016))
-    if period_start > file_year:
-        raise ParamsError(f'{where}: "period_start" ({period_start}) phải không sau năm báo cáo ({file_year})')
-    sample = merged.get("sample_data", False)
-    if not isinstance(sample, bool):
-        raise _type_error(where, "sample_data", TYPES["bool"], sample)
-
-    nested = {}
-    for key, cls in _NESTED.items():
-        value = merged.get(key, {}) or {}
-        if not isinstance(value, dict):
-            raise _type_error(where, key, TYPES[cls.__name__], value)
-        nested[key] = cls(**{k: _as_text(where, f"{key}.{k}", v) for k, v in value.items()})
-
-    text = {k: _as_text(where, k, merged[k]) for k in (
-        "parent_body", "level", "issuing_body", "doc_number", "doc_symbol", "place", "subject") if k in merged}
-    return Params(
-        year=file_year,
-        data=data,
-        blocks=blocks,
-        period_start=period_start,
-        sample_data=sample,
-        issue_date=_as_date(where, "issue_date", merged.get("issue_date")),
-        recipients=_as_texts(where, "recipients", merged.get("recipients", [])),
-        files=tuple(files),
-        **text,
-        **nested,
-    )
+    values: dict[str, Any] = {"year": _year(where, merged, year)}
+    values["data"] = _data(where, merged, data_file, require_data)
+    values["blocks"] = _blocks(where, merged.get("blocks", list(DEFAULT_BLOCKS)))
+    values["period_start"] = _period_start(where, merged.get("period_start", DEFAULT_PERIOD_START), values["year"])
+    values.update(_the_rest(where, merged, values))
+    return Params(**values, files=tuple(files))
 
 
 def default_blocks() -> tuple[str, ...]:
     """The blocks of the shared defaults file (for ``check`` without ``--params``)."""
     if paths.DEFAULTS_FILE.exists():
-        content = _load_yaml(paths.DEFAULTS_FILE)
-        _check_keys(paths.DEFAULTS_FILE, content, Params)
+        content = load_yaml(paths.DEFAULTS_FILE)
+        check_keys(paths.DEFAULTS_FILE, content, Params)
         if "blocks" in content:
-            return tuple(schema.nfc(b) for b in _as_texts(str(paths.DEFAULTS_FILE), "blocks", content["blocks"]))
+            return tuple(schema.nfc(b) for b in convert(str(paths.DEFAULTS_FILE), "blocks", content["blocks"],
+                                                        tuple[str, ...]))
     return DEFAULT_BLOCKS

@@ -1,39 +1,24 @@
-"""The register's columns and values (contract section 2): the one definition the reader,
-the validator and the documentation share."""
+"""The register's columns and values (contract section 2): the one definition the reader, the
+validator's rules (:mod:`sangkien.inputs.rules`), the register template (:mod:`sangkien.tools.template`)
+and the documentation share. Each column carries its kind, its limits and its choices; each limit is
+written once, here, and the validator's messages and the template's validations are made from it."""
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Column:
-    id: str
-    label: str
-    required: bool
-    meaning: str
-    example: str | int | float = ""
-    """A value as an analyst would type it (the template's instructions sheet)."""
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("ma_so", "Mã số", True, "mã của sáng kiến, không trùng trong tệp", "SK-2024-001"),
-    Column("nam", "Năm", True, "năm của đợt xét công nhận, số nguyên", 2024),
-    Column("ten_sang_kien", "Tên sáng kiến", True, "tên sáng kiến",
-           "Ứng dụng phần mềm quản lý hồ sơ học sinh"),
-    Column("tac_gia", "Tác giả", True, "một hoặc nhiều tên, ngăn cách bằng dấu ; (tác giả chính đứng đầu)",
-           "Nguyễn Văn A; Trần Thị B"),
-    Column("don_vi", "Đơn vị", True, "đơn vị đề nghị công nhận", "Trường THPT Trần Phú"),
-    Column("khoi", "Khối", True, "một trong các khối khai báo trong tham số", "Giáo dục"),
-    Column("linh_vuc", "Lĩnh vực", True, "lĩnh vực áp dụng", "Giáo dục"),
-    Column("ket_qua", "Kết quả", True, "Công nhận, Không công nhận hoặc Đang xét", "Công nhận"),
-    Column("so_tien_lam_loi", "Số tiền làm lợi", False,
-           "số tiền làm lợi (đồng), số không âm; để trống nếu không báo cáo", 150000000),
-    Column("diem", "Điểm", False, "điểm của Hội đồng, từ 0 đến 100", 85.5),
-)
-BY_ID = {c.id: c for c in COLUMNS}
-REQUIRED = tuple(c.id for c in COLUMNS if c.required)
+TEXT = "text"
+"""Free text, trimmed and NFC."""
+NAMES = "names"
+"""One or more names separated by ``AUTHOR_SEPARATOR``."""
+CHOICE = "choice"
+"""One of the column's ``choices`` (any case); ``choices=None``: one of the blocks the parameters name."""
+YEAR = "year"
+"""A whole number from ``low`` to ``high``."""
+NUMBER = "number"
+"""A number from ``low`` to ``high`` (``high=None``: no upper limit)."""
+TEXT_KINDS = (TEXT, NAMES, CHOICE)
 
 RECOGNIZED = "Công nhận"
 NOT_RECOGNIZED = "Không công nhận"
@@ -41,6 +26,86 @@ PENDING = "Đang xét"
 RESULTS = (RECOGNIZED, NOT_RECOGNIZED, PENDING)
 
 AUTHOR_SEPARATOR = ";"
+
+YEAR_MIN, YEAR_MAX = 1975, 2100
+"""The years a register may hold (the validator and the template's year cells)."""
+AMOUNT_MIN = 0
+SCORE_MIN, SCORE_MAX = 0, 100
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the register: what it holds (the instructions, the messages) and every rule on it."""
+
+    id: str
+    label: str
+    required: bool
+    meaning: str
+    example: str | int | float = ""
+    """A value as an analyst would type it (the template's instructions sheet)."""
+    kind: str = TEXT
+    low: int | None = None
+    high: int | None = None
+    """The limits of a year or number (inclusive)."""
+    choices: tuple[str, ...] | None = None
+    """A choice's values; None for the blocks, which the parameters give at run time."""
+    invalid: str = ""
+    """What a value that is not a year, a number or a choice is called ('năm không hợp lệ')."""
+    need: str = ""
+    """What a value must be, after 'cần' ('cần điểm từ 0 đến 100, hoặc để trống')."""
+    empty: str = ""
+    """What an empty required cell needs, when not ``meaning``."""
+    unique: bool = False
+    """No two rows hold the same value."""
+    one_spelling: bool = False
+    """Spellings that differ only by case or spaces are one value, written as the first row writes it."""
+    belongs_to: str = ""
+    """The id of a column each value belongs to one value of (a unit is under one block)."""
+    repeats: bool = True
+    """Values recur from row to row (units, blocks): the reader works once per distinct value."""
+
+    @property
+    def when_empty(self) -> str:
+        return self.empty or self.meaning
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("ma_so", "Mã số", True, "mã của sáng kiến, không trùng trong tệp", "SK-2024-001",
+           unique=True, repeats=False),
+    Column("nam", "Năm", True, "năm của đợt xét công nhận, số nguyên", 2024,
+           kind=YEAR, low=YEAR_MIN, high=YEAR_MAX, invalid="năm không hợp lệ",
+           need=f"cần một số nguyên từ {YEAR_MIN} đến {YEAR_MAX}, ví dụ 2023", empty="năm (số nguyên, ví dụ 2023)"),
+    Column("ten_sang_kien", "Tên sáng kiến", True, "tên sáng kiến",
+           "Ứng dụng phần mềm quản lý hồ sơ học sinh", repeats=False),
+    Column("tac_gia", "Tác giả", True, "một hoặc nhiều tên, ngăn cách bằng dấu ; (tác giả chính đứng đầu)",
+           "Nguyễn Văn A; Trần Thị B", kind=NAMES, repeats=False),
+    Column("don_vi", "Đơn vị", True, "đơn vị đề nghị công nhận", "Trường THPT Trần Phú",
+           one_spelling=True, belongs_to="khoi"),
+    Column("khoi", "Khối", True, "một trong các khối khai báo trong tham số", "Giáo dục",
+           kind=CHOICE, invalid="khối không có trong tham số"),
+    Column("linh_vuc", "Lĩnh vực", True, "lĩnh vực áp dụng", "Giáo dục", one_spelling=True),
+    Column("ket_qua", "Kết quả", True, f"{RECOGNIZED}, {NOT_RECOGNIZED} hoặc {PENDING}", RECOGNIZED,
+           kind=CHOICE, choices=RESULTS, invalid="kết quả không hợp lệ"),
+    Column("so_tien_lam_loi", "Số tiền làm lợi", False,
+           "số tiền làm lợi (đồng), số không âm; để trống nếu không báo cáo", 150000000,
+           kind=NUMBER, low=AMOUNT_MIN, need="cần số tiền (đồng) là số không âm, hoặc để trống"),
+    Column("diem", "Điểm", False, f"điểm của Hội đồng, từ {SCORE_MIN} đến {SCORE_MAX}", 85.5,
+           kind=NUMBER, low=SCORE_MIN, high=SCORE_MAX, need=f"cần điểm từ {SCORE_MIN} đến {SCORE_MAX}, hoặc để trống"),
+)
+BY_ID = {c.id: c for c in COLUMNS}
+REQUIRED = tuple(c.id for c in COLUMNS if c.required)
+
+
+def choices(column: Column, blocks: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The values a choice column accepts: its own, or the parameters' blocks."""
+    return tuple(blocks) if column.choices is None else column.choices
+
+
+def need_choice(values) -> str:
+    """What a choice must be: 'cần một trong: "A"; "B"'."""
+    return "cần một trong: " + "; ".join(f'"{v}"' for v in values)
+
+
 
 
 def nfc(text: str) -> str:

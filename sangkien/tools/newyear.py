@@ -23,7 +23,7 @@ import yaml
 
 from sangkien import paths
 from sangkien.errors import ParamsError
-from sangkien.inputs.params import Params, Sections, _check_keys, _load_yaml, load_params
+from sangkien.inputs.params import Params, Sections, check_keys, load_params, load_yaml
 
 # Keys written first, in this order, each with its own comment; the rest follow in the old file's order.
 _FIRST = ("year", "data", "sample_data", "doc_number", "issue_date", "subject")
@@ -140,8 +140,8 @@ def new_year(year: int, params_dir: str | Path | None = None) -> Path:
     if not source.is_file():
         raise ParamsError(f"{source}: không có tệp tham số năm {year - 1} để làm gốc cho năm {year}; "
                           f"hãy tạo {target} (chỉ cần 'year: {year}' và 'data: ...')")
-    previous = _load_yaml(source)
-    _check_keys(source, previous, Params)
+    previous = load_yaml(source)
+    check_keys(source, previous, Params)
     load_params(year - 1, source, require_data=False)  # the old file must be valid before we copy from it
     text = render(year, previous, source.name)
 

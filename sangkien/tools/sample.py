@@ -7,7 +7,7 @@ only the published totals are reproduced exactly (``../shared/domain.md``, secti
   (article of April 2023);
 - 2023: 63 recognised (Department of Science and Technology report, March 2024).
 
-Run ``python -m sangkien.sample [OUTPUT_PATH]``; the default output is
+Run ``python -m sangkien.tools.sample [OUTPUT_PATH]``; the default output is
 ``data/sample/so-dang-ky-sang-kien.xlsx``. The same code always writes the same bytes.
 """
 from __future__ import annotations
@@ -17,14 +17,13 @@ import io
 import math
 import random
 import sys
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.xml.functions import tostring
 
 from sangkien.paths import SAMPLE_REGISTER
+from sangkien.tools.ooxml import deterministic_zip
 
 SEED = 20230401
 FIXED_TIME = datetime.datetime(2024, 1, 5, 8, 0, 0)
@@ -280,20 +279,6 @@ def build_rows() -> list[dict]:
     return rows
 
 
-def _deterministic_zip(data: bytes, core_xml: bytes) -> bytes:
-    """Rewrite openpyxl's zip with fixed timestamps and our own core properties (it stamps 'now')."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            content = core_xml if info.filename == "docProps/core.xml" else src.read(info)
-            dst.writestr(fixed, content)
-    return out.getvalue()
-
-
 def write_register(path=SAMPLE_REGISTER) -> Path:
     """Write the sample register to ``path`` (.xlsx) and return the path."""
     path = Path(path)
@@ -326,8 +311,7 @@ def write_register(path=SAMPLE_REGISTER) -> Path:
     wb.properties.title = "Sổ đăng ký sáng kiến cấp thành phố (dữ liệu minh họa)"
     buffer = io.BytesIO()
     wb.save(buffer)
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    data = _deterministic_zip(buffer.getvalue(), tostring(wb.properties.to_tree()))
+    data = deterministic_zip(buffer.getvalue(), FIXED_TIME, mode=0o600)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path

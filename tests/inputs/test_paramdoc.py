@@ -4,31 +4,31 @@ from __future__ import annotations
 import dataclasses
 
 from sangkien.inputs import paramdoc
-from sangkien.inputs.params import _INTERNAL, _NESTED, TYPES, Params, known_keys, meaning
+from sangkien.inputs.params import INTERNAL, KINDS, NESTED, Params, field_types, known_keys, meaning
 
 
 def _all_keys() -> list[str]:
     keys = []
     for key in known_keys(Params):
         keys.append(key)
-        if key in _NESTED:
-            keys.extend(f"{key}.{sub}" for sub in known_keys(_NESTED[key]))
+        if key in NESTED:
+            keys.extend(f"{key}.{sub}" for sub in known_keys(NESTED[key]))
     return keys
 
 
 def test_every_field_has_a_meaning_and_a_known_type():
-    for cls in (Params, *_NESTED.values()):
+    for cls in (Params, *NESTED.values()):
         for f in dataclasses.fields(cls):
-            if f.name in _INTERNAL:
+            if f.name in INTERNAL:
                 continue
             assert f.metadata.get("meaning"), f"{cls.__name__}.{f.name} has no meaning"
-            assert f.type in TYPES, f"{cls.__name__}.{f.name}: no Vietnamese label for type {f.type}"
+            assert field_types(cls)[f.name] in KINDS, f"{cls.__name__}.{f.name}: no Vietnamese label for type {f.type}"
 
 
-def test_listing_names_every_key_in_order(run_cli):
+def test_listing_names_every_key_in_order(run_main):
     keys = _all_keys()
     assert [d.key for d in paramdoc.describe()] == keys
-    status, out, err = run_cli("params")
+    status, out, err = run_main("params")
     assert status == 0 and err == ""
     heads = [line.split(" — ")[0] for line in out.splitlines() if " — " in line and not line.startswith(" ")]
     assert heads == keys
@@ -46,8 +46,8 @@ def test_listing_shows_types_defaults_and_shared_values():
     assert "nên viết" in docs["sections.direction"].note
 
 
-def test_markdown_listing(run_cli):
-    status, out, err = run_cli("params", "--markdown")
+def test_markdown_listing(run_main):
+    status, out, err = run_main("params", "--markdown")
     assert status == 0
     rows = [line for line in out.splitlines() if line.startswith("| `")]
     assert [r.split("`")[1] for r in rows] == _all_keys()

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from pathlib import Path
 
 import pytest
 
 from sangkien import paths
 from sangkien.errors import ParamsError
-from sangkien.inputs.params import default_blocks, load_params
+from sangkien.inputs.params import KINDS, Params, Signer, convert, default_blocks, field_types, load_params
 
 SAMPLE = "data/sample/so-dang-ky-sang-kien.xlsx"
 MINIMAL = f"year: 2023\ndata: {SAMPLE}\n"
@@ -154,6 +155,9 @@ def test_missing_data(params_file):
     ("issue_date: mai\n", "issue_date", "một ngày (2024-01-05 hoặc 05/01/2024), nhận được 'mai'"),
     ("signer: Nguyễn Văn A\n", "signer", "các khóa con (YAML mapping), nhận được 'Nguyễn Văn A'"),
     ("recipients: [UBND, 5]\n", "recipients", "một danh sách các dòng chữ không trống, nhận được ['UBND', 5]"),
+    ("signer:\n  name: [X]\n", "signer.name", "một đoạn chữ, nhận được ['X']"),
+    ("place: [Hải Phòng]\n", "place", "một đoạn chữ, nhận được ['Hải Phòng']"),
+    ("data: [a.xlsx]\n", "data", "một đoạn chữ, nhận được ['a.xlsx']"),
 ])
 def test_wrong_type(params_file, text, key, expected):
     path = params_file(MINIMAL + text)
@@ -232,3 +236,26 @@ def test_period_start_after_the_year(params_file):
 def test_bad_block_lists(params_file, blocks, expected):
     path = params_file(MINIMAL + f"blocks: {blocks}\n")
     assert error_of(2023, path) == f'{path}: khóa "blocks" {expected}'
+
+
+# --------------------------------------------------------------------------- one converter per type
+
+@pytest.mark.parametrize("kind_of, value, expected, bad", [
+    (int, 2016, 2016, "2016"),
+    (bool, False, False, "yes"),
+    (str, 45, "45", ["45"]),
+    (tuple[str, ...], [" A ", "B"], ("A", "B"), "A"),
+    (datetime.date | None, "05/01/2024", datetime.date(2024, 1, 5), "mai"),
+    (Signer, {"name": "A"}, Signer(name="A"), "A"),
+], ids=["int", "bool", "str", "texts", "date", "nested"])
+def test_each_type_has_its_converter(kind_of, value, expected, bad):
+    assert convert("p.yaml", "k", value, kind_of) == expected
+    with pytest.raises(ParamsError) as info:
+        convert("p.yaml", "k", bad, kind_of)
+    assert info.value.problems == [f'p.yaml: khóa "k" cần {KINDS[kind_of].label}, nhận được {bad!r}']
+
+
+def test_converters_are_chosen_by_the_fields_type():
+    types = field_types(Params)
+    assert types["issue_date"] == (datetime.date | None) and types["blocks"] == tuple[str, ...]
+    assert types["signer"] is Signer and types["data"] is Path

@@ -23,8 +23,10 @@ from sangkien import cli, figures
 from sangkien.errors import DataError
 from sangkien.figures import frame as frame_of
 from sangkien.inputs import schema
+from sangkien.inputs.cells import cell_text, column_texts
+from sangkien.inputs.encodings import SUSPECT_RE
 from sangkien.inputs.params import default_blocks
-from sangkien.inputs.register import _texts, cell_text, read_register
+from sangkien.inputs.register import read_register
 
 BLOCKS = list(default_blocks())  # what `check` without --params accepts
 UNITS = {  # unit -> its block
@@ -210,12 +212,10 @@ def test_every_corruption_is_named_by_row_and_column(tmp_path_factory, capsys, i
 @example([" a b", 1.0, None, "\u00a0x\t"], False)
 @settings(max_examples=300, deadline=None)
 def test_column_normalisation_is_cell_text_of_every_cell(values, repeats):
-    texts, suspect = _texts(list(values), repeats=repeats)
+    texts, suspect = column_texts(list(values), repeats=repeats)
     assert texts == [cell_text(v) for v in values]
     if not suspect:  # 'no legacy text here' is only said when it is true
-        from sangkien.inputs.register import _SUSPECT_RE
-
-        assert not any(_SUSPECT_RE.search(t) for t in texts)
+        assert not any(SUSPECT_RE.search(t) for t in texts)
 
 
 def test_a_corruption_is_found_beside_others(write_register, make_row):

@@ -68,6 +68,7 @@ def test_shift_years():
     assert shift_years("năm 2023 và năm 2024; năm 2016; 20235", 2023) == "năm 2024 và năm 2025; năm 2016; 20235"
 
 
+@pytest.mark.slow
 def test_a_fresh_file_builds_and_prints_no_prompt(tmp_path, run_cli):
     """The new file is enough to build: empty sections show the report's own note, never the prompts."""
     folder = tmp_path / "params"
@@ -83,17 +84,17 @@ def test_a_fresh_file_builds_and_prints_no_prompt(tmp_path, run_cli):
     assert "Gợi ý" not in page and "tình hình chung của năm" not in page
 
 
-def test_refuses_to_overwrite(params_dir, run_cli):
+def test_refuses_to_overwrite(params_dir, run_main):
     target = params_dir / "2024.yaml"
     target.write_text("year: 2024\n", encoding="utf-8")
-    status, out, err = run_cli("new-year", "2024", "--params-dir", params_dir)
+    status, out, err = run_main("new-year", 2024, "--params-dir", params_dir)
     assert status == 2 and out == ""
     assert err == f"{target}: tệp đã có, không ghi đè; sửa thẳng tệp này (hoặc xóa nó trước nếu muốn tạo lại)\n"
     assert target.read_text(encoding="utf-8") == "year: 2024\n"
 
 
-def test_no_previous_year(tmp_path, run_cli):
-    status, out, err = run_cli("new-year", "2031", "--params-dir", tmp_path)
+def test_no_previous_year(tmp_path, run_main):
+    status, out, err = run_main("new-year", "2031", "--params-dir", tmp_path)
     assert status == 2
     assert err.count("\n") == 1 and "2030.yaml" in err and "không có tệp tham số năm 2030" in err
     assert not (tmp_path / "2031.yaml").exists()
@@ -107,7 +108,7 @@ def test_an_invalid_previous_file_is_named(tmp_path):
     assert not (tmp_path / "2024.yaml").exists()
 
 
-def test_command_line_success_message(params_dir, run_cli):
-    status, out, err = run_cli("new-year", "2024", "--params-dir", params_dir)
+def test_command_line_success_message(params_dir, run_main):
+    status, out, err = run_main("new-year", 2024, "--params-dir", params_dir)
     assert status == 0 and err == ""
     assert out.startswith(f"{params_dir / '2024.yaml'}: đã tạo") and "build 2024" in out

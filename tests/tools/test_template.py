@@ -58,6 +58,44 @@ def test_sheets_headers_and_lists():
     assert all(sheet.column_dimensions[c.column_letter].width >= 8 for c in sheet[1])
 
 
+def test_validations_are_the_schemas_limits_and_words():
+    """Each year or number column is limited as the validator limits it, with the validator's words."""
+    sheet = load_workbook(io.BytesIO(template_bytes()))[DATA_SHEET]
+    letters = {c.value: c.column_letter for c in sheet[1]}
+    validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
+    limited = [c for c in schema.COLUMNS if c.kind in (schema.YEAR, schema.NUMBER)]
+    assert [c.id for c in limited] == ["nam", "so_tien_lam_loi", "diem"]
+    for column in limited:
+        v = validations[f"{letters[column.label]}2"]
+        assert v.type == ("whole" if column.kind == schema.YEAR else "decimal"), column.id
+        assert (v.formula1, v.formula2) == (str(column.low), None if column.high is None else str(column.high))
+        assert v.operator == ("between" if column.high is not None else "greaterThanOrEqual")
+        assert v.showErrorMessage and v.error.lower() == column.need + "."
+    assert (validations["B2"].formula1, validations["B2"].formula2) == (str(schema.YEAR_MIN), str(schema.YEAR_MAX))
+    free = [validations[f"{letters[c.label]}2"] for c in schema.COLUMNS if c.kind in (schema.TEXT, schema.NAMES)]
+    assert free and all(v.type is None and not v.showErrorMessage and v.prompt for v in free)
+
+
+def test_template_with_other_blocks_lists_them():
+    workbook = load_workbook(io.BytesIO(template_bytes(("Khối A", "Khối B", "Khối C", "Khối D"))))
+    khoi = next(v for v in workbook[DATA_SHEET].data_validations.dataValidation if v.type == "list"
+                and "$A$" in v.formula1)
+    assert khoi.formula1 == f"'{LISTS_SHEET}'!$A$2:$A$5"
+    assert [r[0] for r in workbook[LISTS_SHEET].iter_rows(min_row=2, max_row=5, values_only=True)] == [
+        "Khối A", "Khối B", "Khối C", "Khối D"]
+
+
+def test_template_command_reports_errors_as_the_command_line_does(tmp_path, capsys):
+    from sangkien.tools.template import main
+
+    assert main(["--out", str(tmp_path / "mau.xlsx")]) == 0
+    assert capsys.readouterr().out == f"{tmp_path / 'mau.xlsx'}: đã tạo mẫu sổ đăng ký\n"
+    (tmp_path / "tệp").write_text("x", encoding="utf-8")
+    assert main(["--out", str(tmp_path / "tệp" / "mau.xlsx")]) == 1  # a file where the folder should be
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("lỗi không mong đợi: FileExistsError")
+
+
 def test_instructions_sheet_has_one_line_per_column():
     guide = load_workbook(paths.REGISTER_TEMPLATE)[GUIDE_SHEET]
     rows = [r for r in guide.iter_rows(values_only=True) if r[1] in schema.BY_ID]
@@ -68,14 +106,14 @@ def test_instructions_sheet_has_one_line_per_column():
         assert meaning.startswith(column.meaning) and example not in (None, "")
 
 
-def test_empty_template_says_header_without_rows(run_cli):
-    status, out, err = run_cli("check", paths.REGISTER_TEMPLATE)
+def test_empty_template_says_header_without_rows(run_main):
+    status, out, err = run_main("check", paths.REGISTER_TEMPLATE)
     assert status == 3
     assert err == f"{paths.REGISTER_TEMPLATE}: chỉ có dòng tiêu đề, không có dòng dữ liệu nào\n"
 
 
 @pytest.mark.parametrize("block", default_blocks())
-def test_template_plus_one_row_passes_check(tmp_path, run_cli, block):
+def test_template_plus_one_row_passes_check(tmp_path, run_main, block):
     path = tmp_path / "so-dang-ky.xlsx"
     shutil.copy(paths.REGISTER_TEMPLATE, path)
     workbook = load_workbook(path)
@@ -83,6 +121,6 @@ def test_template_plus_one_row_passes_check(tmp_path, run_cli, block):
     examples["khoi"] = block
     workbook[DATA_SHEET].append([examples[c.id] for c in schema.COLUMNS])
     workbook.save(path)
-    status, out, err = run_cli("check", path)
+    status, out, err = run_main("check", path)
     assert (status, err) == (0, "")
     assert out == f"{path}: hợp lệ — 1 sáng kiến, năm 2024\n"
