@@ -84,7 +84,7 @@ def _normalise_all(strings: list[str]) -> tuple[list[str], bool]:
         texts = [schema.nfc(v) for v in strings]
         return texts, any(map(SUSPECT_RE.search, texts))
     if not joined.isascii():
-        joined = unicodedata.normalize("NFC", joined)
+        joined = unicodedata.normalize("NFC", schema.drop_invisible(joined))
     odd = _ODD_RE.search(joined) is not None
     if (odd and _ODD_SPACE_RE.search(joined)) or "  " in joined:
         joined = " ".join(joined.split())  # the separator is not white space: it stays, maybe beside a space

@@ -108,9 +108,28 @@ def need_choice(values) -> str:
 
 
 
+INVISIBLE = ("\u00ad\u034f\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+             "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff")
+"""Characters a reader does not see and Vietnamese text never needs: soft hyphen, zero-width spaces and
+joiners, directional marks and isolates, word joiner, byte-order mark. Pasted from the web or Word, they make
+two equal-looking codes or names differ; they are removed from every cell and header before anything else
+(other odd spaces, such as the non-breaking space, become ordinary spaces)."""
+INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+
+
+def drop_invisible(text: str) -> str:
+    """``text`` without :data:`INVISIBLE` characters.
+
+    >>> drop_invisible("SK\u200b-01\ufeff")
+    'SK-01'
+    """
+    return text.translate(_DROP_INVISIBLE) if INVISIBLE_RE.search(text) else text
+
+
 def nfc(text: str) -> str:
-    """Trim, collapse inner white space and normalise to NFC."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """Invisible characters removed, trimmed, inner white space collapsed, normalised to NFC."""
+    return " ".join(unicodedata.normalize("NFC", drop_invisible(text)).split())
 
 
 def fold(text: str) -> str:

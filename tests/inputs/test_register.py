@@ -489,3 +489,14 @@ def test_parse_number():
     for bad in ("abc", "1,500,000", "12,5,3", True, float("inf"), "1e6"):
         with pytest.raises(ValueError):
             parse_number(bad)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_invisible_characters_are_removed_before_anything_else(write_register, make_row, fmt):
+    rows = [make_row(ma_so="SK-1\u200b", don_vi="Sở\u00ad Y tế"), make_row(ma_so="SK-1", don_vi="Sở Y\u200d tế")]
+    with pytest.raises(DataError) as caught:
+        read_register(write_register(rows, fmt=fmt), BLOCKS)
+    assert "mã số trùng với dòng 2" in str(caught.value)  # the two codes are one once the invisible is gone
+    register = read_register(write_register([rows[0], make_row(ma_so="SK-2", don_vi="Sở Y\u200d tế")], fmt=fmt),
+                             BLOCKS)
+    assert register.columns["ma_so"] == ["SK-1", "SK-2"] and register.columns["don_vi"] == ["Sở Y tế", "Sở Y tế"]
