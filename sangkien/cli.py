@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 from pathlib import Path
 
@@ -131,28 +130,22 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stop_on_sigterm() -> None:
-    """SIGTERM (a scheduler stopping us) unwinds like Ctrl-C, so staging folders are removed; a second
-    SIGTERM while that cleanup runs is ignored (SIGKILL still ends it)."""
-    def handler(signum, frame):
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise KeyboardInterrupt
-
-    try:
-        signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread (called from another program's thread)
-        pass
-
-
 def main(argv: list[str] | None = None) -> int:
-    _stop_on_sigterm()
-    try:
-        return run(argv)
-    except KeyboardInterrupt:
-        print("đã dừng theo yêu cầu", file=sys.stderr)
-        return 130
-    except Exception as exc:  # the analyst's lines, or one line (never a traceback) for the unforeseen
-        problems, exit_status = problems_of(exc)
-        for line in problems:
-            print(line, file=sys.stderr)
-        return exit_status
+    """The command line: exit status 0, 2, 3, 4 or 1 (contract section 1), 128 + the signal's number when
+    stopped (Ctrl-C 130, SIGTERM 143, SIGHUP 129); one line for each problem, never a traceback. Every
+    temporary file of the command is in a folder of its own, removed however the command ends."""
+    from sangkien.files import private_tempdir
+    from sangkien.pipeline.interrupts import unwinding
+
+    with unwinding():
+        try:
+            with private_tempdir():
+                return run(argv)
+        except KeyboardInterrupt as exc:
+            print("đã dừng theo yêu cầu", file=sys.stderr)
+            return getattr(exc, "exit_status", 130)
+        except Exception as exc:  # the analyst's lines, or one line (never a traceback) for the unforeseen
+            problems, exit_status = problems_of(exc)
+            for line in problems:
+                print(line, file=sys.stderr)
+            return exit_status

@@ -1,9 +1,11 @@
-"""Small file helpers every layer uses: a file's digest, a path as the user is shown it, and writing a
-file in one step (a temporary file beside it, renamed over it)."""
+"""Small file helpers every layer uses: a file's digest, a path as the user is shown it, writing a
+file in one step (a temporary file beside it, renamed over it), and a temporary folder of one's own."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -53,3 +55,23 @@ def write_atomic(target: str | Path, data: bytes, mode: int = 0o644) -> Path:
     finally:
         Path(tmp).unlink(missing_ok=True)
     return target
+
+
+@contextlib.contextmanager
+def private_tempdir(prefix: str = "sangkien-"):
+    """Within the block, every temporary file — this process's, its kernels' and workers' (``TMPDIR``),
+    and the libraries' (nbclient, WeasyPrint, matplotlib) — goes into one new folder, removed with all it
+    holds when the block ends, however it ends: nothing is left in the temporary folder."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = folder
+    os.environ["TMPDIR"] = folder
+    try:
+        yield Path(folder)
+    finally:
+        tempfile.tempdir = saved[0]
+        if saved[1] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved[1]
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,5 +1,6 @@
 """The inputs layer: the register (``register``: reading the file, cell values, the sheet, the rules,
-legacy encodings), the parameters (``params``, listed by ``paramdoc``), and the register's schema.
+legacy encodings), the parameters (``params``, listed by ``paramdoc``), the register's schema, and the
+snapshot of both a build hands its kernels (``snapshot``).
 
 Nothing here imports pandas, matplotlib or anything of the layers above: ``check`` runs on this layer alone.
 """
@@ -7,19 +8,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sangkien.errors import ParamsError
+from sangkien.inputs import snapshot
 from sangkien.inputs.params import Params, default_blocks, load_params
-from sangkien.inputs.register import Register, load_snapshot, read_register
+from sangkien.inputs.register import Register, read_register
 
 
 def load(year: int | None, params_file=None, data_file=None, register_file=None) -> tuple[Params, Register]:
     """The year's parameters, then the register they name, both validated (ParamsError, then DataError).
 
-    ``register_file``: a snapshot the build kept (:func:`~sangkien.inputs.register.save_snapshot`) of the
-    register it validated; used instead of reading the register file again."""
-    params = load_params(year, params_file or None, data_file or None, require_data=not register_file)
+    ``register_file``: the snapshot a build kept (:func:`sangkien.inputs.snapshot.save`) of the parameters
+    and register it validated; used instead of reading any file again (``params_file`` and ``data_file``
+    are then not read)."""
     if register_file:
-        return params, load_snapshot(register_file)
-    return params, read_register(params.data, params.blocks)
+        return snapshot.load(register_file, year)
+    params = snapshot.keep(load_params(year, params_file or None, data_file or None))
+    register = read_register(params.data, params.blocks)
+    _require_period(params, register)
+    return params, register
+
+
+def _require_period(params: Params, register: Register) -> None:
+    """ParamsError when the year has no comparison period (period_start inherited as the year itself)
+    although the register holds earlier years: the report would say there is nothing to compare with."""
+    earlier = [y for y in register.years if y < params.year]
+    if params.period_start >= params.year and earlier:
+        raise ParamsError(f'{params.params_file}: "period_start" ({params.period_start}) không trước năm báo cáo '
+                          f"({params.year}) nên không có giai đoạn so sánh, nhưng sổ đăng ký có số liệu năm "
+                          f"{earlier[0]}–{earlier[-1]}; ghi period_start: {earlier[0]} (hoặc một năm trước "
+                          f"{params.year}) trong tệp tham số của năm")
 
 
 def check(file: str | Path, params_file: str | Path | None = None) -> Register:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import errno
 import functools
 import hashlib
+import os
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -170,8 +172,47 @@ def known_keys(cls=Params) -> list[str]:
 
 # --------------------------------------------------------------------------- reading a file
 
+MAX_FILE_BYTES = 1 << 20
+"""The largest parameters file read (a year's file is a few kilobytes): a larger one is refused unread."""
+MAX_NODES = 100_000
+"""The most values a parameters file may hold once its YAML aliases (``*name``) are expanded: a year's
+file holds a few hundred; a nested-alias "bomb" would expand to billions."""
+MAX_DEPTH = 50
+"""The deepest nesting of lists and mappings read (a year's file nests three deep)."""
+SHOWN_CHARS = 60
+"""How much of a wrong value an error message shows."""
+
+
+class _Refused(yaml.YAMLError):
+    """A document the loader will not build: a key written twice, aliases expanding past MAX_NODES,
+    nesting past MAX_DEPTH. The message is the analyst's line (after the file's name)."""
+
+
 class _Loader(yaml.SafeLoader):
-    """YAML's safe loader, with a date that does not exist (2024-13-01) reported like a syntax error."""
+    """YAML's safe loader, with: a date that does not exist (2024-13-01) reported like a syntax error; a
+    key written twice in one mapping refused, at any depth (YAML would keep the last silently); nesting
+    and the expansion of aliases bounded, checked on the composed document before any value is built."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(f"dòng {self.peek_event().start_mark.line + 1}: các danh sách, khóa con lồng nhau "
+                               f"quá {MAX_DEPTH} tầng")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def compose_document(self):
+        document = super().compose_document()
+        _expanded_size(document, {}, set())
+        return document
+
+    def construct_mapping(self, node, deep=False):
+        _refuse_duplicates(self, node)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _construct_timestamp(loader: _Loader, node):
@@ -179,22 +220,147 @@ def _construct_timestamp(loader: _Loader, node):
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError:
         raise yaml.constructor.ConstructorError(
-            None, None, f"ngày không tồn tại {node.value!r}", node.start_mark) from None
+            None, None, f"ngày không tồn tại {_shown(node.value)}", node.start_mark) from None
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def load_yaml(path: Path) -> dict[str, Any]:
-    """A parameters file's mapping (empty for an empty file); ParamsError naming the line of a syntax error."""
+def _children(node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    return []
+
+
+def _expanded_size(node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """How many values ``node`` holds with every alias expanded, counted once per node (the composed
+    document shares an anchored node among its aliases): _Refused past MAX_NODES or for an alias inside
+    its own anchor."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_nodes:
+        raise _Refused(f"dòng {node.start_mark.line + 1}: một bí danh YAML (*tên) nằm bên trong chính neo (&tên) "
+                       "của nó")
+    open_nodes.add(key)
+    total = 1 + sum(_expanded_size(child, sizes, open_nodes) for child in _children(node))
+    open_nodes.discard(key)
+    if total > MAX_NODES:
+        raise _Refused(f"dòng {node.start_mark.line + 1}: giá trị này có hơn {MAX_NODES:,} phần tử khi các bí danh "
+                       "YAML (*tên) được mở ra; hãy viết các giá trị ra trực tiếp".replace(",", "."))
+    sizes[key] = total
+    return total
+
+
+def _refuse_duplicates(loader: _Loader, node) -> None:
+    """_Refused when ``node`` (a mapping) has a key written twice (keys merged in with ``<<`` may be
+    overridden, as YAML means them to be)."""
+    first: dict = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            seen = first.setdefault(key, key_node)
+        except TypeError:  # not hashable: YAML's own error follows
+            continue
+        if seen is not key_node:
+            raise _Refused(f'khóa "{_shown(key, quoted=False)}" được viết hai lần, ở dòng {seen.start_mark.line + 1} '
+                           f"và dòng {key_node.start_mark.line + 1}; hãy giữ một")
+
+
+def _start_of(value, budget: int) -> tuple[str, bool]:
+    """``repr(value)`` up to about ``budget`` characters, and whether that is all of it; never builds more
+    than it shows (a value may share its parts many times over: a YAML alias)."""
+    if isinstance(value, (list, dict)):
+        opening, closing = ("[", "]") if isinstance(value, list) else ("{", "}")
+        shown = opening
+        for n, item in enumerate(value.items() if isinstance(value, dict) else value):
+            if len(shown) >= budget:
+                return shown + "…", False
+            part, whole = (_start_of(item, budget - len(shown)) if isinstance(value, list) else
+                           _start_of_pair(item, budget - len(shown)))
+            shown += (", " if n else "") + part
+            if not whole:
+                return shown, False
+        return shown + closing, True
+    if isinstance(value, str) and len(value) > budget:
+        return repr(value[:budget])[:-1] + "…", False
+    text = repr(value)
+    return (text, True) if len(text) <= budget else (text[:budget] + "…", False)
+
+
+def _start_of_pair(pair, budget: int) -> tuple[str, bool]:
+    key, whole = _start_of(pair[0], budget)
+    if not whole:
+        return key, False
+    value, whole = _start_of(pair[1], budget - len(key) - 2)
+    return f"{key}: {value}", whole
+
+
+_KIND_WORDS = {list: ("một danh sách", "mục"), dict: ("các khóa con", "khóa"), str: ("một đoạn chữ", "ký tự")}
+
+
+def _shown(value, quoted: bool = True) -> str:
+    """A value as an error message shows it: whole when short (``repr``, or the text itself when not
+    ``quoted``), else its kind, its size and its start.
+
+    >>> _shown(["UBND", 5])
+    "['UBND', 5]"
+    >>> _shown("x" * 500)
+    "một đoạn chữ 500 ký tự, bắt đầu bằng 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"
+    """
+    if not quoted and isinstance(value, str) and len(value) <= SHOWN_CHARS:
+        return value
+    text, whole = _start_of(value, SHOWN_CHARS)
+    if whole:
+        return text
+    kind, unit = _KIND_WORDS.get(type(value), (type(value).__name__, ""))
+    size = f" {len(value):,} {unit}".replace(",", ".") if unit else ""
+    return f"{kind}{size}, bắt đầu bằng {text}"
+
+
+def _param_bytes(path: Path) -> bytes:
+    """A parameters file's bytes; ParamsError when it is missing, a folder, a loop of symbolic links,
+    unreadable or larger than MAX_FILE_BYTES."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if path.is_dir():
+            raise ParamsError(f"{path}: là một thư mục, không phải tệp tham số; cần một tệp YAML (.yaml)")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ParamsError(f"{path}: không tìm thấy tệp tham số") from None
-    except (UnicodeDecodeError, IsADirectoryError) as exc:
-        raise ParamsError(f"{path}: không đọc được tệp tham số ({exc.__class__.__name__}); cần tệp YAML mã UTF-8") from None
+    except OSError as exc:
+        raise ParamsError(f"{path}: không đọc được tệp tham số ({_READ_PROBLEMS.get(exc.errno, exc.strerror)})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ParamsError(f"{path}: tệp tham số lớn hơn {MAX_FILE_BYTES // 1024:,} KB; một tệp tham số chỉ cần vài KB"
+                          .replace(",", "."))
+    return data
+
+
+_READ_PROBLEMS = {
+    errno.ELOOP: "các liên kết tượng trưng trỏ vòng quanh nhau, không dẫn tới tệp nào",
+    errno.EACCES: "không có quyền đọc",
+    errno.EPERM: "không được phép đọc",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.ENAMETOOLONG: "đường dẫn quá dài",
+}
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    """A parameters file's mapping (empty for an empty file); ParamsError naming the line of a syntax error,
+    or a key written twice, or a document too large or too deep."""
+    path = Path(path)
+    try:
+        text = _param_bytes(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ParamsError(f"{path}: không đọc được tệp tham số (UnicodeDecodeError); cần tệp YAML mã UTF-8") from None
     try:
         content = yaml.load(text, Loader=_Loader)
+    except _Refused as exc:
+        raise ParamsError(f"{path}, {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
@@ -214,7 +380,7 @@ def check_keys(path: Path, mapping: dict, cls=Params, prefix: str = "") -> None:
         if not isinstance(key, str) or key not in allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
             hint = f'; có phải ý bạn là "{prefix}{close[0]}"?' if close else f"; các khóa hợp lệ: {', '.join(allowed)}"
-            raise ParamsError(f'{path}: khóa không hợp lệ "{prefix}{key}"{hint}')
+            raise ParamsError(f'{path}: khóa không hợp lệ "{prefix}{_shown(key, quoted=False)}"{hint}')
         if key in NESTED and isinstance(mapping[key], dict):
             check_keys(path, mapping[key], NESTED[key], prefix=f"{key}.")
 
@@ -320,7 +486,7 @@ def convert(where: str, key: str, value, kind_of) -> Any:
     try:
         converted = kind.convert(value)
     except ValueError:
-        raise ParamsError(f'{where}: khóa "{key}" cần {kind.label}, nhận được {value!r}') from None
+        raise ParamsError(f'{where}: khóa "{key}" cần {kind.label}, nhận được {_shown(value)}') from None
     if kind_of in NESTED.values():
         types = field_types(kind_of)
         return kind_of(**{k: convert(where, f"{key}.{k}", v, types[k]) for k, v in converted.items()})
@@ -343,20 +509,22 @@ def _params_file(year: int | None, params_file: str | Path | None) -> Path:
     return Path(params_file)
 
 
-def _read_files(params_file: Path) -> tuple[dict[str, Any], list[Path]]:
-    """The shared defaults overridden key by key by ``params_file``, and the files read."""
+def _read_files(params_file: Path) -> tuple[dict[str, Any], list[Path], set]:
+    """The shared defaults overridden key by key by ``params_file``, the files read, and the keys the
+    year's own file writes."""
     files: list[Path] = []
     merged: dict[str, Any] = {}
+    content: dict[str, Any] = {}
     for path in (paths.DEFAULTS_FILE, params_file):
         if path == paths.DEFAULTS_FILE and not path.exists():
             continue
-        if files and path.resolve() == files[0].resolve():
+        if files and os.path.realpath(path) == os.path.realpath(files[0]):  # (a loop of links: load_yaml says so)
             continue
         content = load_yaml(path)
         check_keys(path, content, Params)
         merged = _merge(merged, content)
         files.append(path)
-    return merged, files
+    return merged, files, set(content)
 
 
 def _year(where: str, merged: dict, year: int | None) -> int:
@@ -378,8 +546,17 @@ def _data(where: str, merged: dict, data_file: str | Path | None, require_data: 
     else:
         data = Path()
     if require_data and not data.is_file():
-        raise ParamsError(f"{where}: tệp sổ đăng ký không tồn tại: {data}")
+        raise ParamsError(f"{where}: {_not_a_register(data)}")
     return data
+
+
+def _not_a_register(data: Path) -> str:
+    """Why ``data`` (not a file) cannot be the register, for the analyst."""
+    if data.is_dir():
+        return f"tệp sổ đăng ký là một thư mục, không phải tệp: {data}; cần tệp .xlsx hoặc .csv"
+    if data.is_symlink():
+        return f"tệp sổ đăng ký là một liên kết tượng trưng không dẫn tới tệp nào: {data}"
+    return f"tệp sổ đăng ký không tồn tại: {data}"
 
 
 def _blocks(where: str, value) -> tuple[str, ...]:
@@ -392,10 +569,14 @@ def _blocks(where: str, value) -> tuple[str, ...]:
     return blocks
 
 
-def _period_start(where: str, value, year: int) -> int:
+def _period_start(where: str, value, year: int, written: bool = True) -> int:
+    """The first year of the comparison period, before ``year``. Inherited from the shared defaults (not
+    ``written`` in the year's file), it may be the year itself: the first year of the movement, which has
+    no earlier period (:func:`sangkien.inputs.load` refuses that when the register has earlier rows)."""
     period_start = convert(where, "period_start", value, int)
-    if period_start > year:
-        raise ParamsError(f'{where}: "period_start" ({period_start}) phải không sau năm báo cáo ({year})')
+    if period_start > year or (written and period_start == year):
+        raise ParamsError(f'{where}: "period_start" ({period_start}) phải trước năm báo cáo ({year}): giai đoạn so '
+                          f"sánh là các năm trước năm báo cáo, từ period_start đến {year - 1}")
     return period_start
 
 
@@ -421,12 +602,13 @@ def load_params(
     (a relative path then counts from the current folder, as on a command line).
     """
     params_file = _params_file(year, params_file)
-    merged, files = _read_files(params_file)
+    merged, files, own = _read_files(params_file)
     where = str(params_file)
     values: dict[str, Any] = {"year": _year(where, merged, year)}
     values["data"] = _data(where, merged, data_file, require_data)
     values["blocks"] = _blocks(where, merged.get("blocks", list(DEFAULT_BLOCKS)))
-    values["period_start"] = _period_start(where, merged.get("period_start", DEFAULT_PERIOD_START), values["year"])
+    values["period_start"] = _period_start(where, merged.get("period_start", DEFAULT_PERIOD_START), values["year"],
+                                           written="period_start" in own)
     values.update(_the_rest(where, merged, values))
     return Params(**values, files=tuple(files))
 

@@ -11,7 +11,6 @@ reads cell values, :mod:`~sangkien.inputs.sheet` lays the rows out as columns an
 from __future__ import annotations
 
 import gc
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -23,8 +22,8 @@ from sangkien.inputs.reading import read_bytes, read_table
 from sangkien.inputs.rules import problems
 from sangkien.inputs.sheet import sheet_of
 
-__all__ = ["FRAME_COLUMNS", "Register", "cell_text", "load_snapshot", "parse_number", "parse_year", "read_bytes",
-           "read_register", "read_table", "save_snapshot", "validate"]
+__all__ = ["FRAME_COLUMNS", "Register", "cell_text", "parse_number", "parse_year", "read_bytes", "read_register",
+           "read_table", "validate"]
 
 FRAME_COLUMNS = ("row", "ma_so", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua",
                  "nam", "so_tien_lam_loi", "diem")
@@ -62,23 +61,6 @@ def validate(path: Path, rows: list[list], blocks: Iterable[str]) -> Register:
         raise DataError(found)
     columns = sheet.columns()
     return Register(path=sheet.path, columns={cid: columns[cid] for cid in FRAME_COLUMNS}, headers=sheet.written)
-
-
-def save_snapshot(register: Register, target: Path) -> None:
-    """Keep a validated register for a notebook's kernel (handed over as the ``register_file`` parameter),
-    so that every part of one build describes the same bytes."""
-    payload = {"path": str(register.path), "sha256": register.sha256, "columns": register.columns,
-               "headers": register.headers}
-    with open(target, "wb") as f:
-        pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def load_snapshot(source: str | Path) -> Register:
-    """The register :func:`save_snapshot` kept."""
-    with open(source, "rb") as f:
-        payload = pickle.load(f)
-    return Register(path=Path(payload["path"]), columns=payload["columns"], headers=payload["headers"],
-                    sha256=payload["sha256"])
 
 
 def read_register(path: str | Path, blocks: Iterable[str]) -> Register:

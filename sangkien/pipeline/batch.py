@@ -15,7 +15,7 @@ from concurrent.futures import as_completed
 from pathlib import Path
 
 from sangkien import files, paths
-from sangkien.pipeline import indexes, workers
+from sangkien.pipeline import indexes, stage, workers
 from sangkien.pipeline.workers import Outcome
 
 STATUS_WORDS = {"built": "đã dựng", "up-to-date": "không đổi", "failed": "lỗi"}
@@ -61,6 +61,7 @@ def build_all(out_dir=None, formats=("html", "pdf"), jobs: int | None = None, fo
     (1 when they differ).
     """
     out = Path(out_dir or paths.REPORTS_DIR)
+    stage.check_out(out)
     params_dir = Path(params_dir or paths.PARAMS_DIR)
     years = param_years(params_dir)
     if not years:

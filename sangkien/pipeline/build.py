@@ -16,6 +16,7 @@ from sangkien.errors import ParamsError
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
 from sangkien.pipeline import freshness, manifest, stage
+from sangkien.pipeline.indexes import UNIT_SHEETS
 
 # The heavy modules (pandas, matplotlib, Papermill, nbconvert, WeasyPrint) are imported once a year
 # turns out to need building: finding it up to date takes a fraction of a second.
@@ -48,49 +49,88 @@ def build_year(
 
     The year is only rebuilt when one of its inputs changed since the published build (see
     :mod:`sangkien.pipeline.freshness`) or ``force`` is true; otherwise the result says it is up to date.
-    Raises ParamsError (bad parameters) or DataError (bad register) before any kernel starts,
-    CellError when a notebook cell fails, BuildLockedError when the year is being built already.
-    With ``units``, every unit's result sheet of the year is built too (``jobs`` at a time) into
-    ``YEAR/don-vi/``, and published with the report in the same step.
+    Raises ParamsError (bad parameters, or an output folder that is a file or a link, or holds a file of
+    the analyst's under an output's name) or DataError (bad register) before any kernel starts, CellError
+    when a notebook cell fails, BuildLockedError when the year is being built already, OutputError when
+    the outputs cannot be written (permission, disk full). With ``units``, every unit's result sheet of
+    the year is built too (``jobs`` at a time) into ``YEAR/don-vi/``, and published with the report in
+    the same step. Publishing replaces only the files the previous build wrote
+    (:func:`sangkien.pipeline.stage.publish`); the parameters and register are read once, and every part
+    of the build works from what was read then (:mod:`sangkien.inputs.snapshot`).
     """
+    out_dir = Path(out_dir or paths.REPORTS_DIR)
+    stage.check_out(out_dir, year, units)
     params, register = inputs.load(year, params_file, data_file)
     notebook = Path(notebook or paths.REPORT_NOTEBOOK)
-    out_dir = Path(out_dir or paths.REPORTS_DIR)
     final = out_dir / str(params.year)
     fingerprint = freshness.of_build(params, register.sha256, notebook, formats, units)
+    _finish_interrupted(out_dir, params.year)
     state = None if force else _published(out_dir, params.year, fingerprint)
     if state is not None and state.up_to_date:
         outputs = {k: final / v for k, v in state.manifest["outputs"].items()}
         return BuildResult(params.year, final, outputs, state.manifest, up_to_date=True, reason=state.reason)
     _require_rows(params, register)
+    stage.check_free(final, _names(params, register, formats, units))
     from sangkien.pipeline import execute, render
 
     # The kernel's libraries first (in this thread), then nbconvert and WeasyPrint in the background
     # while the kernel starts and runs.
     execute.prepare()
     warm = render.start_warm_up()
-    timings: dict[str, float] = {}
     with stage.staging(out_dir, params.year) as staging:
-        kept = execute.snapshot(register, staging)
-        with manifest.timed(timings, "execute"):
-            executed = execute.run_report(notebook, staging, params, kept, out_dir / "_failed" / str(params.year))
-        outputs = render.render_report(executed, params, register, staging, formats, warm, timings)
-        sheets = None
-        if units:
-            from sangkien.pipeline import unitsheets
-
-            with manifest.timed(timings, "units"):
-                sheets = unitsheets.build_sheets(params, register, kept, staging, formats, jobs=jobs)
-        kept.unlink(missing_ok=True)  # for the kernels only: not published
-        written = manifest.write(staging, params, register, outputs, timings, sheets, fingerprint)
+        outputs, written = _make(staging, params, register, notebook, out_dir, formats, units, jobs, warm,
+                                 fingerprint)
         stage.publish(staging, final)
     return BuildResult(params.year, final, {k: final / v for k, v in outputs.items()}, written,
                        reason="--force" if force else state.reason)
 
 
+def _make(staging: Path, params: Params, register: Register, notebook: Path, out_dir: Path,
+          formats: tuple[str, ...], units: bool, jobs: int | None, warm, fingerprint: dict[str, str]):
+    """Every file of the year into ``staging``, the manifest last: ``(outputs, manifest)``."""
+    from sangkien.pipeline import execute, render
+
+    timings: dict[str, float] = {}
+    kept = execute.snapshot(params, register, staging)
+    with manifest.timed(timings, "execute"):
+        executed = execute.run_report(notebook, staging, params, kept, out_dir / "_failed" / str(params.year))
+    outputs = render.render_report(executed, params, register, staging, formats, warm, timings)
+    sheets = None
+    if units:
+        from sangkien.pipeline import unitsheets
+
+        with manifest.timed(timings, "units"):
+            sheets = unitsheets.build_sheets(params, register, kept, staging, formats, jobs=jobs)
+    kept.unlink(missing_ok=True)  # for the kernels only: not published
+    return outputs, manifest.write(staging, params, register, outputs, timings, sheets, fingerprint)
+
+
+def _names(params: Params, register: Register, formats: tuple[str, ...], units: bool) -> list[str]:
+    """The files the build will write in the year's folder (known before it starts)."""
+    from sangkien.report import annex
+
+    base = paths.report_basename(params.year)
+    names = [f"{base}.ipynb", annex.file_name(params.year)] + [f"{base}.{kind}" for kind in formats]
+    if units:
+        from sangkien.figures import frame, units_of_year
+        from sangkien.pipeline.names import unique_stems
+
+        stems = unique_stems(units_of_year(frame(register), params.year)).values()
+        names += [f"{UNIT_SHEETS}/index.html"] + [f"{UNIT_SHEETS}/{stem}.{kind}" for stem in stems for kind in formats]
+    return names
+
+
+def _finish_interrupted(out_dir: Path, year: int) -> None:
+    """What an interrupted build of the year left (a staging folder; a publishing cut short by a kill,
+    finished), cleared under the year's lock before anything looks at the year."""
+    if any(out_dir.glob(f".staging-{year}-*")) or any(out_dir.glob(f".old-{year}-*")):
+        with stage.year_lock(out_dir, year):
+            stage.clean_stale(out_dir, year)
+
+
 def _published(out_dir: Path, year: int, fingerprint: dict[str, str]) -> freshness.Freshness:
     """Whether the published year is up to date, and why; when it seems so, asked again under the
-    year's lock (no build of it runs then), after clearing what an interrupted build left."""
+    year's lock (no build of it runs then)."""
     final = out_dir / str(year)
     state = freshness.check(final, fingerprint)
     if state.up_to_date:

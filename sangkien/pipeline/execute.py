@@ -10,15 +10,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from sangkien import paths
-from sangkien.errors import CellError
+from sangkien.errors import CellError, SangkienError
+from sangkien.inputs import snapshot as kept_inputs
 from sangkien.inputs.params import Params
-from sangkien.inputs.register import Register, save_snapshot
+from sangkien.inputs.register import Register
+from sangkien.pipeline import interrupts
 from sangkien.pipeline.workarounds import jsonschema_iri, kernel, papermill_engine
 
 jsonschema_iri.keep_out()  # before anything imports nbformat
 
 SNAPSHOT = ".register.pickle"
-"""The validated register in a staging folder, for the kernels (never published)."""
+"""The validated parameters and register in a staging folder, for the kernels (never published)."""
 
 
 @lru_cache(maxsize=1)
@@ -49,33 +51,48 @@ def _original_cell_number(notebook, index: int) -> int:
 
 def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | None = None) -> None:
     """Run a report notebook under Papermill into ``output`` with the year's parameters (and ``extra``
-    ones, e.g. the unit of a unit's sheet); CellError when a cell fails."""
+    ones, e.g. the unit of a unit's sheet); CellError when a cell fails. However it ends (Ctrl-C and
+    SIGTERM included), its kernel is gone and its files removed when this returns (:func:`kernel.discard`)."""
     prepare()
     import papermill
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     parameters = {"year": params.year, "params_file": str(params.params_file.resolve()), "data_file": str(params.data),
                   **(extra or {})}
     try:
+        kernel.quiet_loop()
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, engine_name=papermill_engine.ENGINE,
             progress_bar=False, log_output=False, cwd=str(paths.ROOT), kernel_manager_class=kernel.manager_class(),
         )
     except PapermillExecutionError as exc:
-        import nbformat
+        if exc.ename == "KeyboardInterrupt":  # the kernel itself was interrupted: a stop, not a failing cell
+            raise KeyboardInterrupt from None
+        raise _cell_error(notebook, output, exc) from None
+    except DeadKernelError:
+        raise SangkienError(f"{notebook}: nhân Python chạy sổ tay đã dừng đột ngột (hết bộ nhớ, hoặc bị dừng từ "
+                            "bên ngoài); hãy dựng lại") from None
+    finally:
+        with interrupts.deferred():
+            kernel.discard()
 
-        executed = nbformat.read(str(output), as_version=4)
-        number = _original_cell_number(executed, exc.cell_index)
-        raise CellError(
-            f"{notebook}, ô số {number} (thứ tự chạy {exc.exec_count}): {exc.ename}: {exc.evalue}"
-        ) from None
+
+def _cell_error(notebook: Path, output: Path, exc) -> CellError:
+    """The CellError of a failing cell (Papermill's ``exc``), numbered as the analyst sees the notebook."""
+    import nbformat
+
+    executed = nbformat.read(str(output), as_version=4)
+    number = _original_cell_number(executed, exc.cell_index)
+    return CellError(f"{notebook}, ô số {number} (thứ tự chạy {exc.exec_count}): {exc.ename}: {exc.evalue}")
 
 
-def snapshot(register: Register, staging: Path) -> Path:
-    """Keep the validated register in ``staging`` for the kernels (the notebook parameter ``register_file``);
-    its absolute path, as the kernels run in the repository, not in the caller's working folder."""
+def snapshot(params: Params, register: Register, staging: Path) -> Path:
+    """Keep the validated parameters and register in ``staging`` for the kernels (the notebook parameter
+    ``register_file``: :mod:`sangkien.inputs.snapshot`); its absolute path, as the kernels run in the
+    repository, not in the caller's working folder."""
     kept = (staging / SNAPSHOT).resolve()
-    save_snapshot(register, kept)
+    kept_inputs.save(params, register, kept)
     return kept
 
 

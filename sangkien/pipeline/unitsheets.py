@@ -13,46 +13,51 @@ import tempfile
 from pathlib import Path
 
 from sangkien import paths
-from sangkien.pipeline import indexes, workers
+from sangkien.errors import writing_into
+from sangkien.pipeline import indexes, stage, workers
 from sangkien.pipeline.workers import Outcome
 
 FOLDER = indexes.UNIT_SHEETS
 
 
-def _sheets(year: int, params_file: str, data_file: str, register_file: str, notebook: str, folder: str,
+def _sheets(year: int, register_file: str, notebook: str, folder: str, shown: str,
             formats: tuple[str, ...], batch: list[tuple[str, str]]) -> list[Outcome]:
-    """Runs in a worker: the sheets of ``batch`` [(unit, stem)], one after another, into ``folder``.
+    """Runs in a worker: the sheets of ``batch`` [(unit, stem)], one after another, into ``folder`` (the
+    output folder the analyst knows it by: ``shown``), from the parameters and register the build kept in
+    ``register_file`` (no input file is read again).
 
     Returns each unit's outcome ('built' or 'failed'); never raises."""
-    from sangkien.inputs.params import load_params
+    from sangkien.inputs import snapshot
     from sangkien.pipeline import execute
 
     execute.prepare()
-    params = load_params(year, params_file, data_file)
+    params, _ = snapshot.load(register_file, year)
     scratch = Path(tempfile.mkdtemp(prefix="sangkien-units-"))
     try:
-        return [workers.attempt(unit, _sheet, params, unit, stem, register_file, Path(notebook), Path(folder), formats,
-                                scratch, on_stop=lambda: shutil.rmtree(scratch, ignore_errors=True))
+        return [workers.attempt(unit, _sheet, params, unit, stem, register_file, Path(notebook), Path(folder), shown,
+                                formats, scratch, on_stop=lambda: shutil.rmtree(scratch, ignore_errors=True))
                 for unit, stem in batch]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _sheet(params, unit: str, stem: str, register_file: str, notebook: Path, folder: Path, formats: tuple[str, ...],
-           scratch: Path) -> Outcome:
+def _sheet(params, unit: str, stem: str, register_file: str, notebook: Path, folder: Path, shown: str,
+           formats: tuple[str, ...], scratch: Path) -> Outcome:
     """One unit's sheet: its notebook executed in ``scratch``, its pages written into ``folder``."""
     import nbformat
 
     from sangkien.pipeline import execute, render
 
     executed = scratch / f"{stem}.ipynb"
-    execute.run_notebook(notebook, executed, params, extra={"unit": unit, "register_file": register_file})
+    with writing_into(scratch.parent):
+        execute.run_notebook(notebook, executed, params, extra={"unit": unit, "register_file": register_file})
     page = render.export_html(nbformat.read(str(executed), as_version=4),
                               f"Kết quả sáng kiến năm {params.year} — {unit}", "")
-    if "html" in formats:
-        (folder / f"{stem}.html").write_text(page, encoding="utf-8")
-    if "pdf" in formats:
-        render.write_pdf(page, folder / f"{stem}.pdf")
+    with writing_into(shown):
+        if "html" in formats:
+            (folder / f"{stem}.html").write_text(page, encoding="utf-8")
+        if "pdf" in formats:
+            render.write_pdf(page, folder / f"{stem}.pdf")
     return Outcome(unit, "built")
 
 
@@ -75,8 +80,8 @@ def build_sheets(params, register, register_file: Path, staging: Path, formats: 
     batches = [[(u, stems[u]) for u in units[i::jobs]] for i in range(jobs)]
     failures: list[Outcome] = []
     with workers.pool(jobs) as pool:
-        futures = [pool.submit(_sheets, params.year, str(params.params_file), str(params.data), str(register_file), str(notebook),
-                               str(folder), tuple(formats), batch) for batch in batches if batch]
+        futures = [pool.submit(_sheets, params.year, str(register_file), str(notebook),
+                               str(folder), str(staging.parent), tuple(formats), batch) for batch in batches if batch]
         for future in futures:
             failures.extend(outcome for outcome in future.result() if outcome.failed)
     if failures:
@@ -111,17 +116,19 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
     from sangkien.pipeline.names import unique_stems
     from sangkien.report.unit import find_unit
 
+    out_dir = Path(out_dir or paths.REPORTS_DIR)
+    stage.check_out(out_dir, year, units=True)
     params, register = inputs.load(year, params_file, data_file)
     units = units_of_year(frame(register), params.year)
     name = find_unit(unit, units, params.year)
     stem = unique_stems(units)[name]
-    folder = Path(out_dir or paths.REPORTS_DIR) / str(params.year) / FOLDER
+    folder = out_dir / str(params.year) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".unit-{stem}-", dir=folder))
     try:
-        kept = snapshot(register, scratch)
-        [outcome] = _sheets(params.year, str(params.params_file), str(params.data), str(kept),
-                            str(paths.UNIT_NOTEBOOK), str(scratch), tuple(formats), [(name, stem)])
+        kept = snapshot(params, register, scratch)
+        [outcome] = _sheets(params.year, str(kept),
+                            str(paths.UNIT_NOTEBOOK), str(scratch), str(folder), tuple(formats), [(name, stem)])
         if outcome.failed:
             raise workers.error(outcome.problems, outcome.exit_status)
         written = {}

@@ -86,7 +86,11 @@ def attempt(subject: int | str, work: Callable[..., Outcome], *args, on_stop: Ca
 
 
 def stop_now() -> None:
-    """End this worker at once (after SIGTERM, once its own cleanup is done), taking no further task."""
+    """End this worker at once (after SIGTERM, once its own cleanup is done), taking no further task;
+    ``atexit`` does not run then, so WeasyPrint's font folder is released first."""
+    from sangkien.pipeline.workarounds import weasyprint_exit
+
+    weasyprint_exit.release_now()
     os._exit(130)
 
 

@@ -72,7 +72,7 @@ def test_fingerprint_names_what_changed(trees, component, edit):
 def test_parameters_are_an_input(trees, write_year):
     tmp, params, notebook = trees
     before = freshness.fingerprint(params, [notebook], {})
-    edited = load_params(2023, write_year(tmp, extra="doc_number: '12'\n", data=tmp / "so-dang-ky.csv"))
+    edited = load_params(2023, write_year(tmp, extra="doc_symbol: BC-KHCN\n", data=tmp / "so-dang-ky.csv"))
     assert _changed(before, freshness.fingerprint(edited, [notebook], {})) == ["params"]
 
 

@@ -7,6 +7,5 @@ module of that library again before anything else.
 | :mod:`.kernel` | jupyter_client 8.10.0 | a kernel of this interpreter over IPC sockets, quiet, its socket folder removed |
 | :mod:`.papermill_engine` | papermill 2.7.0 | the executed notebook written once, at the end |
 | :mod:`.jsonschema_iri` | jsonschema 4.26.0 (under nbformat 5.11.1) | rfc3987_syntax's 1.8 s grammar kept out of builds |
-| :mod:`.exchange` | Linux ≥ 3.15, glibc ≥ 2.28 (``renameat2``) | two folders swapped in one atomic step |
 | :mod:`.weasyprint_exit` | WeasyPrint 70.0 | its font configuration dropped before the interpreter exits |
 """

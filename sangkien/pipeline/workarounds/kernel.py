@@ -1,23 +1,35 @@
 """A kernel manager that always starts this interpreter's ipykernel over local (IPC) sockets.
 
-Written for jupyter_client 8.10.0 (with ipykernel 7.4.0, nbclient 0.11.0): it overrides the private
-``AsyncKernelManager._async_cleanup_resources`` and ``_async_launch_kernel`` and sets the private
-``_kernel_spec`` behind the ``kernel_spec`` property. Check these three against the new
-``jupyter_client/manager.py`` whenever the pin moves.
+Written for jupyter_client 8.10.0 (with ipykernel 7.4.0, nbclient 0.11.0, papermill 2.7.0): it
+overrides the private ``AsyncKernelManager._async_cleanup_resources`` and ``_async_launch_kernel``,
+reads the private ``provisioner.process`` (the kernel's ``Popen``) and sets the private
+``_kernel_spec`` behind the ``kernel_spec`` property. Check these against the new
+``jupyter_client/manager.py`` and ``provisioning/local_provisioner.py`` whenever the pin moves.
 
 What it buys: the build never depends on which kernelspecs a machine has registered, opens no TCP
-port, keeps each kernel's sockets in a folder of its own, and keeps the kernel's log lines (start-up
-notices, the interrupt at shut-down) off the analyst's terminal — a failing cell or a dead kernel is
-reported by the build itself.
+port, keeps each kernel's sockets and connection file in a folder of its own, and keeps the kernel's
+log lines (start-up notices, the interrupt at shut-down) off the analyst's terminal — a failing cell or
+a dead kernel is reported by the build itself.
+
+A run cut short (Ctrl-C, SIGTERM) leaves nbclient mid-way: its own clean-up may not finish, and its
+polling tasks, abandoned on the event loop, later fail with ``DeadKernelError`` once the kernel is
+gone — which asyncio then prints, with a traceback, when they are garbage-collected. So after every
+run :func:`discard` kills a kernel still alive and removes its folder, and cancels what is left on the
+loop; :func:`quiet_loop` keeps the loop from printing the failures of tasks nobody waits for.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 from functools import lru_cache
+
+_STARTED: list = []
+"""The kernel managers made in this process and not yet discarded (one at a time in practice)."""
 
 
 @lru_cache(maxsize=1)
@@ -29,10 +41,14 @@ def manager_class():
     class ThisPythonKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
             kwargs.setdefault("transport", "ipc")
-            # The sockets in a folder of this kernel's own: by default they are 'kernel-ipc-N' in the
-            # working folder, and two builds at once (build --all) would race for the same N.
+            # The sockets and the connection file in a folder of this kernel's own: by default they are
+            # 'kernel-ipc-N' in the working folder (two builds at once would race for the same N) and a
+            # 'tmpXXXX.json' in the temporary folder.
             self._socket_dir = tempfile.mkdtemp(prefix="sangkien-kernel-")
             kwargs.setdefault("ip", os.path.join(self._socket_dir, "ipc"))
+            kwargs.setdefault("connection_file", os.path.join(self._socket_dir, "kernel.json"))
+            self._process = None
+            _STARTED.append(self)
             super().__init__(**kwargs)
 
         async def _async_cleanup_resources(self, restart: bool = False) -> None:
@@ -44,6 +60,7 @@ def manager_class():
             kw.setdefault("stdout", subprocess.DEVNULL)
             kw.setdefault("stderr", subprocess.DEVNULL)
             await super()._async_launch_kernel(kernel_cmd, **kw)
+            self._process = getattr(self.provisioner, "process", None)
 
         @property
         def kernel_spec(self):
@@ -55,3 +72,63 @@ def manager_class():
             return self._kernel_spec
 
     return ThisPythonKernelManager
+
+
+def _event_loop():
+    from jupyter_core.utils import ensure_event_loop
+
+    return ensure_event_loop()
+
+
+def _quiet(loop, context: dict) -> None:
+    """The loop's exception handler: the failure of a task nobody waits for (one a stopped run left
+    behind) is not printed; anything else is, as asyncio would."""
+    if context.get("message") in ("Task exception was never retrieved", "Task was destroyed but it is pending!"):
+        return
+    loop.default_exception_handler(context)
+
+
+def quiet_loop() -> None:
+    """Give the event loop nbclient runs on in this thread the :func:`_quiet` exception handler."""
+    _event_loop().set_exception_handler(_quiet)
+
+
+def _settle_loop() -> None:
+    """Cancel the tasks a stopped run left pending on this thread's event loop, and let them end."""
+    loop = _event_loop()
+    if loop.is_running():
+        return
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        done, _ = loop.run_until_complete(asyncio.wait(pending, timeout=5))
+        for task in done:  # their failures are the stopped run's, already reported by the build
+            if not task.cancelled():
+                task.exception()
+
+
+def _kill(process) -> None:
+    """End a kernel still running (it leads a process group of its own: ipykernel's children too)."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        process.kill()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def discard() -> None:
+    """After a run, however it ended: no task of it left on the loop, no kernel of it alive, no socket
+    or connection file of it left in the temporary folder."""
+    try:
+        _settle_loop()
+    finally:
+        while _STARTED:
+            manager = _STARTED.pop()
+            _kill(manager._process)
+            shutil.rmtree(manager._socket_dir, ignore_errors=True)

@@ -7,10 +7,12 @@ moves.
 
 Papermill's stock engine writes the whole notebook to disk before and after every cell; a report's
 notebook is short-lived staging output, so it is written once at the end (after a failing cell too, so
-the partly executed notebook can be inspected).
+the partly executed notebook can be inspected). Registering it also keeps Papermill's log lines off
+the analyst's terminal.
 """
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 ENGINE = "sangkien"
@@ -21,6 +23,12 @@ ENGINE = "sangkien"
 def register() -> str:
     """Register the engine with Papermill (once) and return its name."""
     from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    # Papermill logs through the 'papermill' logger and configures no handler: Python's last resort
+    # would print its errors ("Kernel died while waiting for execute reply.") on the analyst's terminal,
+    # next to the build's own line. A NullHandler keeps them there for an application that configures
+    # logging (they still propagate), and off the terminal otherwise.
+    logging.getLogger("papermill").addHandler(logging.NullHandler())
 
     class SaveAtEndManager(NotebookExecutionManager):
         final = False

@@ -11,7 +11,18 @@ from __future__ import annotations
 import atexit
 from collections.abc import Callable
 
+_RELEASES: list[Callable[[], None]] = []
+
 
 def release_at_exit(cache_clear: Callable[[], None]) -> None:
     """Call ``cache_clear`` (the ``cache_clear`` of an lru_cache holding a font configuration) at exit."""
+    _RELEASES.append(cache_clear)
     atexit.register(cache_clear)
+
+
+def release_now() -> None:
+    """Drop the font configurations now, for a process about to end without running ``atexit``
+    (``os._exit``): their finaliser also removes the ``weasyprint-*`` folder of fonts they keep in the
+    temporary folder."""
+    for cache_clear in _RELEASES:
+        cache_clear()

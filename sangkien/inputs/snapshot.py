@@ -1,0 +1,56 @@
+"""One build, one snapshot of its inputs: the parameters and the register exactly as the build validated
+them, handed to every notebook's kernel (the notebook parameter ``register_file``).
+
+A build reads the register's bytes once (:func:`~sangkien.inputs.register.read_register`) and its
+parameters files once; the kernels, the annex and the manifest all work from what was read then, so a
+file saved over the register (or the parameters) while a build runs changes nothing in that build, and
+the next build sees the change. The digest of the parameters is taken when they are loaded
+(:class:`KeptParams`), so the fingerprint, the manifest and the report's colophon name the same bytes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from pathlib import Path
+
+from sangkien.errors import ParamsError
+from sangkien.inputs.params import Params
+from sangkien.inputs.register import Register
+
+
+@dataclasses.dataclass(frozen=True)
+class KeptParams(Params):
+    """Parameters with the digest of their files as loaded (``sha256()`` then reads no file again)."""
+
+    kept_sha256: str = ""
+
+    def sha256(self) -> str:
+        return self.kept_sha256 or super().sha256()
+
+
+def keep(params: Params) -> KeptParams:
+    """``params`` with the digest of its files taken now, right after they were read."""
+    if isinstance(params, KeptParams):
+        return params
+    values = {f.name: getattr(params, f.name) for f in dataclasses.fields(params)}
+    return KeptParams(**values, kept_sha256=params.sha256())
+
+
+def save(params: Params, register: Register, target: Path) -> None:
+    """Keep the validated parameters and register for a notebook's kernel (``register_file``)."""
+    payload = {"params": keep(params), "path": str(register.path), "sha256": register.sha256,
+               "columns": register.columns, "headers": register.headers}
+    with open(target, "wb") as f:
+        pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load(source: str | Path, year: int | None = None) -> tuple[KeptParams, Register]:
+    """The parameters and register :func:`save` kept (ParamsError when they are not of ``year``)."""
+    with open(source, "rb") as f:
+        payload = pickle.load(f)
+    params = payload["params"]
+    if year is not None and params.year != year:
+        raise ParamsError(f"{source}: bản sổ đăng ký đã kiểm tra là của năm {params.year}, không phải năm {year}")
+    register = Register(path=Path(payload["path"]), columns=payload["columns"], headers=payload["headers"],
+                        sha256=payload["sha256"])
+    return params, register

@@ -1,0 +1,69 @@
+"""Signals, handled so that every way a build ends is tidy.
+
+The command line unwinds on Ctrl-C, SIGTERM (a scheduler stopping it) and SIGHUP (its terminal closed)
+like on Ctrl-C (:func:`unwinding`): every ``finally`` and ``except KeyboardInterrupt`` runs (staging
+folders, kernels and temporary files removed), then it ends with 128 + the signal's number. A few steps
+must not be cut in two — publishing a year, shutting a kernel down — and run with the signals deferred
+(:func:`deferred`): a signal arriving then takes effect when the step is over.
+"""
+from __future__ import annotations
+
+import contextlib
+import signal
+
+from sangkien.errors import Interrupted
+
+STOPPING = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
+"""The signals that stop a build (SIGKILL cannot be caught: the next build clears what it leaves)."""
+
+
+def _install(handler) -> dict | None:
+    """Put ``handler`` on every stopping signal; the handlers it replaced, or None outside the main
+    thread (where signals cannot be handled: they are the main thread's)."""
+    previous = {}
+    try:
+        for signum in STOPPING:
+            previous[signum] = signal.signal(signum, handler)
+    except ValueError:  # not the main thread of the main interpreter
+        _restore(previous)
+        return None
+    return previous
+
+
+def _restore(previous: dict) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def unwinding():
+    """Within the block, a stopping signal raises :class:`~sangkien.errors.Interrupted` (a
+    KeyboardInterrupt) and later ones are ignored while the build cleans up; the handlers before are
+    put back at the end."""
+
+    def stop(signum, frame):
+        for other in STOPPING:
+            signal.signal(other, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    previous = _install(stop)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            _restore(previous)
+
+
+@contextlib.contextmanager
+def deferred():
+    """Run the block whole: a stopping signal that arrives meanwhile is noted, and raised again (to the
+    handlers in place before) once the block is over."""
+    caught: list[int] = []
+    previous = _install(lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        if previous is not None:
+            _restore(previous)
+            if caught:
+                signal.raise_signal(caught[0])
