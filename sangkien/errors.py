@@ -71,12 +71,19 @@ _WRITE_PROBLEMS = {
 
 def _folder_of(exc: OSError) -> str | None:
     """The folder an OSError happened in: the destination's folder for a rename, the file's own folder for
-    a file, the folder itself when the error names a folder."""
+    a file, the folder itself when the error names a folder; above a hidden folder (the build's own, as
+    ``OUT/.staging-2023-1``), the folder the analyst knows.
+
+    >>> _folder_of(PermissionError(13, "Permission denied", "/srv/out/.staging-2023-7/don-vi/a.pdf"))
+    '/srv/out'
+    """
     name = exc.filename2 or exc.filename
     if name is None:
         return None
     path = Path(os.fsdecode(name))
-    return str(path if path.is_dir() else path.parent)
+    folder = path if path.is_dir() else path.parent
+    hidden = [n for n, part in enumerate(folder.parts) if part.startswith(".") and part not in (".", "..")]
+    return str(Path(*folder.parts[:hidden[0]]) if hidden else folder)
 
 
 def write_problem(exc: BaseException, folder: str | Path | None = None) -> str | None:

@@ -3,6 +3,7 @@ only when an input changed (which input: tests/pipeline/test_freshness.py, witho
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -111,12 +112,16 @@ def test_jobs_only_with_all_or_units(sangkien_main, tmp_path):
 
 @pytest.mark.slow
 def test_sigterm_stops_every_worker_and_leaves_no_debris(tmp_path, write_year, small_rows, wait_for):
-    """SIGTERM once both workers are building (a staging folder and a kernel each): the command stops,
-    every worker and kernel ends, no staging folder is left, and a year is either whole or absent."""
+    """SIGTERM once both workers are building (a staging folder and a kernel each): the command stops
+    (exit 143), every worker and kernel ends, no staging folder is left, nothing is left in the temporary
+    folder, and a year is either whole or absent."""
     params_dir = write_years(tmp_path, write_year, small_rows, (2020, 2021, 2022, 2023))
     out = tmp_path / "out"
+    temporary = tmp_path / "t"
+    temporary.mkdir()
     process = subprocess.Popen(build_all_command(params_dir, "--out", str(out), "--jobs", "2", "--to", "html"),
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(temporary)})
     seen: dict[int, psutil.Process] = {}
 
     def is_kernel(child: psutil.Process) -> bool:
@@ -136,11 +141,12 @@ def test_sigterm_stops_every_worker_and_leaves_no_debris(tmp_path, write_year, s
     wait_for(both_building, process, what="two workers building, each with its kernel")
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=120)
-    assert process.returncode == 130 and err.endswith("đã dừng theo yêu cầu\n"), err
+    assert process.returncode == 143 and err.endswith("đã dừng theo yêu cầu\n"), err
     _, alive = psutil.wait_procs(list(seen.values()), timeout=30)
     assert not alive  # no worker goes on building, no kernel is left behind
     left = sorted(p.name for p in out.iterdir())
     assert not [name for name in left if name.startswith((".staging", ".old"))], left
+    assert list(temporary.iterdir()) == []
     for name in left:
         if name.isdigit():
             assert (out / name / "manifest.json").is_file()  # a year is either whole or absent

@@ -1,0 +1,262 @@
+"""Safe by construction, through the command line: the year's folder holds the analyst's files too and
+the build touches only its own; the register (and the parameters) read once, whatever happens to the
+files meanwhile; the output folder a file or a link; permission denied, a read-only or a full disk."""
+from __future__ import annotations
+
+import csv
+import errno
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EDU, HEADER
+
+from sangkien.pipeline import execute, stage
+
+ROOT = Path(__file__).resolve().parents[2]
+USER_FILES = {"ban-ky-scan.pdf": b"%PDF-1.4 the signed copy", "ghi-chu/doc-truoc.txt": "đọc trước khi gửi".encode(),
+              "don-vi/nhan-xet.txt": b"a note beside the unit sheets"}
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder`` by relative path (folders as ``path/``)."""
+    return {p.relative_to(folder).as_posix() + ("/" if p.is_dir() else ""):
+            ("" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(folder.rglob("*"))}
+
+
+def _everything(tmp_path: Path) -> dict[str, str]:
+    return {k: v for k, v in _tree(tmp_path).items() if not k.startswith(".")}
+
+
+def _write_register(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([HEADER, *rows])
+
+
+def _rows(units=("Đơn vị 0", "Đơn vị 1"), n: int = 3, year: int = 2023):
+    rows = [[f"SK-{year}-{i}", year, f"Giải pháp {i}", f"Tác giả {i}", units[i % len(units)], EDU, EDU,
+             "Công nhận" if i % 3 else "Không công nhận", 1_000_000, 80] for i in range(n)]
+    return rows + [["SK-old", year - 1, "Giải pháp cũ", "Tác giả cũ", units[0], EDU, EDU, "Công nhận", "", 90]]
+
+
+# --------------------------------------------------------------------------- the analyst's files
+
+@pytest.mark.slow
+def test_the_register_and_the_analysts_files_in_the_year_folder_survive_every_build(tmp_path, sangkien_main):
+    """The register kept in OUT/2023 itself, a signed copy and notes beside the outputs (one beside the
+    unit sheets): built with the unit sheets, rebuilt without them (``--force``); each build leaves exactly
+    its own files and every file of the analyst's byte for byte."""
+    out = tmp_path / "out"
+    year = out / "2023"
+    (year / "ghi-chu").mkdir(parents=True)
+    (year / "don-vi").mkdir()
+    register = year / "so-dang-ky.csv"
+    _write_register(register, _rows(units=("Đơn vị 0",)))
+    for rel, data in USER_FILES.items():
+        (year / rel).write_bytes(data)
+    params = tmp_path / "2023.yaml"
+    params.write_text(f"year: 2023\ndata: {register}\n", encoding="utf-8")
+    mine = {rel: hashlib.sha256(data).hexdigest() for rel, data in USER_FILES.items()}
+    mine["so-dang-ky.csv"] = hashlib.sha256(register.read_bytes()).hexdigest()
+    for options in (["--units", "--to", "html"], ["--force", "--to", "html"]):
+        status, _, err = sangkien_main("build", 2023, "--params", params, "--data", register, "--out", out, *options)
+        assert status == 0, err
+        manifest = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
+        files = {k: v for k, v in _tree(year).items() if not k.endswith("/")}
+        assert {rel: files[rel] for rel in mine} == mine  # the analyst's files, byte for byte
+        built = {rel: digest for rel, digest in files.items() if rel not in mine and rel != "manifest.json"}
+        assert built == manifest["files_sha256"]  # and exactly the files of this build
+        assert ("don-vi/index.html" in built) == ("--units" in options)
+    assert sorted(p.name for p in (year / "don-vi").iterdir()) == ["nhan-xet.txt"]  # the sheets gone, the note kept
+    assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
+
+
+def test_a_file_of_the_analysts_under_an_outputs_name_is_never_overwritten(tmp_path, write_year, sangkien_main):
+    params = write_year(tmp_path)
+    year = tmp_path / "out" / "2023"
+    year.mkdir(parents=True)
+    (year / "bao-cao-2023.pdf").write_bytes(b"a PDF of the analyst's")
+    before = _everything(tmp_path)
+    status, out, err = sangkien_main("build", 2023, "--params", params, "--out", tmp_path / "out")
+    assert (status, out) == (2, "")
+    assert err == (f"{year / 'bao-cao-2023.pdf'}: tệp này không do lần dựng trước ghi (manifest.json không liệt kê "
+                   "nó) nên sangkien không ghi đè; hãy dời nó sang chỗ khác hoặc đổi tên rồi dựng lại\n")
+    assert _everything(tmp_path) == before and sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2023"]
+
+
+@pytest.mark.parametrize("what", ["year-file", "year-link", "out-link", "out-file"])
+def test_an_output_folder_that_is_a_file_or_a_link_is_refused_before_any_work(tmp_path, write_year, sangkien_main,
+                                                                               what):
+    params = write_year(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x.txt").write_text("untouched")
+    out = tmp_path / "out"
+    if what.startswith("year"):
+        out.mkdir()
+    named = out / "2023" if what.startswith("year") else out
+    if what.endswith("file"):
+        named.write_text("a file of the analyst's")
+    else:
+        named.symlink_to(elsewhere)
+    before = _everything(tmp_path)
+    status, _, err = sangkien_main("build", 2023, "--params", params, "--out", out)
+    kind = "là một tệp, không phải thư mục" if what.endswith("file") else "là một liên kết tượng trưng"
+    assert status == 2 and err.count("\n") == 1 and err.startswith(f"{named}: ") and kind in err, err
+    assert _everything(tmp_path) == before
+    assert not (elsewhere / ".locks").exists() and not (elsewhere / "2023").exists()
+
+
+# --------------------------------------------------------------------------- one snapshot of the inputs
+
+@pytest.mark.slow
+def test_files_saved_over_the_register_and_parameters_mid_build_change_nothing_in_it(tmp_path, monkeypatch,
+                                                                                       sangkien_main):
+    """An analyst saves a new register and new parameters while the build runs (here, just as the kernel
+    starts): the report, the annex and the manifest all describe the bytes the build read first; the next
+    build sees the change."""
+    register, params, out = tmp_path / "so-dang-ky.csv", tmp_path / "2023.yaml", tmp_path / "out"
+    _write_register(register, _rows())
+    params.write_text(f"year: 2023\ndata: {register}\ndoc_number: '7'\n", encoding="utf-8")
+    old_sha = hashlib.sha256(register.read_bytes()).hexdigest()
+    old_params = hashlib.sha256((ROOT / "params" / "defaults.yaml").read_bytes() + params.read_bytes()).hexdigest()
+    newer = tmp_path / "newer.csv"
+    _write_register(newer, _rows(units=("Trường Mới Lưu Sau",), n=8))
+    real_run = execute.run_notebook
+
+    def saved_meanwhile(*args, **kwargs):
+        os.replace(newer, register)  # as a spreadsheet program saves: a new file renamed over the old
+        params.write_text(f"year: 2023\ndata: {register}\ndoc_number: '99'\n", encoding="utf-8")
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(execute, "run_notebook", saved_meanwhile)
+    status, _, err = sangkien_main("build", 2023, "--params", params, "--out", out, "--to", "html")
+    monkeypatch.undo()
+    assert status == 0, err
+    folder = out / "2023"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    page = (folder / "bao-cao-2023.html").read_text(encoding="utf-8")
+    annex = (folder / "danh-sach-cong-nhan-2023.csv").read_text(encoding="utf-8-sig").strip().splitlines()
+    assert manifest["inputs"]["data"]["sha256"] == old_sha and manifest["inputs"]["data"]["rows"] == 4
+    assert manifest["inputs"]["params"]["sha256"] == old_params == manifest["fingerprint"]["params"]
+    assert manifest["fingerprint"]["register"] == old_sha
+    assert (manifest["figures"]["year"]["submitted"], manifest["figures"]["year"]["recognized"]) == (3, 2)
+    assert len(annex) == 1 + 2 and "Trường Mới" not in "".join(annex)
+    assert old_sha in page and old_params in page  # the colophon names what was read
+    assert "Số: 7/" in page and "Số: 99/" not in page and "Trường Mới" not in page
+    assert manifest["files_sha256"]["bao-cao-2023.html"] == hashlib.sha256(page.encode()).hexdigest()
+
+    status, _, err = sangkien_main("build", 2023, "--params", params, "--out", out, "--to", "html")
+    assert status == 0 and "đã thay đổi: sổ đăng ký, tệp tham số" in err, err
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["data"]["sha256"] == hashlib.sha256(register.read_bytes()).hexdigest() != old_sha
+    assert (manifest["figures"]["year"]["submitted"], manifest["figures"]["year"]["recognized"]) == (8, 5)
+    page = (folder / "bao-cao-2023.html").read_text(encoding="utf-8")
+    assert "Trường Mới" in page and "Số: 99/" in page
+
+
+# --------------------------------------------------------------------------- permission denied, disk full
+
+@pytest.mark.slow
+def test_permission_denied_while_publishing_is_one_line_and_publishes_nothing(small_year, copy_published,
+                                                                              monkeypatch, sangkien_main):
+    """The year's folder refuses the new files (as a folder the analyst cannot write to would; the tests
+    run as root, which no permission stops): one line naming the folder, exit 1, the year as it was."""
+    out = copy_published(small_year.out)
+    before = _tree(out / "2023")
+    real = os.replace
+
+    def refused(src, dst, *args, **kwargs):
+        if Path(dst).parent == out / "2023" and Path(dst).name == "bao-cao-2023.pdf":
+            raise PermissionError(errno.EACCES, "Permission denied", str(src), None, str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", refused)
+    status, stdout, err = sangkien_main("build", 2023, "--params", small_year.params, "--out", out, "--force")
+    assert (status, stdout) == (1, "")
+    assert err == (f"{out / '2023'}: không có quyền ghi vào thư mục này; hãy cấp quyền ghi hoặc chọn thư mục khác; "
+                   "không có gì được công bố, báo cáo đã công bố trước đó giữ nguyên\n")
+    assert _tree(out / "2023") == before  # the files renamed before the refusal were put back
+    assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root is not stopped by a folder's permissions")
+def test_a_read_only_output_folder_is_one_line(tmp_path, write_year, sangkien_main):
+    params = write_year(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir(mode=0o555)
+    try:
+        status, _, err = sangkien_main("build", 2023, "--params", params, "--out", out)
+    finally:
+        out.chmod(0o755)
+    assert status == 1 and err.startswith(f"{out}: không có quyền ghi") and err.count("\n") == 1, err
+    assert list(out.iterdir()) == []
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB file system of its own (tmpfs), mounted on ``tmp_path / "disk"``; skipped where mounting is
+    not allowed."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root): " + mounted.stderr.decode()[:80])
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def _build(params: Path, out: Path, *more: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sangkien", "build", "2023", "--params", str(params), "--out", str(out),
+                           *more], capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.mark.slow
+def test_a_full_or_read_only_disk_is_one_line_and_publishes_nothing(small_disk, small_year):
+    """The year published on a small disk; the disk filled up: a rebuild stops with one line naming the
+    output folder (exit 1), the year as it was, no staging folder left; the same on the disk made
+    read-only."""
+    out = small_disk / "out"
+    first = _build(small_year.params, out)
+    assert first.returncode == 0, first.stderr
+    before = _tree(out / "2023")
+    stats = os.statvfs(small_disk)
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * (stats.f_bavail * stats.f_frsize - 64 * 1024))  # 64 KB left
+    full = _build(small_year.params, out, "--force")
+    assert full.returncode == 1 and full.stdout == ""
+    assert full.stderr == (f"{out}: ổ đĩa đã đầy; hãy giải phóng chỗ trống rồi chạy lại; không có gì được công bố, "
+                           "báo cáo đã công bố trước đó giữ nguyên\n")
+    assert _tree(out / "2023") == before and sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
+    filler.unlink()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    read_only = _build(small_year.params, out, "--force")
+    assert read_only.returncode == 1 and read_only.stderr == (
+        f"{out}: ổ đĩa chỉ cho đọc, không ghi được; hãy chọn thư mục khác; không có gì được công bố, báo cáo đã "
+        "công bố trước đó giữ nguyên\n"), read_only.stderr
+    assert _tree(out / "2023") == before
+
+
+def test_build_unit_refuses_a_year_folder_that_is_a_link(tmp_path, write_year):
+    from sangkien.errors import ParamsError
+    from sangkien.pipeline import unitsheets
+
+    params = write_year(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "2023").symlink_to(tmp_path)
+    with pytest.raises(ParamsError):
+        unitsheets.build_unit(2023, "Đơn vị 0", params_file=params, out_dir=tmp_path / "out")
+    assert not (tmp_path / "don-vi").exists()
+
+
+def test_staging_names_the_folder_of_a_failed_write_not_its_own_hidden_one(tmp_path):
+    with pytest.raises(Exception) as caught:
+        with stage.staging(tmp_path, 2023) as folder:
+            raise PermissionError(errno.EACCES, "Permission denied", str(folder / "bao-cao-2023.pdf"))
+    assert caught.value.problems[0].startswith(f"{tmp_path}: không có quyền ghi")
