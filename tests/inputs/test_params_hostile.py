@@ -41,11 +41,10 @@ def test_a_key_written_twice_at_any_depth(build, text, key, lines):
     assert err == f'{path}, khóa "{key}" được viết hai lần, ở dòng {lines[0]} và dòng {lines[1]}; hãy giữ một\n'
 
 
-def test_keys_merged_in_may_be_overridden_as_yaml_means(tmp_path, run_main):
-    path = tmp_path / "p.yaml"
-    path.write_text(f"year: 2023\ndata: {SAMPLE}\nsigner: &s\n  name: A\n  title: B\n", encoding="utf-8")
+def test_keys_merged_in_may_be_overridden_as_yaml_means(tmp_path):
     from sangkien.inputs.params import load_yaml
 
+    path = tmp_path / "p.yaml"
     path.write_text("base: &b {name: A, title: B}\nsigner:\n  <<: *b\n  name: C\n", encoding="utf-8")
     assert load_yaml(path)["signer"] == {"name": "C", "title": "B"}
 

@@ -12,6 +12,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import psutil
 import pytest
 from pypdf import PdfReader
@@ -222,7 +223,10 @@ def test_stopped_build_leaves_published_year_untouched(small_year, digests, wait
     process = start(small_year.params, out, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000",
                                                  "TMPDIR": str(temporary)}, group=group)
     seen = wait_for(lambda: STAGES[stage_name](out, process), process, what=f"the {stage_name} stage")
-    os.killpg(process.pid, sig) if group else process.send_signal(sig)
+    if group:
+        os.killpg(process.pid, sig)
+    else:
+        process.send_signal(sig)
     _, err = process.communicate(timeout=60)
     assert digests(out / "2023") == before
     left = sorted(p.name for p in out.iterdir())
@@ -240,6 +244,49 @@ def test_stopped_build_leaves_published_year_untouched(small_year, digests, wait
         assert completed.returncode == 0, completed.stderr
         assert "không đổi" in completed.stderr  # up to date: debris cleared all the same
         assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
+
+
+STOPPED_RUN = """
+import os, signal, sys, threading, time
+from pathlib import Path
+import psutil
+from sangkien.inputs.params import Params
+from sangkien.pipeline import execute
+
+def stop_once_the_cell_runs():
+    me = psutil.Process()
+    while not [c for c in me.children(recursive=True) if "ipykernel_launcher" in c.cmdline()]:
+        time.sleep(0.02)
+    time.sleep(float(sys.argv[3]))
+    os.kill(os.getpid(), signal.SIGINT)
+
+threading.Thread(target=stop_once_the_cell_runs, daemon=True).start()
+try:
+    execute.run_notebook(Path(sys.argv[1]), Path(sys.argv[2]), Params(2023, Path("x.csv"), files=(Path("p.yaml"),)))
+except KeyboardInterrupt:
+    print("stopped", file=sys.stderr)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("after", [0.3, 3.5])  # (before this fix: files left; a traceback)
+def test_a_run_stopped_while_its_kernel_works_prints_nothing_and_leaves_nothing(tmp_path, after):
+    """Ctrl-C while a cell runs: nbclient's polling tasks, abandoned on the event loop, fail once the kernel
+    is gone ("Kernel died while waiting for execute reply.", then a DeadKernelError traceback when they are
+    collected, as the issue saw); none of it reaches the terminal, and the kernel, its sockets and its
+    connection file are gone."""
+    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                                 "language": "python"}})
+    notebook.cells = [nbformat.v4.new_code_cell("import time\nfor _ in range(600):\n    time.sleep(0.05)")]
+    nbformat.write(notebook, str(tmp_path / "slow.ipynb"))
+    temporary = tmp_path / "t"
+    temporary.mkdir()
+    completed = subprocess.run([sys.executable, "-c", STOPPED_RUN, str(tmp_path / "slow.ipynb"), str(tmp_path / "out.ipynb"),
+                                str(after)], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                               env={**os.environ, "TMPDIR": str(temporary), "PYTHONPATH": str(ROOT)})
+    assert completed.stderr == "stopped\n"
+    assert list(temporary.iterdir()) == []
+    assert not [p for p in psutil.process_iter(["cmdline"]) if str(tmp_path) in " ".join(p.info["cmdline"] or [])]
 
 
 @pytest.mark.slow
