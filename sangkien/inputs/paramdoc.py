@@ -8,7 +8,7 @@ import datetime
 import json
 from dataclasses import dataclass
 
-from sangkien import paths
+from sangkien import files, paths
 from sangkien.inputs.params import INTERNAL, KINDS, NESTED, Params, field_types, load_yaml
 
 
@@ -75,10 +75,7 @@ def describe(cls=Params, prefix: str = "", shared: dict | None = None) -> list[P
 
 
 def _shared_name() -> str:
-    try:
-        return str(paths.DEFAULTS_FILE.relative_to(paths.ROOT))
-    except ValueError:
-        return str(paths.DEFAULTS_FILE)
+    return files.shown(paths.DEFAULTS_FILE)
 
 
 def render_text(docs: list[ParamDoc] | None = None) -> str:
