@@ -11,6 +11,7 @@ from typing import Iterable
 import pandas as pd
 
 from sangkien.inputs.register import Register
+from sangkien.inputs.renames import ORIGINAL
 from sangkien.inputs.schema import AUTHOR_SEPARATOR, PENDING, RECOGNIZED, fold
 
 FRAME_DTYPES = {"row": "int64", "nam": "int64", "so_tien_lam_loi": "float64", "diem": "float64"}
@@ -193,12 +194,67 @@ def period_figures(frame: pd.DataFrame, start: int, end: int, blocks: Iterable[s
 
 
 def manifest_figures(frame: pd.DataFrame, year: int, period_start: int, blocks: Iterable[str]) -> dict:
-    """The ``figures`` object of manifest.json (contract section 4)."""
+    """The ``figures`` object of manifest.json (contract section 4); with ``reorganisation`` when the
+    parameters mapped earlier names that the comparisons hold (:func:`reorganisation_figures`)."""
     blocks = list(blocks)
-    return {
+    figures = {
         "year": year_figures(frame, year, blocks),
         "period": period_figures(frame, period_start, year - 1, blocks),
     }
+    mapped = reorganisation_figures(frame, period_start, year)
+    return {**figures, "reorganisation": mapped} if mapped else figures
+
+
+# --------------------------------------------------------------------------- across a reorganisation
+
+def renamed(rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The earlier names of ``column`` (``khoi`` or ``don_vi``) that ``reorganisation`` mapped onto today's in
+    ``rows``: one row per earlier name (``old``, its first spelling; spellings differing by case or spacing
+    are one name), with today's name (``new``) and the initiatives it brings (``submitted``, ``recognized``);
+    by today's name, then the earlier one. Empty when the register was read without a reorganisation."""
+    columns = ["old", "new", "submitted", "recognized"]
+    original = ORIGINAL[column]
+    if original not in rows or rows.empty:
+        return pd.DataFrame(columns=columns)
+    folded = {name: fold(name) for name in pd.unique(pd.concat([rows[original], rows[column]]))}
+    key = rows[original].map(folded)
+    moved = rows[key != rows[column].map(folded)].assign(_key=key)
+    if moved.empty:
+        return pd.DataFrame(columns=columns)
+    table = moved.groupby(["_key", column], sort=False).agg(
+        old=(original, "first"), submitted=("ket_qua", "size"),
+        recognized=("ket_qua", lambda s: int((s == RECOGNIZED).sum()))).reset_index()
+    table = table.rename(columns={column: "new"})
+    table = table.assign(_new=table["new"].map(folded)).sort_values(["_new", "_key"])
+    return table[columns].reset_index(drop=True)
+
+
+def predecessors(rows: pd.DataFrame, year: int) -> dict[str, tuple[list[str], bool]]:
+    """Today's unit -> the earlier units counted under it in ``rows`` (:func:`renamed`), and whether rows
+    before ``year`` also hold its own name (it took the others in) or not (it was made of them)."""
+    table = renamed(rows, "don_vi")
+    if table.empty:
+        return {}
+    earlier = rows[rows["nam"] < year]
+    own = {fold(name) for name in earlier[ORIGINAL["don_vi"]].unique()}
+    found: dict[str, list[str]] = {}
+    for r in table.itertuples(index=False):
+        found.setdefault(r.new, []).append(r.old)
+    return {unit: (olds, fold(unit) in own) for unit, olds in found.items()}
+
+
+def reorganisation_figures(frame: pd.DataFrame, start: int, year: int) -> dict | None:
+    """The ``reorganisation`` object of manifest.json: over the years the report compares (``start..year``),
+    every earlier block and unit counted under today's, with the initiatives it brings; ``None`` when
+    nothing was mapped."""
+    rows = rows_of_period(frame, start, year)
+    found = {}
+    for key, column in (("blocks", "khoi"), ("units", "don_vi")):
+        table = renamed(rows, column)
+        if not table.empty:
+            found[key] = [{"old": r.old, "new": r.new, "submitted": int(r.submitted), "recognized": int(r.recognized)}
+                          for r in table.itertuples(index=False)]
+    return {"from": start, "to": year, **found} if found else None
 
 
 # --------------------------------------------------------------------------- one unit (result sheets)

@@ -39,7 +39,8 @@ def keep(params: Params) -> KeptParams:
 def save(params: Params, register: Register, target: Path) -> None:
     """Keep the validated parameters and register for a notebook's kernel (``register_file``)."""
     payload = {"params": keep(params), "path": str(register.path), "sha256": register.sha256,
-               "columns": register.columns, "headers": register.headers}
+               "columns": register.columns, "headers": register.headers, "blocks": register.blocks,
+               "reorganisation": register.reorganisation}
     with open(target, "wb") as f:
         pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -52,5 +53,5 @@ def load(source: str | Path, year: int | None = None) -> tuple[KeptParams, Regis
     if year is not None and params.year != year:
         raise ParamsError(f"{source}: bản sổ đăng ký đã kiểm tra là của năm {params.year}, không phải năm {year}")
     register = Register(path=Path(payload["path"]), columns=payload["columns"], headers=payload["headers"],
-                        sha256=payload["sha256"])
+                        sha256=payload["sha256"], blocks=payload["blocks"], reorganisation=payload["reorganisation"])
     return params, register

@@ -112,6 +112,7 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
     """
     from sangkien import inputs
     from sangkien.figures import frame, units_of_year
+    from sangkien.inputs.renames import today_name
     from sangkien.pipeline.execute import snapshot
     from sangkien.pipeline.names import unique_stems
     from sangkien.report.unit import find_unit
@@ -120,7 +121,7 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
     stage.check_out(out_dir, year, units=True)
     params, register = inputs.load(year, params_file, data_file)
     units = units_of_year(frame(register), params.year)
-    name = find_unit(unit, units, params.year)
+    name = find_unit(today_name(unit, params.reorganisation), units, params.year)
     stem = unique_stems(units)[name]
     folder = out_dir / str(params.year) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)

@@ -66,8 +66,10 @@ def by_block(current: dict, previous: dict, year: int) -> str:
     return render(columns, rows, total=["Tổng cộng", vn.integer(s), vn.integer(r), rate(r, s), vn.integer(pr)])
 
 
-def by_unit(table: pd.DataFrame) -> str:
-    """Per unit, grouped under its block, with the benefit in triệu đồng."""
+def by_unit(table: pd.DataFrame, labels: dict[str, str] | None = None) -> str:
+    """Per unit, grouped under its block, with the benefit in triệu đồng; ``labels``: a unit's name as the
+    table shows it, when not its own (a unit that took others in names them)."""
+    labels = labels or {}
     columns = [Col("TT", True, "2.2em"), Col("Đơn vị", width="42%"), Col("Đề nghị", True), Col("Công nhận", True),
                Col("Tỷ lệ", True), Col("Số tiền làm lợi (triệu đồng)", True, "17%")]
     rows, groups, last = [], {}, None
@@ -75,7 +77,7 @@ def by_unit(table: pd.DataFrame) -> str:
         if r.khoi != last:
             groups[i] = block_label(r.khoi, capital=True)
             last = r.khoi
-        rows.append([str(i + 1), r.don_vi, vn.integer(r.submitted), vn.integer(r.recognized),
+        rows.append([str(i + 1), labels.get(r.don_vi, r.don_vi), vn.integer(r.submitted), vn.integer(r.recognized),
                      rate(r.recognized, r.submitted), vn.millions(r.benefit_vnd) if r.benefit_vnd else vn.DASH])
     s, rc = int(table["submitted"].sum()), int(table["recognized"].sum())
     benefit = float(table["benefit_vnd"].sum())
@@ -114,6 +116,20 @@ def period(trend: pd.DataFrame, blocks: Sequence[str], start: int, end: int) -> 
         total.append(pair(int(rb["recognized"].sum()), int(rb["submitted"].sum())))
     s, r = int(trend["submitted"].sum()), int(trend["recognized"].sum())
     return render(columns, rows, total=total + [pair(r, s), rate(r, s)], css_class="period")
+
+
+def renamed(blocks: pd.DataFrame, units: pd.DataFrame) -> str:
+    """What a reorganisation mapped (each from :func:`sangkien.figures.renamed`): every earlier block, then
+    every earlier unit, with today's name and the initiatives it brought."""
+    columns = [Col("TT", True, "2.2em"), Col("Tên trước đây", width="40%"), Col("Tên hiện nay", width="36%"),
+               Col("Số sáng kiến", True)]
+    rows, groups = [], {}
+    for heading, table in (("Khối", blocks), ("Đơn vị", units)):
+        if not table.empty:
+            groups[len(rows)] = heading
+        for r in table.itertuples(index=False):
+            rows.append([str(len(rows) + 1), r.old, r.new, vn.integer(r.submitted)])
+    return render(columns, rows, group_rows=groups, css_class="renamed")
 
 
 def recognized_list(rows: pd.DataFrame, blocks: Sequence[str]) -> str:

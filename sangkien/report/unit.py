@@ -17,6 +17,7 @@ from sangkien import inputs
 from sangkien.errors import ParamsError
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
+from sangkien.inputs.renames import today_name
 from sangkien.inputs.schema import fold, strip_accents
 from sangkien.report import charts, document, tables, wording
 from sangkien.report.markup import Html, paragraph
@@ -53,6 +54,7 @@ class UnitReport(Report):
 
     def __init__(self, params: Params, register: Register, unit: str):
         super().__init__(params, register)
+        unit = today_name(unit, params.reorganisation)  # an earlier name finds the unit it is now
         self.unit = find_unit(unit, fig.units_of_year(self.frame, self.year), self.year)
 
     @classmethod
@@ -110,7 +112,9 @@ class UnitReport(Report):
         and, when the list is short enough for the sheet to stay within two pages, a small chart."""
         f = self.unit_figures
         p = self.params
-        text = paragraph(wording.unit_comparison(self.year, f["year"], f["previous"], p.recognition_level),
+        earlier, kept = self.predecessors.get(self.unit, ([], False))
+        text = paragraph(wording.unit_predecessors_sentence(earlier, kept) if earlier else "",
+                         wording.unit_comparison(self.year, f["year"], f["previous"], p.recognition_level),
                          wording.unit_period_sentence(p.period_start, p.period_end, f["period"], p.recognition_level))
         span = wording.year_span(p.period_start, self.year)
         city = fig.yearly_counts(self.frame, p.period_start, self.year)

@@ -399,3 +399,53 @@ def points_phrase(now: float, reference: float, what: str) -> str:
         return f"bằng {what} ({vn.percent(reference)})"
     direction = "cao hơn" if diff > 0 else "thấp hơn"
     return f"{direction} {vn.decimal(abs(diff), 2, trim=True)} điểm phần trăm so với {what} ({vn.percent(reference)})"
+
+
+# =========================================================================== 8. across a reorganisation
+# When the parameters' ``reorganisation`` maps earlier blocks and units onto today's and the years the report
+# compares hold some earlier name: part II says that every comparison is in today's organisation and lists
+# what was mapped; a unit that took others in names them (units' table, its result sheet). Without a
+# reorganisation none of these is printed.
+
+def names_list(names: Sequence[str]) -> str:
+    """Names in a sentence: 'A', 'A và B', 'A, B và C'.
+
+    >>> names_list(["A"]), names_list(["A", "B", "C"])
+    ('A', 'A, B và C')
+    """
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1]
+
+
+def reorganisation_sentence(start: int, year: int, blocks: int, units: int) -> str:
+    """II.1. Every comparison counts the earlier years under today's blocks and units (``blocks``, ``units``:
+    how many earlier ones were mapped); the table after it lists them."""
+    against = f"năm {year - 1}" + (f" và giai đoạn {start}–{year - 1}" if year - 1 > start else "")
+    earlier = names_list([f"{vn.integer(n)} {what}" for n, what in ((blocks, "khối"), (units, "đơn vị")) if n])
+    today = names_list([what for n, what in ((blocks, "khối"), (units, "đơn vị")) if n])
+    return (f"Do sắp xếp tổ chức, các so sánh trong báo cáo (với {against}) được tính theo khối và đơn vị hiện nay: "
+            f"sáng kiến của {earlier} trước đây được tính vào {today} hiện nay tương ứng, như bảng dưới đây.")
+
+
+REORGANISATION_TABLE = "Khối, đơn vị trước đây được tính theo tên hiện nay, {span}"
+"""The table of what was mapped, with the initiatives each earlier name brought (``span``: :func:`year_span`)."""
+
+
+def unit_with_predecessors(unit: str, earlier: Sequence[str], kept_name: bool) -> str:
+    """A unit with the earlier units counted under it (the units' table); 'gồm cả' when the unit had its own
+    name before too (it took the others in).
+
+    >>> unit_with_predecessors("UBND phường A", ["UBND quận A", "UBND quận B"], False)
+    'UBND phường A (gồm UBND quận A, UBND quận B trước đây)'
+    """
+    return f"{unit} (gồm {'cả ' if kept_name else ''}{', '.join(earlier)} trước đây)"
+
+
+def unit_predecessors_sentence(earlier: Sequence[str], kept_name: bool) -> str:
+    """A unit's result sheet: the earlier units its trend counts."""
+    these = "các đơn vị này" if len(earlier) > 1 else "đơn vị này"
+    if kept_name:
+        return (f"Đơn vị gồm cả {names_list(earlier)} trước đây: số liệu các năm trước của đơn vị được tính theo tổ "
+                f"chức hiện nay, gồm cả sáng kiến của {these}.")
+    return (f"Đơn vị gồm {names_list(earlier)} trước đây: số liệu các năm trước của đơn vị được tính theo tổ chức "
+            f"hiện nay, là sáng kiến của {these}.")

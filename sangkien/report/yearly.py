@@ -72,6 +72,21 @@ class Report:
     def period(self) -> dict:
         return fig.period_figures(self.frame, self.params.period_start, self.params.period_end, self.blocks)
 
+    @cached_property
+    def compared_rows(self):
+        """The rows the report compares: from ``period_start`` to the year."""
+        return fig.rows_of_period(self.frame, self.params.period_start, self.year)
+
+    @cached_property
+    def renamed(self) -> dict:
+        """``khoi`` and ``don_vi``: the earlier names a reorganisation mapped in the compared rows."""
+        return {column: fig.renamed(self.compared_rows, column) for column in ("khoi", "don_vi")}
+
+    @cached_property
+    def predecessors(self) -> dict:
+        """Today's unit -> (the earlier units counted under it, whether it had its own name before too)."""
+        return fig.predecessors(self.compared_rows, self.year)
+
     def figures(self) -> dict:
         """The ``figures`` object of manifest.json: the same numbers the report prints."""
         return fig.manifest_figures(self.frame, self.year, self.params.period_start, self.blocks)
@@ -91,7 +106,18 @@ class Report:
 
     def overview(self) -> Html:
         return Html(paragraph(wording.overview(self.year, self.counts, self.params.recognition_level),
-                              wording.blocks_sentence(self.by_block)))
+                              wording.blocks_sentence(self.by_block)) + self.reorganisation_note())
+
+    def reorganisation_note(self) -> str:
+        """That every comparison is in today's organisation, and the table of what was mapped; empty when
+        the compared years hold no earlier name."""
+        blocks, units = self.renamed["khoi"], self.renamed["don_vi"]
+        if blocks.empty and units.empty:
+            return ""
+        start = self.params.period_start
+        text = paragraph(wording.reorganisation_sentence(start, self.year, len(blocks), len(units)))
+        return text + tables.captioned(wording.REORGANISATION_TABLE.format(span=wording.year_span(start, self.year)),
+                                       tables.renamed(blocks, units))
 
     def blocks_part(self) -> Html:
         table = tables.captioned(wording.BLOCKS_TABLE.format(year=self.year),
@@ -106,7 +132,9 @@ class Report:
         if table.empty:
             return Html(paragraph(wording.no_units_sentence(self.year)))
         text = paragraph(wording.units_sentence(self.year, len(table)), wording.top_units_sentence(table))
-        return Html(text + tables.captioned(wording.UNITS_TABLE.format(year=self.year), tables.by_unit(table)))
+        labels = {unit: wording.unit_with_predecessors(unit, earlier, kept)
+                  for unit, (earlier, kept) in self.predecessors.items()}
+        return Html(text + tables.captioned(wording.UNITS_TABLE.format(year=self.year), tables.by_unit(table, labels)))
 
     def fields_part(self) -> Html:
         table = fig.by_field(self.rows)

@@ -120,11 +120,12 @@ def test_inputs_never_import_pandas_or_the_notebook_libraries():
 
 @pytest.mark.slow
 def test_check_runs_without_pandas():
-    code = ("import sys; from sangkien.cli import main; status = main(['check', sys.argv[1]]); "
+    # the sample spans the 2025 reorganisation: checked with the parameters of 2025, its mapping included
+    code = ("import sys; from sangkien.cli import main; status = main(['check', sys.argv[1], '--params', sys.argv[2]]); "
             "heavy = sorted(m for m in ('pandas', 'matplotlib', 'papermill', 'weasyprint') if m in sys.modules); "
             "print(heavy); sys.exit(status)")
-    done = subprocess.run([sys.executable, "-c", code, str(paths.SAMPLE_REGISTER)], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-c", code, str(paths.SAMPLE_REGISTER), str(paths.params_file_for(2025))],
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
 

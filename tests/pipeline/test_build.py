@@ -176,7 +176,9 @@ def test_bad_params_exit_2_writes_nothing(tmp_path, sangkien_main):
 
 def test_year_without_rows_exit_2(tmp_path, sangkien_main):
     params = tmp_path / "2030.yaml"
-    params.write_text("year: 2030\ndata: data/sample/so-dang-ky-sang-kien.xlsx\n", encoding="utf-8")
+    params.write_text("year: 2030\ndata: data/sample/so-dang-ky-sang-kien.xlsx\n"  # the blocks since 2025
+                      "blocks: [Giáo dục, 'Sở, ngành, địa phương']\n"
+                      "reorganisation: {blocks: {'Quận, huyện, sở, ngành': 'Sở, ngành, địa phương'}}\n", encoding="utf-8")
     out = tmp_path / "out"
     status, _, err = sangkien_main("build", 2030, "--params", params, "--out", out)
     assert status == 2

@@ -51,7 +51,7 @@ def test_an_empty_section_says_which_key_to_fill(tmp_path):
     params = tmp_path / "p.yaml"
     params.write_text(f"year: 2023\ndata: {paths.SAMPLE_REGISTER}\nsections: {{}}\n", encoding="utf-8")
     p = load_params(2023, params)
-    report = Report(p, read_register(p.data, p.blocks))
+    report = Report(p, read_register(p.data, p.blocks, until=p.year))
     assert report.section("context").html == (
         '<p class="placeholder">(Phần “I. Đặc điểm tình hình, công tác chỉ đạo” chưa được viết: '
         "điền khóa sections.context trong tệp tham số.)</p>")
