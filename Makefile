@@ -63,5 +63,5 @@ requirements: ## recompile requirements.txt (exact pins) from pyproject.toml's d
 system-deps: ## (root, optional) apt-get install libharfbuzz-subset0: the same PDFs, about a second faster
 	scripts/system-deps.sh
 
-clean: ## delete generated reports (they are disposable)
-	rm -rf reports/[0-9]* reports/.staging* reports/_failed
+clean: ## delete generated reports (only what builds wrote: files of your own in reports/ stay)
+	@test ! -x $(PY) || $(PY) -c "from sangkien.pipeline.stage import unpublish; unpublish('reports')"

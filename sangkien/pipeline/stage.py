@@ -275,3 +275,22 @@ def recover(staging: Path, final: Path) -> None:
         else:
             _tidy(final, plan)
         (staging / JOURNAL).unlink()
+
+
+def unpublish(out_dir: Path) -> None:
+    """Remove what builds wrote under ``out_dir`` (``make clean``): each year's own files (those its
+    manifest lists, and the manifest), what interrupted builds left, failed notebooks, the index and the
+    locks; a folder left empty goes too. Every other file — the analyst's — stays where it is."""
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir() or out_dir.is_symlink():
+        return
+    for final in sorted(p for p in out_dir.iterdir() if p.name.isdigit() and p.is_dir() and not p.is_symlink()):
+        for rel in sorted(owned(final), reverse=True):
+            if os.path.lexists(final / rel) and not (final / rel).is_dir():
+                (final / rel).unlink()
+        for folder in (final / UNIT_SHEETS, final):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+    for debris in [*out_dir.glob(".staging-*"), *out_dir.glob(".old-*"), out_dir / "_failed", out_dir / ".locks"]:
+        shutil.rmtree(debris, ignore_errors=True)
+    (out_dir / "index.html").unlink(missing_ok=True)

@@ -305,3 +305,16 @@ def test_an_output_folder_that_is_a_file_or_a_link_is_refused(tmp_path, where, k
     (line,) = caught.value.problems
     assert line.startswith(f"{path}: ")
     assert ("liên kết tượng trưng" if kind == "link" else "là một tệp") in line
+
+
+def test_make_clean_removes_what_builds_wrote_and_nothing_else(year_with_user_files):
+    out, final = year_with_user_files
+    (out / "2022").mkdir()  # a year of only the build's own files: the folder goes too
+    stage.publish(_staged(out, {"bao-cao-2022.html": "x"}, ".staging-2022-1"), out / "2022")
+    (out / "index.html").write_text("index")
+    (out / "_failed" / "2023").mkdir(parents=True)
+    (out / ".locks").mkdir()
+    (out / "ghi-chu.txt").write_text("the analyst's, beside the years")
+    stage.unpublish(out)
+    assert _tree(out) == {"2023/": b"", "ghi-chu.txt": b"the analyst's, beside the years",
+                          **{f"2023/{rel}": data for rel, data in _expected({}).items()}}
