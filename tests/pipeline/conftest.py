@@ -66,7 +66,8 @@ def _wait_for(condition, process: subprocess.Popen | None = None, timeout: float
         if value:
             return value
         if process is not None and process.poll() is not None:
-            pytest.fail(f"the process ended (status {process.returncode}) before {what or condition}")
+            pytest.fail(f"the process ended (status {process.returncode}) before {what or condition}: "
+                        f"{process.stderr.read() if process.stderr else ''}")
         if time.monotonic() > deadline:
             pytest.fail(f"not seen within {timeout} s: {what or condition}")
         time.sleep(0.02)

@@ -255,8 +255,9 @@ from sangkien.pipeline import execute
 
 def stop_once_the_cell_runs():
     me = psutil.Process()
-    while not [c for c in me.children(recursive=True) if "ipykernel_launcher" in c.cmdline()]:
+    while not (kernels := [c for c in me.children(recursive=True) if "ipykernel_launcher" in c.cmdline()]):
         time.sleep(0.02)
+    print(*(k.pid for k in kernels), flush=True)
     time.sleep(float(sys.argv[3]))
     os.kill(os.getpid(), signal.SIGINT)
 
@@ -286,7 +287,8 @@ def test_a_run_stopped_while_its_kernel_works_prints_nothing_and_leaves_nothing(
                                env={**os.environ, "TMPDIR": str(temporary), "PYTHONPATH": str(ROOT)})
     assert completed.stderr == "stopped\n"
     assert list(temporary.iterdir()) == []
-    assert not [p for p in psutil.process_iter(["cmdline"]) if str(tmp_path) in " ".join(p.info["cmdline"] or [])]
+    kernels = [int(pid) for pid in completed.stdout.split()]
+    assert kernels and not [pid for pid in kernels if psutil.pid_exists(pid)]
 
 
 @pytest.mark.slow

@@ -318,3 +318,23 @@ def test_make_clean_removes_what_builds_wrote_and_nothing_else(year_with_user_fi
     stage.unpublish(out)
     assert _tree(out) == {"2023/": b"", "ghi-chu.txt": b"the analyst's, beside the years",
                           **{f"2023/{rel}": data for rel, data in _expected({}).items()}}
+
+
+def test_a_kernels_sockets_go_to_a_short_folder_when_the_temporary_one_is_too_long(tmp_path, monkeypatch):
+    import tempfile
+
+    from sangkien.pipeline.workarounds import kernel
+
+    deep = tmp_path / ("d" * 60)
+    deep.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    folder = kernel._socket_dir()
+    try:
+        assert len(os.fsencode(folder + "/ipc-5")) <= kernel.SOCKET_PATH_MAX and not folder.startswith(str(deep))
+    finally:
+        os.rmdir(folder)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    if len(str(tmp_path)) < 60:
+        folder = kernel._socket_dir()
+        assert folder.startswith(str(tmp_path))
+        os.rmdir(folder)

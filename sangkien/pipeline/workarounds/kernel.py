@@ -28,6 +28,8 @@ import sys
 import tempfile
 from functools import lru_cache
 
+from sangkien.pipeline import interrupts
+
 _STARTED: list = []
 """The kernel managers made in this process and not yet discarded (one at a time in practice)."""
 
@@ -44,7 +46,7 @@ def manager_class():
             # The sockets and the connection file in a folder of this kernel's own: by default they are
             # 'kernel-ipc-N' in the working folder (two builds at once would race for the same N) and a
             # 'tmpXXXX.json' in the temporary folder.
-            self._socket_dir = tempfile.mkdtemp(prefix="sangkien-kernel-")
+            self._socket_dir = _socket_dir()
             kwargs.setdefault("ip", os.path.join(self._socket_dir, "ipc"))
             kwargs.setdefault("connection_file", os.path.join(self._socket_dir, "kernel.json"))
             self._process = None
@@ -59,8 +61,12 @@ def manager_class():
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             kw.setdefault("stdout", subprocess.DEVNULL)
             kw.setdefault("stderr", subprocess.DEVNULL)
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-            self._process = getattr(self.provisioner, "process", None)
+            # Not cut in two by Ctrl-C or SIGTERM: stopped between its fork and its exec, Popen would lose
+            # the kernel, which would live on (until it sees its parent gone) and write its connection file
+            # again after :func:`discard`.
+            with interrupts.deferred():
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+                self._process = getattr(self.provisioner, "process", None)
 
         @property
         def kernel_spec(self):
@@ -72,6 +78,20 @@ def manager_class():
             return self._kernel_spec
 
     return ThisPythonKernelManager
+
+
+SOCKET_PATH_MAX = 107
+"""The longest path of a local (AF_UNIX) socket on Linux, in bytes."""
+
+
+def _socket_dir() -> str:
+    """A new folder for a kernel's sockets and connection file: in the temporary folder, unless its path
+    is so long that the sockets' paths ('…/sangkien-kernel-XXXXXXXX/ipc-5') would pass SOCKET_PATH_MAX;
+    then in /tmp (removed all the same by :func:`discard`)."""
+    for base in (tempfile.gettempdir(), "/tmp", "/var/tmp"):
+        if len(os.fsencode(base)) + len("/sangkien-kernel-XXXXXXXX/ipc-5") <= SOCKET_PATH_MAX and os.access(base, os.W_OK):
+            return tempfile.mkdtemp(prefix="sangkien-kernel-", dir=base)
+    return tempfile.mkdtemp(prefix="sangkien-kernel-")  # ZMQ will say the path is too long
 
 
 def _event_loop():
