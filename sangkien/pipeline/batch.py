@@ -102,7 +102,7 @@ def build_all(out_dir=None, formats=("html", "pdf"), jobs: int | None = None, fo
     return 0 if not failed else (failed.pop() if len(failed) == 1 else 1)
 
 
-def summary(outcomes: list[Outcome], total: float, out: Path, index: Path) -> str:
+def summary(outcomes: list[Outcome], total: float, out: Path, index: Path | None) -> str:
     """The closing table: year, status, time, outputs."""
     rows = [("Năm", "Trạng thái", "Thời gian", "Kết quả")]
     for o in outcomes:
@@ -115,5 +115,6 @@ def summary(outcomes: list[Outcome], total: float, out: Path, index: Path) -> st
     lines = ["  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows]
     counts = {s: sum(o.status == s for o in outcomes) for s in STATUS_WORDS}
     lines.append(f"Tổng: {counts['built']} năm đã dựng, {counts['up-to-date']} năm không đổi, "
-                 f"{counts['failed']} năm lỗi; {_seconds(total)}. Mục lục: {index}")
+                 f"{counts['failed']} năm lỗi; {_seconds(total)}. Mục lục: "
+                 + (str(index) if index else f"không ghi, {out / 'index.html'} không do sangkien ghi nên được giữ nguyên"))
     return "\n".join(lines)

@@ -54,9 +54,22 @@ def _year_item(out: Path, year: str, manifest: dict) -> str:
     return f"<li><strong>Năm {esc(year)}</strong>{esc(facts)}{esc(sample)}<br>{_links(targets)}</li>"
 
 
-def write_years(out: Path) -> Path:
+def ours(page: Path) -> bool:
+    """Whether ``page`` is absent or an index this module wrote (an ``index.html`` of the analyst's in the
+    output folder is never written over)."""
+    try:
+        return f"<title>{esc(YEARS_TITLE)}</title>" in page.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def write_years(out: Path) -> Path | None:
     """``OUT/index.html``: every published year of ``out`` (newest first) with links to its HTML and PDF
-    (and its unit sheets)."""
+    (and its unit sheets); None, writing nothing, when an ``index.html`` there is not one of ours."""
+    if not ours(out / "index.html"):
+        return None
     items = [_year_item(out, year, manifest) for year, manifest in _published_years(out)]
     body = "<ul>\n" + "\n".join(items) + "\n</ul>\n" if items else "<p>Chưa có báo cáo nào.</p>\n"
     return _write(out / "index.html", YEARS_TITLE, body)

@@ -15,7 +15,7 @@ import pytest
 
 from sangkien import paths
 from sangkien.errors import CellError, DataError
-from sangkien.pipeline import freshness, indexes, unitsheets, workers
+from sangkien.pipeline import batch, freshness, indexes, unitsheets, workers
 from sangkien.pipeline.build import build_year
 from sangkien.pipeline.workers import Outcome
 
@@ -246,3 +246,14 @@ def test_units_build_one_sheet_per_unit_with_ascii_names(tmp_path, write_year, m
     assert written == {"html": Path("alone/2023/don-vi/so-y-te-script.html")}
     assert written["html"].read_text(encoding="utf-8") == sheet
     assert sorted(p.name for p in (tmp_path / "alone" / "2023" / "don-vi").iterdir()) == ["so-y-te-script.html"]
+
+
+def test_an_index_page_of_the_analysts_is_never_written_over(tmp_path):
+    (tmp_path / "index.html").write_text("<p>my own page</p>", encoding="utf-8")
+    assert indexes.write_years(tmp_path) is None
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == "<p>my own page</p>"
+    (tmp_path / "index.html").unlink()
+    written = indexes.write_years(tmp_path)
+    assert written == tmp_path / "index.html" and indexes.write_years(tmp_path) == written  # ours: rewritten
+    line = batch.summary([], 1.0, tmp_path, None).splitlines()[-1]
+    assert line.endswith(f"Mục lục: không ghi, {tmp_path / 'index.html'} không do sangkien ghi nên được giữ nguyên")
