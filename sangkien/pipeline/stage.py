@@ -94,6 +94,12 @@ def _relative(rel) -> str | None:
     return "/".join(parts)
 
 
+def _through_a_link(final: Path, rel: str) -> bool:
+    """Whether ``final/rel`` lies behind a symbolic link (``don-vi`` made a link): never touched then."""
+    parts = PurePosixPath(rel).parts
+    return any((final / Path(*parts[:n])).is_symlink() for n in range(1, len(parts)))
+
+
 def owned(final: Path) -> set[str]:
     """The files of ``final`` the published build wrote: those its manifest lists, and the manifest."""
     mine = {MANIFEST}
@@ -180,10 +186,11 @@ def _plan(staging: Path, final: Path) -> dict:
     the previous build's files to move away, the folders to make."""
     manifest = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))
     new = sorted(manifest["files_sha256"]) + [MANIFEST]
+    _refuse_non_folder(final, "thư mục báo cáo của năm")
     mine = owned(final)
     check_free(final, new, mine)
-    stale = sorted(rel for rel in mine - set(new)
-                   if os.path.lexists(final / rel) and not (final / rel).is_dir())
+    stale = sorted(rel for rel in mine - set(new) if not _through_a_link(final, rel)
+                   and os.path.lexists(final / rel) and not (final / rel).is_dir())
     sheets = any(rel.startswith(UNIT_SHEETS + "/") for rel in new)
     made = [UNIT_SHEETS] if sheets and not (final / UNIT_SHEETS).is_dir() else []
     return {"new": new, "stale": stale, "made": made}
@@ -286,7 +293,7 @@ def unpublish(out_dir: Path) -> None:
         return
     for final in sorted(p for p in out_dir.iterdir() if p.name.isdigit() and p.is_dir() and not p.is_symlink()):
         for rel in sorted(owned(final), reverse=True):
-            if os.path.lexists(final / rel) and not (final / rel).is_dir():
+            if not _through_a_link(final, rel) and os.path.lexists(final / rel) and not (final / rel).is_dir():
                 (final / rel).unlink()
         for folder in (final / UNIT_SHEETS, final):
             with contextlib.suppress(OSError):

@@ -6,6 +6,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import signal
 
 import pytest
@@ -338,3 +339,18 @@ def test_a_kernels_sockets_go_to_a_short_folder_when_the_temporary_one_is_too_lo
         folder = kernel._socket_dir()
         assert folder.startswith(str(tmp_path))
         os.rmdir(folder)
+
+
+def test_unit_sheets_behind_a_link_are_never_removed(tmp_path):
+    """The previous build's sheets listed, then ``don-vi`` made a link to a folder elsewhere holding files
+    of the same names: a build without sheets, and ``make clean``, leave that folder alone."""
+    out = tmp_path / "out"
+    final = _published(out, OLD)
+    shutil.rmtree(final / "don-vi")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.html").write_text("not the build's")
+    (final / "don-vi").symlink_to(elsewhere)
+    stage.publish(_staged(out, {"bao-cao-2023.html": "x"}), final)
+    stage.unpublish(out)
+    assert (elsewhere / "a.html").read_text() == "not the build's"
