@@ -12,7 +12,7 @@ import pandas as pd
 
 from sangkien import figures as fig
 from sangkien.report import vnformat as vn
-from sangkien.report.markup import esc
+from sangkien.report.markup import text
 from sangkien.report.wording import block_label, rate
 
 
@@ -28,18 +28,18 @@ def render(columns: Sequence[Col], rows: Iterable[Sequence[str]], *, total: Sequ
     """A table; ``rows`` hold display strings (escaped here); ``group_rows`` maps a row index to a
     heading row shown before it; ``total`` is a bold last row."""
     head = "".join(
-        (f'<th style="width:{c.width}">' if c.width else "<th>") + f"{esc(c.label)}</th>" for c in columns
+        (f'<th style="width:{c.width}">' if c.width else "<th>") + f"{text(c.label)}</th>" for c in columns
     )
     body = []
     group_rows = group_rows or {}
     for i, row in enumerate(rows):
         if i in group_rows:
-            body.append(f'<tr class="group"><td colspan="{len(columns)}">{esc(group_rows[i])}</td></tr>')
-        cells = "".join(f'<td class="{"num" if c.numeric else "text"}">{esc(v)}</td>' for c, v in zip(columns, row))
+            body.append(f'<tr class="group"><td colspan="{len(columns)}">{text(group_rows[i])}</td></tr>')
+        cells = "".join(f'<td class="{"num" if c.numeric else "text"}">{text(v)}</td>' for c, v in zip(columns, row))
         body.append(f"<tr>{cells}</tr>")
     foot = ""
     if total is not None:
-        cells = "".join(f'<td class="{"num" if c.numeric else "text"}">{esc(v)}</td>' for c, v in zip(columns, total))
+        cells = "".join(f'<td class="{"num" if c.numeric else "text"}">{text(v)}</td>' for c, v in zip(columns, total))
         foot = f'<tr class="total">{cells}</tr>'
     return (f'<table class="data {css_class}"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}{foot}</tbody></table>')
@@ -48,7 +48,7 @@ def render(columns: Sequence[Col], rows: Iterable[Sequence[str]], *, total: Sequ
 def captioned(title: str, table: str) -> str:
     """A table under its caption. No number here: the document counts its tables (``Bảng 1.``, ``Bảng 2.``...
     in the order it shows them, a CSS counter of report.css), so running a cell again changes nothing."""
-    return f'<div class="table-block"><div class="caption table-caption">{esc(title)}</div>{table}</div>'
+    return f'<div class="table-block"><div class="caption table-caption">{text(title)}</div>{table}</div>'
 
 
 def by_block(current: dict, previous: dict, year: int) -> str:
@@ -67,21 +67,23 @@ def by_block(current: dict, previous: dict, year: int) -> str:
 
 
 def by_unit(table: pd.DataFrame) -> str:
-    """Per unit, grouped under its block, with the benefit in triệu đồng."""
+    """Per unit, grouped under its block, with the benefit in one unit of money for the whole column
+    (triệu or tỷ đồng, chosen by the total: :func:`sangkien.report.vnformat.money_unit`)."""
+    benefit = float(table["benefit_vnd"].sum())
+    unit = vn.money_unit(benefit)
     columns = [Col("TT", True, "2.2em"), Col("Đơn vị", width="42%"), Col("Đề nghị", True), Col("Công nhận", True),
-               Col("Tỷ lệ", True), Col("Số tiền làm lợi (triệu đồng)", True, "17%")]
+               Col("Tỷ lệ", True), Col(f"Số tiền làm lợi ({unit})", True, "17%")]
     rows, groups, last = [], {}, None
     for i, r in enumerate(table.itertuples(index=False)):
         if r.khoi != last:
             groups[i] = block_label(r.khoi, capital=True)
             last = r.khoi
         rows.append([str(i + 1), r.don_vi, vn.integer(r.submitted), vn.integer(r.recognized),
-                     rate(r.recognized, r.submitted), vn.millions(r.benefit_vnd) if r.benefit_vnd else vn.DASH])
+                     rate(r.recognized, r.submitted), vn.table_money(r.benefit_vnd, unit) if r.benefit_vnd else vn.DASH])
     s, rc = int(table["submitted"].sum()), int(table["recognized"].sum())
-    benefit = float(table["benefit_vnd"].sum())
     return render(columns, rows, group_rows=groups, css_class="units",
                   total=["", "Tổng cộng", vn.integer(s), vn.integer(rc), rate(rc, s),
-                         vn.millions(benefit) if benefit else vn.DASH])
+                         vn.table_money(benefit, unit) if benefit else vn.DASH])
 
 
 def by_field(table: pd.DataFrame) -> str:
@@ -131,8 +133,9 @@ def recognized_list(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
     return render(columns, out, group_rows=groups, css_class="appendix-list")
 
 
-WIDE_YEARS = 10
-"""Up to this many years, a unit's trend is one column per year (short); beyond, one row per year."""
+WIDE_YEARS = 5
+"""Up to this many years, a unit's trend is one column per year (short); beyond, one row per year (at the
+tables' 11 pt, nine columns of "100,00%" do not fit the page's width)."""
 
 
 def unit_trend(trend: pd.DataFrame, city: pd.DataFrame | None = None, level: str = "thành phố") -> str:
@@ -149,7 +152,7 @@ def unit_trend(trend: pd.DataFrame, city: pd.DataFrame | None = None, level: str
         lines.append((f"Tỷ lệ chung của {level}",
                       [rate(a, b) for a, b in zip(city["recognized"], city["submitted"])], rate(cr, cs)))
     if len(years) <= WIDE_YEARS:
-        columns = [Col("Năm", width="7.5em")] + [Col(str(y), True) for y in years] + [Col(total_label, True)]
+        columns = [Col("Năm", width="30%")] + [Col(str(y), True) for y in years] + [Col(total_label, True)]
         return render(columns, [[label, *cells, total] for label, cells, total in lines],
                       css_class="unit-trend unit-trend-wide")
     columns = [Col("Năm")] + [Col(label, True) for label, _, _ in lines]
@@ -157,17 +160,12 @@ def unit_trend(trend: pd.DataFrame, city: pd.DataFrame | None = None, level: str
     return render(columns, rows, total=[total_label, *(total for _, _, total in lines)], css_class="unit-trend")
 
 
-def _score(value) -> str:
-    return vn.decimal(value, 1, trim=True)
-
-
 def unit_list(rows: pd.DataFrame) -> str:
     """A unit's initiatives of the year (from :func:`sangkien.figures.unit_list`): code, title, authors,
-    field, result and the council's score."""
-    columns = [Col("TT", True, "4%"), Col("Mã số", width="12%"), Col("Tên sáng kiến", width="37.5%"),
-               Col("Tác giả", width="18.5%"), Col("Lĩnh vực", width="11%"), Col("Kết quả", width="11.5%"),
+    field, result and the council's score (one decimal, :func:`sangkien.report.vnformat.score`)."""
+    columns = [Col("TT", True, "6%"), Col("Mã số", width="16%"), Col("Tên sáng kiến", width="27%"),
+               Col("Tác giả", width="19%"), Col("Lĩnh vực", width="12%"), Col("Kết quả", width="12%"),
                Col("Điểm", True)]  # fixed layout: the last column takes what the others leave
-    out = [[str(i + 1), r.ma_so, r.ten_sang_kien, r.tac_gia, r.linh_vuc, r.ket_qua,
-            _score(r.diem)]
+    out = [[str(i + 1), r.ma_so, r.ten_sang_kien, r.tac_gia, r.linh_vuc, r.ket_qua, vn.score(r.diem)]
            for i, r in enumerate(rows.itertuples(index=False))]
     return render(columns, out, css_class="unit-list")
