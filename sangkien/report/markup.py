@@ -27,15 +27,17 @@ def esc(text) -> str:
     )
 
 
-_SPAN = re.compile(r"\d{4}–\d{4}")
+_SPAN = re.compile(r"\d{4}–\d{4}|\b[\w.-]+\.(?:csv|xlsx)\b")
 
 
 def text(value) -> str:
     """Text shown in the page (a sentence, a caption, a cell), escaped as :func:`esc` does; a span of years
-    ('2016–2022') kept on one line.
+    ('2016–2022') and a file's name kept on one line.
 
     >>> text("Giai đoạn 2016–2022 <b>")
     'Giai đoạn <span class="nowrap">2016–2022</span> &lt;b&gt;'
+    >>> text("tệp danh-sach-cong-nhan-2023.csv,")
+    'tệp <span class="nowrap">danh-sach-cong-nhan-2023.csv</span>,'
     """
     return _SPAN.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', esc(value))
 

@@ -133,14 +133,10 @@ def recognized_list(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
     return render(columns, out, group_rows=groups, css_class="appendix-list")
 
 
-WIDE_YEARS = 5
-"""Up to this many years, a unit's trend is one column per year (short); beyond, one row per year (at the
-tables' 11 pt, nine columns of "100,00%" do not fit the page's width)."""
-
-
 def unit_trend(trend: pd.DataFrame, city: pd.DataFrame | None = None, level: str = "thành phố") -> str:
-    """A unit year by year (from :func:`sangkien.figures.unit_trend`): submitted, recognised and rate,
-    the city's rate beside it (``city`` from :func:`sangkien.figures.yearly_counts`), and the total."""
+    """A unit year by year (from :func:`sangkien.figures.unit_trend`), one row a year: submitted, recognised
+    and rate, the level's rate beside it (``city`` from :func:`sangkien.figures.yearly_counts`), and the
+    total (one kind of number per column, whatever the number of years)."""
     years = [int(y) for y in trend["nam"]]
     s, r = int(trend["submitted"].sum()), int(trend["recognized"].sum())
     total_label = f"Cộng {years[0]}–{years[-1]}" if len(years) > 1 else "Cộng"
@@ -151,10 +147,6 @@ def unit_trend(trend: pd.DataFrame, city: pd.DataFrame | None = None, level: str
         cs, cr = int(city["submitted"].sum()), int(city["recognized"].sum())
         lines.append((f"Tỷ lệ chung của {level}",
                       [rate(a, b) for a, b in zip(city["recognized"], city["submitted"])], rate(cr, cs)))
-    if len(years) <= WIDE_YEARS:
-        columns = [Col("Năm", width="30%")] + [Col(str(y), True) for y in years] + [Col(total_label, True)]
-        return render(columns, [[label, *cells, total] for label, cells, total in lines],
-                      css_class="unit-trend unit-trend-wide")
     columns = [Col("Năm")] + [Col(label, True) for label, _, _ in lines]
     rows = [[str(y), *(cells[i] for _, cells, _ in lines)] for i, y in enumerate(years)]
     return render(columns, rows, total=[total_label, *(total for _, _, total in lines)], css_class="unit-trend")
@@ -163,9 +155,11 @@ def unit_trend(trend: pd.DataFrame, city: pd.DataFrame | None = None, level: str
 def unit_list(rows: pd.DataFrame) -> str:
     """A unit's initiatives of the year (from :func:`sangkien.figures.unit_list`): code, title, authors,
     field, result and the council's score (one decimal, :func:`sangkien.report.vnformat.score`)."""
-    columns = [Col("TT", True, "6%"), Col("Mã số", width="16%"), Col("Tên sáng kiến", width="27%"),
-               Col("Tác giả", width="19%"), Col("Lĩnh vực", width="12%"), Col("Kết quả", width="12%"),
-               Col("Điểm", True)]  # fixed layout: the last column takes what the others leave
+    # fixed layout, at 11 pt: a code of 13 characters ("HS-2024-04413") fits its column on one line; the last
+    # column takes what the others leave
+    columns = [Col("TT", True, "6%"), Col("Mã số", width="18%"), Col("Tên sáng kiến", width="26%"),
+               Col("Tác giả", width="18%"), Col("Lĩnh vực", width="12%"), Col("Kết quả", width="12%"),
+               Col("Điểm", True)]
     out = [[str(i + 1), r.ma_so, r.ten_sang_kien, r.tac_gia, r.linh_vuc, r.ket_qua, vn.score(r.diem)]
            for i, r in enumerate(rows.itertuples(index=False))]
     return render(columns, out, css_class="unit-list")
