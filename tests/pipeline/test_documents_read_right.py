@@ -414,6 +414,9 @@ def test_12_page_one_is_full_and_year_spans_stay_whole(sample, province):
             lines = page.extract_text().splitlines()
             assert not [line for line in lines if re.search(r"\d{4}–$", line.strip())], pdf.name
             assert not [line for line in lines if line.strip().startswith("•")], pdf.name
+    for report in (result, province[0]):  # the signature never stands alone on a page: text goes with it
+        closing = next(t for t in _text(report.outputs["pdf"]) if "Nơi nhận:" in t)
+        assert len(closing.split("Nơi nhận:")[0].split()) > 12
     facts = _whole(result.outputs["pdf"])
     assert "Qua số liệu tổng hợp, có thể rút ra một số nhận xét sau: - Tỷ lệ công nhận" in facts
     assert json.loads((result.outputs["pdf"].parent / "manifest.json").read_text(encoding="utf-8"))["figures"]
