@@ -21,8 +21,8 @@ from sangkien.report import charts, document, tables, wording
 from sangkien.report.markup import Html, paragraph
 from sangkien.report.yearly import Report
 
-CHART_MAX_ROWS = 12
-"""A unit with more initiatives in the year than this gets no chart (its table says the same): the list
+CHART_MAX_ROWS = 4
+"""A unit with more initiatives in the year than this gets no chart (its trend table says the same): the list
 then needs the room for the sheet to stay within two A4 pages."""
 
 
