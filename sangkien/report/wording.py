@@ -121,7 +121,7 @@ def section_title(key: str) -> str:
 
 
 _SECTION_CONTENTS = {
-    "context": "tình hình chung của năm {year}; các văn bản chỉ đạo, hướng dẫn về công tác sáng kiến; công tác "
+    "context": "đặc điểm tình hình năm {year}; các văn bản chỉ đạo, hướng dẫn về công tác sáng kiến; công tác "
                "tuyên truyền; việc tiếp nhận hồ sơ và tổ chức Hội đồng Sáng kiến",
     "assessment": "ưu điểm, hạn chế và nguyên nhân, ngoài các nhận xét rút ra từ số liệu nêu trên",
     "direction": "phương hướng và các nhiệm vụ chính của năm {next_year}",

@@ -15,7 +15,8 @@ from sangkien.report.unit import UnitReport
 from sangkien.report.yearly import Report
 
 YEAR = 2023
-UNIT = "Sở Giáo dục và Đào tạo"
+UNIT = "Trường THPT Hồng Bàng"
+"""Four initiatives in 2023: its notice has a chart (a longer list has none)."""
 CAPTIONED = ("blocks_part", "units_part", "fields_part", "comparison_part")
 """The yearly report's parts with tables or figures, in the notebook's order."""
 UNIT_CAPTIONED = ("trend_part", "list_part")
