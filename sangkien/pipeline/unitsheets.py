@@ -47,12 +47,12 @@ def _sheet(params, unit: str, stem: str, register_file: str, notebook: Path, fol
     import nbformat
 
     from sangkien.pipeline import execute, render
+    from sangkien.report import wording
 
     executed = scratch / f"{stem}.ipynb"
     with writing_into(scratch.parent):
         execute.run_notebook(notebook, executed, params, extra={"unit": unit, "register_file": register_file})
-    page = render.export_html(nbformat.read(str(executed), as_version=4),
-                              f"Kết quả sáng kiến năm {params.year} — {unit}", "")
+    page = render.export_html(nbformat.read(str(executed), as_version=4), wording.unit_page_title(params.year, unit))
     with writing_into(shown):
         if "html" in formats:
             (folder / f"{stem}.html").write_text(page, encoding="utf-8")

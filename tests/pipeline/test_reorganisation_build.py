@@ -82,7 +82,7 @@ def test_the_pdf_says_so(built):
     assert "UBND xã Bắc Nam (gồm UBND huyện Bắc, UBND huyện Nam trước đây)" in text
     # the old block is named once: in the table of what was mapped
     assert text.count(OLD) == 1
-    assert f"khối {TODAY} 4/6 sáng kiến" in text  # the period by today's block
+    assert f"khối {TODAY} được công nhận 4 trên 6 sáng kiến đề nghị" in text  # the period by today's block
 
 
 @pytest.mark.slow
