@@ -29,8 +29,9 @@ def load(year: int | None, params_file=None, data_file=None, register_file=None)
 
 
 def _require_period(params: Params, register: Register) -> None:
-    """ParamsError when the year has no comparison period (period_start inherited as the year itself)
-    although the register holds earlier years: the report would say there is nothing to compare with."""
+    """ParamsError when ``period_start`` is not before the year — the year has no comparison period —
+    although the register holds earlier years: the report would say there is nothing to compare with. (The
+    first year of a register, with nothing before it, may say so: ``period_start`` the year itself.)"""
     earlier = [y for y in register.years if y < params.year]
     if params.period_start >= params.year and earlier:
         raise ParamsError(f'{params.params_file}: "period_start" ({params.period_start}) không trước năm báo cáo '

@@ -545,12 +545,10 @@ def _params_file(year: int | None, params_file: str | Path | None) -> Path:
     return Path(params_file)
 
 
-def _read_files(params_file: Path) -> tuple[dict[str, Any], list[Path], set]:
-    """The shared defaults overridden key by key by ``params_file``, the files read, and the keys the
-    year's own file writes."""
+def _read_files(params_file: Path) -> tuple[dict[str, Any], list[Path]]:
+    """The shared defaults overridden key by key by ``params_file``, and the files read."""
     files: list[Path] = []
     merged: dict[str, Any] = {}
-    content: dict[str, Any] = {}
     for path in (paths.DEFAULTS_FILE, params_file):
         if path == paths.DEFAULTS_FILE and not path.exists():
             continue
@@ -560,7 +558,7 @@ def _read_files(params_file: Path) -> tuple[dict[str, Any], list[Path], set]:
         check_keys(path, content, Params)
         merged = _merge(merged, content)
         files.append(path)
-    return merged, files, set(content)
+    return merged, files
 
 
 def _year(where: str, merged: dict, year: int | None) -> int:
@@ -670,14 +668,13 @@ def _reorganisation(where: str, value, blocks: tuple[str, ...]) -> Reorganisatio
                           units=_renames(where, "reorganisation.units", given.units))
 
 
-def _period_start(where: str, value, year: int, written: bool = True) -> int:
-    """The first year of the comparison period, before ``year``. Inherited from the shared defaults (not
-    ``written`` in the year's file), it may be the year itself: the first year of the movement, which has
-    no earlier period (:func:`sangkien.inputs.load` refuses that when the register has earlier rows)."""
+def _period_start(where: str, value, year: int) -> int:
+    """The first year of the comparison period: after ``year`` is an error; the year itself says the year
+    has no earlier period, which :func:`sangkien.inputs.load` accepts only when the register has no
+    earlier row (the report would otherwise say there is nothing to compare with)."""
     period_start = convert(where, "period_start", value, int)
-    if period_start > year or (written and period_start == year):
-        raise ParamsError(f'{where}: "period_start" ({period_start}) phải trước năm báo cáo ({year}): giai đoạn so '
-                          f"sánh là các năm trước năm báo cáo, từ period_start đến {year - 1}")
+    if period_start > year:
+        raise ParamsError(f'{where}: "period_start" ({period_start}) phải không sau năm báo cáo ({year})')
     return period_start
 
 
@@ -703,13 +700,12 @@ def load_params(
     (a relative path then counts from the current folder, as on a command line).
     """
     params_file = _params_file(year, params_file)
-    merged, files, own = _read_files(params_file)
+    merged, files = _read_files(params_file)
     where = str(params_file)
     values: dict[str, Any] = {"year": _year(where, merged, year)}
     values["data"] = _data(where, merged, data_file, require_data)
     values["blocks"] = _blocks(where, merged.get("blocks", list(DEFAULT_BLOCKS)))
-    values["period_start"] = _period_start(where, merged.get("period_start", DEFAULT_PERIOD_START), values["year"],
-                                           written="period_start" in own)
+    values["period_start"] = _period_start(where, merged.get("period_start", DEFAULT_PERIOD_START), values["year"])
     values["reorganisation"] = _reorganisation(where, merged.get("reorganisation"), values["blocks"])
     values.update(_the_rest(where, merged, values))
     return Params(**values, files=tuple(files))

@@ -106,28 +106,31 @@ def test_an_unknown_key_of_any_length_is_named_short(build):
     assert err.startswith(f'{path}: khóa không hợp lệ "một đoạn chữ 1.000 ký tự, bắt đầu bằng \'kkkk')
 
 
-@pytest.mark.parametrize("start", [2023, 2030])
-def test_period_start_must_come_before_the_year(build, start):
-    status, err, path = build(f"year: 2023\ndata: {SAMPLE}\nperiod_start: {start}\n")
-    assert status == 2 and err.startswith(f'{path}: "period_start" ({start}) phải trước năm báo cáo (2023)'), err
+def test_period_start_after_the_year(build):
+    status, err, path = build(f"year: 2023\ndata: {SAMPLE}\nperiod_start: 2030\n")
+    assert (status, err) == (2, f'{path}: "period_start" (2030) phải không sau năm báo cáo (2023)\n')
 
 
-def test_an_inherited_period_start_of_the_year_itself_with_earlier_rows_is_refused(tmp_path, run_main, monkeypatch):
-    """The shared defaults' period_start may be the year itself (the first year of the movement, nothing
-    before it to compare with), but not when the register holds earlier years: the report would say there
-    is nothing to compare with."""
+@pytest.mark.parametrize("where", ["year", "defaults"])
+def test_period_start_of_the_year_itself_with_earlier_rows_is_refused(tmp_path, run_main, monkeypatch, where):
+    """``period_start`` the year itself says there is nothing earlier to compare with: refused when the
+    register holds earlier years (written in the year's file, or inherited from the shared defaults)."""
     from sangkien import paths
 
-    defaults = tmp_path / "defaults.yaml"
-    defaults.write_text("period_start: 2023\n", encoding="utf-8")
-    monkeypatch.setattr(paths, "DEFAULTS_FILE", defaults)
     path = tmp_path / "2023.yaml"
-    path.write_text(f"year: 2023\ndata: {SAMPLE}\n", encoding="utf-8")
-    status, out, err = run_main("figures", 2023, "--params", path)
-    assert status == 2 and out == ""
-    assert err == (f'{path}: "period_start" (2023) không trước năm báo cáo (2023) nên không có giai đoạn so sánh, '
-                   "nhưng sổ đăng ký có số liệu năm 2016–2022; ghi period_start: 2016 (hoặc một năm trước 2023) "
-                   "trong tệp tham số của năm\n")
+    path.write_text(f"year: 2023\ndata: {SAMPLE}\n" + ("period_start: 2023\n" if where == "year" else ""),
+                    encoding="utf-8")
+    if where == "defaults":
+        defaults = tmp_path / "defaults.yaml"
+        defaults.write_text("period_start: 2023\n", encoding="utf-8")
+        monkeypatch.setattr(paths, "DEFAULTS_FILE", defaults)
+    for command in (["figures", 2023, "--params", path], ["build", 2023, "--params", path, "--out", tmp_path / "out"]):
+        status, out, err = run_main(*command)
+        assert status == 2 and out == ""
+        assert err == (f'{path}: "period_start" (2023) không trước năm báo cáo (2023) nên không có giai đoạn so sánh, '
+                       "nhưng sổ đăng ký có số liệu năm 2016–2022; ghi period_start: 2016 (hoặc một năm trước 2023) "
+                       "trong tệp tham số của năm\n")
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_first_year_with_nothing_before_it_builds_its_figures(run_main):
