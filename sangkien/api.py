@@ -11,7 +11,7 @@ from sangkien import inputs
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
 
-DEFAULT_FORMATS = ("html", "pdf")
+DEFAULT_FORMATS = ("html", "pdf", "docx")
 
 
 def load_inputs(year: int, params: str | Path | None = None, data: str | Path | None = None) -> tuple[Params, Register]:
@@ -43,13 +43,14 @@ def units_of_year(year: int, params: str | Path | None = None, data: str | Path 
 
 def build_year(year: int, params: str | Path | None = None, data: str | Path | None = None,
                out: str | Path | None = None, formats=None, units: bool = False, force: bool = False,
-               jobs: int | None = None):
+               jobs: int | None = None, final: bool = False):
     """Build YEAR's report into ``out/YEAR/`` (default ``reports/``) when an input changed (or ``force``);
-    returns a :class:`~sangkien.pipeline.build.BuildResult`."""
+    returns a :class:`~sangkien.pipeline.build.BuildResult`. ``final``: the version to sign, refused
+    (ParamsError) while a section, the document number, the issue date or the signer's name is empty."""
     from sangkien.pipeline.build import build_year as build
 
     return build(year, params_file=params, data_file=data, out_dir=out, formats=tuple(formats or DEFAULT_FORMATS),
-                 force=force, units=units, jobs=jobs)
+                 force=force, units=units, jobs=jobs, final=final)
 
 
 def build_all(out: str | Path | None = None, formats=None, jobs: int | None = None, force: bool = False,

@@ -30,11 +30,15 @@ def _jobs(text: str) -> int:
     return jobs
 
 
+FORMATS = ("html", "pdf", "docx")
+
+
 def _formats(text: str) -> tuple[str, ...]:
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    bad = [f for f in formats if f not in ("html", "pdf")]
+    bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise argparse.ArgumentTypeError(f"định dạng không hợp lệ {text!r}; dùng html, pdf hoặc html,pdf")
+        raise argparse.ArgumentTypeError(f"định dạng không hợp lệ {text!r}; dùng một hay nhiều trong html, pdf, docx "
+                                         "(cách nhau bằng dấu phẩy)")
     return formats
 
 
@@ -50,7 +54,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--params", type=Path, help="parameters file (default params/YEAR.yaml)")
     build.add_argument("--data", type=Path, help="register file, instead of the parameters' data")
     build.add_argument("--out", type=Path, help="output folder (default reports/)")
-    build.add_argument("--to", type=_formats, default=("html", "pdf"), help="formats: html,pdf (default both)")
+    build.add_argument("--to", type=_formats, default=FORMATS, help="formats: html,pdf,docx (default all three)")
+    build.add_argument("--final", action="store_true",
+                       help="the version to sign: refused while a section, the number, the date or the signer is empty")
     build.add_argument("--force", action="store_true",
                        help="rebuild even when nothing changed since the published build")
     build.add_argument("--units", action="store_true",
@@ -110,15 +116,15 @@ def _build(args: argparse.Namespace) -> int:
     from sangkien.api import build_all, build_year
 
     if args.all:
-        if args.year is not None or args.params or args.data:
-            raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params hay --data")
+        if args.year is not None or args.params or args.data or args.final:
+            raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params, --data hay --final")
         return build_all(out=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=args.units)
     if args.year is None:
         raise ParamsError("lệnh không hợp lệ: cần năm báo cáo (build YEAR) hoặc --all")
     if args.jobs is not None and not args.units:
         raise ParamsError("lệnh không hợp lệ: --jobs chỉ dùng cùng --all hoặc --units")
     result = build_year(args.year, params=args.params, data=args.data, out=args.out, formats=args.to,
-                       force=args.force, units=args.units, jobs=args.jobs)
+                       force=args.force, units=args.units, jobs=args.jobs, final=args.final)
     if result.up_to_date:
         print(f"{result.year}: không đổi, giữ bản đã dựng — {result.reason} (dựng lại: --force)", file=sys.stderr)
     else:

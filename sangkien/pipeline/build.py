@@ -38,11 +38,12 @@ def build_year(
     params_file: str | Path | None = None,
     data_file: str | Path | None = None,
     out_dir: str | Path | None = None,
-    formats: tuple[str, ...] = ("html", "pdf"),
+    formats: tuple[str, ...] = ("html", "pdf", "docx"),
     notebook: str | Path | None = None,
     force: bool = False,
     units: bool = False,
     jobs: int | None = None,
+    final: bool = False,
 ) -> BuildResult:
     """Build YEAR's report into ``out_dir/YEAR/`` (default ``reports/``).
 
@@ -51,9 +52,14 @@ def build_year(
     Raises ParamsError (bad parameters) or DataError (bad register) before any kernel starts,
     CellError when a notebook cell fails, BuildLockedError when the year is being built already.
     With ``units``, every unit's result sheet of the year is built too (``jobs`` at a time) into
-    ``YEAR/don-vi/``, and published with the report in the same step.
+    ``YEAR/don-vi/``, and published with the report in the same step. With ``final`` (the version to
+    sign), ParamsError naming what is still empty (:mod:`~sangkien.pipeline.final`), before anything.
     """
     params, register = inputs.load(year, params_file, data_file)
+    if final:
+        from sangkien.pipeline.final import require_final
+
+        require_final(params)
     notebook = Path(notebook or paths.REPORT_NOTEBOOK)
     out_dir = Path(out_dir or paths.REPORTS_DIR)
     final = out_dir / str(params.year)
