@@ -75,3 +75,16 @@ def new_year(year: int, params_dir: str | Path | None = None) -> Path:
     from sangkien.tools.newyear import new_year as write
 
     return write(year, params_dir=params_dir)
+
+
+def sign_pdf(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path | None = None,
+             pkcs11_lib: str | Path | None = None, key_label: str | None = None, password_env: str | None = None,
+             image: str | Path | None = None, seal: str | Path | None = None):
+    """Sign a built report (PAdES, a visible stamp in its signature block) into a new file with a PKCS#12
+    file or a PKCS#11 token; the password or PIN from the environment variable ``password_env``. Returns a
+    :class:`~sangkien.pipeline.sign.Signed`; SigningError (exit 2) before anything is written when the PDF
+    is not a report of ours, the password is wrong or the certificate is not valid today."""
+    from sangkien.pipeline.sign import sign
+
+    return sign(pdf, out, p12=p12, pkcs11_lib=pkcs11_lib, key_label=key_label, password_env=password_env,
+                image=image, seal=seal)

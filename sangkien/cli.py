@@ -75,6 +75,17 @@ def make_parser() -> argparse.ArgumentParser:
     new_year.add_argument("year", type=int, help="năm báo cáo mới")
     new_year.add_argument("--params-dir", type=Path, default=None, help="thư mục tệp tham số (mặc định: params/)")
 
+    sign = sub.add_parser("sign", help="ký số tệp PDF của báo cáo (PAdES), hiện chữ ký ở khối chữ ký; ghi ra tệp mới")
+    sign.add_argument("pdf", type=Path, help="tệp PDF do lệnh build tạo ra")
+    sign.add_argument("--p12", type=Path, help="tệp chứng thư số PKCS#12 (.p12, .pfx)")
+    sign.add_argument("--pkcs11-lib", type=Path, help="thư viện PKCS#11 của thiết bị ký số (token USB), thay cho --p12")
+    sign.add_argument("--key-label", help="với --pkcs11-lib: nhãn của khóa ký trên thiết bị")
+    sign.add_argument("--password-env", metavar="NAME",
+                      help="biến môi trường chứa mật khẩu (hoặc mã PIN); không có thì hỏi (ẩn) khi chạy ở cửa sổ lệnh")
+    sign.add_argument("--out", type=Path, help="tệp đã ký (mặc định: cạnh tệp PDF, đuôi -da-ky.pdf)")
+    sign.add_argument("--image", type=Path, help="ảnh chữ ký (PNG, nền trong suốt) đặt trong ô chữ ký")
+    sign.add_argument("--seal", type=Path, help="ảnh con dấu (PNG) đặt đè lên phần bên trái của ảnh chữ ký")
+
     params = sub.add_parser("params", help="liệt kê mọi tham số: kiểu, mặc định, ý nghĩa")
     params.add_argument("--markdown", action="store_true", help="in thành bảng Markdown")
     return parser
@@ -103,6 +114,8 @@ def run(argv: list[str] | None = None) -> int:
         print(f"{path}: đã tạo từ tệp năm {args.year - 1}; viết các phần trong sections, điền số văn bản khi có, "
               f"rồi dựng: python -m sangkien build {args.year}")
         return 0
+    if args.command == "sign":
+        return _sign(args)
     if args.command == "params":
         from sangkien.inputs.paramdoc import render_markdown, render_text
 
@@ -134,6 +147,19 @@ def _build(args: argparse.Namespace) -> int:
     sheets = result.manifest.get("units")
     if sheets:
         print(f"don-vi: {result.folder / 'don-vi'} ({len(sheets)} đơn vị)")
+    return 0
+
+
+def _sign(args: argparse.Namespace) -> int:
+    """``sign PDF``: the signed file on stdout, who signed and where it is recorded on stderr."""
+    from sangkien.api import sign_pdf
+
+    signed = sign_pdf(args.pdf, args.out, p12=args.p12, pkcs11_lib=args.pkcs11_lib, key_label=args.key_label,
+                      password_env=args.password_env, image=args.image, seal=args.seal)
+    where = f"; đã ghi vào {signed.manifest}" if signed.manifest else ""
+    print(f"{args.pdf}: đã ký — {signed.signer}, {signed.signed_at:%d/%m/%Y %H:%M:%S}, trang {signed.placement.page + 1}"
+          f"{where}", file=sys.stderr)
+    print(signed.path)
     return 0
 
 

@@ -9,4 +9,5 @@ module of that library again before anything else.
 | :mod:`.jsonschema_iri` | jsonschema 4.26.0 (under nbformat 5.11.1) | rfc3987_syntax's 1.8 s grammar kept out of builds |
 | :mod:`.exchange` | Linux ≥ 3.15, glibc ≥ 2.28 (``renameat2``) | two folders swapped in one atomic step |
 | :mod:`.weasyprint_exit` | WeasyPrint 70.0 | its font configuration dropped before the interpreter exits |
+| :mod:`.pyhanko_font` | pyHanko 0.38.0 | a signature stamp's TrueType font (2048 units per em) drawn with its own letter spacing |
 """
