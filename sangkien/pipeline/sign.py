@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sangkien import files, paths
 from sangkien.errors import SigningError
+from sangkien.pipeline.workarounds.pyhanko_font import font_factory
 
 SIGNED_SUFFIX = "-da-ky.pdf"
 FIELD_NAME = "ChuKySo"
@@ -234,22 +235,21 @@ def _background(image: Path | None, seal: Path | None):
 
 def stamp_style(image: Path | None = None, seal: Path | None = None):
     """The visible stamp: who and when in Tinos (embedded), over the images when given."""
-    try:
-        from sangkien.pipeline.workarounds.pyhanko_font import ThousandthsFactory
-    except ImportError:
-        raise SigningError("ký cần thư viện uharfbuzz để nhúng phông chữ tiếng Việt (pip install "
-                           "'pyhanko[opentype]')") from None
     from pyhanko.pdf_utils import layout
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
+    try:
+        font = font_factory(str(paths.FONT_FILES["regular"]), FONT_SIZE)
+    except ImportError:
+        raise SigningError("ký cần thư viện uharfbuzz để nhúng phông chữ tiếng Việt (pip install "
+                           "'pyhanko[opentype]')") from None
     background = _background(image, seal)
     image_width = round(STAMP_WIDTH_PT * IMAGE_SHARE) if background else 0
     mid = layout.AxisAlignment.ALIGN_MID
     return TextStampStyle(
         stamp_text=STAMP_TEXT, timestamp_format=TIME_FORMAT, border_width=1,
-        text_box_style=TextBoxStyle(font=ThousandthsFactory(str(paths.FONT_FILES["regular"]), font_size=FONT_SIZE),
-                                    font_size=FONT_SIZE, leading=FONT_SIZE + 2),
+        text_box_style=TextBoxStyle(font=font, font_size=FONT_SIZE, leading=FONT_SIZE + 2),
         background=background, background_opacity=1.0,
         background_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MIN, y_align=mid,
@@ -304,7 +304,6 @@ def sign(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path | No
     placement = signature_place(data, files.shown(pdf))
     check_unchanged(pdf, data)
     target = output_path(pdf, Path(out) if out else None)
-    style = stamp_style(Path(image) if image else None, Path(seal) if seal else None)
     session = None
     if p12 is not None:
         signer = load_p12(Path(p12), secret(password_env, "mật khẩu tệp chứng thư số"))
@@ -312,6 +311,7 @@ def sign(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path | No
         signer, session = open_token(Path(pkcs11_lib), key_label, secret(password_env, "mã PIN thiết bị ký số"))
     try:
         name, organisation = _certificate_lines(signer)
+        style = stamp_style(Path(image) if image else None, Path(seal) if seal else None)
         signed_at = datetime.datetime.now().astimezone()
         content = signed_bytes(data, signer, placement, style, name, organisation)
     finally:
