@@ -52,9 +52,11 @@ weasyprint_exit.release_at_exit(_print_setup.cache_clear)
 
 
 def warm_up() -> None:
-    """Import nbconvert and WeasyPrint and load the fonts ahead of use (safe to run in a thread)."""
+    """Import nbconvert, WeasyPrint and docxtpl and load the fonts ahead of use (safe to run in a thread)."""
     _exporter()
     _print_setup()
+    import docxtpl  # noqa: F401  (the Word draft's)
+    import lxml.html  # noqa: F401
 
 
 def start_warm_up() -> threading.Thread:

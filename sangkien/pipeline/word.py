@@ -245,6 +245,15 @@ def keep_row_whole(row) -> None:
     row._tr.get_or_add_trPr().append(_w("cantSplit"))
 
 
+def style_ids(document) -> dict[str, str]:
+    """Style name -> its ID in ``document`` (python-docx looks a name up among every style each time)."""
+    return {style.name: style.style_id for style in document.styles}
+
+
+def set_style(paragraph, name: str, ids: dict[str, str]) -> None:
+    paragraph._p.get_or_add_pPr().style = ids[name]
+
+
 # --------------------------------------------------------------------------- the body
 
 class Writer:
@@ -252,6 +261,7 @@ class Writer:
 
     def __init__(self, document):
         self.document = document
+        self.ids = style_ids(document)
         self.numbers: dict[str, int] = {}
         self.page_break_next = False
 
@@ -269,7 +279,8 @@ class Writer:
                 self.do_paragraph(child, Rule("", "paragraph", "Normal"))
 
     def paragraph(self, style: str, container=None):
-        paragraph = (container or self.document).add_paragraph(style=style)
+        paragraph = (container or self.document).add_paragraph()
+        set_style(paragraph, style, self.ids)
         if self.page_break_next:
             paragraph.paragraph_format.page_break_before = True
             self.page_break_next = False
@@ -334,10 +345,10 @@ class Writer:
         getattr(self, "do_" + rule.action)(element, rule) if rule else self.do_paragraph(element, Rule("", "", "Normal"))
 
     def do_table(self, element, rule: Rule) -> None:
-        write_table(self.document, element, rule.style)
+        write_table(self.document, element, rule.style, self.ids)
 
     def do_closing(self, element, rule: Rule) -> None:
-        write_closing(self.document, element, rule.style)
+        write_closing(self.document, element, rule.style, self.ids)
 
 
 # --------------------------------------------------------------------------- tables
@@ -395,7 +406,7 @@ def new_table(document, rows: int, widths: list[float], style: str, padding_twip
     return table
 
 
-def _write_row(source, row, size: float, header: bool) -> None:
+def _write_row(source, row, size: float, header: bool, ids: dict[str, str]) -> None:
     classes = set((source.get("class") or "").split())
     look, fill = next((ROW_LOOKS[c] for c in classes if c in ROW_LOOKS), ("", None))
     look = frozenset(look.split())
@@ -410,13 +421,13 @@ def _write_row(source, row, size: float, header: bool) -> None:
         position += span
         kinds = ["th"] if cell_source.tag == "th" else (cell_source.get("class") or "").split()
         paragraph = cell.paragraphs[0]
-        paragraph.style = next((CELL_STYLES[k] for k in kinds if k in CELL_STYLES), CELL_STYLES["text"])
+        set_style(paragraph, next((CELL_STYLES[k] for k in kinds if k in CELL_STYLES), CELL_STYLES["text"]), ids)
         add_runs(paragraph, [(t, look | flags) for t, flags in runs_of(cell_source)], size)
         if fill:
             shade(cell, fill)
 
 
-def write_table(document, element, style: str) -> None:
+def write_table(document, element, style: str, ids: dict[str, str]) -> None:
     """A ``table.data`` as a Word table: header rows repeated on every page, no row split across pages,
     the column widths and the rows' looks of the page."""
     rows = _table_rows(element)
@@ -426,10 +437,10 @@ def write_table(document, element, style: str) -> None:
     size = next((size for name, size in TABLE_SIZES.items() if name in classes), None)
     table = new_table(document, len(rows), column_widths(rows, size or 11.5), style, CELL_PADDING_TWIPS)
     for source, row in zip(rows, table.rows):
-        _write_row(source, row, size, header=source.getparent().tag == "thead")
+        _write_row(source, row, size, source.getparent().tag == "thead", ids)
 
 
-def write_closing(document, element, style: str) -> None:
+def write_closing(document, element, style: str, ids: dict[str, str]) -> None:
     """'Nơi nhận' and the signature side by side in a borderless table (:data:`CLOSING`)."""
     table = new_table(document, 1, [TEXT_WIDTH_MM * share / 100 for _, share, _ in CLOSING], style)
     keep_row_whole(table.rows[0])
@@ -439,7 +450,7 @@ def write_closing(document, element, style: str) -> None:
         for line_selector, line_style in lines:
             for source in select(found[0], line_selector) if found else []:
                 paragraph = cell.paragraphs[0] if written == 0 else cell.add_paragraph()
-                paragraph.style = line_style
+                set_style(paragraph, line_style, ids)
                 add_runs(paragraph, runs_of(source))
                 written += 1
 
