@@ -95,6 +95,26 @@ def _value(value):
     return value.item() if hasattr(value, "item") else value
 
 
+LINE_HEIGHT_PT = 15.75
+"""One line of 12 pt Times New Roman in a row."""
+
+
+def _lines(text, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (greedy, by words): rows are
+    given their height, as not every spreadsheet program fits wrapped rows on opening.
+
+    >>> _lines("Giải pháp nâng cao hiệu quả", 10), _lines(1500000, 16), _lines(None, 8)
+    (3, 1, 1)
+    """
+    capacity, lines, used = max(1, int(width * 1.1)), 1, 0
+    for word in str(text if text is not None else "").split():
+        if used and used + 1 + len(word) > capacity:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
+
+
 def _put_text(cell, text) -> None:
     """Text stays text: one that starts like a formula ('=', '+', '-', '@') is not read as one, in
     openpyxl (string type) nor when someone edits it in Excel (quote prefix)."""
@@ -151,6 +171,7 @@ def _table(sheet, rows: pd.DataFrame, blocks: Sequence[str]) -> int:
             cell.font, cell.alignment, cell.border = body_font, wrap, border
             if cid in NUMBER_FORMATS:
                 cell.number_format = NUMBER_FORMATS[cid]
+        sheet.row_dimensions[row].height = LINE_HEIGHT_PT * max(_lines(v, WIDTHS[c]) for c, v in zip(ids, values))
     return row
 
 

@@ -53,6 +53,9 @@ def test_pdf_is_pdfa_2b_with_metadata_intent_and_embedded_fonts(folder):
         intent = pdf.Root.OutputIntents[0]
         assert intent.S == "/GTS_PDFA1" and intent.DestOutputProfile.N == 3 and "sRGB" in str(intent.OutputConditionIdentifier)
         assert bytes(pdf.trailer.ID[0]) == render.pdf_identifier(page)  # stable: the page's digest
+        images = [x for p in pdf.pages for x in (p.Resources.get("/XObject") or {}).values() if x.Subtype == "/Image"]
+        assert len({x.objgen for x in images}) == 3  # the charts, once each, with their transparency (allowed in PDF/A-2)
+        assert all(not x.get("/Interpolate", False) for x in images)  # forbidden in PDF/A
         seen: set = set()
         fonts = [f for p in pdf.pages for f in _fonts(p.Resources, seen)]
         assert fonts
