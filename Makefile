@@ -35,8 +35,8 @@ test-fast: $(STAMP) ## the tests that start no kernel and no new interpreter (se
 lab: $(STAMP) ## start JupyterLab on notebooks/ (kernel "sangkien": this venv, package importable)
 	$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-check: $(STAMP) ## validate the sample register
-	$(PY) -m sangkien check data/sample/so-dang-ky-sang-kien.xlsx
+check: $(STAMP) ## validate the sample register (2016-2025, against the blocks of 2025 and its reorganisation)
+	$(PY) -m sangkien check data/sample/so-dang-ky-sang-kien.xlsx --params params/2025.yaml
 
 figures: $(STAMP) ## print YEAR's figures as JSON
 	$(PY) -m sangkien figures $(YEAR)

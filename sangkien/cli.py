@@ -95,10 +95,13 @@ def run(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "check":
         from sangkien.api import check
+        from sangkien.inputs.renames import summary
 
         register = check(args.file, params=args.params)
         years = ", ".join(str(y) for y in register.years)
         print(f"{args.file}: hợp lệ — {len(register)} sáng kiến, năm {years}")
+        for line in summary(register):  # under today's names, when the parameters map earlier ones
+            print(line)
         return 0
     if args.command == "figures":
         from sangkien.api import report_figures

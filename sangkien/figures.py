@@ -10,7 +10,9 @@ from typing import Iterable
 
 import pandas as pd
 
+from sangkien.collation import sort_key
 from sangkien.inputs.register import Register
+from sangkien.inputs.renames import ORIGINAL
 from sangkien.inputs.schema import AUTHOR_SEPARATOR, PENDING, RECOGNIZED, fold
 
 FRAME_DTYPES = {"row": "int64", "nam": "int64", "so_tien_lam_loi": "float64", "diem": "float64"}
@@ -39,13 +41,20 @@ def recognized_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["ket_qua"] == RECOGNIZED]
 
 
+def vietnamese_rank(names: pd.Series) -> pd.Series:
+    """Each name's place in Vietnamese alphabetical order (:mod:`sangkien.collation`), as a number to sort by."""
+    order = {name: i for i, name in enumerate(sorted(set(names), key=sort_key))}
+    return names.map(order)
+
+
 def ordered_recognized(rows: pd.DataFrame, blocks: Iterable[str]) -> pd.DataFrame:
     """The recognised initiatives of ``rows`` in the order of the report's appendix and of its annex file:
-    block (parameters' order), then unit, then code."""
+    block (parameters' order), then unit (Vietnamese order), then code."""
     recognized = recognized_rows(rows)
     order = {b: i for i, b in enumerate(blocks)}
-    return (recognized.assign(_b=recognized["khoi"].map(order))
-            .sort_values(["_b", "don_vi", "ma_so"], kind="stable").drop(columns="_b"))
+    return (recognized.assign(_b=recognized["khoi"].map(order), _u=vietnamese_rank(recognized["don_vi"]),
+                              _c=vietnamese_rank(recognized["ma_so"].astype(str)))
+            .sort_values(["_b", "_u", "_c"], kind="stable").drop(columns=["_b", "_u", "_c"]))
 
 
 def recognition_rate(recognized: int, submitted: int) -> float | None:
@@ -57,6 +66,29 @@ def recognition_rate(recognized: int, submitted: int) -> float | None:
     True
     """
     return share_percent(recognized, submitted)
+
+
+def decided(c: dict[str, int]) -> int:
+    """Of some ``counts``, the initiatives the council has decided on (recognised or not): all but the pending."""
+    return c["submitted"] - c["pending"]
+
+
+def decided_rate(c: dict[str, int]) -> float | None:
+    """Per cent recognised of those decided (the pending left out); ``None`` when none was decided.
+
+    >>> decided_rate({"submitted": 1350, "recognized": 854, "pending": 32})
+    64.79514415781487
+    """
+    return share_percent(c["recognized"], decided(c))
+
+
+def mean_per(total: int | float, count: int) -> float | None:
+    """``total`` shared over ``count`` (initiatives a year, đồng an initiative); ``None`` over nothing.
+
+    >>> mean_per(511, 7), mean_per(5, 0)
+    (73.0, None)
+    """
+    return None if not count else total / count
 
 
 def change_percent(current: float, previous: float) -> float | None:
@@ -122,7 +154,7 @@ def by_unit(rows: pd.DataFrame, blocks: Iterable[str]) -> pd.DataFrame:
     table = table.reset_index()
     block_order = {b: i for i, b in enumerate(blocks)}
     table["_block"] = table["khoi"].map(block_order)
-    table["_name"] = table["don_vi"].map(fold)
+    table["_name"] = vietnamese_rank(table["don_vi"])
     table = table.sort_values(["_block", "recognized", "submitted", "_name"], ascending=[True, False, False, True])
     return table[columns].reset_index(drop=True)
 
@@ -133,7 +165,7 @@ def by_field(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=columns)
     table = _table(rows, "linh_vuc").reset_index()
-    table["_name"] = table["linh_vuc"].map(fold)
+    table["_name"] = vietnamese_rank(table["linh_vuc"])
     table = table.sort_values(["submitted", "recognized", "_name"], ascending=[False, False, True])
     return table[columns].reset_index(drop=True)
 
@@ -150,21 +182,60 @@ def author_names(tac_gia: str) -> list[str]:
 def authors(rows: pd.DataFrame) -> dict[str, int]:
     """Authors of some initiatives.
 
-    ``people``: distinct names (compared case- and space-insensitively); ``entries``: names listed
+    ``people``: distinct persons, a person being a name within a unit (name and unit compared case- and
+    space-insensitively: two people of one name in two units are two persons); ``entries``: names listed
     over all initiatives; ``first_authors`` / ``co_authors``: entries as first author / as co-author;
     ``with_coauthors``: initiatives with more than one author.
     """
-    lists = [author_names(t) for t in rows["tac_gia"]]
-    people = {fold(name) for names in lists for name in names}
-    entries = sum(len(names) for names in lists)
-    first = sum(1 for names in lists if names)
+    lists = [(author_names(t), fold(u)) for t, u in zip(rows["tac_gia"], rows["don_vi"])]
+    people = {(fold(name), unit) for names, unit in lists for name in names}
+    entries = sum(len(names) for names, _ in lists)
+    first = sum(1 for names, _ in lists if names)
     return {
         "people": len(people),
         "entries": entries,
         "first_authors": first,
         "co_authors": entries - first,
-        "with_coauthors": sum(1 for names in lists if len(names) > 1),
+        "with_coauthors": sum(1 for names, _ in lists if len(names) > 1),
     }
+
+
+def top_units(table: pd.DataFrame, limit: int = 3) -> pd.DataFrame:
+    """The units of :func:`by_unit` with most recognised initiatives, most first (then most put forward,
+    then in Vietnamese order): at most ``limit``, and never a unit left out that has as many as one taken
+    (units tied at the cut are all taken while they fit in ``limit``, else none of them); empty when
+    nothing was recognised.
+
+    >>> t = pd.DataFrame({"don_vi": ["A", "B", "C", "D"], "submitted": [5, 4, 3, 3], "recognized": [4, 3, 2, 2]})
+    >>> top_units(t)["don_vi"].tolist(), top_units(t, 4)["don_vi"].tolist()
+    (['A', 'B'], ['A', 'B', 'C', 'D'])
+    """
+    rows = table[table["recognized"] > 0]
+    rows = (rows.assign(_name=vietnamese_rank(rows["don_vi"]))
+            .sort_values(["recognized", "submitted", "_name"], ascending=[False, False, True], kind="stable")
+            .drop(columns="_name"))
+    if len(rows) > limit:
+        cut = rows["recognized"].iloc[limit - 1] if limit else None
+        rows = rows[rows["recognized"] > cut] if rows["recognized"].iloc[limit] == cut else rows.head(limit)
+    return rows
+
+
+def top_field(table: pd.DataFrame) -> dict | None:
+    """The leading field of :func:`by_field`: the one with most recognised initiatives (or, when none was
+    recognised, most put forward); ``None`` when no field leads alone.
+
+    >>> t = pd.DataFrame({"linh_vuc": ["Y tế", "Giáo dục"], "submitted": [4, 9], "recognized": [3, 3]})
+    >>> top_field(t) is None, top_field(t.iloc[1:])
+    (True, {'linh_vuc': 'Giáo dục', 'submitted': 9, 'recognized': 3})
+    """
+    if table.empty:
+        return None
+    key = "recognized" if table["recognized"].max() > 0 else "submitted"
+    leaders = table[table[key] == table[key].max()]
+    if len(leaders) > 1:
+        return None
+    top = leaders.iloc[0]
+    return {"linh_vuc": str(top["linh_vuc"]), "submitted": int(top["submitted"]), "recognized": int(top["recognized"])}
 
 
 def trend_by_block(frame: pd.DataFrame, start: int, end: int, blocks: Iterable[str]) -> pd.DataFrame:
@@ -193,23 +264,78 @@ def period_figures(frame: pd.DataFrame, start: int, end: int, blocks: Iterable[s
 
 
 def manifest_figures(frame: pd.DataFrame, year: int, period_start: int, blocks: Iterable[str]) -> dict:
-    """The ``figures`` object of manifest.json (contract section 4)."""
+    """The ``figures`` object of manifest.json (contract section 4); with ``reorganisation`` when the
+    parameters mapped earlier names that the comparisons hold (:func:`reorganisation_figures`)."""
     blocks = list(blocks)
-    return {
+    figures = {
         "year": year_figures(frame, year, blocks),
         "period": period_figures(frame, period_start, year - 1, blocks),
     }
+    mapped = reorganisation_figures(frame, period_start, year)
+    return {**figures, "reorganisation": mapped} if mapped else figures
+
+
+# --------------------------------------------------------------------------- across a reorganisation
+
+def renamed(rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The earlier names of ``column`` (``khoi`` or ``don_vi``) that ``reorganisation`` mapped onto today's in
+    ``rows``: one row per earlier name (``old``, its first spelling; spellings differing by case or spacing
+    are one name), with today's name (``new``) and the initiatives it brings (``submitted``, ``recognized``);
+    by today's name, then the earlier one. Empty when the register was read without a reorganisation."""
+    columns = ["old", "new", "submitted", "recognized"]
+    original = ORIGINAL[column]
+    if original not in rows or rows.empty:
+        return pd.DataFrame(columns=columns)
+    folded = {name: fold(name) for name in pd.unique(pd.concat([rows[original], rows[column]]))}
+    key = rows[original].map(folded)
+    moved = rows[key != rows[column].map(folded)].assign(_key=key)
+    if moved.empty:
+        return pd.DataFrame(columns=columns)
+    table = moved.groupby(["_key", column], sort=False).agg(
+        old=(original, "first"), submitted=("ket_qua", "size"),
+        recognized=("ket_qua", lambda s: int((s == RECOGNIZED).sum()))).reset_index()
+    table = table.rename(columns={column: "new"})
+    table = table.assign(_new=table["new"].map(folded)).sort_values(["_new", "_key"])
+    return table[columns].reset_index(drop=True)
+
+
+def predecessors(rows: pd.DataFrame, year: int) -> dict[str, tuple[list[str], bool]]:
+    """Today's unit -> the earlier units counted under it in ``rows`` (:func:`renamed`), and whether rows
+    before ``year`` also hold its own name (it took the others in) or not (it was made of them)."""
+    table = renamed(rows, "don_vi")
+    if table.empty:
+        return {}
+    earlier = rows[rows["nam"] < year]
+    own = {fold(name) for name in earlier[ORIGINAL["don_vi"]].unique()}
+    found: dict[str, list[str]] = {}
+    for r in table.itertuples(index=False):
+        found.setdefault(r.new, []).append(r.old)
+    return {unit: (olds, fold(unit) in own) for unit, olds in found.items()}
+
+
+def reorganisation_figures(frame: pd.DataFrame, start: int, year: int) -> dict | None:
+    """The ``reorganisation`` object of manifest.json: over the years the report compares (``start..year``),
+    every earlier block and unit counted under today's, with the initiatives it brings; ``None`` when
+    nothing was mapped."""
+    rows = rows_of_period(frame, start, year)
+    found = {}
+    for key, column in (("blocks", "khoi"), ("units", "don_vi")):
+        table = renamed(rows, column)
+        if not table.empty:
+            found[key] = [{"old": r.old, "new": r.new, "submitted": int(r.submitted), "recognized": int(r.recognized)}
+                          for r in table.itertuples(index=False)]
+    return {"from": start, "to": year, **found} if found else None
 
 
 # --------------------------------------------------------------------------- one unit (result sheets)
 
 def units_of_year(frame: pd.DataFrame, year: int) -> list[str]:
-    """The units that put initiatives forward in ``year``, as written in the register, ordered by
-    their folded name (one entry per unit even when its spellings differ in case or spacing)."""
+    """The units that put initiatives forward in ``year``, as written in the register, in Vietnamese order
+    (one entry per unit even when its spellings differ in case or spacing)."""
     names: dict[str, str] = {}
     for name in rows_of_year(frame, year)["don_vi"]:
         names.setdefault(fold(name), name)
-    return [names[key] for key in sorted(names)]
+    return [names[key] for key in sorted(names, key=sort_key)]
 
 
 def unit_rows(frame: pd.DataFrame, unit: str) -> pd.DataFrame:

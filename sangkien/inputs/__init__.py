@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sangkien.inputs.params import Params, default_blocks, load_params
+from sangkien.inputs.params import Params, default_blocks, default_reorganisation, load_params
 from sangkien.inputs.register import Register, load_snapshot, read_register
 
 
@@ -19,13 +19,14 @@ def load(year: int | None, params_file=None, data_file=None, register_file=None)
     params = load_params(year, params_file or None, data_file or None, require_data=not register_file)
     if register_file:
         return params, load_snapshot(register_file)
-    return params, read_register(params.data, params.blocks)
+    return params, read_register(params.data, params.blocks, params.reorganisation, until=params.year)
 
 
 def check(file: str | Path, params_file: str | Path | None = None) -> Register:
-    """Validate a register against the blocks of a parameters file (or the shared defaults)."""
+    """Validate a register against the blocks of a parameters file (or the shared defaults), with its
+    ``reorganisation``: old names are counted under today's. A parameters file's year is the report's: a row
+    of a later year may name another block, as when building."""
     if params_file is not None:
-        blocks = load_params(None, params_file, require_data=False).blocks
-    else:
-        blocks = default_blocks()
-    return read_register(file, blocks)
+        params = load_params(None, params_file, require_data=False)
+        return read_register(file, params.blocks, params.reorganisation, until=params.year)
+    return read_register(file, default_blocks(), default_reorganisation())

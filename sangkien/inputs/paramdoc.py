@@ -27,12 +27,14 @@ class ParamDoc:
 
 
 def _show(value) -> str:
-    if value is None or value == "" or value == ():
+    if value is None or value == "" or value == () or value == {}:
         return "(trống)"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (tuple, list)):
         return json.dumps(list(value), ensure_ascii=False)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, (datetime.date, int, float)):
         return str(value)
     return json.dumps(str(value), ensure_ascii=False)
@@ -59,7 +61,7 @@ def describe(cls=Params, prefix: str = "", shared: dict | None = None) -> list[P
         if required or nested:
             default = ""
         else:
-            default = _show(f.default)
+            default = _show(f.default_factory() if f.default is dataclasses.MISSING else f.default)
         in_shared = shared.get(f.name) if isinstance(shared, dict) else None
         docs.append(ParamDoc(
             key=prefix + f.name, type=_type_label(field_types(cls)[f.name]), required=required, default=default,

@@ -70,6 +70,28 @@ class Sections:
 
 
 @dataclass(frozen=True)
+class Reorganisation:
+    """Earlier names mapped onto today's, for comparisons across a reorganisation (contract section 3):
+    every row of every year is counted under today's block and unit.
+
+    As loaded, both mappings are resolved: names NFC and trimmed, a name mapped to itself left out, chains
+    followed (``a → b`` and ``b → c`` count ``a`` under ``c``), and every block mapped onto the spelling
+    ``blocks`` gives it. The register matches an old name with :func:`sangkien.inputs.schema.fold` (case,
+    spaces, NFC/NFD and invisible characters do not matter)."""
+
+    blocks: dict[str, str] = _field(
+        "khối cũ → khối hiện nay", factory=dict,
+        note="mỗi dòng 'khối cũ: khối hiện nay'; khối hiện nay phải có trong blocks, khối cũ thì không")
+    units: dict[str, str] = _field(
+        "đơn vị cũ → đơn vị hiện nay", factory=dict,
+        note="mỗi dòng 'đơn vị cũ: đơn vị hiện nay'; nhiều đơn vị cũ có thể cùng về một đơn vị (sáp nhập)")
+
+    def __bool__(self) -> bool:
+        """True when some name is mapped."""
+        return bool(self.blocks or self.units)
+
+
+@dataclass(frozen=True)
 class Params:
     year: int = _field("năm báo cáo", note="tệp params/NĂM.yaml phải ghi đúng năm trong tên tệp")
     data: Path = _field(
@@ -79,6 +101,11 @@ class Params:
     blocks: tuple[str, ...] = _field("các khối, theo thứ tự trình bày trong báo cáo", DEFAULT_BLOCKS)
     period_start: int = _field("năm đầu của giai đoạn so sánh", DEFAULT_PERIOD_START,
                                note="giai đoạn kết thúc ở năm liền trước năm báo cáo")
+    reorganisation: Reorganisation = _field(
+        "tên khối, đơn vị trước đây → tên hiện nay, để so sánh qua một đợt sắp xếp tổ chức", factory=Reorganisation,
+        note="hai khóa con blocks và units; mọi dòng của mọi năm được tính theo tên hiện nay và báo cáo nói rõ "
+             "những tên đã chuyển; tên được so khớp không phân biệt chữ hoa, dấu cách, NFC/NFD; a → b và b → c "
+             "thì a được tính vào c")
     sample_data: bool = _field("sổ đăng ký là số liệu minh họa", False,
                                note="true: mọi trang của báo cáo ghi rõ đây là số liệu minh họa")
     parent_body: str = _field("cơ quan chủ quản", "UBND THÀNH PHỐ HẢI PHÒNG",
@@ -145,7 +172,7 @@ class Params:
         return digest.hexdigest()
 
 
-NESTED = {"signer": Signer, "sections": Sections}
+NESTED = {"signer": Signer, "sections": Sections, "reorganisation": Reorganisation}
 """Keys holding keys of their own, and the dataclass that lists them."""
 INTERNAL = {"files"}
 """Fields that are not parameters (no key in a file)."""
@@ -292,6 +319,13 @@ def _to_mapping(value) -> dict:
     return value or {}
 
 
+def _to_names(value) -> dict:
+    """A mapping of names (each entry is checked by :func:`_renames`, which names the entry)."""
+    if not isinstance(value or {}, dict):
+        raise ValueError(value)
+    return dict(value or {})
+
+
 @dataclass(frozen=True)
 class Kind:
     label: str
@@ -309,6 +343,8 @@ KINDS: dict[Any, Kind] = {
     str: Kind("một đoạn chữ", _to_text),
     datetime.date | None: Kind("một ngày (2024-01-05 hoặc 05/01/2024)", _to_date),
     tuple[str, ...]: Kind("một danh sách các dòng chữ không trống", _to_texts),
+    Reorganisation: Kind("các khóa con (YAML mapping)", _to_mapping),
+    dict[str, str]: Kind("các cặp 'tên cũ: tên hiện nay' (YAML mapping)", _to_names),
 }
 """The converter of each field's type. Keys without a check of their own are checked kind by kind in this
 order (the first mistake found is the one reported)."""
@@ -392,6 +428,71 @@ def _blocks(where: str, value) -> tuple[str, ...]:
     return blocks
 
 
+# --------------------------------------------------------------------------- reorganisation
+
+def _name(where: str, key: str, value, old=None) -> str:
+    """An old or today's name of ``reorganisation``, NFC and trimmed; ParamsError when it is not text or is empty."""
+    if not isinstance(value, str):
+        raise ParamsError(f'{where}: khóa "{key}": tên cần là chữ, nhận được {value!r}')
+    text = schema.nfc(value)
+    if not text:
+        at = f' (tên hiện nay của "{schema.nfc(str(old))}")' if old is not None else ""
+        raise ParamsError(f'{where}: khóa "{key}": tên trống{at}')
+    return text
+
+
+def _follow(where: str, key: str, start: str, names: dict[str, str], written: dict[str, str]) -> str:
+    """Today's name of the old name folded ``start``: its target, that target's, ... ParamsError on a loop."""
+    seen = [start]
+    target = names[start]
+    while schema.fold(target) in names:
+        seen.append(schema.fold(target))
+        if seen[-1] in seen[:-1]:
+            loop = " → ".join(f'"{written[f]}"' for f in seen)
+            raise ParamsError(f'{where}: khóa "{key}": tên chuyển vòng tròn {loop}; mỗi tên cũ cần về một tên hiện nay')
+        target = names[seen[-1]]
+    return target
+
+
+def _onto_blocks(where: str, key: str, renames: dict[str, str], blocks: tuple[str, ...]) -> dict[str, str]:
+    """Each old block's today's block in the spelling of ``blocks``; ParamsError naming an old block whose
+    today's block is not in ``blocks``, or an old block that still is one."""
+    spelling = {schema.fold(b): b for b in blocks}
+    for old, new in renames.items():
+        if schema.fold(old) in spelling:
+            raise ParamsError(f'{where}: khóa "{key}": khối "{old}" vẫn có trong blocks nên không là khối cũ; '
+                              f'bỏ nó khỏi blocks hoặc khỏi {key}')
+        if schema.fold(new) not in spelling:
+            raise ParamsError(f'{where}: khóa "{key}": khối cũ "{old}" chuyển sang "{new}", nhưng "{new}" không có '
+                              f"trong blocks; {schema.need_choice(blocks)}")
+    return {old: spelling[schema.fold(new)] for old, new in renames.items()}
+
+
+def _renames(where: str, key: str, given: dict, blocks: tuple[str, ...] | None = None) -> dict[str, str]:
+    """Old name -> today's name, resolved (see :class:`Reorganisation`); ``blocks``: the blocks today's must be."""
+    names: dict[str, str] = {}
+    """Folded old name -> today's name as written."""
+    written: dict[str, str] = {}
+    for old, new in given.items():
+        old_text, new_text = _name(where, key, old), _name(where, key, new, old)
+        folded = schema.fold(old_text)
+        if folded == schema.fold(new_text):
+            continue  # a name mapped to itself changes nothing
+        if folded in names and schema.fold(names[folded]) != schema.fold(new_text):
+            raise ParamsError(f'{where}: khóa "{key}": tên cũ "{old_text}" được ghi hai lần, sang "{names[folded]}" '
+                              f'và sang "{new_text}"')
+        names[folded] = new_text
+        written.setdefault(folded, old_text)
+    renames = {written[f]: _follow(where, key, f, names, written) for f in names}
+    return renames if blocks is None else _onto_blocks(where, key, renames, blocks)
+
+
+def _reorganisation(where: str, value, blocks: tuple[str, ...]) -> Reorganisation:
+    given = convert(where, "reorganisation", value, Reorganisation)
+    return Reorganisation(blocks=_renames(where, "reorganisation.blocks", given.blocks, blocks),
+                          units=_renames(where, "reorganisation.units", given.units))
+
+
 def _period_start(where: str, value, year: int) -> int:
     period_start = convert(where, "period_start", value, int)
     if period_start > year:
@@ -427,8 +528,20 @@ def load_params(
     values["data"] = _data(where, merged, data_file, require_data)
     values["blocks"] = _blocks(where, merged.get("blocks", list(DEFAULT_BLOCKS)))
     values["period_start"] = _period_start(where, merged.get("period_start", DEFAULT_PERIOD_START), values["year"])
+    values["reorganisation"] = _reorganisation(where, merged.get("reorganisation"), values["blocks"])
     values.update(_the_rest(where, merged, values))
     return Params(**values, files=tuple(files))
+
+
+def default_reorganisation() -> Reorganisation:
+    """The ``reorganisation`` of the shared defaults file, checked against its blocks (for ``check``
+    without ``--params``); empty when the file has none."""
+    if paths.DEFAULTS_FILE.exists():
+        content = load_yaml(paths.DEFAULTS_FILE)
+        if content.get("reorganisation"):
+            check_keys(paths.DEFAULTS_FILE, content, Params)
+            return _reorganisation(str(paths.DEFAULTS_FILE), content["reorganisation"], default_blocks())
+    return Reorganisation()
 
 
 def default_blocks() -> tuple[str, ...]:

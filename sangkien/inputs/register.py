@@ -1,6 +1,6 @@
 """The register of initiatives (contract section 2): read, checked and kept.
 
-``read_register(path, blocks)`` returns a :class:`Register` or raises :class:`DataError` listing
+``read_register(path, blocks[, reorganisation, until])`` returns a :class:`Register` or raises :class:`DataError` listing
 every problem, one line each, naming the file, the row as Excel numbers it, the column as written
 in the file, the value and what was expected. The user's file is only ever opened for reading.
 
@@ -18,7 +18,9 @@ from typing import Iterable
 
 from sangkien.errors import DataError
 from sangkien.files import sha256_bytes
+from sangkien.inputs import renames
 from sangkien.inputs.cells import cell_text, parse_number, parse_year
+from sangkien.inputs.params import Reorganisation
 from sangkien.inputs.reading import read_bytes, read_table
 from sangkien.inputs.rules import problems
 from sangkien.inputs.sheet import sheet_of
@@ -45,6 +47,11 @@ class Register:
     sha256: str = ""
     cache: dict = field(default_factory=dict, repr=False, compare=False)
     """What later layers derive from the register once (the pandas frame)."""
+    blocks: tuple[str, ...] = ()
+    """The blocks it was checked against, in report order."""
+    reorganisation: Reorganisation | None = None
+    """The mapping of earlier names onto today's it was read with; ``columns`` then also holds the names as
+    written (:data:`sangkien.inputs.renames.ORIGINAL`)."""
 
     def __len__(self) -> int:
         return len(self.columns["row"])
@@ -54,21 +61,30 @@ class Register:
         return sorted(set(self.columns["nam"]))
 
 
-def validate(path: Path, rows: list[list], blocks: Iterable[str]) -> Register:
-    """Check every row against every rule; return the register or raise DataError with every problem."""
-    sheet = sheet_of(Path(path), rows, tuple(blocks))
+def validate(path: Path, rows: list[list], blocks: Iterable[str], reorganisation: Reorganisation | None = None,
+             until: int | None = None) -> Register:
+    """Check every row against every rule; return the register or raise DataError with every problem.
+
+    ``reorganisation``: old blocks and units are counted under today's names (:mod:`~sangkien.inputs.renames`);
+    ``until``: the report year, after which a row's block need not be one of ``blocks``."""
+    blocks = tuple(blocks)
+    sheet = sheet_of(Path(path), rows, blocks)
+    sheet.until = until
+    renames.apply(sheet, reorganisation)
     found = problems(sheet)
     if found:
         raise DataError(found)
     columns = sheet.columns()
-    return Register(path=sheet.path, columns={cid: columns[cid] for cid in FRAME_COLUMNS}, headers=sheet.written)
+    kept = {cid: columns[cid] for cid in FRAME_COLUMNS} | renames.originals(sheet, reorganisation)
+    return Register(path=sheet.path, columns=kept, headers=sheet.written, blocks=blocks,
+                    reorganisation=reorganisation or None)
 
 
 def save_snapshot(register: Register, target: Path) -> None:
     """Keep a validated register for a notebook's kernel (handed over as the ``register_file`` parameter),
     so that every part of one build describes the same bytes."""
     payload = {"path": str(register.path), "sha256": register.sha256, "columns": register.columns,
-               "headers": register.headers}
+               "headers": register.headers, "blocks": register.blocks, "reorganisation": register.reorganisation}
     with open(target, "wb") as f:
         pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -78,11 +94,13 @@ def load_snapshot(source: str | Path) -> Register:
     with open(source, "rb") as f:
         payload = pickle.load(f)
     return Register(path=Path(payload["path"]), columns=payload["columns"], headers=payload["headers"],
-                    sha256=payload["sha256"])
+                    sha256=payload["sha256"], blocks=payload.get("blocks", ()),
+                    reorganisation=payload.get("reorganisation"))
 
 
-def read_register(path: str | Path, blocks: Iterable[str]) -> Register:
-    """Read and validate a register file (.xlsx or .csv)."""
+def read_register(path: str | Path, blocks: Iterable[str], reorganisation: Reorganisation | None = None,
+                  until: int | None = None) -> Register:
+    """Read and validate a register file (.xlsx or .csv); ``reorganisation`` and ``until`` as :func:`validate`."""
     path = Path(path)
     blocks = list(blocks)
     # A large register is a million small objects and no reference cycles: the cyclic garbage
@@ -91,7 +109,7 @@ def read_register(path: str | Path, blocks: Iterable[str]) -> Register:
     gc.disable()
     try:
         data = read_bytes(path)
-        register = validate(path, read_table(path, data), blocks)
+        register = validate(path, read_table(path, data), blocks, reorganisation, until)
         register.sha256 = sha256_bytes(data)
         return register
     finally:

@@ -116,15 +116,33 @@ def years(sheet: Sheet) -> Iterator[Problem]:
                     yield bad_value(sheet, row, column.id, cell_text(value), f"{column.invalid}; {column.need}")
 
 
+def _later(sheet: Sheet) -> list[bool]:
+    """Whether each row is of a year after the report year (``sheet.until``): the report leaves it out, and
+    its block may be one a later organisation has."""
+    if sheet.until is None or "nam" not in sheet.raw:
+        return [False] * len(sheet.numbers)
+    return [isinstance(year, int) and year > sheet.until for year in sheet.values("nam")]
+
+
 def choices(sheet: Sheet) -> Iterator[Problem]:
-    """A choice is one of its values (a block of the parameters, a result), in any case."""
+    """A choice is one of its values (a block of the parameters, a result), in any case; a block of a row
+    after the report year may be another."""
     for column in _columns(sheet, kinds=(schema.CHOICE,)):
         known = {schema.fold(value) for value in sheet.choices(column.id)}
         unknown = {text for text in sheet.canonical(column.id) if text and schema.fold(text) not in known}
         if unknown:
             what = f"{column.invalid}; {schema.need_choice(sheet.choices(column.id))}"
+            later = _later(sheet) if column.choices is None else [False] * len(sheet.numbers)
             yield from (bad_value(sheet, row, column.id, text, what)
-                        for row, text in zip(sheet.numbers, sheet.texts[column.id]) if text in unknown)
+                        for row, text, skip in zip(sheet.numbers, sheet.texts[column.id], later)
+                        if text in unknown and not skip)
+
+
+def _renamed_note(sheet: Sheet, i: int, column_ids) -> str:
+    """' (theo reorganisation: "old" tính là "new")' for the names of row ``i`` a reorganisation changed."""
+    parts = [f'"{sheet.renamed[c][i]}" tính là "{sheet.texts[c][i]}"'
+             for c in column_ids if c in sheet.renamed and sheet.renamed[c][i] != sheet.texts[c][i]]
+    return f" (theo reorganisation: {'; '.join(parts)})" if parts else ""
 
 
 def one_block_per_unit(sheet: Sheet) -> Iterator[Problem]:
@@ -140,14 +158,16 @@ def one_block_per_unit(sheet: Sheet) -> Iterator[Problem]:
         known = set(sheet.choices(group.id)) if group.kind == schema.CHOICE else set(groups)
         seen: dict[str, tuple[str, int]] = {}
         member_name, group_name = column.label.lower(), group.label.lower()
-        for row, member, value in zip(sheet.numbers, members, groups):
+        for i, (row, member, value) in enumerate(zip(sheet.numbers, members, groups)):
             if not member or value not in known:
                 continue
             first = seen.setdefault(member, (value, row))
             if first[0] != value:
-                yield bad_value(sheet, row, group.id, value,
+                written = sheet.renamed[group.id][i] if group.id in sheet.renamed else value
+                yield bad_value(sheet, row, group.id, written,
                                 f'{member_name} "{member}" đã thuộc {group_name} "{first[0]}" ở dòng {first[1]}; '
-                                f"một {member_name} chỉ thuộc một {group_name}")
+                                f"một {member_name} chỉ thuộc một {group_name}"
+                                + _renamed_note(sheet, i, (column.id, group.id)))
 
 
 def numbers(sheet: Sheet) -> Iterator[Problem]:

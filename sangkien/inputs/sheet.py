@@ -76,6 +76,11 @@ class Sheet:
     """Text columns: every cell trimmed, white space collapsed, NFC."""
     suspect: dict[str, bool] = field(default_factory=dict)
     """Text columns: whether some cell may be legacy text."""
+    renamed: dict[str, list[str]] = field(default_factory=dict)
+    """Columns whose old names a reorganisation changed to today's (:mod:`~sangkien.inputs.renames`): the texts
+    as written (``texts`` then holds today's names)."""
+    until: int | None = None
+    """The report year, when known: a row of a later year may name a later organisation's block."""
     derived: dict = field(default_factory=dict, repr=False)
 
     def _once(self, key, make):

@@ -1,7 +1,7 @@
 """Draft or final: what a report still lacks before it can be signed.
 
-A report whose analyst-written section is empty is a draft (the Word draft then says "DỰ THẢO" on
-every page). ``build YEAR --final`` (contract section 1) builds the version to sign, and refuses while
+A report whose analyst-written section is empty is a draft (every page of its PDF and of its Word
+draft then says "DỰ THẢO": :attr:`sangkien.report.yearly.Report.is_draft` decides the same for the page). ``build YEAR --final`` (contract section 1) builds the version to sign, and refuses while
 a section, the document number, the issue date or the signer's name is empty, naming each.
 """
 from __future__ import annotations
@@ -11,9 +11,6 @@ import dataclasses
 from sangkien import files
 from sangkien.errors import ParamsError
 from sangkien.inputs.params import Params, Sections, meaning
-
-DRAFT_MARK = "DỰ THẢO"
-"""What every page of a draft carries."""
 
 
 def empty_sections(params: Params) -> list[str]:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from sangkien import files
+from sangkien.collation import sort_key
 from sangkien.report.markup import esc, index_page
 from sangkien.report.vnformat import integer
 
@@ -44,7 +45,7 @@ def _year_item(out: Path, year: str, manifest: dict) -> str:
     targets = [(f"{year}/{rel}", label) for kind, label in (("html", "Trang web (HTML)"), ("pdf", "Văn bản (PDF)"))
                if (rel := manifest.get("outputs", {}).get(kind))]
     if (out / year / UNIT_SHEETS).is_dir():
-        targets.append((f"{year}/{UNIT_SHEETS}/index.html", "Phiếu kết quả các đơn vị"))
+        targets.append((f"{year}/{UNIT_SHEETS}/index.html", "Thông báo kết quả cho các đơn vị"))
     figures = manifest.get("figures", {}).get("year", {})
     facts = ""
     if figures:
@@ -63,12 +64,13 @@ def write_years(out: Path) -> Path:
 
 
 def write_units(folder: Path, year: int, sheets: dict[str, dict[str, str]]) -> Path:
-    """``don-vi/index.html``: every unit's sheet of the year (``{stem: {"unit": name, format: path}}``),
-    with links to its HTML and PDF."""
+    """``don-vi/index.html``: every unit's notice of the year (``{stem: {"unit": name, format: path}}``), in
+    Vietnamese order of the units' names, with links to its HTML and PDF."""
     rows = []
-    for n, (stem, entry) in enumerate(sheets.items(), start=1):
+    ordered = sorted(sheets.items(), key=lambda item: sort_key(item[1]["unit"]))
+    for n, (stem, entry) in enumerate(ordered, start=1):
         targets = [(f"{stem}.{kind}", label) for kind, label in (("html", "HTML"), ("pdf", "PDF")) if kind in entry]
         rows.append(f"<tr><td>{n}</td><td>{esc(entry['unit'])}</td><td>{_links(targets)}</td></tr>")
-    body = ("<table>\n<tr><th>TT</th><th>Đơn vị</th><th>Phiếu kết quả</th></tr>\n" + "\n".join(rows)
+    body = ("<table>\n<tr><th>TT</th><th>Đơn vị</th><th>Thông báo kết quả</th></tr>\n" + "\n".join(rows)
             + "\n</table>\n")
-    return _write(folder / "index.html", f"Phiếu kết quả xét công nhận sáng kiến của các đơn vị năm {year}", body)
+    return _write(folder / "index.html", f"Thông báo kết quả xét công nhận sáng kiến cho các đơn vị năm {year}", body)

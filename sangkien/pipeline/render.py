@@ -71,8 +71,9 @@ _HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def add_contents(page: str, marker: str) -> str:
-    """Give every h2/h3 a stable id and put a table of contents where ``marker`` stands (screen only)."""
+def add_contents(page: str, marker: str | None) -> str:
+    """Give every h2/h3 a stable id and put a table of contents where ``marker`` stands (screen only); no
+    contents without a marker (a unit's notice)."""
     entries = []
 
     def renumber(match: re.Match) -> str:
@@ -84,7 +85,7 @@ def add_contents(page: str, marker: str) -> str:
         return f'<h{level} id="{anchor}"{attrs}>{inner}</h{level}>'
 
     page = _HEADING.sub(renumber, page)
-    if marker not in page:
+    if not marker or marker not in page:
         return page
     items = "".join(
         f'<li class="l{level}"><a href="#{anchor}">{html_lib.escape(text)}</a></li>' for level, anchor, text in entries
@@ -93,7 +94,7 @@ def add_contents(page: str, marker: str) -> str:
     return page.replace(marker, nav, 1)
 
 
-def export_html(notebook, title: str, toc_marker: str) -> str:
+def export_html(notebook, title: str, toc_marker: str | None = None) -> str:
     """The self-contained HTML page of an executed notebook (a nbformat node)."""
     css = paths.STYLESHEET.read_text(encoding="utf-8")
     body, _ = _exporter().from_notebook_node(notebook, resources={"sangkien": {"title": title, "css": css}})
@@ -151,6 +152,7 @@ def render_report(executed: Path, params, register, staging: Path, formats: tupl
     the Word draft ("docx") in ``timings``."""
     import nbformat
 
+    from sangkien.report import wording
     from sangkien.report.markup import TOC_MARK
 
     notebook = nbformat.read(str(executed), as_version=4)
@@ -158,7 +160,7 @@ def render_report(executed: Path, params, register, staging: Path, formats: tupl
     base = paths.report_basename(params.year)
     outputs = {"notebook": executed.name}
     with timed(timings, "html"):
-        page = export_html(notebook, f"Báo cáo sáng kiến năm {params.year}", TOC_MARK)
+        page = export_html(notebook, wording.report_page_title(params.year), TOC_MARK)
         outputs.update(write_annexes(params, register, staging))
         if "html" in formats:
             (staging / f"{base}.html").write_text(page, encoding="utf-8")
@@ -180,9 +182,9 @@ def render_report(executed: Path, params, register, staging: Path, formats: tupl
 def write_annexes(params, register, staging: Path) -> dict[str, str]:
     """The recognised initiatives of the year as a workbook (``annex``) and as CSV (``annex_csv``)."""
     from sangkien import figures
-    from sangkien.report import annex
+    from sangkien.report import annex, document
 
     rows = figures.rows_of_year(figures.frame(register), params.year)
-    annex.write_workbook(rows, params, staging / annex.workbook_name(params.year))
-    annex.write(rows, params.blocks, staging / annex.file_name(params.year))
-    return {"annex": annex.workbook_name(params.year), "annex_csv": annex.file_name(params.year)}
+    annex.write_workbook(rows, params, document.appendix_subtitle(params), staging / annex.file_name(params.year))
+    annex.write(rows, params.blocks, staging / annex.csv_name(params.year))
+    return {"annex": annex.file_name(params.year), "annex_csv": annex.csv_name(params.year)}

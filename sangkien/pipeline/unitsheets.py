@@ -44,11 +44,11 @@ def _sheet(params, unit: str, stem: str, register_file: str, notebook: Path, fol
     import nbformat
 
     from sangkien.pipeline import execute, render
+    from sangkien.report import wording
 
     executed = scratch / f"{stem}.ipynb"
     execute.run_notebook(notebook, executed, params, extra={"unit": unit, "register_file": register_file})
-    page = render.export_html(nbformat.read(str(executed), as_version=4),
-                              f"Kết quả sáng kiến năm {params.year} — {unit}", "")
+    page = render.export_html(nbformat.read(str(executed), as_version=4), wording.unit_page_title(params.year, unit))
     if "html" in formats:
         (folder / f"{stem}.html").write_text(page, encoding="utf-8")
     if "pdf" in formats:
@@ -107,13 +107,14 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
     """
     from sangkien import inputs
     from sangkien.figures import frame, units_of_year
+    from sangkien.inputs.renames import today_name
     from sangkien.pipeline.execute import snapshot
     from sangkien.pipeline.names import unique_stems
     from sangkien.report.unit import find_unit
 
     params, register = inputs.load(year, params_file, data_file)
     units = units_of_year(frame(register), params.year)
-    name = find_unit(unit, units, params.year)
+    name = find_unit(today_name(unit, params.reorganisation), units, params.year)
     stem = unique_stems(units)[name]
     folder = Path(out_dir or paths.REPORTS_DIR) / str(params.year) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)

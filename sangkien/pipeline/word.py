@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sangkien import files, paths, provenance
-from sangkien.pipeline.final import DRAFT_MARK
+from sangkien.report.wording import DRAFT_MARK
 
 BODY_MARKER = "[[NỘI DUNG]]"
 """The template's paragraph that the body replaces (:data:`sangkien.tools.wordtemplate.BODY_MARKER`)."""
 TEXT_WIDTH_MM = 165.0
 """The text's width on the template's page (A4 less the 30 mm and 15 mm margins)."""
 CHART_WIDTH_MM = 150.0
-"""A chart's width (as in the PDF)."""
+"""A chart's width when its image does not say (``style="width:…mm"``, as the PDF prints it)."""
 BULLET_NUMBERING = 90
 """The template's '-' list (:data:`sangkien.tools.wordtemplate.BULLET_NUMBERING`): nested items take its
 next levels."""
@@ -60,6 +60,8 @@ class Rule(NamedTuple):
 
 RULES = (
     Rule("nav.toc", "skip"),                      # the HTML page's contents list
+    Rule(".screen-only", "skip"),                 # what the HTML page shows and print leaves out
+    Rule(".draft-mark", "skip"),                  # in the header of every page (the field draft_mark)
     Rule("section.colophon", "skip"),             # how the report was made: manifest.json, not the document
     Rule(".sample-notice", "skip"),               # in the footer of every page (FIELDS)
     Rule("table.letterhead", "skip"),             # in the template's letterhead (FIELDS)
@@ -334,8 +336,9 @@ class Writer:
         for image in images:
             match = re.match(r"data:image/(png|jpeg);base64,(.*)", image.get("src") or "", re.S)
             if match:
+                width = min(_width_mm(image.get("style"), 13) or CHART_WIDTH_MM, TEXT_WIDTH_MM)
                 paragraph = self.paragraph(rule.style)
-                paragraph.add_run().add_picture(io.BytesIO(base64.b64decode(match.group(2))), width=Mm(CHART_WIDTH_MM))
+                paragraph.add_run().add_picture(io.BytesIO(base64.b64decode(match.group(2))), width=Mm(width))
         for child in element:
             if isinstance(child.tag, str) and child.tag != "img":
                 self.walk_one(child)

@@ -31,6 +31,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def file_name(year: int) -> str:
+    """The annex's file: the workbook the report sends and names (:func:`write_workbook`)."""
+    return f"danh-sach-cong-nhan-{year}.xlsx"
+
+
+def csv_name(year: int) -> str:
+    """The same list as CSV, for machines (:func:`write`)."""
     return f"danh-sach-cong-nhan-{year}.csv"
 
 
@@ -66,10 +72,6 @@ def write(rows: pd.DataFrame, blocks: Sequence[str], target: Path) -> None:
 
 
 # --------------------------------------------------------------------------- the workbook (.xlsx)
-
-def workbook_name(year: int) -> str:
-    return f"danh-sach-cong-nhan-{year}.xlsx"
-
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -125,7 +127,7 @@ def _put_text(cell, text) -> None:
             cell.quotePrefix = True
 
 
-def _decree_header(sheet, params: Params, last_column: str) -> None:
+def _decree_header(sheet, params: Params, subtitle: str, last_column: str) -> None:
     """Rows 1-5: the bodies (left) and the national motto (right), the title and the subtitle."""
     from openpyxl.styles import Alignment, Font
 
@@ -136,7 +138,7 @@ def _decree_header(sheet, params: Params, last_column: str) -> None:
              (f"F2:{last_column}2", MOTTO, Font(name="Times New Roman", size=13, bold=True, underline="single")),
              (f"A4:{last_column}4", wording.appendix_title(params.recognition_level, params.year),
               Font(name="Times New Roman", size=14, bold=True)),
-             (f"A5:{last_column}5", wording.appendix_subtitle(params.doc_number, params.doc_symbol),
+             (f"A5:{last_column}5", subtitle,
               Font(name="Times New Roman", size=13, italic=True))]
     for cells, text, font in lines:
         sheet.merge_cells(cells)
@@ -195,9 +197,10 @@ def _print_setup(sheet, last_column: str, last_row: int) -> None:
     sheet.oddFooter.center.text = "Trang &P/&N"
 
 
-def recognized_workbook(rows: pd.DataFrame, params: Params) -> bytes:
+def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str) -> bytes:
     """The annex as an Excel workbook (bytes, the same for the same inputs): the Decree 30 header, the
-    title, then the recognised initiatives of ``rows`` under bold headers repeated on every printed page."""
+    title and ``subtitle`` (the report it goes with: :func:`sangkien.report.document.appendix_subtitle`),
+    then the recognised initiatives of ``rows`` under bold headers repeated on every printed page."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -205,7 +208,7 @@ def recognized_workbook(rows: pd.DataFrame, params: Params) -> bytes:
     sheet = workbook.active
     sheet.title = "Danh sách"
     last_column = get_column_letter(len(COLUMNS) + 1)
-    _decree_header(sheet, params, last_column)
+    _decree_header(sheet, params, subtitle, last_column)
     last_row = _table(sheet, rows, params.blocks)
     _print_setup(sheet, last_column, last_row)
     workbook.properties.title = wording.appendix_title(params.recognition_level, params.year)
@@ -216,6 +219,6 @@ def recognized_workbook(rows: pd.DataFrame, params: Params) -> bytes:
     return files.deterministic_zip(buffer.getvalue(), datetime.datetime.combine(made, datetime.time()))
 
 
-def write_workbook(rows: pd.DataFrame, params: Params, target: Path) -> None:
+def write_workbook(rows: pd.DataFrame, params: Params, subtitle: str, target: Path) -> None:
     """Write the annex workbook (:func:`recognized_workbook`) to ``target``."""
-    target.write_bytes(recognized_workbook(rows, params))
+    target.write_bytes(recognized_workbook(rows, params, subtitle))

@@ -4,6 +4,11 @@ Numbers on axes and labels follow the Vietnamese conventions of :mod:`sangkien.r
 :func:`captioned` puts a chart under its caption.
 PNG at 200 dpi: sharp on paper, deterministic bytes (no metadata with dates), and about a second
 cheaper to lay into the PDF than the same chart as SVG with its text as paths.
+
+Made to be read on paper as it prints: a chart is laid out at its own size (:func:`captioned` gives the
+image its natural width, no wider than the text), so its text prints at the size set here, never below
+``MIN_FONT_SIZE``; and it survives a grey printer: every line series has a marker and a line style of its
+own (:data:`SERIES_STYLES`), and bars of two kinds differ in lightness.
 """
 from __future__ import annotations
 
@@ -19,12 +24,20 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from sangkien import paths  # noqa: E402
 from sangkien.report import vnformat  # noqa: E402
-from sangkien.report.markup import esc  # noqa: E402
+from sangkien.report.markup import esc, text  # noqa: E402
 
 FAMILY = "Tinos"
 SUBMITTED_COLOR = "#a9b8cc"
 RECOGNIZED_COLOR = "#1f3b63"
 BLOCK_COLORS = ("#1f3b63", "#b5522b", "#4f7a3a", "#7a5c99", "#8c8c8c", "#2f7f86")
+MIN_FONT_SIZE = 9
+"""No text of a chart prints smaller than this (points)."""
+SERIES_STYLES = (("o", "-"), ("s", (0, (3, 2))), ("^", (0, (10, 2))), ("D", (0, (1, 1.5))),
+                 ("v", (0, (10, 2, 2, 2))), ("P", (0, (3, 2, 1, 2))), ("X", (0, (6, 1.5, 1, 1.5, 1, 1.5))),
+                 ("*", (0, (2, 3))), ("h", (0, (12, 3, 3, 3))), ("<", (0, (1, 3))), (">", (0, (8, 1))),
+                 ("p", (0, (4, 1, 4, 4))))
+"""A marker and a line style for each line series, none shared: the n-th block's recognised line takes the
+(2n)-th (filled marker), its submitted line the (2n+1)-th (hollow marker)."""
 FIELDS_SHOWN = 10
 """The fields of application :func:`field_bars` shows at most (the most put forward)."""
 
@@ -41,6 +54,9 @@ def setup() -> None:
     matplotlib.rcParams.update({
         "font.family": FAMILY,
         "font.size": 10,
+        "legend.fontsize": MIN_FONT_SIZE,
+        "xtick.labelsize": MIN_FONT_SIZE,
+        "ytick.labelsize": MIN_FONT_SIZE,
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.axisbelow": True,
@@ -71,18 +87,26 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def png_width_mm(png: bytes) -> float:
+    """The natural width of a PNG this module made (pixels at ``DPI``), in millimetres."""
+    width = int.from_bytes(png[16:20], "big")  # the IHDR chunk: width, then height
+    return width / DPI * 25.4
+
+
 def captioned(title: str, figure) -> str:
-    """A figure (then closed) as an embedded PNG with its caption. No number here: the document counts its
-    figures (``Hình 1.``, ``Hình 2.``... in the order it shows them, a CSS counter of report.css)."""
-    return (f'<figure class="chart"><img src="{data_uri(to_png(figure))}" alt="{esc(title)}"/>'
-            f'<figcaption>{esc(title)}</figcaption></figure>')
+    """A figure (then closed) as an embedded PNG with its caption, at its natural width (its text prints at
+    the size it was drawn). No number here: the document counts its figures (``Hình 1.``, ``Hình 2.``... in
+    the order it shows them, a CSS counter of report.css)."""
+    png = to_png(figure)
+    return (f'<figure class="chart"><img src="{data_uri(png)}" alt="{esc(title)}" '
+            f'style="width:{png_width_mm(png):.1f}mm"/><figcaption>{text(title)}</figcaption></figure>')
 
 
 def _label_bars(ax, bars) -> None:
     for bar in bars:
         height = bar.get_height() if bar.get_height() else 0
         ax.annotate(vnformat.integer(height), (bar.get_x() + bar.get_width() / 2, height),
-                    ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points")
+                    ha="center", va="bottom", fontsize=MIN_FONT_SIZE, xytext=(0, 2), textcoords="offset points")
 
 
 def _wrap(label: str, width: int = 18) -> str:
@@ -115,7 +139,7 @@ def block_bars(by_block: dict[str, dict[str, int]]):
     ax.yaxis.set_major_formatter(_count_formatter)
     ax.set_ylabel("Số sáng kiến")
     ax.set_ylim(0, max(submitted + [1]) * 1.18)
-    ax.legend(loc="upper right", ncols=2, fontsize=9)
+    ax.legend(loc="upper right", ncols=2)
     return fig
 
 
@@ -131,7 +155,7 @@ def field_bars(table, limit: int = FIELDS_SHOWN):
     ax.barh(names, recognized, color=RECOGNIZED_COLOR, label="Được công nhận", height=0.42)
     for i, (s, r) in enumerate(zip(submitted, recognized)):
         ax.annotate(f"{vnformat.integer(r)}/{vnformat.integer(s)}", (s, i), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=9)
+                    textcoords="offset points", va="center", fontsize=MIN_FONT_SIZE)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -139,35 +163,37 @@ def field_bars(table, limit: int = FIELDS_SHOWN):
     ax.set_xlim(0, max(submitted + [1]) * 1.15)
     ax.set_xlabel("Số sáng kiến")
     # above the bars, outside the plot: long bars leave no free corner inside it
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9, frameon=False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     return fig
 
 
 def trend_lines(trend, blocks):
-    """Recognised (solid) and submitted (dashed) per block and year."""
+    """Recognised and submitted per block and year: one colour per block, and every line with a marker and
+    a line style of its own (:data:`SERIES_STYLES`), so that the legend reads in grey."""
     setup()
     fig, ax = plt.subplots(figsize=(6.2, 3.1))
     years = sorted(trend["nam"].unique())
     for i, block in enumerate(blocks):
         rows = trend[trend["khoi"] == block].sort_values("nam")
         color = BLOCK_COLORS[i % len(BLOCK_COLORS)]
-        ax.plot(rows["nam"], rows["submitted"], linestyle="--", marker="o", markersize=3, color=color, alpha=0.6,
-                label=f"{block}: đề nghị")
-        ax.plot(rows["nam"], rows["recognized"], linestyle="-", marker="o", markersize=4, color=color,
-                label=f"{block}: công nhận")
+        for k, (column, kind, filled) in enumerate((("recognized", "công nhận", True), ("submitted", "đề nghị", False))):
+            marker, style = SERIES_STYLES[(2 * i + k) % len(SERIES_STYLES)]
+            ax.plot(rows["nam"], rows[column], linestyle=style, marker=marker, markersize=5 if filled else 4.5,
+                    color=color, markerfacecolor=color if filled else "white", linewidth=1.6 if filled else 1.2,
+                    label=f"{block}: {kind}")
     ax.set_xticks(years, [str(y) for y in years])
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(_count_formatter)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("Số sáng kiến")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, fontsize=8.5)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, handlelength=3.5)
     return fig
 
 
-def unit_trend_bars(trend, size: tuple[float, float] = (5.6, 1.5)):
+def unit_trend_bars(trend, size: tuple[float, float] = (5.0, 1.7)):
     """A small chart of one unit year by year: submitted behind recognised, recognised written on top.
 
-    Compact (low and wide), for a result sheet of one or two pages.
+    Compact (low and wide), for a notice of one or two pages; its text at :data:`MIN_FONT_SIZE`.
     """
     setup()
     years = [int(y) for y in trend["nam"]]
@@ -179,11 +205,10 @@ def unit_trend_bars(trend, size: tuple[float, float] = (5.6, 1.5)):
     for year, s, r in zip(years, submitted, recognized):
         if s:
             ax.annotate(f"{vnformat.integer(r)}/{vnformat.integer(s)}", (year, s), ha="center", va="bottom",
-                        fontsize=7.5, xytext=(0, 1.5), textcoords="offset points")
-    ax.set_xticks(years, [str(y) for y in years], fontsize=8, rotation=45 if len(years) > 8 else 0)
-    ax.tick_params(axis="y", labelsize=8)
+                        fontsize=MIN_FONT_SIZE, xytext=(0, 1.5), textcoords="offset points")
+    ax.set_xticks(years, [str(y) for y in years], rotation=45 if len(years) > 8 else 0)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
     ax.yaxis.set_major_formatter(_count_formatter)
-    ax.set_ylim(0, max(submitted + [1]) * 1.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), ncols=1, fontsize=8)
+    ax.set_ylim(0, max(submitted + [1]) * 1.35)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), ncols=1)
     return fig

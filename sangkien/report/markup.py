@@ -3,6 +3,7 @@ are rendered from a restricted Markdown (no raw HTML, links only http(s) and mai
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -24,6 +25,21 @@ def esc(text) -> str:
         .replace("}", "&#125;")
         .replace("$", "&#36;")
     )
+
+
+_SPAN = re.compile(r"\d{4}–\d{4}|\b[\w.-]+\.(?:csv|xlsx)\b")
+
+
+def text(value) -> str:
+    """Text shown in the page (a sentence, a caption, a cell), escaped as :func:`esc` does; a span of years
+    ('2016–2022') and a file's name kept on one line.
+
+    >>> text("Giai đoạn 2016–2022 <b>")
+    'Giai đoạn <span class="nowrap">2016–2022</span> &lt;b&gt;'
+    >>> text("tệp danh-sach-cong-nhan-2023.csv,")
+    'tệp <span class="nowrap">danh-sach-cong-nhan-2023.csv</span>,'
+    """
+    return _SPAN.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', esc(value))
 
 
 @dataclass(frozen=True)
@@ -54,13 +70,14 @@ def paragraph(*sentences: str) -> str:
     >>> paragraph("", "")
     ''
     """
-    text = " ".join(s for s in sentences if s)
-    return f"<p>{esc(text)}</p>" if text else ""
+    joined = " ".join(s for s in sentences if s)
+    return f"<p>{text(joined)}</p>" if joined else ""
 
 
 def bullets(items: list[str], css_class: str) -> str:
-    """Texts (escaped here) as a bulleted list; nothing when there are none."""
-    lines = "".join(f"<li>{esc(item)}</li>" for item in items)
+    """Texts (escaped here) as a list, each item after a dash as an office writes it (report.css); nothing
+    when there are none."""
+    lines = "".join(f"<li>{text(item)}</li>" for item in items)
     return f'<ul class="{css_class}">{lines}</ul>' if lines else ""
 
 

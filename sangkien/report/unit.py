@@ -8,7 +8,6 @@ list of its initiatives. One to two A4 pages. Its sentences and titles are
 """
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from functools import cached_property
 
@@ -17,13 +16,14 @@ from sangkien import inputs
 from sangkien.errors import ParamsError
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
+from sangkien.inputs.renames import today_name
 from sangkien.inputs.schema import fold, strip_accents
 from sangkien.report import charts, document, tables, wording
 from sangkien.report.markup import Html, paragraph
 from sangkien.report.yearly import Report
 
-CHART_MAX_ROWS = 12
-"""A unit with more initiatives in the year than this gets no chart (its table says the same): the list
+CHART_MAX_ROWS = 4
+"""A unit with more initiatives in the year than this gets no chart (its trend table says the same): the list
 then needs the room for the sheet to stay within two A4 pages."""
 
 
@@ -53,6 +53,7 @@ class UnitReport(Report):
 
     def __init__(self, params: Params, register: Register, unit: str):
         super().__init__(params, register)
+        unit = today_name(unit, params.reorganisation)  # an earlier name finds the unit it is now
         self.unit = find_unit(unit, fig.units_of_year(self.frame, self.year), self.year)
 
     @classmethod
@@ -77,19 +78,20 @@ class UnitReport(Report):
 
     def title(self) -> str:
         """The page's title (for the HTML <title>): plain text, the exporter escapes it."""
-        return wording.UNIT_PAGE_TITLE.format(year=self.year, unit=self.unit)
+        return wording.unit_page_title(self.year, self.unit)
 
     # ------------------------------------------------------------------ parts
     def header(self) -> Html:
-        """The sample notice (when the data is illustrative), the letterhead, the title with the unit.
+        """The sample notice (when the data is illustrative), the letterhead, and the notice's type and subject.
 
-        The number is left blank for the office to fill in (the sheet is a document of its own, not the
-        yearly report); the symbol, the place and the date are the parameters'.
+        The sheet is a notice to the unit (THÔNG BÁO), a document of its own: its number is left blank for
+        the office to fill in, its symbol is the report's with the notice's type ('TB-SKHCN' for
+        'BC-SKHCN'); the place and the date are the report's.
         """
         p = self.params
         notice = document.sample_notice() if p.sample_data else ""
-        head = document.header_columns(dataclasses.replace(p, doc_number=""))
-        title = document.title_block(wording.UNIT_DOC_TYPE.format(year=self.year), self.unit)
+        head = document.header_columns(p, doc_number="", doc_symbol=document.notice_symbol(p.doc_symbol))
+        title = document.title_block(wording.NOTICE_DOC_TYPE, wording.notice_subject(self.year, self.unit))
         return Html(notice + head + "\n" + title)
 
     def summary(self) -> Html:
@@ -99,7 +101,7 @@ class UnitReport(Report):
         unit = f["year"]
         benefit = ""
         if unit["recognized"]:
-            benefit = wording.benefit_sentence(unit["recognized"], f["benefit_reported"], f["benefit_vnd"])
+            benefit = wording.benefit_sentence(unit["recognized"], f["benefit_reported"], f["benefit_vnd"], of_unit=True)
         level = self.params.recognition_level
         return Html(paragraph(wording.unit_overview(self.year, self.unit, unit, level),
                               wording.unit_rate_sentence(unit, f["city"], f["block"], f["block_counts"], level),
@@ -110,7 +112,9 @@ class UnitReport(Report):
         and, when the list is short enough for the sheet to stay within two pages, a small chart."""
         f = self.unit_figures
         p = self.params
-        text = paragraph(wording.unit_comparison(self.year, f["year"], f["previous"], p.recognition_level),
+        earlier, kept = self.predecessors.get(self.unit, ([], False))
+        text = paragraph(wording.unit_predecessors_sentence(earlier, kept) if earlier else "",
+                         wording.unit_comparison(self.year, f["year"], f["previous"], p.recognition_level),
                          wording.unit_period_sentence(p.period_start, p.period_end, f["period"], p.recognition_level))
         span = wording.year_span(p.period_start, self.year)
         city = fig.yearly_counts(self.frame, p.period_start, self.year)
@@ -127,8 +131,7 @@ class UnitReport(Report):
         return Html(tables.captioned(wording.UNIT_LIST.format(year=self.year), tables.unit_list(rows)))
 
     def closing(self) -> Html:
-        """The recipients (the unit first) and the signature."""
+        """The recipients (the unit, and the office's archive line) and the signature."""
         p = self.params
-        others = tuple(r for r in p.recipients if fold(r) != fold(self.unit))
-        closing = document.closing(dataclasses.replace(p, recipients=(self.unit, *others)))
+        closing = document.closing(p, [self.unit, wording.filing_line(document.recipients(p))])
         return Html(f'<div class="unit-closing">{closing}</div>')

@@ -10,15 +10,18 @@ A method returns the same HTML however often it runs: tables and figures are num
 """
 from __future__ import annotations
 
+import dataclasses
 from functools import cached_property
 from pathlib import Path
 
 from sangkien import figures as fig
 from sangkien import files, inputs, provenance
-from sangkien.inputs.params import Params
+from sangkien.inputs.params import Params, Sections
 from sangkien.inputs.register import Register
 from sangkien.report import annex, charts, document, tables, wording
 from sangkien.report.markup import TOC_MARK, Html, bullets, esc, markdown, paragraph
+
+SECTION_KEYS = tuple(f.name for f in dataclasses.fields(Sections))
 
 
 def shown_path(path: Path) -> str:
@@ -72,31 +75,83 @@ class Report:
     def period(self) -> dict:
         return fig.period_figures(self.frame, self.params.period_start, self.params.period_end, self.blocks)
 
+    @cached_property
+    def compared_rows(self):
+        """The rows the report compares: from ``period_start`` to the year."""
+        return fig.rows_of_period(self.frame, self.params.period_start, self.year)
+
+    @cached_property
+    def renamed(self) -> dict:
+        """``khoi`` and ``don_vi``: the earlier names a reorganisation mapped in the compared rows."""
+        return {column: fig.renamed(self.compared_rows, column) for column in ("khoi", "don_vi")}
+
+    @cached_property
+    def predecessors(self) -> dict:
+        """Today's unit -> (the earlier units counted under it, whether it had its own name before too)."""
+        return fig.predecessors(self.compared_rows, self.year)
+
     def figures(self) -> dict:
         """The ``figures`` object of manifest.json: the same numbers the report prints."""
         return fig.manifest_figures(self.frame, self.year, self.params.period_start, self.blocks)
 
+    @property
+    def is_draft(self) -> bool:
+        """True while an analyst's section is empty: every page then says 'DỰ THẢO'."""
+        sections = self.params.sections
+        return any(not getattr(sections, key).strip() for key in SECTION_KEYS)
+
+    @property
+    def annex_only(self) -> bool:
+        """True when the recognised initiatives are too many to print: the appendix names the annex file."""
+        return self.counts["recognized"] > annex.APPENDIX_LIMIT
+
     # ------------------------------------------------------------------ parts
     def header(self) -> Html:
-        """The sample notice (when the data is illustrative), the letterhead, the title, the contents."""
+        """The sample notice (when the data is illustrative), the draft mark (while a section is empty), the
+        letterhead, the title, the contents."""
         notice = document.sample_notice() if self.params.sample_data else ""
-        return Html(notice + document.letterhead(self.params) + TOC_MARK)
+        draft = document.draft_mark() if self.is_draft else ""
+        return Html(notice + draft + document.letterhead(self.params) + TOC_MARK)
 
     def section(self, key: str) -> Html:
-        """An analyst-written section from the parameters (Markdown); a note while it is empty."""
+        """An analyst-written section from the parameters (Markdown); while it is empty, what belongs there."""
         text = getattr(self.params.sections, key)
         if not text.strip():
-            return Html(f'<p class="placeholder">{esc(wording.section_placeholder(key))}</p>')
+            return Html(f'<p class="placeholder">{esc(wording.section_placeholder(key, self.year))}</p>')
         return Html(f'<div class="analyst">{markdown(text).html}</div>')
 
     def overview(self) -> Html:
+        """II.1: put forward and recognised, what the rates are of, the blocks, where the list is."""
+        annex_file = annex.file_name(self.year) if self.annex_only else None
         return Html(paragraph(wording.overview(self.year, self.counts, self.params.recognition_level),
-                              wording.blocks_sentence(self.by_block)))
+                              wording.rate_base(self.counts), wording.blocks_sentence(self.by_block),
+                              wording.appendix_reference(self.counts["recognized"], annex_file))
+                    + self.reorganisation_note())
+
+    def reorganisation_note(self) -> str:
+        """That every comparison is in today's organisation, and the table of what was mapped; empty when
+        the compared years hold no earlier name."""
+        blocks, units = self.renamed["khoi"], self.renamed["don_vi"]
+        if blocks.empty and units.empty:
+            return ""
+        start = self.params.period_start
+        text = paragraph(wording.reorganisation_sentence(start, self.year, len(blocks), len(units)))
+        return text + tables.captioned(wording.REORGANISATION_TABLE.format(span=wording.year_span(start, self.year)),
+                                       tables.renamed(blocks, units))
+
+    @property
+    def has_trend(self) -> bool:
+        """True when there is a comparison period: the trend chart (II.7) then shows the blocks year by year,
+        this year included."""
+        return self.params.period_end >= self.params.period_start
 
     def blocks_part(self) -> Html:
+        """II.2: the blocks' table; and their chart only in a report without a trend chart (which shows this
+        year's blocks already): the same numbers twice would only cost page 1 the room the chart leaves
+        empty when it does not fit under the table."""
         table = tables.captioned(wording.BLOCKS_TABLE.format(year=self.year),
                                  tables.by_block(self.by_block, self.previous_by_block, self.year))
-        if not self.counts["submitted"]:
+        if not self.counts["submitted"] or self.has_trend:
             return Html(table)
         chart = charts.captioned(wording.BLOCKS_CHART.format(year=self.year), charts.block_bars(self.by_block))
         return Html(table + chart)
@@ -105,19 +160,22 @@ class Report:
         table = fig.by_unit(self.rows, self.blocks)
         if table.empty:
             return Html(paragraph(wording.no_units_sentence(self.year)))
-        text = paragraph(wording.units_sentence(self.year, len(table)), wording.top_units_sentence(table))
-        return Html(text + tables.captioned(wording.UNITS_TABLE.format(year=self.year), tables.by_unit(table)))
+        text = paragraph(wording.units_sentence(self.year, len(table)), wording.top_units_sentence(fig.top_units(table)))
+        labels = {unit: wording.unit_with_predecessors(unit, earlier, kept)
+                  for unit, (earlier, kept) in self.predecessors.items()}
+        return Html(text + tables.captioned(wording.UNITS_TABLE.format(year=self.year), tables.by_unit(table, labels)))
 
     def fields_part(self) -> Html:
         table = fig.by_field(self.rows)
         if table.empty:
             return Html("")
         title = wording.fields_chart_title(self.year, len(table), charts.FIELDS_SHOWN)
-        return Html(paragraph(wording.top_field_sentence(table)) + charts.captioned(title, charts.field_bars(table)))
+        return Html(paragraph(wording.top_field_sentence(len(table), fig.top_field(table)))
+                    + charts.captioned(title, charts.field_bars(table)))
 
     def authors_part(self) -> Html:
         recognized = fig.recognized_rows(self.rows)
-        return Html(paragraph(wording.authors_sentence(len(recognized), fig.authors(recognized))))
+        return Html(paragraph(wording.authors_sentence(self.year, fig.authors(recognized))))
 
     def benefit_part(self) -> Html:
         return Html(paragraph(wording.benefit_sentence(self.counts["recognized"], fig.benefit_reported(self.rows),
@@ -129,7 +187,7 @@ class Report:
         out += paragraph(wording.period_sentence(p.period_start, p.period_end, self.period, self.period["by_block"]),
                          wording.year_against_period(self.year, self.counts["recognized"], p.period_start,
                                                      p.period_end, self.period["recognized"]))
-        if p.period_end >= p.period_start:
+        if self.has_trend:
             trend = fig.trend_by_block(self.frame, p.period_start, self.year, self.blocks)
             out += charts.captioned(wording.TREND_CHART.format(start=p.period_start, year=self.year),
                                     charts.trend_lines(trend, self.blocks))
@@ -152,14 +210,16 @@ class Report:
         recognized = fig.recognized_rows(self.rows)
         if recognized.empty:
             body = paragraph(wording.NOTHING_RECOGNIZED)
-        elif len(recognized) > annex.APPENDIX_LIMIT:
-            body = paragraph(wording.appendix_elsewhere(len(recognized), annex.file_name(self.year)))
+        elif self.annex_only:
+            body = paragraph(wording.appendix_elsewhere(len(recognized), annex.file_name(self.year),
+                                                        annex.APPENDIX_LIMIT))
         else:
             body = tables.recognized_list(recognized, self.blocks)
         return Html(document.appendix(wording.appendix_title(p.recognition_level, self.year),
-                                      wording.appendix_subtitle(p.doc_number, p.doc_symbol), body))
+                                      document.appendix_subtitle(p), body))
 
     def colophon(self) -> Html:
+        """How the report was made: at the foot of the HTML page, never in the PDF (the manifest has it)."""
         p = self.params
         lines = wording.colophon_lines(shown_path(p.data), len(self.frame), self.register.sha256,
                                        [shown_path(f) for f in p.files], p.sha256(), provenance.git_commit(),

@@ -121,6 +121,9 @@ def render(year: int, previous: dict, previous_name: str) -> str:
     for key, value in previous.items():
         if key in _FIRST or key == "sections":
             continue
+        if key == "reorganisation":
+            out.append(_comment("Tên khối, đơn vị trước đây → tên hiện nay: giữ nguyên để các năm trước tiếp tục được "
+                                "so sánh theo tên hiện nay; thêm dòng khi có đợt sắp xếp mới."))
         out.append(_dump(key, _shift_dates(value)))
     out.append(_sections_block())
     return "".join(out)

@@ -7,6 +7,11 @@ only the published totals are reproduced exactly (``../shared/domain.md``, secti
   (article of April 2023);
 - 2023: 63 recognised (Department of Science and Technology report, March 2024).
 
+2024 and 2025 are illustrative too, and show a year across the 2025 reorganisation: 2024 uses the earlier
+names; 2025 files the departments, agencies and local authorities under a new block (``TODAY``), some units
+under new names (``REORGANISED_UNITS``, which ``params/2025.yaml`` maps) and one unit with no history in
+this register (from the former Hai Duong province).
+
 Run ``python -m sangkien.tools.sample [OUTPUT_PATH]``; the default output is
 ``data/sample/so-dang-ky-sang-kien.xlsx``. The same code always writes the same bytes.
 """
@@ -16,6 +21,7 @@ import datetime
 import io
 import math
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -28,6 +34,8 @@ from sangkien.paths import SAMPLE_REGISTER
 SEED = 20230401
 FIXED_TIME = datetime.datetime(2024, 1, 5, 8, 0, 0)
 EDU, OTHER = "Giáo dục", "Quận, huyện, sở, ngành"
+TODAY = "Sở, ngành, địa phương"
+"""From 2025 (no district level): departments, agencies and local authorities (an illustrative name)."""
 RECOGNISED, NOT_RECOGNISED = "Công nhận", "Không công nhận"
 HEADERS = ["Mã số", "Năm", "Tên sáng kiến", "Tác giả", "Đơn vị", "Khối", "Lĩnh vực",
            "Kết quả", "Số tiền làm lợi", "Điểm"]
@@ -43,6 +51,8 @@ PER_YEAR = {
     2021: {EDU: (101, 57), OTHER: (35, 31)},
     2022: {EDU: (115, 65), OTHER: (41, 35)},
     2023: {EDU: (52, 38), OTHER: (29, 25)},
+    2024: {EDU: (56, 39), OTHER: (30, 25)},
+    2025: {EDU: (60, 42), TODAY: (36, 29)},
 }
 # The published figures the split must reproduce: (put forward, recognised) for 2016–2022,
 # and the number recognised in 2023.
@@ -91,6 +101,39 @@ OTHER_UNITS = {
     "Ban Quản lý Khu kinh tế Hải Phòng": (1, ("Công nghiệp", "Hành chính công")),
     "Công an thành phố Hải Phòng": (1.2, ("Hành chính công", "Công nghệ thông tin", "Giao thông")),
 }
+
+# 2025: the block of departments, agencies and local authorities under today's names. Earlier names the
+# sample maps onto today's (params/2025.yaml, reorganisation.units), a handful of the real changes, told
+# illustratively: wards and special zones in place of districts, merged departments.
+REORGANISED_UNITS = {
+    "UBND quận Hồng Bàng": "UBND phường Hồng Bàng",
+    "UBND quận Lê Chân": "UBND phường Lê Chân",
+    "UBND quận Kiến An": "UBND phường Kiến An",
+    "UBND quận Dương Kinh": "UBND phường Kiến An",
+    "UBND huyện Thủy Nguyên": "UBND phường Thủy Nguyên",
+    "UBND huyện Cát Hải": "UBND đặc khu Cát Hải",
+    "Sở Thông tin và Truyền thông": "Sở Khoa học và Công nghệ",
+    "Sở Kế hoạch và Đầu tư": "Sở Tài chính",
+    "Sở Nông nghiệp và Phát triển nông thôn": "Sở Nông nghiệp và Môi trường",
+    "Sở Tài nguyên và Môi trường": "Sở Nông nghiệp và Môi trường",
+    "Sở Văn hóa và Thể thao": "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Du lịch": "Sở Văn hóa, Thể thao và Du lịch",
+}
+TODAY_UNITS = {
+    "UBND phường Hồng Bàng": (1.2, _URBAN), "UBND phường Lê Chân": (1.2, _URBAN),
+    "UBND phường Kiến An": (1.5, _URBAN), "UBND phường Thủy Nguyên": (1.2, _URBAN),
+    "UBND đặc khu Cát Hải": (1, ("Nông nghiệp", "Môi trường", "Hành chính công")),
+    "UBND phường Hải Dương": (1.2, _URBAN),
+    **{name: OTHER_UNITS[name] for name in (
+        "Sở Y tế", "Bệnh viện Hữu nghị Việt Tiệp", "Sở Xây dựng", "Sở Công Thương", "Thanh tra thành phố",
+        "Sở Tư pháp", "Sở Nội vụ", "Văn phòng UBND thành phố", "Ban Quản lý Khu kinh tế Hải Phòng",
+        "Công an thành phố Hải Phòng")},
+    "Sở Tài chính": (1.5, ("Tài chính", "Tài chính", "Hành chính công", "Công nghệ thông tin")),
+    "Sở Nông nghiệp và Môi trường": (1.5, ("Nông nghiệp", "Môi trường", "Hành chính công")),
+    "Sở Văn hóa, Thể thao và Du lịch": (1.2, ("Văn hóa - Xã hội",)),
+    "Sở Khoa học và Công nghệ": (1.5, ("Công nghệ thông tin", "Công nghiệp", "Nông nghiệp")),
+}
+assert set(REORGANISED_UNITS) <= set(OTHER_UNITS) and set(REORGANISED_UNITS.values()) <= set(TODAY_UNITS)
 
 # Title templates. {place} is filled from the unit ("tại ..." or "trên địa bàn ...").
 LEARNERS = {
@@ -179,14 +222,30 @@ NOTES = [
     "Dữ liệu trong tệp này là dữ liệu minh họa, không phải số liệu thật.",
     "Toàn bộ tên tác giả là hư cấu; tên sáng kiến, điểm, số tiền làm lợi và cách chia theo năm "
     "đều là giả định.",
-    "Tên đơn vị là tên các đơn vị của thành phố Hải Phòng (giai đoạn trước năm 2025).",
+    "Tên đơn vị đến năm 2024 là tên các đơn vị của thành phố Hải Phòng trước khi sắp xếp năm 2025.",
+    "Năm 2025: khối \"Sở, ngành, địa phương\" thay khối \"Quận, huyện, sở, ngành\"; một số đơn vị mang tên mới "
+    "(phường, đặc khu, sở hợp nhất), cách sáp nhập là minh họa; params/2025.yaml ghi tên cũ → tên mới "
+    "(khóa reorganisation) để so sánh qua các năm.",
     "Chỉ các số tổng khớp với số liệu đã công bố:",
     "- Giai đoạn 2016-2022: khối Giáo dục 332/599 sáng kiến được công nhận; "
     "khối quận, huyện, sở, ngành 179/209 sáng kiến được công nhận (nguồn: bài viết tháng 4/2023).",
     "- Năm 2023: UBND thành phố công nhận 63 sáng kiến (nguồn: báo cáo của Sở Khoa học và Công nghệ, "
     "tháng 3/2024). Số sáng kiến đề nghị năm 2023 chưa được công bố; số trong tệp là giả định.",
-    "Tệp được sinh tự động bằng lệnh: python -m sangkien.sample",
+    "- Năm 2024, 2025: số liệu giả định.",
+    "Tệp được sinh tự động bằng lệnh: python -m sangkien.tools.sample",
 ]
+
+
+_DOUBLED = re.compile(r"\b(\w+ \w+) \1\b")
+
+
+def _tidy(title: str) -> str:
+    """A title without a phrase written twice in a row ('công tác công tác y tế' gives 'công tác y tế').
+
+    >>> _tidy("Đổi mới công tác công tác y tế trường học")
+    'Đổi mới công tác y tế trường học'
+    """
+    return _DOUBLED.sub(r"\1", title)
 
 
 def _place(unit: str) -> str:
@@ -240,7 +299,7 @@ def _pick_units(rng: random.Random, units: dict, k: int) -> list[str]:
 def build_rows() -> list[dict]:
     """The sample register: one dict per initiative, keyed by the Vietnamese column labels."""
     rng = random.Random(SEED)
-    units = {EDU: EDU_UNITS, OTHER: OTHER_UNITS}
+    units = {EDU: EDU_UNITS, OTHER: OTHER_UNITS, TODAY: TODAY_UNITS}
     authors: dict[str, list[str]] = {}
     taken: set[str] = set()
     titles: set[str] = set()
@@ -265,7 +324,7 @@ def build_rows() -> list[dict]:
                 score = rng.uniform(75, 98) if ok else rng.uniform(40, 74.9)
                 year_rows.append({
                     "Năm": year,
-                    "Tên sáng kiến": title,
+                    "Tên sáng kiến": _tidy(title),
                     "Tác giả": _authors(rng, authors.setdefault(unit, []), taken),
                     "Đơn vị": unit,
                     "Khối": block,

@@ -5,7 +5,7 @@ Layers, lowest first (a module may import its own layer and those below, never a
 
 | rank | layer | what |
 |---|---|---|
-| 0 | ``errors``, ``paths``, ``files``, ``provenance`` | the base: errors, paths, file digests, build provenance |
+| 0 | ``errors``, ``paths``, ``files``, ``provenance``, ``collation`` | the base: errors, paths, file digests, build provenance, Vietnamese order |
 | 1 | ``inputs/`` | the register and the parameters, read and checked (no pandas) |
 | 2 | ``figures`` | every figure, over the register's frame |
 | 3 | ``report/`` | the report's wording, tables, charts and document parts, for the notebooks |
@@ -27,7 +27,7 @@ from sangkien import paths
 
 PACKAGE = paths.PACKAGE
 RANKS = {
-    "errors": 0, "paths": 0, "files": 0, "provenance": 0,
+    "errors": 0, "paths": 0, "files": 0, "provenance": 0, "collation": 0,
     "inputs": 1, "figures": 2, "report": 3, "pipeline": 4, "tools": 4, "api": 5,
     "cli": 6, "__init__": 7, "__main__": 7,
 }
@@ -120,11 +120,12 @@ def test_inputs_never_import_pandas_or_the_notebook_libraries():
 
 @pytest.mark.slow
 def test_check_runs_without_pandas():
-    code = ("import sys; from sangkien.cli import main; status = main(['check', sys.argv[1]]); "
+    # the sample spans the 2025 reorganisation: checked with the parameters of 2025, its mapping included
+    code = ("import sys; from sangkien.cli import main; status = main(['check', sys.argv[1], '--params', sys.argv[2]]); "
             "heavy = sorted(m for m in ('pandas', 'matplotlib', 'papermill', 'weasyprint') if m in sys.modules); "
             "print(heavy); sys.exit(status)")
-    done = subprocess.run([sys.executable, "-c", code, str(paths.SAMPLE_REGISTER)], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-c", code, str(paths.SAMPLE_REGISTER), str(paths.params_file_for(2025))],
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
 

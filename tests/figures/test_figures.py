@@ -115,10 +115,28 @@ def test_empty_tables(frame):
 
 
 def test_authors(frame):
-    # names compared without case or extra spaces: Nguyễn Văn A twice, Trần Thị B twice, Phạm D twice
+    # a person is a name within a unit, names compared without case or extra spaces: Nguyễn Văn A twice in
+    # Trường A (one person), Phạm D twice in Sở Y tế (one person); Trần Thị B in Trường A and in Sở Y tế
+    # (two people of one name)
     assert fig.authors(fig.rows_of_year(frame, 2023)) == {
-        "people": 5, "entries": 8, "first_authors": 5, "co_authors": 3, "with_coauthors": 2,
+        "people": 6, "entries": 8, "first_authors": 5, "co_authors": 3, "with_coauthors": 2,
     }
+
+
+def test_top_units_and_field(frame):
+    units = fig.by_unit(fig.rows_of_year(frame, 2023), BLOCKS)
+    assert fig.top_units(units)["don_vi"].tolist() == ["Trường A", "Sở Y tế"]
+    assert fig.top_units(units, 1)["don_vi"].tolist() == ["Trường A"]
+    fields = fig.by_field(fig.rows_of_year(frame, 2023))
+    assert fig.top_field(fields) is None  # three fields with one recognised each: none leads
+    assert fig.top_field(fields.iloc[:1]) == {"linh_vuc": "Giáo dục", "submitted": 2, "recognized": 1}
+
+
+def test_decided_and_means():
+    c = {"submitted": 1350, "recognized": 854, "pending": 32}
+    assert fig.decided(c) == 1318 and round(fig.decided_rate(c), 2) == 64.80
+    assert fig.decided_rate({"submitted": 2, "recognized": 0, "pending": 2}) is None
+    assert fig.mean_per(15_269_000_000, 43) == 15_269_000_000 / 43 and fig.mean_per(1, 0) is None
 
 
 def test_author_names():
@@ -167,6 +185,6 @@ def test_ordered_recognized_by_block_unit_code(frame):
     """The appendix's and the annex file's order: block (as the parameters list them), unit, code."""
     rows = fig.rows_of_period(frame, 2022, 2023)
     ordered = fig.ordered_recognized(rows, (OTHER, EDU))
-    assert ordered["ma_so"].tolist() == ["SK-11", "SK-5", "SK-6", "SK-7", "SK-8"]
+    assert ordered["ma_so"].tolist() == ["SK-5", "SK-11", "SK-6", "SK-7", "SK-8"]  # codes: numbers as numbers
     assert set(ordered["ket_qua"]) == {CN}
-    assert fig.ordered_recognized(rows, BLOCKS)["ma_so"].tolist() == ["SK-7", "SK-8", "SK-11", "SK-5", "SK-6"]
+    assert fig.ordered_recognized(rows, BLOCKS)["ma_so"].tolist() == ["SK-7", "SK-8", "SK-5", "SK-11", "SK-6"]

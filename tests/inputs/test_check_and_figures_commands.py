@@ -9,14 +9,27 @@ from conftest import EDU, OTHER
 from sangkien import paths
 
 SAMPLE = "data/sample/so-dang-ky-sang-kien.xlsx"
+YEARS = ", ".join(str(year) for year in range(2016, 2026))
 
 
 # --------------------------------------------------------------------------- check
 
 def test_check_the_sample(run_main):
-    status, out, err = run_main("check", SAMPLE)
+    """The sample spans the 2025 reorganisation: checked against the blocks of 2025, with its mapping."""
+    status, out, err = run_main("check", SAMPLE, "--params", "params/2025.yaml")
     assert (status, err) == (0, "")
-    assert out.startswith(f"{SAMPLE}: hợp lệ — 889 sáng kiến, năm 2016, 2017,")
+    assert out.startswith(f"{SAMPLE}: hợp lệ — 1071 sáng kiến, năm 2016, 2017,")
+    assert "2024, 2025\nTính theo tên hiện nay (khóa reorganisation): 268 sáng kiến ghi khối trước đây" in out
+
+
+def test_check_the_sample_before_the_reorganisation(run_main):
+    """Against the shared defaults (the blocks before 2025), the rows of 2025 name a block they do not know;
+    with a parameters file of 2023, rows after 2023 may (as when building 2023)."""
+    status, out, err = run_main("check", SAMPLE)
+    assert status == 3 and len(err.splitlines()) == 36
+    assert 'cột "Khối", giá trị "Sở, ngành, địa phương": khối không có trong tham số' in err
+    status, out, err = run_main("check", SAMPLE, "--params", "params/2023.yaml")
+    assert (status, err) == (0, "") and out == f"{SAMPLE}: hợp lệ — 1071 sáng kiến, năm {YEARS}\n"
 
 
 @pytest.mark.slow

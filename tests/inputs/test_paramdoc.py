@@ -41,7 +41,7 @@ def test_listing_shows_types_defaults_and_shared_values():
     assert docs["year"].required and docs["year"].type == "số nguyên"
     assert docs["period_start"].default == "2016"
     assert docs["sample_data"].default == "false" and docs["sample_data"].type == "true hoặc false"
-    assert docs["signer.name"].shared == '"Nguyễn Văn Mẫu"'  # from params/defaults.yaml
+    assert docs["signer.authority"].shared == '"KT. GIÁM ĐỐC"'  # from params/defaults.yaml
     assert docs["issue_date"].type.startswith("ngày")
     assert "nên viết" in docs["sections.direction"].note
 

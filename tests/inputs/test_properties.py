@@ -137,7 +137,7 @@ def test_valid_registers_give_the_figures_of_a_direct_count(tmp_path_factory, it
     assert list(frame["tac_gia"]) == ["; ".join(t["authors"]) for t, _ in items]
     people = figures.authors(frame)
     assert people["entries"] == sum(len(t["authors"]) for t, _ in items)
-    assert people["people"] == len({n for t, _ in items for n in t["authors"]})
+    assert people["people"] == len({(n, t["don_vi"]) for t, _ in items for n in t["authors"]})  # a name in a unit
     for column in ("ten_sang_kien", "don_vi", "khoi", "ket_qua"):
         assert all(v == unicodedata.normalize("NFC", v).strip() for v in frame[column])
 

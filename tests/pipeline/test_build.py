@@ -134,7 +134,7 @@ def test_html_is_self_contained_without_code(built):
     for code in ("Report.load", "report.header()", "import ", "In&nbsp;[", "jp-InputArea"):
         assert code not in page, code
     assert '<nav class="toc">' in page and 'href="#muc-1"' in page
-    assert page.count("data:image/png;base64,") == 3  # charts embedded
+    assert page.count("data:image/png;base64,") == 2  # charts embedded (fields, trend: no chart repeats Bảng 1)
 
 
 @pytest.mark.slow
@@ -178,7 +178,9 @@ def test_bad_params_exit_2_writes_nothing(tmp_path, sangkien_main):
 
 def test_year_without_rows_exit_2(tmp_path, sangkien_main):
     params = tmp_path / "2030.yaml"
-    params.write_text("year: 2030\ndata: data/sample/so-dang-ky-sang-kien.xlsx\n", encoding="utf-8")
+    params.write_text("year: 2030\ndata: data/sample/so-dang-ky-sang-kien.xlsx\n"  # the blocks since 2025
+                      "blocks: [Giáo dục, 'Sở, ngành, địa phương']\n"
+                      "reorganisation: {blocks: {'Quận, huyện, sở, ngành': 'Sở, ngành, địa phương'}}\n", encoding="utf-8")
     out = tmp_path / "out"
     status, _, err = sangkien_main("build", 2030, "--params", params, "--out", out)
     assert status == 2

@@ -14,6 +14,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from sangkien.pipeline import render
+from sangkien.report import wording
 
 pytestmark = pytest.mark.slow
 PDFA = "{http://www.aiim.org/pdfa/ns/id/}"
@@ -46,15 +47,16 @@ def test_pdf_is_pdfa_2b_with_metadata_intent_and_embedded_fonts(folder):
         assert pdf.pdf_version == "1.7"
         with pdf.open_metadata() as xmp:
             assert xmp[f"{PDFA}part"] == "2" and xmp[f"{PDFA}conformance"] == "B"
-            assert xmp[f"{DC}title"] == "Báo cáo sáng kiến năm 2023"
+            assert xmp[f"{DC}title"] == wording.report_page_title(2023)
             assert xmp[f"{DC}creator"] == ["SỞ KHOA HỌC VÀ CÔNG NGHỆ"]
             assert xmp[f"{DC}description"].startswith("Kết quả phong trào thi đua")
-        assert str(pdf.docinfo["/Title"]) == "Báo cáo sáng kiến năm 2023"  # the same in the document information
+        assert str(pdf.docinfo["/Title"]) == wording.report_page_title(2023)  # the same in the document information
         intent = pdf.Root.OutputIntents[0]
         assert intent.S == "/GTS_PDFA1" and intent.DestOutputProfile.N == 3 and "sRGB" in str(intent.OutputConditionIdentifier)
         assert bytes(pdf.trailer.ID[0]) == render.pdf_identifier(page)  # stable: the page's digest
         images = [x for p in pdf.pages for x in (p.Resources.get("/XObject") or {}).values() if x.Subtype == "/Image"]
-        assert len({x.objgen for x in images}) == 3  # the charts, once each, with their transparency (allowed in PDF/A-2)
+        charts = page.count("data:image/png;base64,")
+        assert len({x.objgen for x in images}) == charts >= 2  # the charts, with their transparency (PDF/A-2 allows it)
         assert all(not x.get("/Interpolate", False) for x in images)  # forbidden in PDF/A
         seen: set = set()
         fonts = [f for p in pdf.pages for f in _fonts(p.Resources, seen)]
@@ -105,7 +107,7 @@ def test_docx_reads_as_the_pdf(draft, folder):
     assert "BÁO CÁO" in text and "77,78%" in text and "PHỤ LỤC" in text
     assert page.count('class="data') == sum(t.style.name == "Bảng số liệu" for t in draft.tables)
     assert page.count('class="caption table-caption"') == sum(p.style.name == "Chú thích bảng" for p in draft.paragraphs)
-    assert len(draft.inline_shapes) == page.count("data:image/png;base64,") == 3
+    assert len(draft.inline_shapes) == page.count("data:image/png;base64,") >= 2
     headings = [p.text for p in draft.paragraphs if p.style.name == "Heading 1"]
     assert headings[:2] == ["I. ĐẶC ĐIỂM TÌNH HÌNH, CÔNG TÁC CHỈ ĐẠO", "II. KẾT QUẢ THỰC HIỆN"]
     for table in (t for t in draft.tables if t.style.name == "Bảng số liệu"):

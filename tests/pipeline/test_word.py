@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -110,9 +111,11 @@ def test_tables_are_numbered_with_repeated_headers(built):
     assert appendix_runs[0].font.size.pt == word.TABLE_SIZES["appendix-list"]
 
 
-def test_chart_is_a_picture_with_its_numbered_caption(built):
+def test_chart_is_a_picture_with_its_numbered_caption(built, page):
     pictures = built.inline_shapes
-    assert len(pictures) == 1 and round(pictures[0].width.mm) == word.CHART_WIDTH_MM
+    assert len(pictures) == 1
+    width = float(re.search(r'style="width:([\d.]+)mm"', page).group(1))  # the chart's own width, as the PDF prints it
+    assert abs(pictures[0].width.mm - width) < 0.1
     assert [p.text for p in built.paragraphs if p.style.name == "Chú thích hình"] == ["Hình 1. Biểu đồ theo khối"]
 
 
@@ -122,7 +125,8 @@ def test_closing_and_appendix(built):
     assert [(p.style.name, p.text) for p in left.paragraphs] == [
         ("Nơi nhận", "Nơi nhận:"), ("Nơi nhận - dòng", "- UBND thành phố;"), ("Nơi nhận - dòng", "- Lưu: VT, QLKH.")]
     assert [(p.style.name, p.text) for p in right.paragraphs] == [
-        ("Thẩm quyền ký", "KT. GIÁM ĐỐC"), ("Thẩm quyền ký", "PHÓ GIÁM ĐỐC"), ("Họ tên người ký", "")]
+        ("Thẩm quyền ký", "KT. GIÁM ĐỐC"), ("Thẩm quyền ký", "PHÓ GIÁM ĐỐC"), ("Họ tên người ký", document.signer_name(
+            Params(2023, Path("x.csv"), sample_data=True)))]
     styled = _styled(built)
     assert ("Phụ lục", "PHỤ LỤC") in styled and ("Tên phụ lục", "DANH SÁCH SÁNG KIẾN") in styled
     heading = next(p for p in built.paragraphs if p.text == "PHỤ LỤC")

@@ -39,7 +39,7 @@ def test_formula_text_is_not_a_formula_in_excel():
 
 
 def test_written_with_a_bom(tmp_path):
-    target = tmp_path / annex.file_name(2023)
+    target = tmp_path / annex.csv_name(2023)
     annex.write(frame(3), BLOCKS, target)
     assert target.name == "danh-sach-cong-nhan-2023.csv"
     assert target.read_bytes().startswith(b"\xef\xbb\xbfSTT")
@@ -61,10 +61,13 @@ def test_long_lists_are_referred_to(monkeypatch, tmp_path):
     assert "Giải pháp 1" in report.appendix().html
     monkeypatch.setattr(annex, "APPENDIX_LIMIT", 5)
     text = report.appendix().html
-    assert "Giải pháp 1" not in text and "Danh sách 8 sáng kiến" in text and "danh-sach-cong-nhan-2023.csv" in text
+    assert "Giải pháp 1" not in text and "Danh sách 8 sáng kiến" in text and "danh-sach-cong-nhan-2023.xlsx" in text
 
 
 # ---------------------------------------------------------------------------- the workbook (.xlsx)
+
+SUBTITLE = "(Kèm theo Báo cáo số 45/BC-SKHCN)"
+
 
 def _params(**changes):
     import dataclasses
@@ -78,12 +81,12 @@ def _params(**changes):
 def _workbook(rows: pd.DataFrame, **changes):
     from openpyxl import load_workbook
 
-    return load_workbook(io.BytesIO(annex.recognized_workbook(rows, _params(**changes))))
+    return load_workbook(io.BytesIO(annex.recognized_workbook(rows, _params(**changes), SUBTITLE)))
 
 
 def test_workbook_is_an_annex_with_the_decree_header_and_the_list():
     sheet = _workbook(frame(9)).active
-    assert annex.workbook_name(2023) == "danh-sach-cong-nhan-2023.xlsx"
+    assert annex.file_name(2023) == "danh-sach-cong-nhan-2023.xlsx"
     assert [sheet["A1"].value, sheet["A2"].value, sheet["F1"].value, sheet["F2"].value] == [
         "UBND THÀNH PHỐ HẢI PHÒNG", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc"]
@@ -124,10 +127,11 @@ def test_workbook_keeps_formula_looking_text_as_text():
     assert author.data_type == "s" and author.quotePrefix
     import zipfile
 
-    with zipfile.ZipFile(io.BytesIO(annex.recognized_workbook(rows, _params()))) as package:
+    with zipfile.ZipFile(io.BytesIO(annex.recognized_workbook(rows, _params(), SUBTITLE))) as package:
         assert b"<f>" not in package.read("xl/worksheets/sheet1.xml")  # no formula anywhere
 
 
 def test_workbook_bytes_are_the_same_for_the_same_inputs():
-    assert annex.recognized_workbook(frame(9), _params()) == annex.recognized_workbook(frame(9), _params())
-    assert annex.recognized_workbook(frame(9), _params()) != annex.recognized_workbook(frame(9), _params(doc_number="7"))
+    same = annex.recognized_workbook(frame(9), _params(), SUBTITLE)
+    assert same == annex.recognized_workbook(frame(9), _params(), SUBTITLE)
+    assert same != annex.recognized_workbook(frame(9), _params(), "(Kèm theo Báo cáo số 7/BC-SKHCN)")

@@ -18,7 +18,7 @@ BLOCKS = ["Khối Doanh nghiệp", "Khối Y tế", "Nông nghiệp"]
 def province(tmp_path):
     data = tmp_path / "so-dang-ky.csv"
     rows = [[f"X{i}", 2024 + i % 2, f"Sáng kiến {i}", "Lê A; Trần B", f"Công ty {i % 3}", BLOCKS[i % 3],
-             "Cơ khí", "Công nhận" if i % 2 else "Không công nhận", "", ""] for i in range(12)]
+             "Cơ khí", "Công nhận" if i % 2 else "Không công nhận", "", ""] for i in range(24)]
     with open(data, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([HEADER, *rows])
     params = tmp_path / "2025.yaml"
@@ -61,8 +61,13 @@ def test_level_can_be_set(tmp_path, province):
 def test_fields_sentence_when_nothing_is_recognised():
     import pandas as pd
 
+    from sangkien.figures import top_field
     from sangkien.report.wording import top_field_sentence
 
     table = pd.DataFrame({"linh_vuc": ["Cơ khí", "Y tế"], "submitted": [14, 13], "recognized": [0, 0]})
-    assert top_field_sentence(table) == ("Lĩnh vực có nhiều sáng kiến đề nghị nhất là Cơ khí (14 sáng kiến), "
-                                         "chưa có sáng kiến nào được công nhận; sáng kiến thuộc 2 lĩnh vực.")
+    assert top_field_sentence(2, top_field(table)) == (
+        "Các sáng kiến đề nghị thuộc 2 lĩnh vực; nhiều nhất là lĩnh vực Cơ khí với 14 sáng kiến đề nghị, chưa có "
+        "sáng kiến nào được công nhận.")
+    table = pd.DataFrame({"linh_vuc": ["Giáo dục"], "submitted": [49], "recognized": [36]})
+    assert top_field_sentence(1, top_field(table)) == (
+        "Các sáng kiến đề nghị đều thuộc lĩnh vực Giáo dục, với 36 sáng kiến được công nhận trên 49 sáng kiến đề nghị.")

@@ -135,16 +135,27 @@ def test_unit_sentences():
         "Năm 2023, Sở Du lịch đã đề nghị công nhận 1 sáng kiến cấp thành phố; chưa có sáng kiến nào được công nhận.")
     text = wording.unit_rate_sentence({"submitted": 5, "recognized": 3}, {"submitted": 12, "recognized": 7},
                                         EDU, {"submitted": 9, "recognized": 4})
-    assert text == ("Tỷ lệ công nhận của đơn vị (60%) cao hơn 1,67 điểm phần trăm so với tỷ lệ chung của thành phố "
+    assert text == ("Tỷ lệ công nhận của đơn vị (60,00%) cao hơn 1,67 điểm phần trăm so với tỷ lệ chung của thành phố "
                     "(58,33%) và cao hơn 15,56 điểm phần trăm so với tỷ lệ của khối Giáo dục (44,44%).")
     assert wording.unit_rate_sentence({"submitted": 0, "recognized": 0}, {"submitted": 1, "recognized": 1},
                                         EDU, {"submitted": 1, "recognized": 1}) == ""
+    # a unit's one or two initiatives, or none recognised: no rate set beside the others
+    for few in ({"submitted": 1, "recognized": 0}, {"submitted": 2, "recognized": 2}, {"submitted": 5, "recognized": 0}):
+        assert wording.unit_rate_sentence(few, {"submitted": 9, "recognized": 7}, EDU,
+                                          {"submitted": 9, "recognized": 7}) == ""
     assert wording.unit_share_sentence(2023, {"recognized": 0}, {"recognized": 7}) == ""
     assert wording.unit_comparison(2023, {"submitted": 1, "recognized": 1, "pending": 0},
-                                     {"submitted": 0, "recognized": 0, "pending": 0}).startswith("Năm 2022, sổ đăng ký")
+                                     {"submitted": 0, "recognized": 0, "pending": 0}) == (
+        "Năm 2022, đơn vị không có sáng kiến đề nghị công nhận cấp thành phố.")
+    assert wording.unit_comparison(2023, {"submitted": 1, "recognized": 0, "pending": 0},
+                                   {"submitted": 1, "recognized": 1, "pending": 0}) == (
+        "So với năm 2022, năm 2023 đơn vị không có sáng kiến được công nhận (năm 2022: 1 sáng kiến); "
+        "số sáng kiến đề nghị không thay đổi (1 sáng kiến).")
     assert wording.unit_period_sentence(2023, 2022, {"submitted": 0, "recognized": 0}) == ""
     assert wording.unit_period_sentence(2016, 2016, {"submitted": 2, "recognized": 1}) == (
-        "Năm 2016, đơn vị đã đề nghị công nhận 2 sáng kiến, 1 sáng kiến được công nhận (50%).")
+        "Năm 2016, đơn vị đã đề nghị công nhận 2 sáng kiến, 1 sáng kiến được công nhận (tỷ lệ 50,00%).")
+    assert wording.benefit_sentence(1, 0, 0, of_unit=True) == (
+        "Sáng kiến được công nhận của đơn vị chưa xác định được số tiền làm lợi.")
 
 
 # --------------------------------------------------------------------------- the sheet's parts
@@ -156,27 +167,33 @@ def _text(html: str) -> str:
 def test_sheet_parts_have_the_numbers(sheet):
     assert sheet.unit == SCHOOL
     header = sheet.header().html
-    assert "KẾT QUẢ XÉT CÔNG NHẬN SÁNG KIẾN NĂM 2023" in header and SCHOOL in header
+    # a notice to the unit: its type, its subject naming the unit, the symbol of a notice, no number yet
+    assert ">THÔNG BÁO<" in header and f"Kết quả xét công nhận sáng kiến năm 2023 của {SCHOOL}" in header
     assert "sample-notice" not in header
-    assert "BC-SKHCN" in header and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header
+    assert "Số: \u00a0" in header and "/TB-SKHCN" in header and "BC-SKHCN" not in header
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header
     summary = _text(sheet.summary().html)
-    assert "đã đề nghị công nhận 5 sáng kiến cấp thành phố; 3 sáng kiến được công nhận, đạt tỷ lệ 60%" in summary
+    assert ("đã đề nghị công nhận 5 sáng kiến cấp thành phố; 3 sáng kiến được công nhận, đạt tỷ lệ 60,00% số sáng "
+            "kiến đề nghị") in summary
     assert "1 sáng kiến đang được xem xét" in summary
     assert "tỷ lệ chung của thành phố (53,85%)" in summary  # 7/13 (the pending one counts as submitted)
     assert "tỷ lệ của khối Giáo dục (44,44%)" in summary
     assert "chiếm 42,86% trong tổng số 7 sáng kiến" in summary
-    assert "6 triệu đồng" in summary
+    assert ("Cả 3 sáng kiến được công nhận của đơn vị đã xác định được số tiền làm lợi, tổng cộng khoảng "
+            "6,0 triệu đồng (bình quân 2,0 triệu đồng/sáng kiến).") in summary
     trend = _text(sheet.trend_part().html)
-    assert "So với năm 2022, số sáng kiến được công nhận tăng 200% (từ 1 lên 3)" in trend
-    assert "Giai đoạn 2021–2022, đơn vị đã đề nghị công nhận 6 sáng kiến, 2 sáng kiến được công nhận (33,33%)" in trend
+    assert "So với năm 2022, số sáng kiến được công nhận tăng từ 1 lên 3; số sáng kiến đề nghị tăng từ 4 lên 5." in trend
+    assert ("Giai đoạn 2021–2022 , đơn vị đã đề nghị công nhận 6 sáng kiến, 2 sáng kiến được công nhận "
+            "(tỷ lệ 33,33%)") in trend
     assert "Sáng kiến của đơn vị qua các năm, 2021–2023" in trend and "2024" not in trend
-    assert "Sáng kiến của đơn vị đề nghị và được công nhận (công nhận/đề nghị), 2021–2023" in trend
+    assert "Sáng kiến của đơn vị đề nghị và được công nhận" not in trend  # five initiatives: no chart, room for the list
     listing = sheet.list_part().html
     assert "Danh sách sáng kiến của đơn vị đề nghị công nhận năm 2023" in listing and listing.count("<tr>") == 1 + 5
     assert "81,3" in listing and "Đang xét" in listing and "SK-" in listing
     closing = sheet.closing().html
-    assert re.findall(r"<li>(.*?)</li>", closing)[0] == f"- {SCHOOL};"
-    assert "Nguyễn Văn Mẫu" in closing
+    # the notice goes to the unit; the office keeps a copy; real data without a signer's name: a blank line
+    assert re.findall(r"<li>(.*?)</li>", closing) == [f"- {SCHOOL};", "- Lưu: VT."]
+    assert '<div class="sig-name"></div>' in closing and "Nguyễn Văn Mẫu" not in closing
     for part in (header, summary, trend, listing, closing):
         assert "nan" not in part.lower().split() and "None" not in part and "NaN" not in part
 
@@ -186,9 +203,9 @@ def test_sheet_of_a_unit_with_nothing_recognised(register_file, params_for):
     assert sheet.unit == "Sở Du lịch"
     summary = _text(sheet.summary().html)
     assert "chưa có sáng kiến nào được công nhận" in summary
-    assert "thấp hơn 53,85 điểm phần trăm so với tỷ lệ chung của thành phố" in summary
+    assert "điểm phần trăm" not in summary  # one initiative: no rate set beside the others
     assert "tiền làm lợi" not in summary
-    assert "sổ đăng ký không ghi nhận sáng kiến nào của đơn vị" in _text(sheet.trend_part().html)
+    assert "Năm 2022, đơn vị không có sáng kiến đề nghị công nhận cấp thành phố." in _text(sheet.trend_part().html)
 
 
 def test_sample_notice_and_recipients(register_file, params_for):
@@ -198,8 +215,10 @@ def test_sample_notice_and_recipients(register_file, params_for):
     path.write_text(params, encoding="utf-8")
     sheet = UnitReport.load(2023, "SỞ Y TẾ", str(path))
     assert "sample-notice" in sheet.header().html
-    items = re.findall(r"<li>(.*?)</li>", sheet.closing().html)
-    assert items == ["- Sở Y tế;", "- Lưu: VT, QLKH."]  # the unit once, first
+    closing = sheet.closing().html
+    items = re.findall(r"<li>(.*?)</li>", closing)
+    assert items == ["- Sở Y tế;", "- Lưu: VT, QLKH."]  # the unit, and the report's archive line
+    assert '<div class="sig-name">Nguyễn Văn Mẫu</div>' in closing  # illustrative data: the placeholder name
 
 
 def test_unknown_unit_names_the_nearest(register_file, params_for):
@@ -289,7 +308,7 @@ def test_unique_stems_of_long_duplicates_stay_short():
 
 
 def test_unique_stems_of_the_sample_units():
-    frame = frame_of(read_register(ROOT / "data/sample/so-dang-ky-sang-kien.xlsx", (EDU, OTHER)))
+    frame = frame_of(read_register(ROOT / "data/sample/so-dang-ky-sang-kien.xlsx", (EDU, OTHER), until=2023))
     units = fig.units_of_year(frame, 2023)
     stems = unique_stems(units)
     assert len(set(stems.values())) == len(units) >= 40
@@ -312,6 +331,6 @@ def test_unit_notebook_parameters():
     assert names == [("year", "int"), ("unit", "str"), ("params_file", "str"), ("data_file", "str"),
                      ("register_file", "str")]
     unit = re.search(r'^unit: str = "(.*)"', params.source, re.M).group(1)
-    frame = frame_of(read_register(ROOT / "data/sample/so-dang-ky-sang-kien.xlsx", (EDU, OTHER)))
+    frame = frame_of(read_register(ROOT / "data/sample/so-dang-ky-sang-kien.xlsx", (EDU, OTHER), until=2023))
     assert unit in fig.units_of_year(frame, 2023)
     assert all(c.get("id") for c in notebook.cells)

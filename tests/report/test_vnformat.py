@@ -33,38 +33,49 @@ def test_decimal(args, text):
     assert vn.decimal(*args) == text
 
 
-@pytest.mark.parametrize("args, text", [
-    ((12.375,), "12,38%"), ((50.0,), "50%"), ((0,), "0%"), ((100,), "100%"),
-    ((55.42570951585977,), "55,43%"), ((85.645933,), "85,65%"), ((33.3333, 1), "33,3%"),
-    ((-12.5,), "-12,5%"), ((None,), "–"), ((NAN,), "–"),
+@pytest.mark.parametrize("value, text", [
+    (12.375, "12,38%"), (50.0, "50,00%"), (0, "0,00%"), (100, "100,00%"),
+    (55.42570951585977, "55,43%"), (85.645933, "85,65%"), (33.3333, "33,33%"),
+    (-12.5, "-12,50%"), (None, "–"), (NAN, "–"),
 ])
-def test_percent(args, text):
-    assert vn.percent(*args) == text
+def test_percent_always_has_two_decimals(value, text):
+    assert vn.percent(value) == text
 
 
 @pytest.mark.parametrize("vnd, text", [
     (0, "0 đồng"),
     (500_000, "500.000 đồng"),
     (999_999, "999.999 đồng"),
-    (999_999.6, "1 triệu đồng"),
-    (1_000_000, "1 triệu đồng"),
+    (999_999.6, "1,0 triệu đồng"),
+    (1_000_000, "1,0 triệu đồng"),
     (1_500_000, "1,5 triệu đồng"),
-    (350_000_000, "350 triệu đồng"),
+    (350_000_000, "350,0 triệu đồng"),
     (999_940_000, "999,9 triệu đồng"),
-    (999_950_000, "1 tỷ đồng"),
-    (1_000_000_000, "1 tỷ đồng"),
-    (1_500_000_000, "1,5 tỷ đồng"),
+    (999_950_000, "1,00 tỷ đồng"),
+    (1_000_000_000, "1,00 tỷ đồng"),
+    (1_500_000_000, "1,50 tỷ đồng"),
     (15_269_000_000, "15,27 tỷ đồng"),
-    (-2_000_000, "-2 triệu đồng"),
+    (-2_000_000, "-2,0 triệu đồng"),
     (None, "–"),
 ])
-def test_money(vnd, text):
+def test_money_in_a_sentence(vnd, text):
     assert vn.money(vnd) == text
 
 
-@pytest.mark.parametrize("vnd, text", [(1_500_500_000, "1.500,5"), (250_000, "0,3"), (2_000_000, "2"), (None, "–")])
-def test_millions(vnd, text):
-    assert vn.millions(vnd) == text
+@pytest.mark.parametrize("total, unit, amounts", [
+    (15_269_000_000, "triệu đồng", {5_108_300_000: "5.108,3", 3_101_000_000: "3.101,0", 791_000_000: "791,0",
+                                    250_000: "0,3", None: "–"}),
+    (99_999_000_000, "triệu đồng", {99_999_000_000: "99.999,0"}),
+    (100_000_000_000, "tỷ đồng", {100_000_000_000: "100,00", 29_000_000: "0,03", 1_234_567_000: "1,23"}),
+])
+def test_money_in_a_table_column_takes_one_unit(total, unit, amounts):
+    assert vn.money_unit(total) == unit
+    assert {v: vn.table_money(v, unit) for v in amounts} == amounts
+
+
+def test_scores_and_means_have_one_decimal():
+    assert [vn.score(v) for v in (92, 87.14, 100, 0, None)] == ["92,0", "87,1", "100,0", "0,0", "–"]
+    assert vn.mean(73) == "73,0" and vn.points(7.925) == "7,93" and vn.points(13) == "13,00"
 
 
 @pytest.mark.parametrize("day, text", [
@@ -80,10 +91,11 @@ def test_header_date(day, text):
     assert vn.header_date(datetime.date(*day)) == text
 
 
-def test_header_date_left_blank():
-    text = vn.header_date(None)
-    assert text.startswith("ngày ") and " tháng " in text and " năm " in text
-    assert not any(ch.isdigit() for ch in text)
+def test_header_date_left_blank_with_the_year_of_issue():
+    text = vn.header_date(None, 2024)
+    assert text == "ngày" + vn.BLANK + "tháng" + vn.BLANK + "năm 2024"
+    assert vn.BLANK == "\u00a0" * 8  # non-breaking: wide enough to write in, never broken nor collapsed
+    assert not any(ch.isdigit() for ch in vn.header_date(None))
 
 
 @pytest.mark.parametrize("day, text", [

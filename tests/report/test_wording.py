@@ -44,18 +44,25 @@ def test_notebook_headings_agree_with_the_sections():
     assert shown == {key: "## " + wording.section_title(key).upper() for key in SECTION_KEYS}
 
 
-def test_an_empty_section_says_which_key_to_fill(tmp_path):
+def test_an_empty_section_says_what_belongs_there(tmp_path):
+    """In the words of the document, never a key's name; the report is then a draft."""
     from sangkien.inputs.params import load_params
     from sangkien.inputs.register import read_register
 
     params = tmp_path / "p.yaml"
     params.write_text(f"year: 2023\ndata: {paths.SAMPLE_REGISTER}\nsections: {{}}\n", encoding="utf-8")
     p = load_params(2023, params)
-    report = Report(p, read_register(p.data, p.blocks))
+    report = Report(p, read_register(p.data, p.blocks, until=p.year))
     assert report.section("context").html == (
-        '<p class="placeholder">(Phần “I. Đặc điểm tình hình, công tác chỉ đạo” chưa được viết: '
-        "điền khóa sections.context trong tệp tham số.)</p>")
-    assert "(Phần “III. Đánh giá chung” chưa được viết: điền khóa sections.assessment" in report.assessment().html
+        '<p class="placeholder">(Dự thảo: nội dung phần này đang được soạn, gồm đặc điểm tình hình năm 2023; '
+        "các văn bản chỉ đạo, hướng dẫn về công tác sáng kiến; công tác tuyên truyền; việc tiếp nhận hồ sơ và tổ "
+        "chức Hội đồng Sáng kiến.)</p>")
+    assert "(Dự thảo: nội dung phần này đang được soạn, gồm ưu điểm, hạn chế" in report.assessment().html
+    assert report.is_draft and '<div class="draft-mark">DỰ THẢO</div>' in report.header().html
+    for key in SECTION_KEYS:
+        shown = wording.section_placeholder(key, 2023)
+        assert "sections" not in shown and key not in shown and "tham số" not in shown
+    assert not Report.load(2023).is_draft  # every section written
 
 
 def _texts(tree: ast.AST) -> list[str]:

@@ -80,7 +80,7 @@ def test_a_fresh_file_builds_and_prints_no_prompt(tmp_path, run_cli):
                                "--to", "html", timeout=300)
     assert status == 0, err
     page = (tmp_path / "out" / "2023" / "bao-cao-2023.html").read_text(encoding="utf-8")
-    assert "chưa được viết" in page
+    assert "nội dung phần này đang được soạn" in page and "DỰ THẢO" in page
     assert "Gợi ý" not in page and "tình hình chung của năm" not in page
 
 

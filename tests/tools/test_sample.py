@@ -10,5 +10,5 @@ def test_sample_register_is_deterministic_and_committed(tmp_path):
     second = write_register(tmp_path / "b" / "so.xlsx").read_bytes()
     assert first == second
     assert first == paths.SAMPLE_REGISTER.read_bytes(), (
-        "data/sample/so-dang-ky-sang-kien.xlsx is not what sangkien/sample.py writes: run `make sample`"
+        "data/sample/so-dang-ky-sang-kien.xlsx is not what sangkien/tools/sample.py writes: run `make sample`"
     )

@@ -1,0 +1,95 @@
+"""Vietnamese alphabetical order (domain.md section 6), for every list of names the documents sort.
+
+The alphabet is a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y (f, j, w, z of foreign
+names in their Latin places); letters are compared first, ignoring case and tones; only between
+names with the same letters do the tones decide (no tone, huyền, hỏi, ngã, sắc, nặng), then case.
+Runs of digits compare as numbers ("Trường số 2" before "Trường số 10"); spaces and punctuation
+come before any letter. Text is read as NFC or NFD alike.
+
+>>> sorted(["Sở Thông tin và Truyền thông", "Sở Tài chính", "Sở Nông nghiệp", "Sở Nội vụ"], key=sort_key)
+['Sở Nội vụ', 'Sở Nông nghiệp', 'Sở Tài chính', 'Sở Thông tin và Truyền thông']
+>>> sorted(["Đồ Sơn", "Dương Kinh", "Ân Thi", "An Lão", "Bạch Long Vĩ"], key=sort_key)
+['An Lão', 'Ân Thi', 'Bạch Long Vĩ', 'Dương Kinh', 'Đồ Sơn']
+>>> sorted(["má", "ma", "mà", "mạ", "mả", "mã"], key=sort_key)
+['ma', 'mà', 'mả', 'mã', 'má', 'mạ']
+>>> sorted(["Trường số 10", "Trường số 2"], key=sort_key)
+['Trường số 2', 'Trường số 10']
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+"""The letters in order (f, j, w, z stand where the Latin alphabet has them)."""
+
+_SHAPED = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê", ("o", "\u0302"): "ô",
+           ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}
+"""Marks that make a letter of their own: breve (ă), circumflex (â ê ô), horn (ơ ư)."""
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+"""huyền, hỏi, ngã, sắc, nặng (no tone is 0)."""
+_RANK = {letter: i for i, letter in enumerate(ALPHABET)}
+_NUMBER = re.compile(r"\d+")
+
+
+def _letter(base: str, marks: str) -> str:
+    """The letter a base character and its marks make: ('a', breve) is ă, ('o', horn) is ơ."""
+    return next((_SHAPED[(base, m)] for m in marks if (base, m) in _SHAPED), base)
+
+
+def _clusters(text: str):
+    """(base character, its combining marks) of ``text`` decomposed (đ has no decomposition: it stays)."""
+    base, marks = None, ""
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch) and base is not None:
+            marks += ch
+            continue
+        if base is not None:
+            yield base, marks
+        base, marks = ch, ""
+    if base is not None:
+        yield base, marks
+
+
+def sort_key(text: str) -> tuple:
+    """The key that puts names in Vietnamese order: ``sorted(names, key=sort_key)``."""
+    letters: list[tuple[int, int | str]] = []
+    tones: list[int] = []
+    cases: list[int] = []
+    for base, marks in _clusters(" ".join(str(text).split())):
+        lower = base.lower()
+        letter = _letter(lower, marks)
+        if letter in _RANK:
+            letters.append((2, _RANK[letter]))
+        elif lower.isdigit():
+            letters.append((1, lower))
+        else:
+            letters.append((0, lower))
+        tones.append(max((_TONES.get(m, 0) for m in marks), default=0))
+        cases.append(0 if base == lower else 1)
+    return (_numbers(letters), tones, cases)
+
+
+def _numbers(letters: list[tuple[int, int | str]]) -> list[tuple[int, int | str]]:
+    """Runs of digits as one number each, so that 2 comes before 10."""
+    out: list[tuple[int, int | str]] = []
+    digits = ""
+    for kind, value in letters + [(0, "")]:
+        if kind == 1:
+            digits += str(value)
+            continue
+        if digits:
+            out.append((1, int(digits)))
+            digits = ""
+        if value != "" or kind != 0:
+            out.append((kind, value))
+    return out
+
+
+def sort_names(names) -> list[str]:
+    """``names`` in Vietnamese order.
+
+    >>> sort_names(["Ơ", "Ô", "O", "Ư", "U"])
+    ['O', 'Ô', 'Ơ', 'U', 'Ư']
+    """
+    return sorted(names, key=sort_key)
