@@ -11,7 +11,7 @@ NBSTRIP := --keep-id --extra-keys "metadata.language_info.codemirror_mode metada
 .DEFAULT_GOAL := help
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 PIPTOOLS := pip-tools==7.6.2
-.PHONY: help report test test-fast lab check figures sample bench clean strip template requirements system-deps
+.PHONY: help report test test-fast lab check figures sample bench clean strip template word-template requirements system-deps
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,7 +23,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Sáng kiến (Python 3.11)" >/dev/null
 	@touch $@
 
-report: $(STAMP) ## build the sample year's report (YEAR=2023): reports/YEAR/*.html, *.pdf, manifest.json
+report: $(STAMP) ## build the sample year's report (YEAR=2023): reports/YEAR/*.html, *.pdf (PDF/A), *.docx, annex, manifest.json
 	$(PY) -m sangkien build $(YEAR)
 
 test: $(STAMP) ## run the test suite
@@ -54,6 +54,9 @@ strip: $(STAMP) ## remove outputs, execution counts and run-time metadata from n
 
 template: $(STAMP) ## regenerate the register template data/template/so-dang-ky-mau.xlsx (deterministic)
 	$(PY) -m sangkien.tools.template
+
+word-template: $(STAMP) ## regenerate the Word template sangkien/templates/word/bao-cao.docx (drops styling done in Word)
+	$(PY) -m sangkien.tools.wordtemplate
 
 requirements: ## recompile requirements.txt (exact pins) from pyproject.toml's dependencies and extras
 	@test -x .venv-tools/bin/pip-compile || { $(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet $(PIPTOOLS); }

@@ -11,7 +11,7 @@ from sangkien import inputs
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
 
-DEFAULT_FORMATS = ("html", "pdf")
+DEFAULT_FORMATS = ("html", "pdf", "docx")
 
 
 def load_inputs(year: int, params: str | Path | None = None, data: str | Path | None = None) -> tuple[Params, Register]:
@@ -43,13 +43,14 @@ def units_of_year(year: int, params: str | Path | None = None, data: str | Path 
 
 def build_year(year: int, params: str | Path | None = None, data: str | Path | None = None,
                out: str | Path | None = None, formats=None, units: bool = False, force: bool = False,
-               jobs: int | None = None):
+               jobs: int | None = None, final: bool = False):
     """Build YEAR's report into ``out/YEAR/`` (default ``reports/``) when an input changed (or ``force``);
-    returns a :class:`~sangkien.pipeline.build.BuildResult`."""
+    returns a :class:`~sangkien.pipeline.build.BuildResult`. ``final``: the version to sign, refused
+    (ParamsError) while a section, the document number, the issue date or the signer's name is empty."""
     from sangkien.pipeline.build import build_year as build
 
     return build(year, params_file=params, data_file=data, out_dir=out, formats=tuple(formats or DEFAULT_FORMATS),
-                 force=force, units=units, jobs=jobs)
+                 force=force, units=units, jobs=jobs, final=final)
 
 
 def build_all(out: str | Path | None = None, formats=None, jobs: int | None = None, force: bool = False,
@@ -74,3 +75,16 @@ def new_year(year: int, params_dir: str | Path | None = None) -> Path:
     from sangkien.tools.newyear import new_year as write
 
     return write(year, params_dir=params_dir)
+
+
+def sign_pdf(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path | None = None,
+             pkcs11_lib: str | Path | None = None, key_label: str | None = None, password_env: str | None = None,
+             image: str | Path | None = None, seal: str | Path | None = None):
+    """Sign a built report (PAdES, a visible stamp in its signature block) into a new file with a PKCS#12
+    file or a PKCS#11 token; the password or PIN from the environment variable ``password_env``. Returns a
+    :class:`~sangkien.pipeline.sign.Signed`; SigningError (exit 2) before anything is written when the PDF
+    is not a report of ours, the password is wrong or the certificate is not valid today."""
+    from sangkien.pipeline.sign import sign
+
+    return sign(pdf, out, p12=p12, pkcs11_lib=pkcs11_lib, key_label=key_label, password_env=password_env,
+                image=image, seal=seal)

@@ -29,11 +29,15 @@ def _jobs(text: str) -> int:
     return jobs
 
 
+FORMATS = ("html", "pdf", "docx")
+
+
 def _formats(text: str) -> tuple[str, ...]:
     formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    bad = [f for f in formats if f not in ("html", "pdf")]
+    bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise argparse.ArgumentTypeError(f"định dạng không hợp lệ {text!r}; dùng html, pdf hoặc html,pdf")
+        raise argparse.ArgumentTypeError(f"định dạng không hợp lệ {text!r}; dùng một hay nhiều trong html, pdf, docx "
+                                         "(cách nhau bằng dấu phẩy)")
     return formats
 
 
@@ -49,7 +53,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--params", type=Path, help="parameters file (default params/YEAR.yaml)")
     build.add_argument("--data", type=Path, help="register file, instead of the parameters' data")
     build.add_argument("--out", type=Path, help="output folder (default reports/)")
-    build.add_argument("--to", type=_formats, default=("html", "pdf"), help="formats: html,pdf (default both)")
+    build.add_argument("--to", type=_formats, default=FORMATS, help="formats: html,pdf,docx (default all three)")
+    build.add_argument("--final", action="store_true",
+                       help="the version to sign: refused while a section, the number, the date or the signer is empty")
     build.add_argument("--force", action="store_true",
                        help="rebuild even when nothing changed since the published build")
     build.add_argument("--units", action="store_true",
@@ -67,6 +73,17 @@ def make_parser() -> argparse.ArgumentParser:
     new_year = sub.add_parser("new-year", help="tạo params/NĂM.yaml từ tệp của năm trước (không ghi đè)")
     new_year.add_argument("year", type=int, help="năm báo cáo mới")
     new_year.add_argument("--params-dir", type=Path, default=None, help="thư mục tệp tham số (mặc định: params/)")
+
+    sign = sub.add_parser("sign", help="ký số tệp PDF của báo cáo (PAdES), hiện chữ ký ở khối chữ ký; ghi ra tệp mới")
+    sign.add_argument("pdf", type=Path, help="tệp PDF do lệnh build tạo ra")
+    sign.add_argument("--p12", type=Path, help="tệp chứng thư số PKCS#12 (.p12, .pfx)")
+    sign.add_argument("--pkcs11-lib", type=Path, help="thư viện PKCS#11 của thiết bị ký số (token USB), thay cho --p12")
+    sign.add_argument("--key-label", help="với --pkcs11-lib: nhãn của khóa ký trên thiết bị")
+    sign.add_argument("--password-env", metavar="NAME",
+                      help="biến môi trường chứa mật khẩu (hoặc mã PIN); không có thì hỏi (ẩn) khi chạy ở cửa sổ lệnh")
+    sign.add_argument("--out", type=Path, help="tệp đã ký (mặc định: cạnh tệp PDF, đuôi -da-ky.pdf)")
+    sign.add_argument("--image", type=Path, help="ảnh chữ ký (PNG, nền trong suốt) đặt trong ô chữ ký")
+    sign.add_argument("--seal", type=Path, help="ảnh con dấu (PNG) đặt đè lên phần bên trái của ảnh chữ ký")
 
     params = sub.add_parser("params", help="liệt kê mọi tham số: kiểu, mặc định, ý nghĩa")
     params.add_argument("--markdown", action="store_true", help="in thành bảng Markdown")
@@ -99,6 +116,8 @@ def run(argv: list[str] | None = None) -> int:
         print(f"{path}: đã tạo từ tệp năm {args.year - 1}; viết các phần trong sections, điền số văn bản khi có, "
               f"rồi dựng: python -m sangkien build {args.year}")
         return 0
+    if args.command == "sign":
+        return _sign(args)
     if args.command == "params":
         from sangkien.inputs.paramdoc import render_markdown, render_text
 
@@ -112,15 +131,15 @@ def _build(args: argparse.Namespace) -> int:
     from sangkien.api import build_all, build_year
 
     if args.all:
-        if args.year is not None or args.params or args.data:
-            raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params hay --data")
+        if args.year is not None or args.params or args.data or args.final:
+            raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params, --data hay --final")
         return build_all(out=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=args.units)
     if args.year is None:
         raise ParamsError("lệnh không hợp lệ: cần năm báo cáo (build YEAR) hoặc --all")
     if args.jobs is not None and not args.units:
         raise ParamsError("lệnh không hợp lệ: --jobs chỉ dùng cùng --all hoặc --units")
     result = build_year(args.year, params=args.params, data=args.data, out=args.out, formats=args.to,
-                       force=args.force, units=args.units, jobs=args.jobs)
+                       force=args.force, units=args.units, jobs=args.jobs, final=args.final)
     if result.up_to_date:
         print(f"{result.year}: không đổi, giữ bản đã dựng — {result.reason} (dựng lại: --force)", file=sys.stderr)
     else:
@@ -130,6 +149,19 @@ def _build(args: argparse.Namespace) -> int:
     sheets = result.manifest.get("units")
     if sheets:
         print(f"don-vi: {result.folder / 'don-vi'} ({len(sheets)} đơn vị)")
+    return 0
+
+
+def _sign(args: argparse.Namespace) -> int:
+    """``sign PDF``: the signed file on stdout, who signed and where it is recorded on stderr."""
+    from sangkien.api import sign_pdf
+
+    signed = sign_pdf(args.pdf, args.out, p12=args.p12, pkcs11_lib=args.pkcs11_lib, key_label=args.key_label,
+                      password_env=args.password_env, image=args.image, seal=args.seal)
+    where = f"; đã ghi vào {signed.manifest}" if signed.manifest else ""
+    print(f"{args.pdf}: đã ký — {signed.signer}, {signed.signed_at:%d/%m/%Y %H:%M:%S}, trang {signed.placement.page + 1}"
+          f"{where}", file=sys.stderr)
+    print(signed.path)
     return 0
 
 

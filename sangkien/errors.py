@@ -36,6 +36,13 @@ class CellError(SangkienError):
     exit_status = 4
 
 
+class SigningError(SangkienError):
+    """A PDF that cannot be signed, or a certificate that cannot sign it: not a report of ours, a
+    wrong password, an expired certificate (exit 2)."""
+
+    exit_status = 2
+
+
 class BuildLockedError(SangkienError):
     """Another build of the same year holds the lock (exit 1)."""
 

@@ -26,6 +26,8 @@ TEMPLATES_DIR = PACKAGE / "templates"
 HOUSE_TEMPLATE = "sangkien"
 STYLESHEET = TEMPLATES_DIR / HOUSE_TEMPLATE / "report.css"
 PRINT_FONTS_CSS = TEMPLATES_DIR / "fonts.css"
+WORD_TEMPLATE = TEMPLATES_DIR / "word" / "bao-cao.docx"
+"""The Word template the report's Word draft is filled from (``python -m sangkien.tools.wordtemplate``)."""
 
 FONT_FILES = {
     "regular": FONTS_DIR / "Tinos-Regular.ttf",

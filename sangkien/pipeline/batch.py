@@ -53,7 +53,7 @@ def _line(outcome: Outcome) -> str:
     return head + (f" — {outcome.reason}" if outcome.reason else "")
 
 
-def build_all(out_dir=None, formats=("html", "pdf"), jobs: int | None = None, force: bool = False,
+def build_all(out_dir=None, formats=("html", "pdf", "docx"), jobs: int | None = None, force: bool = False,
               units: bool = False, params_dir: str | Path | None = None) -> int:
     """Build every year of ``params/`` (or ``params_dir``), ``jobs`` at a time (default: the number of cores).
 

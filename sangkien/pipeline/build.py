@@ -39,11 +39,12 @@ def build_year(
     params_file: str | Path | None = None,
     data_file: str | Path | None = None,
     out_dir: str | Path | None = None,
-    formats: tuple[str, ...] = ("html", "pdf"),
+    formats: tuple[str, ...] = ("html", "pdf", "docx"),
     notebook: str | Path | None = None,
     force: bool = False,
     units: bool = False,
     jobs: int | None = None,
+    final: bool = False,
 ) -> BuildResult:
     """Build YEAR's report into ``out_dir/YEAR/`` (default ``reports/``).
 
@@ -56,11 +57,16 @@ def build_year(
     the year is built too (``jobs`` at a time) into ``YEAR/don-vi/``, and published with the report in
     the same step. Publishing replaces only the files the previous build wrote
     (:func:`sangkien.pipeline.stage.publish`); the parameters and register are read once, and every part
-    of the build works from what was read then (:mod:`sangkien.inputs.snapshot`).
+    of the build works from what was read then (:mod:`sangkien.inputs.snapshot`). With ``final`` (the version to
+    sign), ParamsError naming what is still empty (:mod:`~sangkien.pipeline.final`), before anything.
     """
     out_dir = Path(out_dir or paths.REPORTS_DIR)
     stage.check_out(out_dir, year, units)
     params, register = inputs.load(year, params_file, data_file)
+    if final:
+        from sangkien.pipeline.final import require_final
+
+        require_final(params)
     notebook = Path(notebook or paths.REPORT_NOTEBOOK)
     final = out_dir / str(params.year)
     fingerprint = freshness.of_build(params, register.sha256, notebook, formats, units)

@@ -1,11 +1,13 @@
-"""From an executed notebook to the HTML page (nbconvert, house template) and the PDF (WeasyPrint).
+"""From an executed notebook to the HTML page (nbconvert, house template), the PDF (WeasyPrint, PDF/A-2b)
+and the Word draft (:mod:`~sangkien.pipeline.word`, from the same page).
 
-Both run in the building process: no new interpreter, heavy libraries imported once (and, during a
+All run in the building process: no new interpreter, heavy libraries imported once (and, during a
 build, while the kernel works: see :func:`start_warm_up`). :func:`render_report` writes a year's
 report pages and its annex into the staging folder.
 """
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 import re
 import threading
@@ -50,9 +52,11 @@ weasyprint_exit.release_at_exit(_print_setup.cache_clear)
 
 
 def warm_up() -> None:
-    """Import nbconvert and WeasyPrint and load the fonts ahead of use (safe to run in a thread)."""
+    """Import nbconvert, WeasyPrint and docxtpl and load the fonts ahead of use (safe to run in a thread)."""
     _exporter()
     _print_setup()
+    import docxtpl  # noqa: F401  (the Word draft's)
+    import lxml.html  # noqa: F401
 
 
 def start_warm_up() -> threading.Thread:
@@ -111,25 +115,44 @@ def _local_fetcher():
     return LocalOnly(allowed_protocols=("data", "file"))
 
 
-def write_pdf(page: str, target: Path) -> None:
-    """Lay the HTML page out on A4 with the shipped fonts and write the PDF."""
+PDF_VARIANT = "pdf/a-2b"
+"""PDF/A-2b (ISO 19005-2, level B) for archiving: fonts embedded, XMP metadata, an sRGB output intent;
+unlike PDF/A-1 it allows the transparency of the charts' PNG images and of a seal's image."""
+
+
+def pdf_identifier(page: str) -> bytes:
+    """The PDF's file identifier: a digest of the page it is laid out from, so that the same inputs give
+    the same bytes and another page another identifier.
+
+    >>> pdf_identifier("<p>x</p>") == pdf_identifier("<p>x</p>") != pdf_identifier("<p>y</p>")
+    True
+    """
+    return hashlib.sha256(page.encode("utf-8")).hexdigest()[:32].encode()
+
+
+def write_pdf(page: str, target: Path, authors: tuple[str, ...] = (), description: str = "") -> None:
+    """Lay the HTML page out on A4 with the shipped fonts and write it as PDF/A-2b; the XMP metadata
+    names the page's title, ``authors`` (the issuing body) and ``description`` (the subject line)."""
     from weasyprint import HTML
 
     font_config, fonts_css = _print_setup()
-    document = HTML(string=page, base_url=str(paths.TEMPLATES_DIR) + "/", url_fetcher=_local_fetcher())
-    document.write_pdf(str(target), stylesheets=[fonts_css], font_config=font_config)
+    html = HTML(string=page, base_url=str(paths.TEMPLATES_DIR) + "/", url_fetcher=_local_fetcher())
+    document = html.render(stylesheets=[fonts_css], font_config=font_config)
+    document.metadata.authors = list(authors) or document.metadata.authors
+    document.metadata.description = description or document.metadata.description
+    document.write_pdf(str(target), pdf_variant=PDF_VARIANT, pdf_identifier=pdf_identifier(page))
 
 
 def render_report(executed: Path, params, register, staging: Path, formats: tuple[str, ...], warm: threading.Thread,
                   timings: dict[str, float]) -> dict[str, str]:
     """The year's pages from the executed notebook, and its annex, into ``staging``.
 
-    Returns the outputs for the manifest (``{kind: file name}``: notebook, annex, html, pdf) and records
-    the time of the page ("html") and of the PDF ("pdf") in ``timings``."""
+    Returns the outputs for the manifest (``{kind: file name}``: notebook, annex (the workbook),
+    annex_csv, html, pdf, docx) and records the time of the page ("html"), of the PDF ("pdf") and of
+    the Word draft ("docx") in ``timings``."""
     import nbformat
 
-    from sangkien import figures
-    from sangkien.report import annex, wording
+    from sangkien.report import wording
     from sangkien.report.markup import TOC_MARK
 
     notebook = nbformat.read(str(executed), as_version=4)
@@ -138,14 +161,30 @@ def render_report(executed: Path, params, register, staging: Path, formats: tupl
     outputs = {"notebook": executed.name}
     with timed(timings, "html"):
         page = export_html(notebook, wording.report_page_title(params.year), TOC_MARK)
-        annex.write(figures.rows_of_year(figures.frame(register), params.year), params.blocks,
-                    staging / annex.file_name(params.year))
-        outputs["annex"] = annex.file_name(params.year)
+        outputs.update(write_annexes(params, register, staging))
         if "html" in formats:
             (staging / f"{base}.html").write_text(page, encoding="utf-8")
             outputs["html"] = f"{base}.html"
     if "pdf" in formats:
         with timed(timings, "pdf"):
-            write_pdf(page, staging / f"{base}.pdf")
+            write_pdf(page, staging / f"{base}.pdf", (params.issuing_body,), params.subject_line)
         outputs["pdf"] = f"{base}.pdf"
+    if "docx" in formats:
+        from sangkien.pipeline import final, word
+
+        with timed(timings, "docx"):
+            word.write_docx(page, staging / f"{base}.docx", draft=final.is_draft(params),
+                            made=word.made_on(params))
+        outputs["docx"] = f"{base}.docx"
     return outputs
+
+
+def write_annexes(params, register, staging: Path) -> dict[str, str]:
+    """The recognised initiatives of the year as a workbook (``annex``) and as CSV (``annex_csv``)."""
+    from sangkien import figures
+    from sangkien.report import annex, document
+
+    rows = figures.rows_of_year(figures.frame(register), params.year)
+    annex.write_workbook(rows, params, document.appendix_subtitle(params), staging / annex.file_name(params.year))
+    annex.write(rows, params.blocks, staging / annex.csv_name(params.year))
+    return {"annex": annex.file_name(params.year), "annex_csv": annex.csv_name(params.year)}

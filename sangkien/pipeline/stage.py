@@ -109,7 +109,9 @@ def owned(final: Path) -> set[str]:
         return mine
     if not isinstance(manifest, dict):
         return mine
-    listed = list(manifest.get("files_sha256") or {}) + list((manifest.get("outputs") or {}).values())
+    # the signed PDF (``sangkien sign``: outputs.signed) is the office's document, never the build's to replace
+    outputs = {k: v for k, v in (manifest.get("outputs") or {}).items() if k != "signed"}
+    listed = list(manifest.get("files_sha256") or {}) + list(outputs.values())
     for sheet in (manifest.get("units") or {}).values():
         listed += [v for k, v in sheet.items() if k != "unit"] if isinstance(sheet, dict) else []
     return mine | {rel for rel in map(_relative, listed) if rel}

@@ -18,6 +18,17 @@ from sangkien.pipeline import indexes, stage, workers
 from sangkien.pipeline.workers import Outcome
 
 FOLDER = indexes.UNIT_SHEETS
+SHEET_FORMATS = ("html", "pdf")
+"""A unit's sheet is a notice read and sent as it is: no Word draft (the build's other formats are ignored)."""
+
+
+def sheet_formats(formats) -> tuple[str, ...]:
+    """The formats of the build a unit's sheet is made in.
+
+    >>> sheet_formats(("html", "pdf", "docx")), sheet_formats(("docx",))
+    (('html', 'pdf'), ())
+    """
+    return tuple(f for f in formats if f in SHEET_FORMATS)
 
 
 def _sheets(year: int, register_file: str, notebook: str, folder: str, shown: str,
@@ -69,6 +80,8 @@ def build_sheets(params, register, register_file: Path, staging: Path, formats: 
     Raises CellError (or the first failing unit's error) naming the unit when a sheet fails.
     """
     from sangkien.figures import frame, units_of_year
+
+    formats = sheet_formats(formats)
     from sangkien.pipeline.names import unique_stems
 
     notebook = Path(notebook or paths.UNIT_NOTEBOOK)
@@ -119,6 +132,8 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
 
     out_dir = Path(out_dir or paths.REPORTS_DIR)
     stage.check_out(out_dir, year, units=True)
+    formats = sheet_formats(formats)
+
     params, register = inputs.load(year, params_file, data_file)
     units = units_of_year(frame(register), params.year)
     name = find_unit(today_name(unit, params.reorganisation), units, params.year)

@@ -1,11 +1,13 @@
-"""The list of recognised initiatives as a file sent with the report (CSV that Excel opens as is).
+"""The list of recognised initiatives as files sent with the report: an Excel workbook laid out as an
+official annex (:func:`write_workbook`) and a CSV for machines (:func:`write`).
 
 The report's appendix prints the list when it is short enough to read (``APPENDIX_LIMIT``); a longer
-one (a province-wide register) is only referred to, and the file carries it whole.
+one (a province-wide register) is only referred to, and the files carry it whole.
 """
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import math
 from pathlib import Path
@@ -14,6 +16,9 @@ from typing import Sequence
 import pandas as pd
 
 from sangkien import figures as fig
+from sangkien import files, provenance
+from sangkien.inputs.params import Params
+from sangkien.report import wording
 
 APPENDIX_LIMIT = 300
 """Up to this many recognised initiatives the appendix lists them; beyond, it refers to the annex file."""
@@ -26,6 +31,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def file_name(year: int) -> str:
+    """The annex's file: the workbook the report sends and names (:func:`write_workbook`)."""
+    return f"danh-sach-cong-nhan-{year}.xlsx"
+
+
+def csv_name(year: int) -> str:
+    """The same list as CSV, for machines (:func:`write`)."""
     return f"danh-sach-cong-nhan-{year}.csv"
 
 
@@ -58,3 +69,156 @@ def recognized_csv(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
 def write(rows: pd.DataFrame, blocks: Sequence[str], target: Path) -> None:
     """Write the annex as UTF-8 with a byte-order mark, so that Excel reads the Vietnamese right."""
     target.write_bytes(recognized_csv(rows, blocks).encode("utf-8-sig"))
+
+
+# --------------------------------------------------------------------------- the workbook (.xlsx)
+
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+HEADER_ROW = 7
+"""The row of the table's column headers (the Decree 30 header, the title and the subtitle above it)."""
+WIDTHS = {"STT": 6, "ma_so": 15, "ten_sang_kien": 46, "tac_gia": 30, "don_vi": 30, "khoi": 18, "linh_vuc": 16,
+          "so_tien_lam_loi": 16, "diem": 8}
+"""Column widths (Excel's characters), by column id."""
+NUMBER_FORMATS = {"STT": "0", "so_tien_lam_loi": "#,##0", "diem": "0.0"}
+"""Number formats, by column id (Excel shows the separators of the reader's locale: 1.500.000 in Vietnamese)."""
+
+
+def _value(value):
+    """A cell's value: ``None`` for a missing number, ints for whole amounts, text as it is.
+
+    >>> _value(float("nan")), _value(1500000.0), _value(87.5), _value("=1+1")
+    (None, 1500000, 87.5, '=1+1')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value.item() if hasattr(value, "item") else value
+
+
+LINE_HEIGHT_PT = 15.75
+"""One line of 12 pt Times New Roman in a row."""
+
+
+def _lines(text, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (greedy, by words): rows are
+    given their height, as not every spreadsheet program fits wrapped rows on opening.
+
+    >>> _lines("Giải pháp nâng cao hiệu quả", 10), _lines(1500000, 16), _lines(None, 8)
+    (3, 1, 1)
+    """
+    capacity, lines, used = max(1, int(width * 1.1)), 1, 0
+    for word in str(text if text is not None else "").split():
+        if used and used + 1 + len(word) > capacity:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
+
+
+def _put_text(cell, text) -> None:
+    """Text stays text: one that starts like a formula ('=', '+', '-', '@') is not read as one, in
+    openpyxl (string type) nor when someone edits it in Excel (quote prefix)."""
+    cell.value = text
+    if isinstance(text, str):
+        cell.data_type = "s"
+        if text.startswith(_FORMULA_START):
+            cell.quotePrefix = True
+
+
+def _decree_header(sheet, params: Params, subtitle: str, last_column: str) -> None:
+    """Rows 1-5: the bodies (left) and the national motto (right), the title and the subtitle."""
+    from openpyxl.styles import Alignment, Font
+
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    lines = [("A1:D1", params.parent_body, Font(name="Times New Roman", size=12)),
+             ("A2:D2", params.issuing_body, Font(name="Times New Roman", size=12, bold=True)),
+             (f"F1:{last_column}1", NATION, Font(name="Times New Roman", size=12, bold=True)),
+             (f"F2:{last_column}2", MOTTO, Font(name="Times New Roman", size=13, bold=True, underline="single")),
+             (f"A4:{last_column}4", wording.appendix_title(params.recognition_level, params.year),
+              Font(name="Times New Roman", size=14, bold=True)),
+             (f"A5:{last_column}5", subtitle,
+              Font(name="Times New Roman", size=13, italic=True))]
+    for cells, text, font in lines:
+        sheet.merge_cells(cells)
+        first = sheet[cells.split(":")[0]]
+        _put_text(first, text)
+        first.font, first.alignment = font, centred
+    sheet.row_dimensions[4].height = 21
+
+
+def _table(sheet, rows: pd.DataFrame, blocks: Sequence[str]) -> int:
+    """The column headers on ``HEADER_ROW`` and one row per recognised initiative; returns the last row."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    ids = ["STT"] + [cid for cid, _ in COLUMNS]
+    labels = ["STT"] + [label for _, label in COLUMNS]
+    for number, label in enumerate(labels, start=1):
+        cell = sheet.cell(HEADER_ROW, number)
+        _put_text(cell, label)
+        cell.font = Font(name="Times New Roman", size=12, bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.fill = PatternFill("solid", fgColor="F0F2F5")
+        cell.border = border
+    body_font, wrap = Font(name="Times New Roman", size=12), Alignment(vertical="top", wrap_text=True)
+    row = HEADER_ROW
+    for row, record in enumerate(fig.ordered_recognized(rows, blocks).itertuples(index=False), start=HEADER_ROW + 1):
+        values = [row - HEADER_ROW] + [_value(getattr(record, cid)) for cid in ids[1:]]
+        for number, (cid, value) in enumerate(zip(ids, values), start=1):
+            cell = sheet.cell(row, number)
+            _put_text(cell, value)
+            cell.font, cell.alignment, cell.border = body_font, wrap, border
+            if cid in NUMBER_FORMATS:
+                cell.number_format = NUMBER_FORMATS[cid]
+        sheet.row_dimensions[row].height = LINE_HEIGHT_PT * max(_lines(v, WIDTHS[c]) for c, v in zip(ids, values))
+    return row
+
+
+def _print_setup(sheet, last_column: str, last_row: int) -> None:
+    """A4 landscape, fitted to the page's width, the header row on every page, panes frozen under it."""
+    from openpyxl.utils import get_column_letter
+
+    for number, cid in enumerate(["STT"] + [cid for cid, _ in COLUMNS], start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = WIDTHS[cid]
+    sheet.row_dimensions[HEADER_ROW].height = 33
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{max(last_row, HEADER_ROW)}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    setup = sheet.page_setup
+    setup.paperSize, setup.orientation = sheet.PAPERSIZE_A4, "landscape"
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left, sheet.page_margins.right = 0.6, 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddFooter.center.text = "Trang &P/&N"
+
+
+def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str) -> bytes:
+    """The annex as an Excel workbook (bytes, the same for the same inputs): the Decree 30 header, the
+    title and ``subtitle`` (the report it goes with: :func:`sangkien.report.document.appendix_subtitle`),
+    then the recognised initiatives of ``rows`` under bold headers repeated on every printed page."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách"
+    last_column = get_column_letter(len(COLUMNS) + 1)
+    _decree_header(sheet, params, subtitle, last_column)
+    last_row = _table(sheet, rows, params.blocks)
+    _print_setup(sheet, last_column, last_row)
+    workbook.properties.title = wording.appendix_title(params.recognition_level, params.year)
+    workbook.properties.creator = params.issuing_body
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    made = provenance.build_date(params.issue_date) or datetime.date(params.year + 1, 1, 1)
+    return files.deterministic_zip(buffer.getvalue(), datetime.datetime.combine(made, datetime.time()))
+
+
+def write_workbook(rows: pd.DataFrame, params: Params, subtitle: str, target: Path) -> None:
+    """Write the annex workbook (:func:`recognized_workbook`) to ``target``."""
+    target.write_bytes(recognized_workbook(rows, params, subtitle))

@@ -28,8 +28,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from sangkien.files import deterministic_zip
 from sangkien.paths import SAMPLE_REGISTER
-from sangkien.tools.ooxml import deterministic_zip
 
 SEED = 20230401
 FIXED_TIME = datetime.datetime(2024, 1, 5, 8, 0, 0)

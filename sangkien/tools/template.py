@@ -19,10 +19,9 @@ from pathlib import Path
 
 from sangkien import paths
 from sangkien.errors import problems_of
-from sangkien.files import write_atomic
+from sangkien.files import deterministic_zip, write_atomic
 from sangkien.inputs import schema
 from sangkien.inputs.params import default_blocks
-from sangkien.tools.ooxml import deterministic_zip
 
 DATA_SHEET = "Sổ đăng ký"
 GUIDE_SHEET = "Hướng dẫn"

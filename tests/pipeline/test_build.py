@@ -32,11 +32,13 @@ def test_outputs_and_manifest(built):
     out, result = built
     folder = out / "2023"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "bao-cao-2023.html", "bao-cao-2023.ipynb", "bao-cao-2023.pdf", "danh-sach-cong-nhan-2023.csv", "manifest.json"]
+        "bao-cao-2023.docx", "bao-cao-2023.html", "bao-cao-2023.ipynb", "bao-cao-2023.pdf",
+        "danh-sach-cong-nhan-2023.csv", "danh-sach-cong-nhan-2023.xlsx", "manifest.json"]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["year"] == 2023
     assert manifest["outputs"] == {"notebook": "bao-cao-2023.ipynb", "html": "bao-cao-2023.html",
-                                   "pdf": "bao-cao-2023.pdf", "annex": "danh-sach-cong-nhan-2023.csv"}
+                                   "pdf": "bao-cao-2023.pdf", "docx": "bao-cao-2023.docx",
+                                   "annex": "danh-sach-cong-nhan-2023.xlsx", "annex_csv": "danh-sach-cong-nhan-2023.csv"}
     # the annex lists every recognised initiative of the year, as Excel opens it (UTF-8 with BOM)
     annex = (folder / "danh-sach-cong-nhan-2023.csv").read_bytes()
     assert annex.startswith(b"\xef\xbb\xbfSTT,M\xc3\xa3 s\xe1\xbb\x91,")
@@ -44,7 +46,7 @@ def test_outputs_and_manifest(built):
     data = manifest["inputs"]["data"]
     assert data["sha256"] == hashlib.sha256(paths.SAMPLE_REGISTER.read_bytes()).hexdigest()
     assert data["rows"] > 800
-    assert set(manifest["timings_s"]) == {"execute", "html", "pdf"}
+    assert set(manifest["timings_s"]) == {"execute", "html", "pdf", "docx"}
     assert manifest["software"]["packages"]["papermill"]
     # nothing left behind but the published year and the lock folder
     assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]

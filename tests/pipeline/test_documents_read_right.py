@@ -300,7 +300,7 @@ def test_6_names_in_vietnamese_order(province):
     pages = _text(year.outputs["pdf"])
     appendix = " ".join(pages[[i for i, t in enumerate(pages) if "PHỤ LỤC" in t][0]:])
     folder = year.outputs["pdf"].parent
-    with open(folder / annex.file_name(2024), encoding="utf-8-sig") as f:
+    with open(folder / annex.csv_name(2024), encoding="utf-8-sig") as f:
         annex_units = list(dict.fromkeys(row[4] for row in list(csv.reader(f))[1:]))
     index = (folder / "don-vi" / "index.html").read_text(encoding="utf-8")
     every = [u for b in PROVINCE_BLOCKS for u in PROVINCE_UNITS[b]]

@@ -161,7 +161,8 @@ def test_same_inputs_same_bytes(small_year, blocked_build, digests):
     completed, _, folder = blocked_build
     assert completed.returncode == 0, completed.stderr
     again = digests(folder)
-    for name in ("bao-cao-2023.html", "bao-cao-2023.pdf", "danh-sach-cong-nhan-2023.csv"):
+    for name in ("bao-cao-2023.html", "bao-cao-2023.pdf", "bao-cao-2023.docx", "danh-sach-cong-nhan-2023.csv",
+                 "danh-sach-cong-nhan-2023.xlsx"):
         assert again[name] == small_year.digests[name], name
 
 
@@ -311,7 +312,7 @@ def test_two_builds_of_one_year_at_once(small_year, digests, wait_for):
     assert second.returncode == 1
     assert second.stderr == f"một lần dựng báo cáo năm 2023 khác đang chạy ({out}); hãy đợi nó xong\n"
     assert digests(out / "2023") == before
-    assert set(before) == {"bao-cao-2023.html", "bao-cao-2023.pdf", "bao-cao-2023.ipynb", "manifest.json",
-                           "danh-sach-cong-nhan-2023.csv"}
+    assert set(before) == {"bao-cao-2023.html", "bao-cao-2023.pdf", "bao-cao-2023.docx", "bao-cao-2023.ipynb",
+                           "manifest.json", "danh-sach-cong-nhan-2023.csv", "danh-sach-cong-nhan-2023.xlsx"}
     assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
 

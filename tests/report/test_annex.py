@@ -39,7 +39,7 @@ def test_formula_text_is_not_a_formula_in_excel():
 
 
 def test_written_with_a_bom(tmp_path):
-    target = tmp_path / annex.file_name(2023)
+    target = tmp_path / annex.csv_name(2023)
     annex.write(frame(3), BLOCKS, target)
     assert target.name == "danh-sach-cong-nhan-2023.csv"
     assert target.read_bytes().startswith(b"\xef\xbb\xbfSTT")
@@ -61,4 +61,77 @@ def test_long_lists_are_referred_to(monkeypatch, tmp_path):
     assert "Giải pháp 1" in report.appendix().html
     monkeypatch.setattr(annex, "APPENDIX_LIMIT", 5)
     text = report.appendix().html
-    assert "Giải pháp 1" not in text and "Danh sách 8 sáng kiến" in text and "danh-sach-cong-nhan-2023.csv" in text
+    assert "Giải pháp 1" not in text and "Danh sách 8 sáng kiến" in text and "danh-sach-cong-nhan-2023.xlsx" in text
+
+
+# ---------------------------------------------------------------------------- the workbook (.xlsx)
+
+SUBTITLE = "(Kèm theo Báo cáo số 45/BC-SKHCN)"
+
+
+def _params(**changes):
+    import dataclasses
+    from pathlib import Path
+
+    from sangkien.inputs.params import Params
+
+    return dataclasses.replace(Params(2023, Path("x.csv"), blocks=tuple(BLOCKS), doc_number="45"), **changes)
+
+
+def _workbook(rows: pd.DataFrame, **changes):
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(annex.recognized_workbook(rows, _params(**changes), SUBTITLE)))
+
+
+def test_workbook_is_an_annex_with_the_decree_header_and_the_list():
+    sheet = _workbook(frame(9)).active
+    assert annex.file_name(2023) == "danh-sach-cong-nhan-2023.xlsx"
+    assert [sheet["A1"].value, sheet["A2"].value, sheet["F1"].value, sheet["F2"].value] == [
+        "UBND THÀNH PHỐ HẢI PHÒNG", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc"]
+    assert sheet["A2"].font.b and sheet["F1"].font.b and not sheet["A1"].font.b
+    assert sheet["A4"].value == "DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN CẤP THÀNH PHỐ NĂM 2023"
+    assert sheet["A5"].value == "(Kèm theo Báo cáo số 45/BC-SKHCN)"
+    assert {"A1:D1", "A2:D2", "F1:I1", "F2:I2", "A4:I4", "A5:I5"} <= {str(r) for r in sheet.merged_cells.ranges}
+    header = [c.value for c in sheet[annex.HEADER_ROW]]
+    assert header == ["STT", "Mã số", "Tên sáng kiến", "Tác giả", "Đơn vị", "Khối", "Lĩnh vực",
+                      "Số tiền làm lợi (đồng)", "Điểm"]
+    assert all(c.font.b for c in sheet[annex.HEADER_ROW])
+    body = [[c.value for c in row] for row in sheet.iter_rows(min_row=annex.HEADER_ROW + 1)]
+    assert [r[1] for r in body] == ["SK-002", "SK-004", "SK-008", "SK-001", "SK-005", "SK-007"]  # as the CSV
+    assert [r[0] for r in body] == list(range(1, 7))
+    assert body[0][7] is None and body[3][7] == 1_500_000 and body[0][8] == 87.5
+
+
+def test_workbook_formats_and_print_setup():
+    sheet = _workbook(frame(9)).active
+    first = annex.HEADER_ROW + 1
+    assert sheet.cell(first + 3, 8).number_format == "#,##0" and sheet.cell(first, 9).number_format == "0.0"
+    assert sheet.column_dimensions["C"].width == annex.WIDTHS["ten_sang_kien"]
+    assert sheet.freeze_panes == f"A{first}"
+    assert sheet.print_title_rows == f"${annex.HEADER_ROW}:${annex.HEADER_ROW}"
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape" and str(setup.paperSize) == sheet.PAPERSIZE_A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth == 1 and setup.fitToHeight == 0
+    assert sheet.auto_filter.ref == f"A{annex.HEADER_ROW}:I{first + 5}"
+
+
+def test_workbook_keeps_formula_looking_text_as_text():
+    rows = frame(3, title="=HYPERLINK(\"http://x\",\"bấm\")")
+    rows.loc[1, "tac_gia"] = "@SUM(A1)"
+    sheet = _workbook(rows).active
+    title = sheet.cell(annex.HEADER_ROW + 1, 3)
+    author = next(c for c in sheet["D"] if c.value == "@SUM(A1)")
+    assert title.value.startswith("=HYPERLINK(") and title.data_type == "s" and title.quotePrefix
+    assert author.data_type == "s" and author.quotePrefix
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(annex.recognized_workbook(rows, _params(), SUBTITLE))) as package:
+        assert b"<f>" not in package.read("xl/worksheets/sheet1.xml")  # no formula anywhere
+
+
+def test_workbook_bytes_are_the_same_for_the_same_inputs():
+    same = annex.recognized_workbook(frame(9), _params(), SUBTITLE)
+    assert same == annex.recognized_workbook(frame(9), _params(), SUBTITLE)
+    assert same != annex.recognized_workbook(frame(9), _params(), "(Kèm theo Báo cáo số 7/BC-SKHCN)")

@@ -8,4 +8,5 @@ module of that library again before anything else.
 | :mod:`.papermill_engine` | papermill 2.7.0 | the executed notebook written once, at the end |
 | :mod:`.jsonschema_iri` | jsonschema 4.26.0 (under nbformat 5.11.1) | rfc3987_syntax's 1.8 s grammar kept out of builds |
 | :mod:`.weasyprint_exit` | WeasyPrint 70.0 | its font configuration dropped before the interpreter exits |
+| :mod:`.pyhanko_font` | pyHanko 0.38.0 | a signature stamp's TrueType font (2048 units per em) drawn with its own letter spacing |
 """

@@ -1,4 +1,4 @@
-"""One deterministic ZIP for every generated workbook: the same bytes whenever it is saved."""
+"""Base file helpers: one deterministic ZIP for every generated workbook or document (the same bytes whenever it is saved)."""
 from __future__ import annotations
 
 import datetime
@@ -7,7 +7,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-from sangkien.tools.ooxml import CORE, deterministic_zip
+from sangkien.files import CORE, deterministic_zip
 
 WHEN = datetime.datetime(2024, 1, 5, 8, 0, 0)
 

@@ -1,0 +1,52 @@
+"""Draft or final: ``build YEAR --final`` refuses a report that still lacks a part, naming each, before
+any kernel starts and writing nothing; a report with an empty section is a draft."""
+from __future__ import annotations
+
+from sangkien.inputs.params import load_params
+from sangkien.pipeline import final
+
+COMPLETE = """sections:
+  context: Bối cảnh.
+  assessment: Đánh giá.
+  direction: "- Nhiệm vụ."
+  recommendations: Kiến nghị.
+signer:
+  name: Trần Văn Ký
+"""
+
+
+def test_a_complete_report_is_final(tmp_path, write_year):
+    params = load_params(2023, write_year(tmp_path, extra=COMPLETE))
+    assert final.missing_for_final(params) == [] and not final.is_draft(params)
+    final.require_final(params)  # nothing raised
+
+
+def test_every_missing_part_is_named(tmp_path, write_year):
+    path = write_year(tmp_path, extra="sections:\n  context: Bối cảnh.\nsigner:\n  name: ''\n")
+    path.write_text(path.read_text(encoding="utf-8").replace("doc_number: '7'\n", "").replace(
+        "issue_date: 2024-01-05\n", ""), encoding="utf-8")
+    params = load_params(2023, path)
+    assert final.is_draft(params) and final.empty_sections(params) == ["assessment", "direction", "recommendations"]
+    lines = final.missing_for_final(params)
+    assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in lines] == [
+        "sections.assessment", "sections.direction", "sections.recommendations", "doc_number", "issue_date",
+        "signer.name"]
+    assert all(line.startswith(str(path)) and "còn trống" in line for line in lines)
+    assert "phần III. Đánh giá chung" in lines[0]
+
+
+def test_build_final_refuses_a_draft_writing_nothing(tmp_path, write_year, sangkien_main):
+    params = write_year(tmp_path, extra="sections:\n  context: Bối cảnh.\n")
+    out = tmp_path / "out"
+    status, stdout, err = sangkien_main("build", 2023, "--params", params, "--out", out, "--final")
+    assert status == 2 and stdout == ""
+    for key in ("sections.assessment", "sections.direction", "sections.recommendations"):
+        assert key in err
+    assert "--final" in err.splitlines()[-1] and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_final_goes_with_one_year_only(tmp_path, sangkien_main):
+    status, _, err = sangkien_main("build", "--all", "--final", "--out", tmp_path / "out")
+    assert status == 2 and "--final" in err
+    assert not (tmp_path / "out").exists()
