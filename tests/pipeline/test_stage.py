@@ -354,3 +354,13 @@ def test_unit_sheets_behind_a_link_are_never_removed(tmp_path):
     stage.publish(_staged(out, {"bao-cao-2023.html": "x"}), final)
     stage.unpublish(out)
     assert (elsewhere / "a.html").read_text() == "not the build's"
+
+
+def test_a_signed_pdf_is_never_the_builds_to_replace(tmp_path):
+    folder = tmp_path / "2023"
+    folder.mkdir()
+    manifest = {"outputs": {"pdf": "bao-cao-2023.pdf", "signed": "bao-cao-2023-da-ky.pdf"},
+                "files_sha256": {"bao-cao-2023.pdf": "0" * 64}}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    mine = stage.owned(folder)
+    assert "bao-cao-2023.pdf" in mine and "bao-cao-2023-da-ky.pdf" not in mine
