@@ -22,10 +22,13 @@ def load(year: int | None, params_file=None, data_file=None, register_file=None)
     return params, read_register(params.data, params.blocks)
 
 
+def blocks_of(params_file: str | Path | None = None) -> tuple[str, ...]:
+    """The blocks of a parameters file (or of the shared defaults)."""
+    if params_file is not None:
+        return tuple(load_params(None, params_file, require_data=False).blocks)
+    return tuple(default_blocks())
+
+
 def check(file: str | Path, params_file: str | Path | None = None) -> Register:
     """Validate a register against the blocks of a parameters file (or the shared defaults)."""
-    if params_file is not None:
-        blocks = load_params(None, params_file, require_data=False).blocks
-    else:
-        blocks = default_blocks()
-    return read_register(file, blocks)
+    return read_register(file, blocks_of(params_file))
