@@ -91,7 +91,7 @@ def _resembles(text: str) -> list[tuple[str, str]]:
 
 def _with_unit(column: schema.Column, unit: str) -> Reading:
     if not column.units:  # a note in brackets ('Tác giả (họ và tên)'): the column, said
-        return Reading(column.id, LIKE, why=f'phần trong ngoặc "({unit})" là ghi chú')
+        return Reading(column.id, UNIT, why=f'phần trong ngoặc "({unit})" là ghi chú')
     factor = schema.unit_factors(column).get(schema.header_key(unit))
     if factor is None:
         first = {}
@@ -181,7 +181,7 @@ def _claim(header: Header, place: Callable[[int], str], row: int, position: int,
     if reading.scale != 1:
         header.scales[cid] = reading.scale
         header.notes.append(f'"{text}": số tiền nhân {reading.scale:,.0f} thành đồng'.replace(",", "."))
-    elif reading.how == LIKE:
+    elif reading.why:
         header.notes.append(f'"{text}" đọc là "{schema.BY_ID[cid].label}" ({reading.why})')
 
 

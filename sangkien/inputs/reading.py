@@ -137,8 +137,9 @@ def read_csv(path: Path, data: bytes) -> list[list]:
     text = csv_text(path, data)
     head = text[:65536].splitlines()[:30]
     delimiter = None
-    if head and head[0].strip().lower().startswith("sep=") and len(head[0].strip()) == 5:
-        delimiter = head[0].strip()[4]
+    first = head[0].lstrip(" ").lower() if head else ""
+    if first.startswith("sep=") and len(first.rstrip(" ")) == 5:
+        delimiter = first[4]
         text = text.split("\n", 1)[1] if "\n" in text else ""
         head = head[1:]
     delimiter = delimiter or _delimiter(head)

@@ -175,10 +175,17 @@ def excel_cells(sheet: Sheet) -> Iterator[Problem]:
     for (row, column_id), what in sheet.quirks.items():
         if row in rows:
             yield Problem(row, ORDER[column_id], f"{sheet.cell(row, column_id)}: {_quirk(what)}")
-    for column_id, cells in sheet.raw.items():
-        if not schema.EXCEL_ERRORS.isdisjoint(cells):
-            yield from (Problem(row, ORDER[column_id], f"{sheet.cell(row, column_id)}: {_quirk(value)}")
-                        for row, value in zip(sheet.numbers, cells) if value in schema.EXCEL_ERRORS)
+    for column in schema.COLUMNS:
+        if column.id not in sheet.raw:
+            continue
+        if column.kind in (schema.YEAR, schema.NUMBER):  # an error's text is not a number: looked at if any
+            texts = [cell_text(v) for v in sheet.raw[column.id]] if BAD in sheet.distinct(column.id) else ()
+        else:
+            texts = sheet.texts[column.id]
+            distinct = sheet.canonical(column.id) if column.kind == schema.CHOICE or column.one_spelling else texts
+            texts = texts if not schema.EXCEL_ERRORS.isdisjoint(distinct) else ()
+        yield from (Problem(row, ORDER[column.id], f"{sheet.cell(row, column.id)}: {_quirk(text)}")
+                    for row, text in zip(sheet.numbers, texts) if text in schema.EXCEL_ERRORS)
 
 
 def _quirk(what: str) -> str:

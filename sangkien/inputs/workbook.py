@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
@@ -22,6 +24,7 @@ _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?<!/)>\s*<(?:\w+:)?f[\s>/]")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _REF = re.compile(rb"\br=[\"']([A-Z]{1,3})(\d+)[\"']")
 _TEXT_RESULT = re.compile(rb"\bt=[\"'](?:str|e)[\"']")
+_ROOT = re.compile(rb"<(\w+:)?worksheet\b[^>]*?=\s*(['\"])")
 
 
 def _position(attributes: bytes) -> tuple[int, int] | None:
@@ -35,6 +38,20 @@ def _position(attributes: bytes) -> tuple[int, int] | None:
     return int(found[2]) - 1, column - 1
 
 
+def _contains(xml: bytes, needle: bytes, start: int) -> bool:
+    """Whether ``needle`` occurs in ``xml`` from ``start``: its last byte (rare in a sheet's cells: 'e', 'f')
+    is looked for at memchr speed and the needle checked there; after a few misses, a plain search."""
+    last, before = needle[-1:], needle[:-1]
+    for _ in range(64):
+        at = xml.find(last, start)
+        if at < 0:
+            return False
+        if xml.startswith(before, at - len(before)):
+            return True
+        start = at + 1
+    return xml.find(needle, start) >= 0
+
+
 def scan_quirks(xml: bytes) -> dict[tuple[int, int], str]:
     """The cells of a sheet's XML that hold an error value (the value, '#DIV/0!') or a formula without a
     computed value (:data:`NOT_COMPUTED`), by (row, column) from 0.
@@ -43,14 +60,17 @@ def scan_quirks(xml: bytes) -> dict[tuple[int, int], str]:
     {(2, 1): '#DIV/0!', (2, 2): 'formula'}
     """
     found: dict[tuple[int, int], str] = {}
-    if b"\"e\"" in xml or b"'e'" in xml:
+    root = _ROOT.search(xml, 0, 4096)
+    prefix, quote = (root[1] or b"", root[2]) if root else (b"", b'"')
+    start = root.end() if root else 0
+    if _contains(xml, b"t=" + quote + b"e", start):  # most sheets have no error, no formula
         for cell in _ERROR_CELL.finditer(xml):
             end = _CELL_END.search(xml, cell.end())
             value = _VALUE.search(xml, cell.end(), end.start() if end else len(xml))
             position = _position(cell[1])
             if position is not None:
                 found[position] = value[1].decode("utf-8", "replace") if value and value[1] else "#N/A"
-    if b"<f" in xml or b":f" in xml:
+    if _contains(xml, b"<" + prefix + b"f", start):
         for cell in _FORMULA_CELL.finditer(xml):
             end = _CELL_END.search(xml, cell.end())
             value = _VALUE.search(xml, cell.end(), end.start() if end else len(xml))
@@ -83,6 +103,21 @@ def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
             path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
             parts[sheet.get("name", "")] = path
     return parts
+
+
+def read_part(package: zipfile.ZipFile, data: bytes, name: str) -> bytes:
+    """A part of the package, inflated in one call without the CRC pass zipfile makes (a large sheet's
+    XML is tens of megabytes); zipfile itself for anything but a plain deflated entry."""
+    info = package.getinfo(name)
+    start = info.header_offset
+    if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1 and data[start:start + 4] == b"PK\x03\x04":
+        name_length, extra_length = struct.unpack("<HH", data[start + 26:start + 30])
+        begin = start + 30 + name_length + extra_length
+        try:
+            return zlib.decompress(data[begin:begin + info.compress_size], -15)
+        except zlib.error:
+            pass
+    return package.read(name)
 
 
 class ExcelSheet:
@@ -150,4 +185,4 @@ class ExcelBook:
             part = self._parts.get(name)
             if part is None or part not in package.NameToInfo:
                 return {}
-            return scan_quirks(package.read(part))
+            return scan_quirks(read_part(package, self.data, part))
