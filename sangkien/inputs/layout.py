@@ -22,7 +22,7 @@ from sangkien.inputs.headers import HEAD_ROWS, Header, find_header, read_header
 _TOTALS = re.compile(r"^(?:tổng cộng|tổng số|tổng|cộng)(?!\s*(?:hòa|hoà))\b")
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(?:\d{1,2}|[a-zA-Z])\s*\)?$")
 LEADING, GROUP, TOTALS, TRAILING, NUMBERING = (
-    "dưới tiêu đề", "tiêu đề nhóm", "dòng tổng", "dưới bảng", "đánh số cột")
+    "dưới tiêu đề", "tiêu đề nhóm", "dòng tổng cộng", "dưới bảng", "đánh số cột")
 """Why a row was left out (said in the reading's line)."""
 SPAN = 10_000_000
 """Rows of a sheet combined from several tables are numbered ``table index * SPAN + Excel row``."""

@@ -51,7 +51,7 @@ def test_an_office_workbook_gives_the_figures_of_the_clean_register(tmp_path, cl
                                  'trang "Quận huyện" (tiêu đề ở dòng 6, 6 dòng')
     assert reading[0].endswith('không đọc trang "DM" (trang ẩn)')
     assert reading[1].startswith('bỏ qua trang "Giáo dục": dòng 7 (đánh số cột: "(1)", "(2)"), '
-                                 'dòng 14 (dòng tổng: "Tổng cộng"), dòng 16–21 (dưới bảng: ')
+                                 'dòng 14 (dòng tổng cộng: "Tổng cộng"), dòng 16–21 (dưới bảng: ')
     assert '"NGƯỜI LẬP BIỂU"' in reading[1] and "Nguyễn Thị Lan" not in reading[1]  # the first rows shown
     assert '"Số tiền làm lợi (triệu đồng)": số tiền nhân 1.000.000 thành đồng' in reading[2]
     assert '"Tên sáng kiến/giải pháp" đọc là "Tên sáng kiến"' in reading[2]
