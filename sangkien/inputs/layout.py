@@ -115,6 +115,9 @@ def no_header_line(path: Path, heads: list[tuple[object, list[list]]]) -> str:
     """The one line said when no sheet has a register's header: what the first rows of each sheet hold."""
     parts = []
     for source, head in heads:
+        if head is None:
+            parts.append(f'trang "{source.name}" — trang ẩn, không đọc')
+            continue
         found = [(i + 1, _shown(row)) for i, row in enumerate(head) if any(not is_blank(v) for v in row)][:3]
         text = "; ".join(f"dòng {n}: {cells}" for n, cells in found) or "trống"
         text += _legacy_row(head)
@@ -142,15 +145,17 @@ def tables_of(path: Path, sources: list, name_sheets: bool = False) -> Tables:
     for source in sources:
         if source.hidden:
             not_read.append((source.name, "trang ẩn"))
+            heads.append((source, None, None))
             continue
         head = source.head(HEAD_ROWS)
         heads.append((source, head, find_header(head)))
     found = [(source, index) for source, _, index in heads if index is not None]
     if not found:
-        if all(is_blank(v) for _, head, _ in heads for row in head for v in row):
+        if all(is_blank(v) for _, head, _ in heads for row in head or () for v in row):
             raise DataError(f"{path}: tệp không có dữ liệu (không có cả dòng tiêu đề)")
         raise DataError(no_header_line(path, [(source, head) for source, head, _ in heads]))
-    not_read += [(source.name, "không có dòng tiêu đề của sổ") for source, _, index in heads if index is None]
+    not_read += [(source.name, "không có dòng tiêu đề của sổ") for source, head, index in heads
+                 if index is None and head is not None]
     several = name_sheets or len(found) > 1
     result = Tables([], [], not_read)
     for source, index in found:

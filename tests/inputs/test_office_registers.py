@@ -114,11 +114,15 @@ def test_no_sheet_with_a_header_is_one_line_saying_what_each_holds(tmp_path):
     notes.append([])
     notes.append(["Số liệu", "gửi sau"])
     workbook.create_sheet("Trống")
+    hidden = workbook.create_sheet("Sổ cũ")
+    hidden.append(HEADER)  # a register's header, on a hidden sheet: never read
+    hidden.sheet_state = "hidden"
     workbook.save(tmp_path / "so.xlsx")
     (line,) = problems_of(tmp_path / "so.xlsx")
     assert line.startswith(f"{tmp_path / 'so.xlsx'}: không tìm thấy dòng tiêu đề của sổ đăng ký (các cột \"Mã số\", ")
     assert line.endswith('trong 30 dòng đầu của trang nào; trang "Bìa" — dòng 1: "BÁO CÁO SÁNG KIẾN NĂM 2023" | '
-                         'trang "Ghi chú" — dòng 2: "Số liệu", "gửi sau" | trang "Trống" — trống')
+                         'trang "Ghi chú" — dòng 2: "Số liệu", "gửi sau" | trang "Trống" — trống | '
+                         'trang "Sổ cũ" — trang ẩn, không đọc')
 
 
 def test_a_header_of_two_rows(tmp_path):

@@ -181,3 +181,16 @@ def test_what_cannot_be_collected(tmp_path, run_main, case, status, message):
 def test_collect_needs_out(run_main, tmp_path):
     status, _, err = run_main("collect", tmp_path)
     assert status == 2 and "--out" in err
+
+
+@pytest.mark.slow
+def test_the_collected_register_builds_the_report_of_the_clean_one(units, tmp_path):
+    from sangkien.api import build_year, collect
+
+    folder, clean = units
+    out = collect(folder, tmp_path / "gop.xlsx").out
+    params = tmp_path / "2023.yaml"
+    params.write_text(f"year: 2023\ndata: {out}\nissue_date: 2024-01-05\ndoc_number: '7'\n", encoding="utf-8")
+    result = build_year(2023, params=params, out=tmp_path / "reports", formats=("html",))
+    manifest = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["figures"] == figures(clean)
