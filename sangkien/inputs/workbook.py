@@ -52,6 +52,28 @@ def _contains(xml: bytes, needle: bytes, start: int) -> bool:
     return xml.find(needle, start) >= 0
 
 
+def _needles(xml: bytes) -> tuple[bytes, bytes, int]:
+    """What an error cell and a formula hold in this sheet's XML ('t="e', '<f', with the document's prefix
+    and quotes), and where its root element ends."""
+    root = _ROOT.search(xml, 0, 4096)
+    prefix, quote = (root[1] or b"", root[2]) if root else (b"", b'"')
+    return b"t=" + quote + b"e", b"<" + prefix + b"f", root.end() if root else 0
+
+
+def may_have_quirks(pieces) -> bool:
+    """Whether a sheet's XML, inflated piece by piece, may hold an error value or a formula (then
+    :func:`scan_quirks` reads it whole); a few megabytes at a time, never the whole sheet at once."""
+    needles, tail, start = None, b"", 0
+    for piece in pieces:
+        window = tail + piece
+        if needles is None:
+            *needles, start = _needles(window)
+        if any(_contains(window, needle, start) for needle in needles):
+            return True
+        tail, start = window[-32:], 0
+    return False
+
+
 def scan_quirks(xml: bytes) -> dict[tuple[int, int], str]:
     """The cells of a sheet's XML that hold an error value (the value, '#DIV/0!') or a formula without a
     computed value (:data:`NOT_COMPUTED`), by (row, column) from 0.
@@ -60,17 +82,15 @@ def scan_quirks(xml: bytes) -> dict[tuple[int, int], str]:
     {(2, 1): '#DIV/0!', (2, 2): 'formula'}
     """
     found: dict[tuple[int, int], str] = {}
-    root = _ROOT.search(xml, 0, 4096)
-    prefix, quote = (root[1] or b"", root[2]) if root else (b"", b'"')
-    start = root.end() if root else 0
-    if _contains(xml, b"t=" + quote + b"e", start):  # most sheets have no error, no formula
+    error, formula, start = _needles(xml)
+    if _contains(xml, error, start):  # most sheets have no error, no formula
         for cell in _ERROR_CELL.finditer(xml):
             end = _CELL_END.search(xml, cell.end())
             value = _VALUE.search(xml, cell.end(), end.start() if end else len(xml))
             position = _position(cell[1])
             if position is not None:
                 found[position] = value[1].decode("utf-8", "replace") if value and value[1] else "#N/A"
-    if _contains(xml, b"<" + prefix + b"f", start):
+    if _contains(xml, formula, start):
         for cell in _FORMULA_CELL.finditer(xml):
             end = _CELL_END.search(xml, cell.end())
             value = _VALUE.search(xml, cell.end(), end.start() if end else len(xml))
@@ -105,19 +125,21 @@ def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def read_part(package: zipfile.ZipFile, data: bytes, name: str) -> bytes:
-    """A part of the package, inflated in one call without the CRC pass zipfile makes (a large sheet's
-    XML is tens of megabytes); zipfile itself for anything but a plain deflated entry."""
+def part_pieces(package: zipfile.ZipFile, data: bytes, name: str, size: int = 1 << 20):
+    """A part of the package inflated a piece at a time (from ``size`` compressed bytes), without the CRC
+    pass zipfile makes: a large sheet's XML is tens of megabytes. zipfile itself for anything but a plain
+    deflated entry."""
     info = package.getinfo(name)
     start = info.header_offset
     if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1 and data[start:start + 4] == b"PK\x03\x04":
         name_length, extra_length = struct.unpack("<HH", data[start + 26:start + 30])
         begin = start + 30 + name_length + extra_length
-        try:
-            return zlib.decompress(data[begin:begin + info.compress_size], -15)
-        except zlib.error:
-            pass
-    return package.read(name)
+        end, view, inflater = begin + info.compress_size, memoryview(data), zlib.decompressobj(-15)
+        for at in range(begin, end, size):
+            yield inflater.decompress(view[at:min(at + size, end)])
+        yield inflater.flush()
+        return
+    yield package.read(name)
 
 
 class ExcelSheet:
@@ -179,10 +201,15 @@ class ExcelBook:
     def quirks(self, name: str) -> dict[tuple[int, int], str]:
         if not self.data.startswith(b"PK\x03\x04"):  # .xls: calamine alone (as before)
             return {}
+        return self.call(self._quirks, name)
+
+    def _quirks(self, name: str) -> dict[tuple[int, int], str]:
         with zipfile.ZipFile(io.BytesIO(self.data)) as package:
             if self._parts is None:
                 self._parts = sheet_parts(package)
             part = self._parts.get(name)
             if part is None or part not in package.NameToInfo:
                 return {}
-            return scan_quirks(read_part(package, self.data, part))
+            if not may_have_quirks(part_pieces(package, self.data, part)):
+                return {}
+            return scan_quirks(b"".join(part_pieces(package, self.data, part)))
