@@ -125,7 +125,7 @@ def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def part_pieces(package: zipfile.ZipFile, data: bytes, name: str, size: int = 1 << 20):
+def part_pieces(package: zipfile.ZipFile, data: bytes, name: str, size: int = 1 << 18):
     """A part of the package inflated a piece at a time (from ``size`` compressed bytes), without the CRC
     pass zipfile makes: a large sheet's XML is tens of megabytes. zipfile itself for anything but a plain
     deflated entry."""
@@ -149,6 +149,7 @@ class ExcelSheet:
     def __init__(self, book: "ExcelBook", index: int, name: str, hidden: bool):
         self.book, self.index, self.name, self.hidden = book, index, name, hidden
         self._sheet = None
+        self._merged: list | None = None
 
     def _calamine(self):
         if self._sheet is None:
@@ -159,11 +160,18 @@ class ExcelSheet:
         return self.book.call(self._calamine().to_python, skip_empty_area=False, nrows=n)
 
     def rows(self) -> list[list]:
-        return self.book.call(self._calamine().to_python, skip_empty_area=False)
+        """Every row; calamine's own copy of the cells is let go once they are Python's."""
+        sheet = self._calamine()
+        rows = self.book.call(sheet.to_python, skip_empty_area=False)
+        self._merged = list(sheet.merged_cell_ranges or ())
+        self._sheet = None
+        return rows
 
     def merged(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         """Merged ranges, ((first row, first column), (last row, last column)) from 0."""
-        return list(self._calamine().merged_cell_ranges or ())
+        if self._merged is None:
+            self._merged = list(self._calamine().merged_cell_ranges or ())
+        return self._merged
 
     def quirks(self) -> dict[tuple[int, int], str]:
         return self.book.quirks(self.name)
