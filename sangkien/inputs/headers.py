@@ -20,8 +20,10 @@ from sangkien.inputs.cells import cell_text
 
 HEAD_ROWS = 30
 """The header row is looked for among this many first rows of a sheet."""
-MIN_COLUMNS = 3
-"""A row is a register's header when it names at least this many of the schema's columns."""
+MIN_REQUIRED = (len(schema.REQUIRED) + 1) // 2
+"""A row is a register's header when it names at least half of the required columns (a summary sheet's
+"Đơn vị | Khối | Số tiền làm lợi" is not one; a register's header missing a column or two is, and the
+missing columns are named)."""
 
 EXACT, UNIT, LIKE, AMBIGUOUS, REFUSED = "exact", "unit", "like", "ambiguous", "refused"
 _BRACKETS = re.compile(r"^(.*?)\s*[(\[]([^()\[\]]*)[)\]]\s*$")
@@ -139,19 +141,21 @@ def _readings(row: list) -> list[tuple[int, str, Reading]]:
     return found
 
 
-def score(row: list) -> int:
-    """How many of the schema's columns a row names (a resembling cell that resembles several counts none)."""
-    return len({r.column for _, _, r in _readings(row) if r.how != AMBIGUOUS})
+def score(row: list) -> tuple[int, int]:
+    """How many of the required columns, and of all the schema's columns, a row names (a cell that
+    resembles several columns counts for none)."""
+    named = {r.column for _, _, r in _readings(row) if r.how != AMBIGUOUS}
+    return len(named & set(schema.REQUIRED)), len(named)
 
 
 def find_header(head: list[list]) -> int | None:
-    """The index of the header row among ``head`` (a sheet's first rows): the first that names the most
-    columns, if it names at least MIN_COLUMNS."""
-    best, index = MIN_COLUMNS - 1, None
+    """The index of the header row among ``head`` (a sheet's first rows): of the rows naming at least
+    MIN_REQUIRED required columns, the first that names the most columns."""
+    best, index = 0, None
     for i, row in enumerate(head):
-        found = score(row)
-        if found > best:
-            best, index = found, i
+        required, named = score(row)
+        if required >= MIN_REQUIRED and named > best:
+            best, index = named, i
     return index
 
 

@@ -128,13 +128,16 @@ def no_header_line(path: Path, heads: list[tuple[object, list[list]]]) -> str:
             f"đầu{sheets}; " + " | ".join(parts or ["tệp không có trang tính nào hiện"]))
 
 
-def _header_problems(header: Header, rows: list[list], origin: Origin) -> list[str]:
+def _header_problems(header: Header, rows: list[list], origin: Origin, several: bool) -> list[str]:
     problems = list(header.problems)
     if any("thiếu cột bắt buộc" in p for p in problems):
         encoding = legacy.detect(" ".join(cell_text(h) for h in rows[header.index]))
         if encoding:
             problems.append(f"{origin.place(header.index + 1)}: tiêu đề có vẻ được gõ bằng mã {encoding}; "
                             + legacy.HINT.format(encoding=encoding))
+        elif several and origin.sheet:
+            problems.append(f"{origin.place(header.index + 1)}: nếu trang này không phải sổ đăng ký (ví dụ một "
+                            "bảng tổng hợp), hãy ẩn trang (chuột phải vào tên trang ▸ Hide): trang ẩn không được đọc")
     return problems
 
 
@@ -164,7 +167,7 @@ def tables_of(path: Path, sources: list, name_sheets: bool = False) -> Tables:
         merged = fill_merged(rows, source.merged(), index, quirks)
         header = read_header(rows, index, origin.place)
         origin.written = header.written
-        result.problems += _header_problems(header, rows, origin)
+        result.problems += _header_problems(header, rows, origin, len(found) > 1)
         result.tables.append(Table(origin, source.name, rows, header, quirks, merged))
     return result
 
@@ -277,7 +280,7 @@ def report(found: Tables, is_csv: bool) -> list[str]:
     lines = []
     read = []
     for table in found.tables:
-        where = f'trang "{table.name}" ' if table.name is not None else ""
+        where = f'trang "{table.name}" ' if table.name is not None else "bảng "
         header = table.header.index + 1
         header_rows = f"{header}–{header + 1}" if table.header.span == 2 else f"{header}"
         merged = f", {table.merged} ô gộp chia cho từng dòng" if table.merged else ""

@@ -163,7 +163,7 @@ def test_a_csv_with_its_header_under_a_title(write_register):
     register = read_register(path, BLOCKS)
     assert len(register) == 12 and register.columns["row"][0] == 4
     assert register.reading == [
-        "đã đọc (tiêu đề ở dòng 3, 12 dòng)", 'bỏ qua dòng 17 (dưới bảng: "NGƯỜI LẬP BIỂU")']
+        "đã đọc bảng (tiêu đề ở dòng 3, 12 dòng)", 'bỏ qua dòng 17 (dưới bảng: "NGƯỜI LẬP BIỂU")']
 
 
 # --------------------------------------------------------------------------- headers
@@ -242,3 +242,36 @@ def test_the_office_header_is_read_whatever_its_order(tmp_path):
         workbook.active.append(office_row(number, row))
     workbook.save(tmp_path / "so.xlsx")
     assert figures(tmp_path / "so.xlsx") == figures(clean_workbook(tmp_path / "clean.xlsx", clean_rows()))
+
+
+def test_a_summary_sheet_beside_the_register_is_not_read(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    register = workbook.active
+    register.title = "Sổ"
+    register.append(HEADER)
+    for row in clean_rows():
+        register.append(row)
+    summary = workbook.create_sheet("Tổng hợp")
+    summary.append(["STT", "Đơn vị", "Khối", "Số sáng kiến", "Số tiền làm lợi (đồng)"])
+    summary.append([1, "Sở Y tế", OTHER, 3, 9_000_000])
+    workbook.save(tmp_path / "so.xlsx")
+    assert read_register(tmp_path / "so.xlsx", BLOCKS).reading == [
+        'đã đọc trang "Sổ" (tiêu đề ở dòng 1, 12 dòng); không đọc trang "Tổng hợp" (không có dòng tiêu đề của sổ)']
+
+
+def test_a_second_sheet_like_a_register_but_short_of_columns_is_named(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Sổ"
+    workbook.active.append(HEADER)
+    workbook.active.append(clean_rows()[0])
+    listing = workbook.create_sheet("Công nhận")
+    listing.append(["STT", "Mã số", "Tên sáng kiến", "Tác giả", "Đơn vị"])
+    workbook.save(tmp_path / "so.xlsx")
+    lines = problems_of(tmp_path / "so.xlsx")
+    assert lines[0] == f'{tmp_path / "so.xlsx"}: trang "Công nhận", dòng 1: thiếu cột bắt buộc "Năm" (hoặc "nam")'
+    assert lines[-1].startswith(f'{tmp_path / "so.xlsx"}: trang "Công nhận", dòng 1: nếu trang này không phải sổ '
+                                "đăng ký (ví dụ một bảng tổng hợp), hãy ẩn trang")
