@@ -11,7 +11,7 @@ one column only, and the reading says so; otherwise it is refused with the reaso
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable
 
@@ -121,11 +121,34 @@ def read_cell(text: str) -> Reading | None:
     bracketed = _BRACKETS.match(text)
     if bracketed and schema.header_key(bracketed[1]) in schema.HEADER_KEYS:
         return _with_unit(schema.BY_ID[schema.HEADER_KEYS[schema.header_key(bracketed[1])]], bracketed[2].strip())
-    like = _resembles(text)
-    if len(like) == 1:
-        return Reading(like[0][0], LIKE, why=like[0][1])
-    if like:
+    base, unit = (bracketed[1], bracketed[2].strip()) if bracketed else (text, None)
+    like = _resembles(base)
+    if len(like) > 1:
         return Reading(like[0][0], AMBIGUOUS, others=tuple(cid for cid, _ in like))
+    if not like:
+        return None
+    column, why = schema.BY_ID[like[0][0]], like[0][1]
+    unit = unit or _unit_after(base, column)
+    if column.units and unit:  # 'Số tiền làm lợi dự kiến (triệu đồng)', 'Tổng số tiền làm lợi, triệu đồng'
+        reading = _with_unit(column, unit)
+        return Reading(column.id, LIKE if reading.how == UNIT else REFUSED, reading.scale, reading.why or why)
+    return Reading(column.id, LIKE, why=why)
+
+
+_MONEY_WORDS = frozenset(("đ", "đồng", "vnđ", "vnd", "nghìn", "ngàn", "triệu", "tr", "tỷ", "tỉ", "usd"))
+
+
+def _unit_after(text: str, column: schema.Column) -> str | None:
+    """The words after a column's label in a header, when they say a unit ('… làm lợi triệu đồng')."""
+    if not column.units:
+        return None
+    words = _words(text, False)
+    for name in (column.label,) + column.aliases:
+        label = _words(name, False)
+        for i in range(len(words) - len(label) + 1):
+            if words[i:i + len(label)] == label:
+                after = words[i + len(label):]
+                return " ".join(after) if any(w in _MONEY_WORDS for w in after) else None
     return None
 
 
@@ -182,11 +205,12 @@ def _claim(header: Header, place: Callable[[int], str], row: int, position: int,
                                f'"{schema.BY_ID[cid].label}"; hãy giữ một cột')
         return
     header.positions[cid], header.written[cid] = position, text
+    said = [f'đọc là "{schema.BY_ID[cid].label}" ({reading.why})'] if reading.why else []
     if reading.scale != 1:
         header.scales[cid] = reading.scale
-        header.notes.append(f'"{text}": số tiền nhân {reading.scale:,.0f} thành đồng'.replace(",", "."))
-    elif reading.why:
-        header.notes.append(f'"{text}" đọc là "{schema.BY_ID[cid].label}" ({reading.why})')
+        said.append(f"số tiền nhân {reading.scale:,.0f} thành đồng".replace(",", "."))
+    if said:
+        header.notes.append(f'"{text}"' + (" " if reading.why else ": ") + ", ".join(said))
 
 
 def _settle_resembling(header: Header, place: Callable[[int], str], row: int, pending: list) -> set[str]:
@@ -209,7 +233,7 @@ def _settle_resembling(header: Header, place: Callable[[int], str], row: int, pe
             refused.update(free)
         else:
             why = reading.why or "các cột khác nó giống đã có"
-            targets.append((position, text, Reading(free[0], LIKE, why=why)))
+            targets.append((position, text, replace(reading, column=free[0], how=LIKE, why=why, others=())))
     for position, text, reading in targets:
         rivals = [t for _, t, r in targets if r.column == reading.column]
         if len(rivals) == 1:

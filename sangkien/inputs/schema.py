@@ -33,9 +33,10 @@ AMOUNT_MIN = 0
 SCORE_MIN, SCORE_MAX = 0, 100
 
 
-MONEY_UNITS = (("đồng", 1), ("đ", 1), ("VNĐ", 1), ("nghìn đồng", 1e3), ("ngàn đồng", 1e3),
-               ("1.000 đồng", 1e3), ("nghìn", 1e3), ("ngàn", 1e3), ("triệu đồng", 1e6), ("triệu", 1e6),
-               ("tr.đ", 1e6), ("trđ", 1e6), ("tỷ đồng", 1e9), ("tỷ", 1e9), ("tỉ đồng", 1e9), ("tỉ", 1e9))
+MONEY_UNITS = (("đồng", 1), ("đ", 1), ("VNĐ", 1), ("nghìn đồng", 1e3), ("ngàn đồng", 1e3), ("nghìn đ", 1e3),
+               ("ngàn đ", 1e3), ("1.000 đồng", 1e3), ("1.000 đ", 1e3), ("nghìn", 1e3), ("ngàn", 1e3),
+               ("triệu đồng", 1e6), ("triệu đ", 1e6), ("triệu", 1e6), ("tr.đ", 1e6), ("trđ", 1e6),
+               ("tr.đồng", 1e6), ("tỷ đồng", 1e9), ("tỷ đ", 1e9), ("tỷ", 1e9), ("tỉ đồng", 1e9), ("tỉ", 1e9))
 """What an amount's header may say in brackets, or an amount typed as text after its number, and the factor
 to đồng. Compared without accents, case or spaces: 'VND', 'vnđ' and 'VNĐ' are one."""
 SCORE_UNITS = (("thang 100", 1), ("thang điểm 100", 1), ("điểm", 1), ("/100", 1), ("100 điểm", 1))

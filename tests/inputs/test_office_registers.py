@@ -275,3 +275,14 @@ def test_a_second_sheet_like_a_register_but_short_of_columns_is_named(tmp_path):
     assert lines[0] == f'{tmp_path / "so.xlsx"}: trang "Công nhận", dòng 1: thiếu cột bắt buộc "Năm" (hoặc "nam")'
     assert lines[-1].startswith(f'{tmp_path / "so.xlsx"}: trang "Công nhận", dòng 1: nếu trang này không phải sổ '
                                 "đăng ký (ví dụ một bảng tổng hợp), hãy ẩn trang")
+
+
+@pytest.mark.parametrize("header, factor", [("Số tiền làm lợi dự kiến (triệu đồng)", 1e6),
+                                            ("Tổng số tiền làm lợi, triệu đồng", 1e6),
+                                            ("Tổng số tiền làm lợi (nghìn đ)", 1e3), ("Số tiền làm lợi dự kiến", 1)])
+def test_a_resembling_amounts_header_keeps_its_unit(write_register, header, factor):
+    register = read_register(write_register([clean_rows()[0][:8] + [2]], header=HEADER[:8] + [header]), BLOCKS)
+    assert register.columns["so_tien_lam_loi"] == [2 * factor]
+    (notes,) = [line for line in register.reading if line.startswith("cột: ")]
+    assert notes.startswith(f'cột: "{header}" đọc là "Số tiền làm lợi" (có tên cột trong đó)')
+    assert ("số tiền nhân" in notes) == (factor != 1)
