@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Callable
 
 from sangkien.inputs import schema
-from sangkien.inputs.cells import cell_text
+from sangkien.inputs.cells import cell_text, is_blank
 
 HEAD_ROWS = 30
 """The header row is looked for among this many first rows of a sheet."""
@@ -41,6 +41,8 @@ class Reading:
     """LIKE: what it resembles by; REFUSED: why it cannot be read."""
     others: tuple[str, ...] = ()
     """AMBIGUOUS: every column it resembles."""
+    unit: bool = False
+    """The header names the column's unit (so a unit said above the table does not apply)."""
 
 
 def _words(text: str, plain: bool) -> tuple[str, ...]:
@@ -101,7 +103,7 @@ def _with_unit(column: schema.Column, unit: str) -> Reading:
             first.setdefault(unit_factor, name)
         accepted = ", ".join(f"({name})" for name in first.values())
         return Reading(column.id, REFUSED, why=f'không đọc được đơn vị "({unit})"; cần một trong: {accepted}')
-    return Reading(column.id, UNIT, scale=factor)
+    return Reading(column.id, UNIT, scale=factor, unit=True)
 
 
 @lru_cache(maxsize=8192)
@@ -131,7 +133,8 @@ def read_cell(text: str) -> Reading | None:
     unit = unit or _unit_after(base, column)
     if column.units and unit:  # 'Số tiền làm lợi dự kiến (triệu đồng)', 'Tổng số tiền làm lợi, triệu đồng'
         reading = _with_unit(column, unit)
-        return Reading(column.id, LIKE if reading.how == UNIT else REFUSED, reading.scale, reading.why or why)
+        return Reading(column.id, LIKE if reading.how == UNIT else REFUSED, reading.scale, reading.why or why,
+                       unit=True)
     return Reading(column.id, LIKE, why=why)
 
 
@@ -196,6 +199,12 @@ class Header:
     notes: list[str] = field(default_factory=list)
     """What was read by resemblance or with a unit, and what was set aside and why (said, never silent)."""
     problems: list[str] = field(default_factory=list)
+    with_unit: set[str] = field(default_factory=set)
+    """The columns whose header names their unit."""
+
+
+def _grouped(factor: float) -> str:
+    return f"{factor:,.0f}".replace(",", ".")
 
 
 def _claim(header: Header, place: Callable[[int], str], row: int, position: int, text: str, reading: Reading) -> None:
@@ -206,20 +215,22 @@ def _claim(header: Header, place: Callable[[int], str], row: int, position: int,
         return
     header.positions[cid], header.written[cid] = position, text
     said = [f'đọc là "{schema.BY_ID[cid].label}" ({reading.why})'] if reading.why else []
+    if reading.unit:
+        header.with_unit.add(cid)
     if reading.scale != 1:
         header.scales[cid] = reading.scale
-        said.append(f"số tiền nhân {reading.scale:,.0f} thành đồng".replace(",", "."))
+        said.append(f"số tiền nhân {_grouped(reading.scale)} thành đồng")
     if said:
         header.notes.append(f'"{text}"' + (" " if reading.why else ": ") + ", ".join(said))
 
 
-def _settle_resembling(header: Header, place: Callable[[int], str], row: int, pending: list) -> set[str]:
+def _settle_resembling(header: Header, place: Callable[[int], str], pending: list) -> set[str]:
     """Resembling, ambiguous and refused cells, once the sure ones have claimed their columns: each is used
     (it resembles one free column, and no other cell does), set aside (its columns are taken: said), or
     refused with the reason (a problem). Returns the columns a refused cell stands for (not also missing)."""
     refused: set[str] = set()
     targets = []
-    for position, text, reading in pending:
+    for row, position, text, reading in pending:
         free = [cid for cid in (reading.others or (reading.column,)) if cid not in header.positions]
         if not free:
             header.notes.append(f'bỏ qua "{text}" (đã có cột "{header.written[reading.column]}")')
@@ -233,9 +244,9 @@ def _settle_resembling(header: Header, place: Callable[[int], str], row: int, pe
             refused.update(free)
         else:
             why = reading.why or "các cột khác nó giống đã có"
-            targets.append((position, text, replace(reading, column=free[0], how=LIKE, why=why, others=())))
-    for position, text, reading in targets:
-        rivals = [t for _, t, r in targets if r.column == reading.column]
+            targets.append((row, position, text, replace(reading, column=free[0], how=LIKE, why=why, others=())))
+    for row, position, text, reading in targets:
+        rivals = [t for _, _, t, r in targets if r.column == reading.column]
         if len(rivals) == 1:
             _claim(header, place, row, position, text, reading)
         elif rivals[0] == text:
@@ -247,24 +258,63 @@ def _settle_resembling(header: Header, place: Callable[[int], str], row: int, pe
     return refused
 
 
+def _sub_header(header: Header, rows: list[list], index: int) -> list:
+    """The readings of the row under the header when it names more columns (a header of two rows: "Hiệu
+    quả" over "Số tiền làm lợi" and "Điểm"): a row that is blank under most columns already named."""
+    if index + 1 >= len(rows) or not header.positions:
+        return []
+    below = rows[index + 1]
+    filled = sum(1 for pos in header.positions.values() if pos < len(below) and not is_blank(below[pos]))
+    if 2 * filled >= len(header.positions):
+        return []  # a row of data, or of column numbers
+    return [r for r in _readings(below) if r[2].column not in header.positions or r[2].others]
+
+
+_UNIT_LINE = re.compile(r"^(?:đơn vị tính|đvt)\s*[:.]?\s*(.+)$")
+
+
+def _unit_above(header: Header, rows: list[list], place: Callable[[int], str]) -> None:
+    """'ĐVT: triệu đồng' (or 'Đơn vị tính: ...') above the table: the unit of an amount whose header names none."""
+    money = [cid for cid in header.positions if schema.BY_ID[cid].units == schema.MONEY_UNITS
+             and cid not in header.with_unit]
+    for number, row in enumerate(rows[:header.index], start=1):
+        for value in row:
+            found = _UNIT_LINE.match(schema.fold(value)) if isinstance(value, str) else None
+            if not found or not money:
+                continue
+            factor = schema.unit_factors(schema.BY_ID[money[0]]).get(schema.header_key(found[1]))
+            said = cell_text(value)
+            if factor is None and set(_words(found[1], False)) & _MONEY_WORDS:
+                header.problems.append(f'{place(number)}: "{said}": không đọc được đơn vị; cần "ĐVT: đồng", '
+                                       '"ĐVT: nghìn đồng", "ĐVT: triệu đồng" hoặc "ĐVT: tỷ đồng" (hoặc ghi đơn vị '
+                                       'trong tiêu đề cột, "Số tiền làm lợi (triệu đồng)")')
+            elif factor is not None and factor != 1:
+                for cid in money:
+                    header.scales[cid] = factor
+                    header.notes.append(f'"{header.written[cid]}": số tiền nhân {_grouped(factor)} thành đồng '
+                                        f'(theo "{said}" ở dòng {number})')
+            return
+
+
 def read_header(rows: list[list], index: int, place: Callable[[int], str]) -> Header:
     """The header at ``rows[index]`` (and the row under it, for a header of two rows) read against the
-    schema; ``place(excel_row)`` names a row in a problem ('FILE: dòng 5')."""
+    schema, with a unit said above the table; ``place(excel_row)`` names a row in a problem ('FILE: dòng 5')."""
     header = Header(index)
-    row = index + 1
-    readings = _readings(rows[index])
-    sure = [r for r in readings if r[2].how in (EXACT, UNIT)]
-    for position, text, reading in sure:
-        _claim(header, place, row, position, text, reading)
-    if index + 1 < len(rows):
-        below = [r for r in _readings(rows[index + 1]) if r[2].how in (EXACT, UNIT)
-                 and r[2].column not in header.positions]
-        if below:
-            header.span = 2
-            for position, text, reading in below:
-                _claim(header, place, row + 1, position, text, reading)
-    refused = _settle_resembling(header, place, row, [r for r in readings if r[2].how not in (EXACT, UNIT)])
+    readings = [(index + 1,) + r for r in _readings(rows[index])]
+    for row, position, text, reading in readings:
+        if reading.how in (EXACT, UNIT):
+            _claim(header, place, row, position, text, reading)
+    below = [(index + 2,) + r for r in _sub_header(header, rows, index)]
+    if below:
+        header.span = 2
+        for row, position, text, reading in below:
+            if reading.how in (EXACT, UNIT):
+                _claim(header, place, row, position, text, reading)
+    pending = [r for r in readings + below if r[3].how not in (EXACT, UNIT)]
+    refused = _settle_resembling(header, place, pending)
     for cid in schema.REQUIRED:
         if cid not in header.positions and cid not in refused:
-            header.problems.append(f'{place(row)}: thiếu cột bắt buộc "{schema.BY_ID[cid].label}" (hoặc "{cid}")')
+            header.problems.append(f'{place(index + 1)}: thiếu cột bắt buộc "{schema.BY_ID[cid].label}" '
+                                   f'(hoặc "{cid}")')
+    _unit_above(header, rows, place)
     return header

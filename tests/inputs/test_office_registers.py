@@ -286,3 +286,40 @@ def test_a_resembling_amounts_header_keeps_its_unit(write_register, header, fact
     (notes,) = [line for line in register.reading if line.startswith("cột: ")]
     assert notes.startswith(f'cột: "{header}" đọc là "Số tiền làm lợi" (có tên cột trong đó)')
     assert ("số tiền nhân" in notes) == (factor != 1)
+
+
+@pytest.mark.parametrize("line, factor", [("ĐVT: triệu đồng", 1e6), ("Đơn vị tính: nghìn đồng", 1e3),
+                                          ("Đơn vị tính: đồng", 1)])
+def test_a_unit_said_above_the_table(write_register, line, factor):
+    rows = [["DANH SÁCH SÁNG KIẾN"], [None] * 7 + [line], HEADER] + [clean_rows()[0][:8] + [2.5, 80]]
+    register = read_register(write_register(rows, header=[], fmt="xlsx"), BLOCKS)
+    assert register.columns["so_tien_lam_loi"] == [2.5 * factor]
+    assert any(f'theo "{line}" ở dòng 2' in note for note in register.reading) == (factor != 1)
+
+
+def test_a_unit_in_the_header_wins_over_the_one_above(write_register):
+    rows = [["ĐVT: triệu đồng"], HEADER[:8] + ["Số tiền làm lợi (đồng)"], clean_rows()[0][:8] + [2_500_000]]
+    assert read_register(write_register(rows, header=[], fmt="xlsx"), BLOCKS).columns["so_tien_lam_loi"] == [2.5e6]
+
+
+def test_a_unit_above_the_table_that_cannot_be_read_is_refused(write_register):
+    path = write_register([["ĐVT: triệu USD"], HEADER, clean_rows()[0]], header=[], fmt="xlsx")
+    (line,) = problems_of(path)
+    assert line.startswith(f'{path}: dòng 1: "ĐVT: triệu USD": không đọc được đơn vị')
+
+
+def test_a_header_of_two_rows_under_a_group(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["STT", "Mã số", "Năm", "Tên sáng kiến", "Tác giả", None, "Khối", "Lĩnh vực", "Kết quả"])
+    sheet.append([None, None, None, None, "Họ và tên", "Đơn vị công tác"])
+    sheet.merge_cells("E1:F1")
+    for number, row in enumerate(clean_rows(), start=1):
+        sheet.append([number] + row[:8])
+    workbook.save(tmp_path / "so.xlsx")
+    register = read_register(tmp_path / "so.xlsx", BLOCKS)
+    assert register.columns["don_vi"] == [r[4] for r in clean_rows()]
+    assert register.reading[0] == 'đã đọc trang "Sheet" (tiêu đề ở dòng 1–2, 12 dòng)'
+    assert '"Đơn vị công tác" đọc là "Đơn vị"' in register.reading[1]
