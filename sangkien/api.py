@@ -24,6 +24,16 @@ def check(file: str | Path, params: str | Path | None = None) -> Register:
     return inputs.check(file, params)
 
 
+def collect(folder: str | Path, out: str | Path, params: str | Path | None = None, force: bool = False):
+    """Merge the registers the units sent (every .xlsx/.xls/.csv of ``folder``) into one register ``out``,
+    checked against the blocks of a parameters file (or the shared defaults); returns a
+    :class:`~sangkien.tools.collect.Collected`. DataError lists every problem of every file (nothing written);
+    ParamsError when ``out`` exists and ``force`` is not given."""
+    from sangkien.tools.collect import collect as merge
+
+    return merge(folder, out, inputs.blocks_of(params), force=force)
+
+
 def report_figures(year: int, params: str | Path | None = None, data: str | Path | None = None) -> dict:
     """The ``figures`` object of manifest.json for YEAR, building nothing."""
     from sangkien import figures

@@ -65,6 +65,12 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     check.add_argument("--params", type=Path, help="parameters file naming the blocks (default: shared defaults)")
 
+    collect = sub.add_parser("collect", help="gộp các tệp đơn vị gửi (mỗi tệp một kiểu) thành một sổ đăng ký .xlsx")
+    collect.add_argument("folder", type=Path, help="thư mục chứa các tệp .xlsx, .xls, .csv của các đơn vị")
+    collect.add_argument("--out", type=Path, required=True, help="sổ đăng ký gộp (.xlsx) sẽ ghi ra")
+    collect.add_argument("--params", type=Path, help="tệp tham số nêu các khối (mặc định: tham số chung)")
+    collect.add_argument("--force", action="store_true", help="ghi đè tệp --out nếu đã có")
+
     figures = sub.add_parser("figures", help="print the figures of manifest.json as JSON")
     figures.add_argument("year", type=int)
     figures.add_argument("--params", type=Path)
@@ -99,8 +105,16 @@ def run(argv: list[str] | None = None) -> int:
         register = check(args.file, params=args.params)
         years = ", ".join(str(y) for y in register.years)
         print(f"{args.file}: hợp lệ — {len(register)} sáng kiến, năm {years}")
+        for line in register.reading:
+            print(f"  {line}")
         for line in summary(register):  # under today's names, when the parameters map earlier ones
             print(line)
+        return 0
+    if args.command == "collect":
+        from sangkien.api import collect
+        from sangkien.tools.collect import summary as collected
+
+        print("\n".join(collected(collect(args.folder, args.out, params=args.params, force=args.force))))
         return 0
     if args.command == "figures":
         from sangkien.api import report_figures

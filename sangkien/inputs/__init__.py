@@ -40,6 +40,13 @@ def _require_period(params: Params, register: Register) -> None:
                           f"{params.year}) trong tệp tham số của năm")
 
 
+def blocks_of(params_file: str | Path | None = None) -> tuple[str, ...]:
+    """The blocks of a parameters file (or of the shared defaults)."""
+    if params_file is not None:
+        return tuple(load_params(None, params_file, require_data=False).blocks)
+    return tuple(default_blocks())
+
+
 def check(file: str | Path, params_file: str | Path | None = None) -> Register:
     """Validate a register against the blocks of a parameters file (or the shared defaults), with its
     ``reorganisation``: old names are counted under today's. A parameters file's year is the report's: a row

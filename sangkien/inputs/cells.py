@@ -15,6 +15,10 @@ from sangkien.inputs.encodings import SUSPECT_RE
 
 _VN_GROUPED = re.compile(r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _PLAIN = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+_COMMA_GROUPED = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+"""'89,000', '1,500', '53,000,000': the comma may group thousands (as English writes) or mark decimals (as
+Vietnamese does); such a number is refused, never guessed."""
+_WITH_UNIT = re.compile(r"^(-?[\d.,\s]*\d)\s*([^\d\s.,].*?)\.?$")
 
 BAD = object()
 """What a column parser gives for a value it could not parse."""
@@ -59,12 +63,53 @@ def parse_number(value) -> float | None:
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(value)
         return float(value)
-    text = "".join(str(value).split())
+    text = "".join(schema.drop_invisible(str(value)).split())
     if _VN_GROUPED.match(text):
         return float(text.replace(".", "").replace(",", "."))
-    if _PLAIN.match(text):
+    if _PLAIN.match(text) and not _COMMA_GROUPED.match(text):
         return float(text.replace(",", "."))
     raise ValueError(value)
+
+
+def parse_amount(value, scale: float = 1.0, units: dict[str, float] | None = None) -> float | None:
+    """An amount in đồng: a number as :func:`parse_number` reads it, times ``scale`` (the unit its header
+    gives); or a number typed with its own unit ('1.500.000 đ', '1,5 tỷ', '1,5 triệu đồng'), which wins.
+
+    >>> parse_amount("1,5 tỷ"), parse_amount("1.500.000 đ"), parse_amount(2.5, scale=1e6)
+    (1500000000.0, 1500000.0, 2500000.0)
+    """
+    if isinstance(value, str) and not _PLAIN.match(value):
+        found = _WITH_UNIT.match(schema.nfc(value))
+        factor = (units or _MONEY).get(schema.header_key(found[2])) if found else None
+        if factor is not None:
+            return _scaled(parse_number(found[1]), factor)
+    return _scaled(parse_number(value), scale)
+
+
+def _scaled(number: float | None, factor: float) -> float | None:
+    if number is None or factor == 1:
+        return number
+    return round(number * factor, 6)
+
+
+def number_trouble(value) -> str:
+    """Why a cell is not read as a number, in the analyst's words.
+
+    >>> number_trouble("89,000")[:40]
+    'không rõ là số nào: dấu phẩy trong "89,0'
+    """
+    text = "".join(schema.drop_invisible(cell_text(value)).split())
+    found = _WITH_UNIT.match(text)
+    number = found[1] if found and _COMMA_GROUPED.match(found[1]) else text
+    if not _COMMA_GROUPED.match(number):
+        return "không phải là số"
+    digits = number.lstrip("-").split(".")[0]
+    return (f'không rõ là số nào: dấu phẩy trong "{number}" có thể là dấu thập phân (cách viết Việt Nam) '
+            f'hoặc dấu phân cách hàng nghìn (cách viết tiếng Anh); viết {digits.replace(",", ".")} hoặc '
+            f'{digits.replace(",", "")} nếu dấu phẩy phân cách hàng nghìn, dùng dấu phẩy chỉ cho phần thập phân')
+
+
+_MONEY = schema.unit_factors(schema.BY_ID["so_tien_lam_loi"])
 
 
 def parse_year(value, low: int = schema.YEAR_MIN, high: int = schema.YEAR_MAX) -> int | None:

@@ -1,4 +1,10 @@
-"""Reading the register file: its bytes, once, and the raw cells of its first sheet (.xlsx or .csv).
+"""Reading the register file: its bytes, once, and its sheets (a CSV file is one; a workbook has one per
+worksheet, see :mod:`~sangkien.inputs.workbook`).
+
+A CSV file is read as Excel writes one: UTF-8 with or without a byte-order mark, or UTF-16 ("Unicode Text",
+tab separated); comma, semicolon or tab separated, or as a ``sep=`` first line says. Its encoding is
+diagnosed by its bytes: a workbook renamed ``.csv`` is named as one, and TCVN3/VNI are only named when the
+bytes are text that looks like them.
 
 Every failure is a DataError naming the file; the file is only ever opened for reading.
 """
@@ -12,51 +18,142 @@ from sangkien.errors import DataError
 from sangkien.inputs import encodings as legacy
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+MAX_CELL = 32_767
+"""The most characters one cell may hold: Excel's own limit."""
+ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How an .xlsx (a zip package) and an .xls (an OLE compound file) begin."""
+_DELIMITERS = (",", ";", "\t")
 
 
-def _read_csv(path: Path, data: bytes) -> list[list]:
+class RowsSource:
+    """A sheet whose cells are already read (a CSV file, or rows handed over by a caller)."""
+
+    hidden = False
+
+    def __init__(self, rows: list[list], name: str | None = None):
+        self._rows, self.name = rows, name
+
+    def head(self, n: int) -> list[list]:
+        return self._rows[:n]
+
+    def rows(self) -> list[list]:
+        return self._rows
+
+    def merged(self) -> list:
+        return []
+
+    def quirks(self) -> dict:
+        return {}
+
+
+def _not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> DataError:
+    """What the bytes of a CSV file that is not UTF-8 are, as far as they say."""
+    where = f"byte {exc.start + 1}"
+    if b"\x00" in data[:4096]:
+        return DataError(f"{path}: tệp không phải tệp văn bản CSV (có byte 0, {where}): có thể là tệp UTF-16 không "
+                         'có dấu BOM hoặc một tệp nhị phân; hãy mở bằng Excel và lưu lại "CSV UTF-8 (Comma delimited)"')
+    guess = legacy.detect_bytes(data)
+    if guess == legacy.WINDOWS_1258:
+        return DataError(
+            f"{path}: tệp CSV không phải mã UTF-8 mà là mã Windows-1258 ({where}); hãy mở tệp bằng Excel "
+            'và lưu lại dưới dạng "CSV UTF-8 (Comma delimited)"')
+    if guess:
+        return DataError(
+            f"{path}: tệp không phải UTF-8 mà có vẻ được gõ bằng mã {guess} ({where}); "
+            + legacy.HINT.format(encoding=guess) + " dưới dạng CSV UTF-8")
+    return DataError(
+        f"{path}: tệp CSV không phải mã UTF-8 ({where}); hãy lưu lại bằng Excel "
+        '"CSV UTF-8 (Comma delimited)"')
+
+
+def csv_text(path: Path, data: bytes) -> str:
+    """The text of a CSV file, by what its bytes say: a workbook renamed .csv is refused as one; UTF-16 with
+    its byte-order mark (Excel's "Unicode Text"); UTF-8 with or without one."""
+    if data.startswith(ZIP) or data.startswith(OLE):
+        kind = ".xlsx" if data.startswith(ZIP) else ".xls"
+        raise DataError(f"{path}: đây là tệp Excel bị đổi tên thành .csv, không phải tệp CSV; hãy đổi lại phần mở "
+                        f"rộng thành {kind} (hoặc mở bằng Excel và lưu lại dưới dạng CSV UTF-8)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataError(f"{path}: tệp bắt đầu như tệp UTF-16 (Unicode Text) nhưng hỏng, không đọc được") from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        guess = legacy.detect_bytes(data)
-        where = f"byte {exc.start + 1}"
-        if guess == legacy.WINDOWS_1258:
-            raise DataError(
-                f"{path}: tệp CSV không phải mã UTF-8 mà là mã Windows-1258 ({where}); hãy mở tệp bằng Excel "
-                'và lưu lại dưới dạng "CSV UTF-8 (Comma delimited)"'
-            ) from None
-        if guess:
-            raise DataError(
-                f"{path}: tệp không phải UTF-8 mà có vẻ được gõ bằng mã {guess} ({where}); "
-                + legacy.HINT.format(encoding=guess) + " dưới dạng CSV UTF-8"
-            ) from None
-        raise DataError(
-            f"{path}: tệp CSV không phải mã UTF-8 ({where}); hãy lưu lại bằng Excel "
-            '"CSV UTF-8 (Comma delimited)"'
-        ) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        raise _not_utf8(path, data, exc) from None
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The separator that splits the first lines (quotes respected) into the most cells; a comma on a tie."""
+    def widest(delimiter: str) -> int:
+        try:
+            return max((len(row) for row in csv.reader(lines, delimiter=delimiter)), default=0)
+        except csv.Error:
+            return 0
+
+    return max(_DELIMITERS, key=widest)
+
+
+def column_letter(number: int) -> str:
+    """Excel's name of a column, from 1.
+
+    >>> column_letter(1), column_letter(28)
+    ('A', 'AB')
+    """
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _too_long(path: Path, text: str, delimiter: str) -> DataError:
+    """The first cell longer than MAX_CELL, named by row and column."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(1 << 30)
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            for column, cell in enumerate(row, start=1):
+                if len(cell) > MAX_CELL:
+                    return DataError(
+                        f"{path}: dòng {number}, cột {column_letter(column)}: ô dài {_grouped(len(cell))} ký tự, "
+                        f"quá giới hạn {_grouped(MAX_CELL)} ký tự một ô của Excel; có thể một dấu ngoặc kép (\") mở "
+                        "mà không đóng")
+    except csv.Error:
+        pass
+    finally:
+        csv.field_size_limit(limit)
+    return DataError(f"{path}: tệp CSV có một ô dài quá {_grouped(MAX_CELL)} ký tự")
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def read_csv(path: Path, data: bytes) -> list[list]:
+    """The rows of a CSV file. A first line ``sep=;`` names the separator (Excel hides it: the next line is
+    row 1); otherwise the separator is the one that splits the first lines into the most cells."""
+    text = csv_text(path, data)
+    head = text[:65536].splitlines()[:30]
+    delimiter = None
+    first = head[0].lstrip(" ").lower() if head else ""
+    if first.startswith("sep=") and len(first.rstrip(" ")) == 5:
+        delimiter = first[4]
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        head = head[1:]
+    delimiter = delimiter or _delimiter(head)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_CELL)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        return list(reader)
     except csv.Error as exc:
-        raise DataError(f"{path}: tệp CSV hỏng, không đọc được ({exc})") from None
-
-
-def _read_excel(path: Path, data: bytes) -> list[list]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        if not workbook.sheet_names:
-            raise DataError(f"{path}: tệp Excel không có trang tính nào")
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except DataError:
-        raise
-    except Exception as exc:  # calamine raises several kinds for a file that is not a workbook
-        raise DataError(
-            f"{path}: không đọc được tệp như một bảng tính Excel (.xlsx) — tệp hỏng hoặc không phải Excel "
-            f"({type(exc).__name__})"
-        ) from None
+        if "field larger than field limit" in str(exc):
+            raise _too_long(path, text, delimiter) from None
+        raise DataError(f"{path}: tệp CSV hỏng, không đọc được (dòng {reader.line_num}: {exc})") from None
+    finally:
+        csv.field_size_limit(limit)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -75,13 +172,22 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def read_table(path: Path, data: bytes | None = None) -> list[list]:
-    """The raw cells of the file's first sheet, row 1 first. Raises DataError for an unreadable file."""
+def read_sources(path: Path, data: bytes | None = None) -> list:
+    """The file's sheets, in order: one :class:`RowsSource` for a CSV file, an
+    :class:`~sangkien.inputs.workbook.ExcelSheet` per worksheet of a workbook (hidden ones included, marked)."""
+    from sangkien.inputs.workbook import ExcelBook
+
     path = Path(path)
     data = read_bytes(path) if data is None else data
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path, data)
+        return [RowsSource(read_csv(path, data))]
     if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path, data)
+        return ExcelBook(path, data).sheets()
     raise DataError(f"{path}: định dạng {suffix or '(không có phần mở rộng)'} không được hỗ trợ; cần .xlsx hoặc .csv")
+
+
+def read_table(path: Path, data: bytes | None = None) -> list[list]:
+    """The raw cells of the file's first visible sheet, row 1 first. Raises DataError for an unreadable file."""
+    sources = [s for s in read_sources(path, data) if not s.hidden]
+    return sources[0].rows() if sources else []

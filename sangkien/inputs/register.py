@@ -17,15 +17,15 @@ from typing import Iterable
 
 from sangkien.errors import DataError
 from sangkien.files import sha256_bytes
-from sangkien.inputs import renames
+from sangkien.inputs import layout, renames
 from sangkien.inputs.cells import cell_text, parse_number, parse_year
 from sangkien.inputs.params import Reorganisation
-from sangkien.inputs.reading import read_bytes, read_table
+from sangkien.inputs.reading import RowsSource, read_bytes, read_sources, read_table
 from sangkien.inputs.rules import problems
-from sangkien.inputs.sheet import sheet_of
+from sangkien.inputs.sheet import Sheet, sheet_of_tables
 
-__all__ = ["FRAME_COLUMNS", "Register", "cell_text", "parse_number", "parse_year", "read_bytes", "read_register",
-           "read_table", "validate"]
+__all__ = ["FRAME_COLUMNS", "Register", "cell_text", "combined", "parse_number", "parse_year", "read_bytes",
+           "read_register", "read_table", "register_of", "validate"]
 
 FRAME_COLUMNS = ("row", "ma_so", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua",
                  "nam", "so_tien_lam_loi", "diem")
@@ -44,6 +44,9 @@ class Register:
     headers: dict[str, str] = field(default_factory=dict)
     """Column id -> the header as written in the file."""
     sha256: str = ""
+    reading: list[str] = field(default_factory=list, compare=False)
+    """What was read and what was left out (sheets, header rows, rows, columns), one line each; empty for a
+    plain table read whole."""
     cache: dict = field(default_factory=dict, repr=False, compare=False)
     """What later layers derive from the register once (the pandas frame)."""
     blocks: tuple[str, ...] = ()
@@ -60,14 +63,22 @@ class Register:
         return sorted(set(self.columns["nam"]))
 
 
-def validate(path: Path, rows: list[list], blocks: Iterable[str], reorganisation: Reorganisation | None = None,
-             until: int | None = None) -> Register:
-    """Check every row against every rule; return the register or raise DataError with every problem.
+def combined(path: Path, sources: list, blocks: Iterable[str], name_sheets: bool = False
+             ) -> tuple[Sheet, layout.Tables]:
+    """The register's tables in the file's sheets (``sources``), as one Sheet; DataError for a file without
+    a register's header, with a bad header, or without a row."""
+    found = layout.tables_of(Path(path), sources, name_sheets=name_sheets)
+    if found.problems:
+        raise DataError(found.problems)
+    return sheet_of_tables(found.tables, tuple(blocks)), found
+
+
+def register_of(sheet: Sheet, reorganisation: Reorganisation | None = None, until: int | None = None) -> Register:
+    """Check every row against every rule; the register, or DataError with every problem.
 
     ``reorganisation``: old blocks and units are counted under today's names (:mod:`~sangkien.inputs.renames`);
-    ``until``: the report year, after which a row's block need not be one of ``blocks``."""
-    blocks = tuple(blocks)
-    sheet = sheet_of(Path(path), rows, blocks)
+    ``until``: the report year, after which a row's block need not be one of the blocks."""
+    blocks = sheet.blocks
     sheet.until = until
     renames.apply(sheet, reorganisation)
     found = problems(sheet)
@@ -77,6 +88,13 @@ def validate(path: Path, rows: list[list], blocks: Iterable[str], reorganisation
     kept = {cid: columns[cid] for cid in FRAME_COLUMNS} | renames.originals(sheet, reorganisation)
     return Register(path=sheet.path, columns=kept, headers=sheet.written, blocks=blocks,
                     reorganisation=reorganisation or None)
+
+
+def validate(path: Path, rows: list[list], blocks: Iterable[str], reorganisation: Reorganisation | None = None,
+             until: int | None = None) -> Register:
+    """Check every row of one sheet's cells (row 1 first) against every rule; return the register or raise
+    DataError with every problem (``reorganisation``, ``until``: as :func:`register_of`)."""
+    return register_of(combined(Path(path), [RowsSource(rows)], blocks)[0], reorganisation, until)
 
 
 def read_register(path: str | Path, blocks: Iterable[str], reorganisation: Reorganisation | None = None,
@@ -90,8 +108,10 @@ def read_register(path: str | Path, blocks: Iterable[str], reorganisation: Reorg
     gc.disable()
     try:
         data = read_bytes(path)
-        register = validate(path, read_table(path, data), blocks, reorganisation, until)
+        sheet, found = combined(path, read_sources(path, data), blocks)
+        register = register_of(sheet, reorganisation, until)
         register.sha256 = sha256_bytes(data)
+        register.reading = layout.report(found, is_csv=path.suffix.lower() == ".csv")
         return register
     finally:
         if collecting:

@@ -12,9 +12,10 @@ from typing import Iterator
 
 from sangkien.inputs import encodings as legacy
 from sangkien.inputs import schema
-from sangkien.inputs.cells import BAD, cell_text
+from sangkien.inputs.cells import BAD, cell_text, number_trouble
 from sangkien.inputs.encodings import SUSPECT_RE
 from sangkien.inputs.sheet import Sheet
+from sangkien.inputs.workbook import NOT_COMPUTED
 
 ORDER = {c.id: i for i, c in enumerate(schema.COLUMNS)}
 """Problems are listed by row, then in the schema's column order."""
@@ -37,12 +38,11 @@ def show(value) -> str:
 
 
 def bad_value(sheet: Sheet, row: int, column_id: str, value, what: str) -> Problem:
-    return Problem(row, ORDER[column_id],
-                   f'{sheet.path}: dòng {row}, cột "{sheet.written[column_id]}", giá trị {show(value)}: {what}')
+    return Problem(row, ORDER[column_id], f"{sheet.cell(row, column_id)}, giá trị {show(value)}: {what}")
 
 
 def empty_cell(sheet: Sheet, row: int, column_id: str) -> Problem:
-    return Problem(row, ORDER[column_id], f'{sheet.path}: dòng {row}, cột "{sheet.written[column_id]}": ô trống; '
+    return Problem(row, ORDER[column_id], f"{sheet.cell(row, column_id)}: ô trống; "
                                           f"cần {schema.BY_ID[column_id].when_empty}")
 
 
@@ -98,8 +98,8 @@ def unique_codes(sheet: Sheet) -> Iterator[Problem]:
         first_seen: dict[str, int] = {}
         for row, code in zip(sheet.numbers, codes):
             if code and code in first_seen:
-                yield bad_value(sheet, row, column.id, code,
-                                f"{name} trùng với dòng {first_seen[code]}; mỗi sáng kiến cần một {name} riêng")
+                yield bad_value(sheet, row, column.id, code, f"{name} trùng với {sheet.mention(first_seen[code], row)}; "
+                                                             f"mỗi sáng kiến cần một {name} riêng")
             elif code:
                 first_seen[code] = row
 
@@ -165,8 +165,8 @@ def one_block_per_unit(sheet: Sheet) -> Iterator[Problem]:
             if first[0] != value:
                 written = sheet.renamed[group.id][i] if group.id in sheet.renamed else value
                 yield bad_value(sheet, row, group.id, written,
-                                f'{member_name} "{member}" đã thuộc {group_name} "{first[0]}" ở dòng {first[1]}; '
-                                f"một {member_name} chỉ thuộc một {group_name}"
+                                f'{member_name} "{member}" đã thuộc {group_name} "{first[0]}" ở '
+                                f"{sheet.mention(first[1], row)}; một {member_name} chỉ thuộc một {group_name}"
                                 + _renamed_note(sheet, i, (column.id, group.id)))
 
 
@@ -180,7 +180,7 @@ def numbers(sheet: Sheet) -> Iterator[Problem]:
         if BAD in distinct or any(not low <= n <= high for n in distinct - {BAD}):
             for row, value, number in zip(sheet.numbers, sheet.raw[column.id], parsed):
                 if number is BAD:
-                    yield bad_value(sheet, row, column.id, cell_text(value), "không phải là số; " + column.need)
+                    yield bad_value(sheet, row, column.id, cell_text(value), f"{number_trouble(value)}; {column.need}")
                 elif number is not None and not low <= number <= high:
                     yield bad_value(sheet, row, column.id, cell_text(value), "ngoài khoảng cho phép; " + column.need)
 
@@ -188,8 +188,39 @@ def numbers(sheet: Sheet) -> Iterator[Problem]:
 RULES = (required_cells, legacy_text, authors, unique_codes, years, choices, one_block_per_unit, numbers)
 
 
+def excel_cells(sheet: Sheet) -> Iterator[Problem]:
+    """A cell Excel left an error value in ('#DIV/0!', '#REF!', '#N/A'...; in a CSV file, the error's text),
+    or a formula saved without its value, is named as such (and nothing else is said of it)."""
+    rows = set(sheet.numbers) if sheet.quirks else ()
+    for (row, column_id), what in sheet.quirks.items():
+        if row in rows:
+            yield Problem(row, ORDER[column_id], f"{sheet.cell(row, column_id)}: {_quirk(what)}")
+    for column in schema.COLUMNS:
+        if column.id not in sheet.raw:
+            continue
+        if column.kind in (schema.YEAR, schema.NUMBER):  # an error's text is not a number: looked at if any
+            texts = [cell_text(v) for v in sheet.raw[column.id]] if BAD in sheet.distinct(column.id) else ()
+        else:
+            texts = sheet.texts[column.id]
+            distinct = sheet.canonical(column.id) if column.kind == schema.CHOICE or column.one_spelling else texts
+            texts = texts if not schema.EXCEL_ERRORS.isdisjoint(distinct) else ()
+        yield from (Problem(row, ORDER[column.id], f"{sheet.cell(row, column.id)}: {_quirk(text)}")
+                    for row, text in zip(sheet.numbers, texts) if text in schema.EXCEL_ERRORS)
+
+
+def _quirk(what: str) -> str:
+    if what == NOT_COMPUTED:
+        return ("ô có công thức chưa được tính (tệp được lưu bởi một chương trình khác, không phải Excel); "
+                "hãy mở tệp bằng Excel rồi lưu lại")
+    return f"ô có lỗi công thức {what}; hãy sửa công thức (hoặc gõ giá trị) rồi lưu lại"
+
+
 def problems(sheet: Sheet) -> list[str]:
-    """Every problem of every rule, by row and then column."""
-    found = sorted(problem for rule in RULES for problem in rule(sheet))
+    """Every problem of every rule, by row and then column; a cell with an Excel error value or an uncomputed
+    formula is named as such, and nothing else is said of it."""
+    marked = list(excel_cells(sheet))
+    cells = {(p.row, p.column) for p in marked}
+    found = sorted(marked + [problem for rule in RULES for problem in rule(sheet)
+                             if (problem.row, problem.column) not in cells])
     return [p.text for p in found]
 

@@ -33,6 +33,16 @@ AMOUNT_MIN = 0
 SCORE_MIN, SCORE_MAX = 0, 100
 
 
+MONEY_UNITS = (("đồng", 1), ("đ", 1), ("VNĐ", 1), ("nghìn đồng", 1e3), ("ngàn đồng", 1e3), ("nghìn đ", 1e3),
+               ("ngàn đ", 1e3), ("1.000 đồng", 1e3), ("1.000 đ", 1e3), ("nghìn", 1e3), ("ngàn", 1e3),
+               ("triệu đồng", 1e6), ("triệu đ", 1e6), ("triệu", 1e6), ("tr.đ", 1e6), ("trđ", 1e6),
+               ("tr.đồng", 1e6), ("tỷ đồng", 1e9), ("tỷ đ", 1e9), ("tỷ", 1e9), ("tỉ đồng", 1e9), ("tỉ", 1e9))
+"""What an amount's header may say in brackets, or an amount typed as text after its number, and the factor
+to đồng. Compared without accents, case or spaces: 'VND', 'vnđ' and 'VNĐ' are one."""
+SCORE_UNITS = (("thang 100", 1), ("thang điểm 100", 1), ("điểm", 1), ("/100", 1), ("100 điểm", 1))
+"""What a score's header may say in brackets: the score is out of 100 (another scale is refused, not guessed)."""
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of the register: what it holds (the instructions, the messages) and every rule on it."""
@@ -63,6 +73,11 @@ class Column:
     """The id of a column each value belongs to one value of (a unit is under one block)."""
     repeats: bool = True
     """Values recur from row to row (units, blocks): the reader works once per distinct value."""
+    aliases: tuple[str, ...] = ()
+    """Other headers offices give the column, read as the label is (any case, spaces, accents)."""
+    units: tuple[tuple[str, float], ...] = ()
+    """The units a header may carry in brackets ('Số tiền làm lợi (triệu đồng)'), each with the factor that
+    turns the column's values into the column's own unit; an amount typed with its unit ('1,5 tỷ')."""
 
     @property
     def when_empty(self) -> str:
@@ -71,7 +86,7 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("ma_so", "Mã số", True, "mã của sáng kiến, không trùng trong tệp", "SK-2024-001",
-           unique=True, repeats=False),
+           unique=True, repeats=False, aliases=("Mã sáng kiến", "Mã SK")),
     Column("nam", "Năm", True, "năm của đợt xét công nhận, số nguyên", 2024,
            kind=YEAR, low=YEAR_MIN, high=YEAR_MAX, invalid="năm không hợp lệ",
            need=f"cần một số nguyên từ {YEAR_MIN} đến {YEAR_MAX}, ví dụ 2023", empty="năm (số nguyên, ví dụ 2023)"),
@@ -88,9 +103,11 @@ COLUMNS: tuple[Column, ...] = (
            kind=CHOICE, choices=RESULTS, invalid="kết quả không hợp lệ"),
     Column("so_tien_lam_loi", "Số tiền làm lợi", False,
            "số tiền làm lợi (đồng), số không âm; để trống nếu không báo cáo", 150000000,
-           kind=NUMBER, low=AMOUNT_MIN, need="cần số tiền (đồng) là số không âm, hoặc để trống"),
+           kind=NUMBER, low=AMOUNT_MIN, need="cần số tiền (đồng) là số không âm, hoặc để trống",
+           units=MONEY_UNITS),
     Column("diem", "Điểm", False, f"điểm của Hội đồng, từ {SCORE_MIN} đến {SCORE_MAX}", 85.5,
-           kind=NUMBER, low=SCORE_MIN, high=SCORE_MAX, need=f"cần điểm từ {SCORE_MIN} đến {SCORE_MAX}, hoặc để trống"),
+           kind=NUMBER, low=SCORE_MIN, high=SCORE_MAX, need=f"cần điểm từ {SCORE_MIN} đến {SCORE_MAX}, hoặc để trống",
+           units=SCORE_UNITS),
 )
 BY_ID = {c.id: c for c in COLUMNS}
 REQUIRED = tuple(c.id for c in COLUMNS if c.required)
@@ -106,6 +123,11 @@ def need_choice(values) -> str:
     return "cần một trong: " + "; ".join(f'"{v}"' for v in values)
 
 
+
+
+EXCEL_ERRORS = frozenset(("#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"))
+"""Excel's error values, as a cell shows them (and as Excel writes them into a CSV file)."""
 
 
 INVISIBLE = ("\u00ad\u034f\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
@@ -150,5 +172,16 @@ def header_key(text: str) -> str:
 
 HEADER_KEYS: dict[str, str] = {}
 for _c in COLUMNS:
-    HEADER_KEYS[header_key(_c.id)] = _c.id
-    HEADER_KEYS[header_key(_c.label)] = _c.id
+    for _name in (_c.id, _c.label) + _c.aliases:
+        HEADER_KEYS[header_key(_name)] = _c.id
+IGNORED_HEADERS = frozenset(map(header_key, ("STT", "TT", "Số TT", "Số thứ tự", "No.", "#")))
+"""The row number column offices put first: never a column of the register, never like one."""
+
+
+def unit_factors(column: Column) -> dict[str, float]:
+    """The column's units by :func:`header_key` (no accents, case or spaces), with their factors.
+
+    >>> unit_factors(BY_ID["so_tien_lam_loi"])["trieudong"]
+    1000000.0
+    """
+    return {header_key(name): float(factor) for name, factor in column.units}

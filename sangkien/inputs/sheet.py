@@ -1,5 +1,6 @@
-"""The register's cells as columns: the header row mapped onto the schema, blank rows left out, and the
-values each column holds once cleaned (what the rules check and the Register keeps), each worked out once.
+"""The register's cells as columns: the tables of a file (:mod:`~sangkien.inputs.layout`) laid end to end,
+the rows that are not initiatives left out, and the values each column holds once cleaned (what the rules
+check and the Register keeps), each worked out once.
 """
 from __future__ import annotations
 
@@ -9,55 +10,18 @@ from operator import itemgetter
 from pathlib import Path
 
 from sangkien.errors import DataError
-from sangkien.inputs import encodings as legacy
-from sangkien.inputs import schema
+from sangkien.inputs import layout, schema
 from sangkien.inputs.cells import (
     author_column,
-    cell_text,
     column_texts,
-    is_blank,
+    parse_amount,
     parse_column,
-    parse_number,
     parse_year,
 )
+from sangkien.inputs.layout import SPAN, Origin, Table
+from sangkien.inputs.reading import RowsSource
 
 TEXT_IDS = tuple(c.id for c in schema.COLUMNS if c.kind in schema.TEXT_KINDS)
-
-
-def map_headers(path: Path, header_row: list) -> tuple[dict[str, int], dict[str, str], list[str]]:
-    """Column id -> position and -> header as written; problems with the header row."""
-    positions: dict[str, int] = {}
-    written: dict[str, str] = {}
-    problems: list[str] = []
-    for i, raw in enumerate(header_row):
-        text = cell_text(raw)
-        column_id = schema.HEADER_KEYS.get(schema.header_key(text)) if text else None
-        if column_id is None:
-            continue
-        if column_id in positions:
-            problems.append(
-                f'{path}: dòng 1: cột "{text}" và cột "{written[column_id]}" cùng là '
-                f'"{schema.BY_ID[column_id].label}"; hãy giữ một cột'
-            )
-            continue
-        positions[column_id] = i
-        written[column_id] = text
-    missing = [c for c in schema.REQUIRED if c not in positions]
-    if missing:
-        problems.extend(_missing_columns(path, header_row, missing, found_any=bool(positions)))
-    return positions, written, problems
-
-
-def _missing_columns(path: Path, header_row: list, missing: list[str], found_any: bool) -> list[str]:
-    problems = [f'{path}: dòng 1: thiếu cột bắt buộc "{schema.BY_ID[c].label}" (hoặc "{c}")' for c in missing]
-    encoding = legacy.detect(" ".join(cell_text(h) for h in header_row))
-    if encoding:
-        problems.append(
-            f"{path}: dòng 1: tiêu đề có vẻ được gõ bằng mã {encoding}; " + legacy.HINT.format(encoding=encoding))
-    elif not found_any:
-        found = ", ".join(f'"{cell_text(h)}"' for h in header_row if cell_text(h)) or "(trống)"
-        problems.append(f"{path}: dòng 1 phải là dòng tiêu đề; các cột tìm thấy: {found}")
-    return problems
 
 
 @dataclass
@@ -82,6 +46,38 @@ class Sheet:
     until: int | None = None
     """The report year, when known: a row of a later year may name a later organisation's block."""
     derived: dict = field(default_factory=dict, repr=False)
+    origins: list[Origin] = field(default_factory=list)
+    """The tables the rows come from. One: a row's number is its Excel row. Several: ``number // SPAN`` is
+    the table, ``number % SPAN`` the Excel row in it."""
+    quirks: dict[tuple[int, str], str] = field(default_factory=dict)
+    """(row, column id) -> the error value Excel left in the cell ('#DIV/0!'), or an uncomputed formula."""
+    scales: dict[str, list[float]] = field(default_factory=dict)
+    """Column id -> each row's factor to the column's unit, for a column whose header gave its unit."""
+
+    def origin(self, row: int) -> tuple[Origin, int]:
+        """The table row ``row`` comes from, and its Excel row there."""
+        if len(self.origins) > 1:
+            return self.origins[row // SPAN], row % SPAN
+        return (self.origins[0] if self.origins else Origin(self.path, written=self.written)), row
+
+    def where(self, row: int) -> str:
+        """A row in a problem: 'FILE: dòng 7' (or with its sheet)."""
+        origin, excel_row = self.origin(row)
+        return origin.place(excel_row)
+
+    def cell(self, row: int, column_id: str) -> str:
+        """A cell in a problem: 'FILE: dòng 7, cột "Mã số"', the column as written in its table."""
+        origin, excel_row = self.origin(row)
+        return f'{origin.place(excel_row)}, cột "{origin.written.get(column_id) or self.written[column_id]}"'
+
+    def mention(self, row: int, seen_from: int) -> str:
+        """Row ``row`` named in a problem about row ``seen_from``: 'dòng 5' (or with its sheet, its file)."""
+        origin, excel_row = self.origin(row)
+        return origin.mention(excel_row, self.origin(seen_from)[0])
+
+    def excel_rows(self) -> list[int]:
+        """Each row's number as Excel shows it in its sheet."""
+        return [n % SPAN for n in self.numbers] if len(self.origins) > 1 else self.numbers
 
     def _once(self, key, make):
         if key not in self.derived:
@@ -117,7 +113,11 @@ class Sheet:
         if column.kind == schema.YEAR:
             return parse_column(self.raw[column.id], partial(parse_year, low=column.low, high=column.high))
         if column.kind == schema.NUMBER:
-            return parse_column(self.raw[column.id], parse_number)
+            units = schema.unit_factors(column)
+            if column.id in self.scales:
+                return parse_column(list(zip(self.raw[column.id], self.scales[column.id])),
+                                    lambda cell: parse_amount(cell[0], cell[1], units))
+            return parse_column(self.raw[column.id], partial(parse_amount, units=units))
         if column.kind == schema.NAMES:
             return author_column(self.texts[column.id])
         texts = self.texts[column.id]
@@ -129,7 +129,7 @@ class Sheet:
 
     def columns(self) -> dict[str, list]:
         """Every column of the schema, and ``row``: what a valid register holds (empty numbers are NaN)."""
-        columns = {"row": self.numbers}
+        columns = {"row": self.excel_rows()}
         for column in schema.COLUMNS:
             values = self.values(column.id)
             if column.kind == schema.NUMBER and None in self.distinct(column.id):
@@ -138,40 +138,81 @@ class Sheet:
         return columns
 
 
-def sheet_of(path: Path, rows: list[list], blocks: tuple[str, ...]) -> Sheet:
-    """The rows under the header as a Sheet. DataError for a file without data or with a bad header row."""
-    if not rows or all(all(is_blank(v) for v in row) for row in rows):
-        raise DataError(f"{path}: tệp không có dữ liệu (không có cả dòng tiêu đề)")
-    positions, written, header_problems = map_headers(path, rows[0])
-    if header_problems:
-        raise DataError(header_problems)
-    width = max(positions.values()) + 1
-    body = rows[1:]
-    if body and min(map(len, body)) < width:
-        body = [row if len(row) >= width else list(row) + [None] * (width - len(row)) for row in body]
-    raw = {cid: list(map(itemgetter(pos), body)) for cid, pos in positions.items()}
-    sheet = Sheet(path, written, tuple(blocks), list(range(2, len(rows) + 1)), raw)
+def _laid_end_to_end(tables: list[Table]) -> tuple[dict, list[int], list[list], list]:
+    """The tables' columns (id -> cells), row numbers, whole rows and (start, end, table) of each."""
+    ids = [c.id for c in schema.COLUMNS if any(c.id in t.header.positions for t in tables)]
+    raw: dict[str, list] = {cid: [] for cid in ids}
+    numbers: list[int] = []
+    bodies: list[list] = []
+    segments = []
+    for i, table in enumerate(tables):
+        header = table.header
+        start = header.index + header.span
+        body = table.rows[start:]
+        width = max(header.positions.values()) + 1
+        if body and min(map(len, body)) < width:
+            body = [row if len(row) >= width else list(row) + [None] * (width - len(row)) for row in body]
+        base = i * SPAN if len(tables) > 1 else 0
+        segments.append((len(numbers), len(numbers) + len(body), table))
+        numbers.extend(range(base + start + 1, base + start + len(body) + 1))
+        if len(tables) == 1:
+            raw = {cid: list(map(itemgetter(pos), body)) for cid, pos in header.positions.items()}
+            return raw, numbers, body, segments
+        bodies.extend(body)
+        for cid in ids:
+            raw[cid].extend(map(itemgetter(header.positions[cid]), body) if cid in header.positions
+                            else [None] * len(body))
+    return raw, numbers, bodies, segments
+
+
+def _marks(sheet: Sheet, segments: list) -> None:
+    """The tables' quirks and units, by the sheet's rows and column ids."""
+    for i, (_, _, table) in enumerate(segments):
+        header, base = table.header, i * SPAN if len(segments) > 1 else 0
+        columns = {pos: cid for cid, pos in header.positions.items()}
+        for (r, c), what in table.quirks.items():
+            if c in columns and r >= header.index + header.span:
+                sheet.quirks[(base + r + 1, columns[c])] = what
+    scaled = {cid for _, _, table in segments for cid in table.header.scales}
+    for cid in scaled:
+        sheet.scales[cid] = [factor for start, end, table in segments
+                             for factor in [table.header.scales.get(cid, 1.0)] * (end - start)]
+
+
+def sheet_of_tables(tables: list[Table], blocks: tuple[str, ...]) -> Sheet:
+    """The tables' rows as one Sheet, the rows that are not initiatives left out (each table's ``left_out``
+    says which). DataError when no row is left."""
+    raw, numbers, bodies, segments = _laid_end_to_end(tables)
+    written: dict[str, str] = {}
+    for table in tables:
+        for cid, text in table.header.written.items():
+            written.setdefault(cid, text)
+    sheet = Sheet(tables[0].origin.path, written, tuple(blocks), numbers, raw, origins=[t.origin for t in tables])
+    _marks(sheet, segments)
     for column in schema.COLUMNS:
         if column.id in TEXT_IDS and column.id in raw:
             sheet.texts[column.id], sheet.suspect[column.id] = column_texts(raw[column.id], column.repeats)
-    _drop_blank_rows(sheet, body)
+    _drop_rows(sheet, layout.leave_out(sheet, bodies, segments))
     if not sheet.numbers:
-        raise DataError(f"{path}: chỉ có dòng tiêu đề, không có dòng dữ liệu nào")
+        raise DataError(f"{sheet.path}: chỉ có dòng tiêu đề, không có dòng dữ liệu nào")
     return sheet
 
 
-def _drop_blank_rows(sheet: Sheet, body: list[list]) -> None:
-    """Rows with nothing in them (Excel's empty formatted rows, blank CSV lines) are not initiatives; only
-    a row whose first text column is empty can be one."""
-    first = sheet.texts[TEXT_IDS[0]]
-    if "" not in first:
-        return
-    blank = {i for i, text in enumerate(first) if not text and all(is_blank(v) for v in body[i])}
-    if blank:
+def sheet_of(path: Path, rows: list[list], blocks: tuple[str, ...]) -> Sheet:
+    """The rows of one sheet (row 1 first) as a Sheet. DataError for a file without data or without a header."""
+    found = layout.tables_of(Path(path), [RowsSource(rows)])
+    if found.problems:
+        raise DataError(found.problems)
+    return sheet_of_tables(found.tables, blocks)
+
+
+def _drop_rows(sheet: Sheet, drop: set[int]) -> None:
+    """Leave out the rows at these indexes (blank rows, rows that are not initiatives)."""
+    if drop:
         def keep(values: list) -> list:
-            return [v for i, v in enumerate(values) if i not in blank]
+            return [v for i, v in enumerate(values) if i not in drop]
 
         sheet.numbers = keep(sheet.numbers)
         sheet.raw = {cid: keep(values) for cid, values in sheet.raw.items()}
         sheet.texts = {cid: keep(values) for cid, values in sheet.texts.items()}
-
+        sheet.scales = {cid: keep(values) for cid, values in sheet.scales.items()}

@@ -5,7 +5,7 @@
 ``python -m sangkien.tools.template [--out FILE]`` (``make template``) writes it. The bytes are the same on
 every run: fixed workbook dates, fixed ZIP entry dates.
 
-Sheets: "Sổ đăng ký" (first: the validator reads the first sheet) with the header row only, drop-down
+Sheets: "Sổ đăng ký" (first; the reader reads every visible sheet with a register's header) with the header row only, drop-down
 lists for Khối and Kết quả, number formats and limits for the numbers; "Hướng dẫn", one line per
 column; "Danh mục", the lists the drop-downs read.
 """
@@ -40,7 +40,8 @@ _LISTS = tuple(c.id for c in schema.COLUMNS if c.kind == schema.CHOICE)
 INTRO = [
     "HƯỚNG DẪN GHI SỔ ĐĂNG KÝ SÁNG KIẾN",
     f"Mỗi dòng của trang \"{DATA_SHEET}\" là một sáng kiến được đề nghị công nhận cấp thành phố. Dòng 1 là dòng "
-    "tiêu đề: không đổi tên, không xóa. Giữ trang này là trang đầu tiên của tệp (chương trình chỉ đọc trang đầu).",
+    "tiêu đề: không đổi tên, không xóa. Chương trình đọc mọi trang đang hiện có dòng tiêu đề của sổ (trang ẩn "
+    "không được đọc).",
     "Cột nền xanh là cột bắt buộc, cột nền xám có thể để trống. Một tệp có thể chứa nhiều năm; các cột thêm vào "
     "sau cột cuối được giữ nguyên và bỏ qua.",
     "Kiểm tra trước khi dựng báo cáo: python -m sangkien check TÊN_TỆP.xlsx",

@@ -203,11 +203,18 @@ def test_two_missing_columns_two_lines(write_register, make_row):
     only(lines, 'dòng 1: thiếu cột bắt buộc "Kết quả"')
 
 
-def test_the_first_row_must_be_the_header(write_register, make_row):
-    path = write_register([HEADER, make_row()], header=["BÁO CÁO SÁNG KIẾN"], fmt="xlsx")
-    lines = problems_of(path)
-    assert len(lines) == len([c for c in IDS if c not in ("so_tien_lam_loi", "diem")]) + 1
-    only(lines, "dòng 1 phải là dòng tiêu đề", '"BÁO CÁO SÁNG KIẾN"')
+def test_a_title_above_the_header_is_passed_over(write_register, make_row):
+    path = write_register([HEADER, make_row(ma_so="SK-1"), make_row(ma_so="SK-2", khoi="?")],
+                          header=["BÁO CÁO SÁNG KIẾN"], fmt="xlsx")
+    (line,) = problems_of(path)
+    assert line.startswith(f'{path}: dòng 4, cột "Khối", giá trị "?"')  # rows as Excel numbers them
+
+
+def test_without_a_header_one_line_says_what_the_first_rows_hold(write_register, make_row):
+    path = write_register([["Danh sách"], make_row()], header=["BÁO CÁO SÁNG KIẾN"], fmt="xlsx")
+    (line,) = problems_of(path)
+    assert line.startswith(f"{path}: không tìm thấy dòng tiêu đề của sổ đăng ký")
+    assert 'dòng 1: "BÁO CÁO SÁNG KIẾN"' in line and 'dòng 3: "SK-1", "2023", "Giải pháp A"' in line
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -277,11 +284,21 @@ def test_negative_amount(write_register, make_row, fmt, value, shown):
     assert "không âm" in line
 
 
-@pytest.mark.parametrize("value", ["năm triệu", "1,500,000", "1.5.0", "5tr"])
+@pytest.mark.parametrize("value", ["năm triệu", "1.5.0", "5tr", "3 USD"])
 def test_non_numeric_amount(write_register, make_row, value):
     path = write_register([make_row(so_tien_lam_loi=value)], fmt="xlsx")
     (line,) = problems_of(path)
     assert line.startswith(f'{path}: dòng 2, cột "Số tiền làm lợi", giá trị "{value}": không phải là số')
+
+
+@pytest.mark.parametrize("value", ["89,000", "1,500", "53,000,000", "1,500,000 đ", "1,500 tỷ"])
+def test_a_comma_grouping_thousands_is_refused_with_the_reason(write_register, make_row, value):
+    path = write_register([make_row(so_tien_lam_loi=value)], fmt="xlsx")
+    (line,) = problems_of(path)
+    number = value.split()[0]
+    assert line.startswith(f'{path}: dòng 2, cột "Số tiền làm lợi", giá trị "{value}": không rõ là số nào: '
+                           f'dấu phẩy trong "{number}" có thể là dấu thập phân')
+    assert f'viết {number.replace(",", ".")} hoặc {number.replace(",", "")}' in line
 
 
 @pytest.mark.parametrize("value, ok", [(0, True), (100, True), ("99,5", True), (100.5, False), (-1, False), (101, False)])

@@ -123,4 +123,5 @@ def test_template_plus_one_row_passes_check(tmp_path, run_main, block):
     workbook.save(path)
     status, out, err = run_main("check", path)
     assert (status, err) == (0, "")
-    assert out == f"{path}: hợp lệ — 1 sáng kiến, năm 2024\n"
+    assert out.startswith(f"{path}: hợp lệ — 1 sáng kiến, năm 2024\n")
+    assert f'đã đọc trang "{DATA_SHEET}" (tiêu đề ở dòng 1, 1 dòng)' in out  # the other sheets said not read

@@ -1,0 +1,223 @@
+"""An Excel workbook's sheets as the reader needs them: which are hidden, their cells (python-calamine), the
+cells merged over several rows, and what calamine does not tell: the cells holding an error value
+(``#DIV/0!``, ``#REF!``, ``#N/A``...) and the formulas saved without a computed value. Both come out of
+calamine as empty cells; they are found in the sheet's XML (.xlsx), with a few searches at C speed.
+"""
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+from sangkien.errors import DataError
+
+NOT_COMPUTED = "formula"
+"""A quirk: a formula saved without its value (a file written by a program, never opened in Excel)."""
+
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?\bt=[\"']e[\"'][^>]*?)(?<!/)>")
+_FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?<!/)>\s*<(?:\w+:)?f[\s>/]")
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_REF = re.compile(rb"\br=[\"']([A-Z]{1,3})(\d+)[\"']")
+_TEXT_RESULT = re.compile(rb"\bt=[\"'](?:str|e)[\"']")
+_ROOT = re.compile(rb"<(\w+:)?worksheet\b[^>]*?=\s*(['\"])")
+
+
+def _position(attributes: bytes) -> tuple[int, int] | None:
+    """(row, column) from 0 of a cell's ``r="B12"`` attribute."""
+    found = _REF.search(attributes)
+    if not found:
+        return None
+    column = 0
+    for letter in found[1]:
+        column = column * 26 + letter - 64
+    return int(found[2]) - 1, column - 1
+
+
+def _contains(xml: bytes, needle: bytes, start: int) -> bool:
+    """Whether ``needle`` occurs in ``xml`` from ``start``: its last byte (rare in a sheet's cells: 'e', 'f')
+    is looked for at memchr speed and the needle checked there; after a few misses, a plain search."""
+    last, before = needle[-1:], needle[:-1]
+    for _ in range(64):
+        at = xml.find(last, start)
+        if at < 0:
+            return False
+        if xml.startswith(before, at - len(before)):
+            return True
+        start = at + 1
+    return xml.find(needle, start) >= 0
+
+
+def _needles(xml: bytes) -> tuple[bytes, bytes, int]:
+    """What an error cell and a formula hold in this sheet's XML ('t="e', '<f', with the document's prefix
+    and quotes), and where its root element ends."""
+    root = _ROOT.search(xml, 0, 4096)
+    prefix, quote = (root[1] or b"", root[2]) if root else (b"", b'"')
+    return b"t=" + quote + b"e", b"<" + prefix + b"f", root.end() if root else 0
+
+
+def may_have_quirks(pieces) -> bool:
+    """Whether a sheet's XML, inflated piece by piece, may hold an error value or a formula (then
+    :func:`scan_quirks` reads it whole); a few megabytes at a time, never the whole sheet at once."""
+    needles, tail, start = None, b"", 0
+    for piece in pieces:
+        window = tail + piece
+        if needles is None:
+            *needles, start = _needles(window)
+        if any(_contains(window, needle, start) for needle in needles):
+            return True
+        tail, start = window[-32:], 0
+    return False
+
+
+def scan_quirks(xml: bytes) -> dict[tuple[int, int], str]:
+    """The cells of a sheet's XML that hold an error value (the value, '#DIV/0!') or a formula without a
+    computed value (:data:`NOT_COMPUTED`), by (row, column) from 0.
+
+    >>> scan_quirks(b'<c r="B3" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C3"><f>A1</f><v/></c><c r="D3"><f>A1</f><v>2</v></c>')
+    {(2, 1): '#DIV/0!', (2, 2): 'formula'}
+    """
+    found: dict[tuple[int, int], str] = {}
+    error, formula, start = _needles(xml)
+    if _contains(xml, error, start):  # most sheets have no error, no formula
+        for cell in _ERROR_CELL.finditer(xml):
+            end = _CELL_END.search(xml, cell.end())
+            value = _VALUE.search(xml, cell.end(), end.start() if end else len(xml))
+            position = _position(cell[1])
+            if position is not None:
+                found[position] = value[1].decode("utf-8", "replace") if value and value[1] else "#N/A"
+    if _contains(xml, formula, start):
+        for cell in _FORMULA_CELL.finditer(xml):
+            end = _CELL_END.search(xml, cell.end())
+            value = _VALUE.search(xml, cell.end(), end.start() if end else len(xml))
+            position = _position(cell[1])
+            if position is not None and position not in found and not (value and value[1]) and not (
+                    value is not None and _TEXT_RESULT.search(cell[1])):  # a computed empty text is a value
+                found[position] = NOT_COMPUTED
+    return found
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the part holding its cells ('xl/worksheets/sheet1.xml'); empty when not found."""
+    try:
+        book = ElementTree.fromstring(package.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels if _local(r.tag) == "Relationship"}
+    parts = {}
+    for sheet in book.iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+        target = targets.get(rid, "")
+        if target:
+            path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            parts[sheet.get("name", "")] = path
+    return parts
+
+
+def part_pieces(package: zipfile.ZipFile, data: bytes, name: str, size: int = 1 << 18):
+    """A part of the package inflated a piece at a time (from ``size`` compressed bytes), without the CRC
+    pass zipfile makes: a large sheet's XML is tens of megabytes. zipfile itself for anything but a plain
+    deflated entry."""
+    info = package.getinfo(name)
+    start = info.header_offset
+    if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1 and data[start:start + 4] == b"PK\x03\x04":
+        name_length, extra_length = struct.unpack("<HH", data[start + 26:start + 30])
+        begin = start + 30 + name_length + extra_length
+        end, view, inflater = begin + info.compress_size, memoryview(data), zlib.decompressobj(-15)
+        for at in range(begin, end, size):
+            yield inflater.decompress(view[at:min(at + size, end)])
+        yield inflater.flush()
+        return
+    yield package.read(name)
+
+
+class ExcelSheet:
+    """One sheet of a workbook, read when asked: its first rows, then all of them; its merged cells; its
+    error values and uncomputed formulas (.xlsx only)."""
+
+    def __init__(self, book: "ExcelBook", index: int, name: str, hidden: bool):
+        self.book, self.index, self.name, self.hidden = book, index, name, hidden
+        self._sheet = None
+        self._merged: list | None = None
+
+    def _calamine(self):
+        if self._sheet is None:
+            self._sheet = self.book.call(self.book.workbook.get_sheet_by_index, self.index)
+        return self._sheet
+
+    def head(self, n: int) -> list[list]:
+        return self.book.call(self._calamine().to_python, skip_empty_area=False, nrows=n)
+
+    def rows(self) -> list[list]:
+        """Every row; calamine's own copy of the cells is let go once they are Python's."""
+        sheet = self._calamine()
+        rows = self.book.call(sheet.to_python, skip_empty_area=False)
+        self._merged = list(sheet.merged_cell_ranges or ())
+        self._sheet = None
+        return rows
+
+    def merged(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """Merged ranges, ((first row, first column), (last row, last column)) from 0."""
+        if self._merged is None:
+            self._merged = list(self._calamine().merged_cell_ranges or ())
+        return self._merged
+
+    def quirks(self) -> dict[tuple[int, int], str]:
+        return self.book.quirks(self.name)
+
+
+class ExcelBook:
+    """A workbook opened with python-calamine from its bytes; every calamine failure becomes a DataError."""
+
+    def __init__(self, path: Path, data: bytes):
+        from python_calamine import CalamineWorkbook
+
+        self.path, self.data = path, data
+        self.workbook = self.call(CalamineWorkbook.from_filelike, io.BytesIO(data))
+        self._parts: dict[str, str] | None = None
+
+    def call(self, function, *args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception as exc:  # calamine raises several kinds for a file that is not a workbook
+            raise DataError(
+                f"{self.path}: không đọc được tệp như một bảng tính Excel (.xlsx) — tệp hỏng hoặc không phải Excel "
+                f"({type(exc).__name__})"
+            ) from None
+
+    def sheets(self) -> list[ExcelSheet]:
+        """The worksheets (not chart sheets), in the workbook's order."""
+        from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+        metadata = self.workbook.sheets_metadata
+        if not metadata:
+            raise DataError(f"{self.path}: tệp Excel không có trang tính nào")
+        return [ExcelSheet(self, i, m.name, m.visible != SheetVisibleEnum.Visible)
+                for i, m in enumerate(metadata) if m.typ == SheetTypeEnum.WorkSheet]
+
+    def quirks(self, name: str) -> dict[tuple[int, int], str]:
+        if not self.data.startswith(b"PK\x03\x04"):  # .xls: calamine alone (as before)
+            return {}
+        return self.call(self._quirks, name)
+
+    def _quirks(self, name: str) -> dict[tuple[int, int], str]:
+        with zipfile.ZipFile(io.BytesIO(self.data)) as package:
+            if self._parts is None:
+                self._parts = sheet_parts(package)
+            part = self._parts.get(name)
+            if part is None or part not in package.NameToInfo:
+                return {}
+            if not may_have_quirks(part_pieces(package, self.data, part)):
+                return {}
+            return scan_quirks(b"".join(part_pieces(package, self.data, part)))
