@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -93,5 +94,24 @@ def run_cli():
             cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout,
         )
         return done.returncode, done.stdout, done.stderr
+
+    return run
+
+
+@pytest.fixture
+def run_main(capsys):
+    """``run_main(*args)``: ``sangkien ARGS`` in this process (what ``python -m sangkien`` runs, without
+    starting an interpreter); returns ``(status, stdout, stderr)``."""
+    from sangkien.cli import main
+
+    def run(*args) -> tuple[int, str, str]:
+        capsys.readouterr()
+        sigterm = signal.getsignal(signal.SIGTERM)
+        try:
+            status = main([str(a) for a in args])
+        finally:
+            signal.signal(signal.SIGTERM, sigterm)  # main() sets its own handler
+        out, err = capsys.readouterr()
+        return status, out, err
 
     return run

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -126,18 +125,6 @@ def copy_published(tmp_path):
 
 
 @pytest.fixture
-def sangkien_main(capsys):
-    """``sangkien_main(*args)``: the command line run in this process; ``(status, stdout, stderr)``.
-    The SIGTERM handler the command line installs is put back afterwards."""
-    from sangkien.cli import main
-
-    def run(*args) -> tuple[int, str, str]:
-        previous = signal.getsignal(signal.SIGTERM)
-        try:
-            status = main([str(a) for a in args])
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
+def sangkien_main(run_main):
+    """``sangkien_main(*args)``: the command line run in this process (``run_main`` of tests/conftest.py)."""
+    return run_main
