@@ -60,3 +60,12 @@ def test_building_calls_twice(year_params, tmp_path):
     for _ in range(2):
         written = sangkien.build_unit(2023, "Sở Y tế", params=params, out=out, formats=["html"])
         assert written["html"].read_text(encoding="utf-8").count("Sở Y tế") >= 1
+
+
+def test_collect_twice(tmp_path, write_register, make_row):
+    folder = tmp_path / "don-vi-gui"
+    folder.mkdir()
+    write_register([make_row(ma_so="SK-1"), make_row(ma_so="SK-2")]).rename(folder / "so-y-te.csv")
+    for _ in range(2):
+        sangkien.collect(folder, tmp_path / "so-chung.xlsx", force=True)
+        assert len(sangkien.check(tmp_path / "so-chung.xlsx")) == 2

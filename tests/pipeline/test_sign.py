@@ -293,3 +293,18 @@ def test_sign_with_a_pkcs11_token(sample_year, pki, tmp_path, sangkien_main, mon
     err = _refused(sangkien_main, monkeypatch, pdf, "--pkcs11-lib", _softhsm_library(), "--key-label", "ky-so",
                    "--password-env", "MA_PIN", "--out", pdf.with_name("lan-hai.pdf"))
     assert "sai mã PIN" in err
+
+
+@pytest.mark.slow
+def test_the_api_signs_twice_in_one_process(sample_year, pki, tmp_path, monkeypatch):
+    """``sangkien.sign_pdf``, like every public call, works again in the same process (a second office copy)."""
+    import sangkien
+
+    if importlib.util.find_spec("uharfbuzz") is None:
+        pytest.skip("uharfbuzz (pyhanko[opentype]) is not installed")
+    pdf = _copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    for name in ("ban-1.pdf", "ban-2.pdf"):
+        result = sangkien.sign_pdf(pdf, tmp_path / name, p12=pki.valid, password_env=PASSWORD_ENV)
+        status = _validate(result.path, pki.ca)
+        assert result.path == tmp_path / name and status.intact and status.trusted
