@@ -29,21 +29,19 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def inside_root(path: str | Path) -> bool:
-    """Whether ``path`` lies inside the repository."""
-    return Path(path).resolve().is_relative_to(paths.ROOT)
-
-
-def shown(path: str | Path, base: str | Path | None = None) -> str:
+def shown(path: str | Path, base: str | Path | None = None, outside: str = "absolute") -> str:
     """A path as the user is shown it: relative to ``base`` (default: the repository) when inside it,
-    else the absolute path.
+    else the absolute path — or only the file's name with ``outside="name"`` (a published page names no
+    folder of the analyst's machine).
 
-    >>> shown(paths.ROOT / "params" / "2023.yaml")
-    'params/2023.yaml'
+    >>> shown(paths.ROOT / "params" / "2023.yaml"), shown("/home/a/so.xlsx", outside="name")
+    ('params/2023.yaml', 'so.xlsx')
     """
     base = Path(base).resolve() if base is not None else paths.ROOT
     resolved = Path(path).resolve()
-    return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else str(resolved)
+    if resolved.is_relative_to(base):
+        return resolved.relative_to(base).as_posix()
+    return resolved.name if outside == "name" else str(resolved)
 
 
 def write_atomic(target: str | Path, data: bytes, mode: int = 0o644) -> Path:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 from functools import cached_property
-from pathlib import Path
 
 from sangkien import figures as fig
 from sangkien import files, inputs, provenance
@@ -22,11 +21,6 @@ from sangkien.report import annex, charts, document, tables, wording
 from sangkien.report.markup import TOC_MARK, Html, bullets, esc, markdown, paragraph
 
 SECTION_KEYS = tuple(f.name for f in dataclasses.fields(Sections))
-
-
-def shown_path(path: Path) -> str:
-    """A path as the report shows it: relative to the repository when inside it, else the file name."""
-    return files.shown(path) if files.inside_root(path) else Path(path).name
 
 
 class Report:
@@ -221,7 +215,7 @@ class Report:
     def colophon(self) -> Html:
         """How the report was made: at the foot of the HTML page, never in the PDF (the manifest has it)."""
         p = self.params
-        lines = wording.colophon_lines(shown_path(p.data), len(self.frame), self.register.sha256,
-                                       [shown_path(f) for f in p.files], p.sha256(), provenance.git_commit(),
+        lines = wording.colophon_lines(files.shown(p.data, outside="name"), len(self.frame), self.register.sha256,
+                                       [files.shown(f, outside="name") for f in p.files], p.sha256(), provenance.git_commit(),
                                        provenance.build_date(p.issue_date))
         return Html(document.colophon(lines))
