@@ -31,7 +31,7 @@ def sheet_formats(formats) -> tuple[str, ...]:
     return tuple(f for f in formats if f in SHEET_FORMATS)
 
 
-def _sheets(year: int, register_file: str, notebook: str, folder: str, shown: str,
+def build_batch(year: int, register_file: str, notebook: str, folder: str, shown: str,
             formats: tuple[str, ...], batch: list[tuple[str, str]]) -> list[Outcome]:
     """Runs in a worker: the sheets of ``batch`` [(unit, stem)], one after another, into ``folder`` (the
     output folder the analyst knows it by: ``shown``), from the parameters and register the build kept in
@@ -93,7 +93,7 @@ def build_sheets(params, register, register_file: Path, staging: Path, formats: 
     batches = [[(u, stems[u]) for u in units[i::jobs]] for i in range(jobs)]
     failures: list[Outcome] = []
     with workers.pool(jobs) as pool:
-        futures = [pool.submit(_sheets, params.year, str(register_file), str(notebook),
+        futures = [pool.submit(build_batch, params.year, str(register_file), str(notebook),
                                str(folder), str(staging.parent), tuple(formats), batch) for batch in batches if batch]
         for future in futures:
             failures.extend(outcome for outcome in future.result() if outcome.failed)
@@ -143,7 +143,7 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
     scratch = Path(tempfile.mkdtemp(prefix=f".unit-{stem}-", dir=folder))
     try:
         kept = snapshot(params, register, scratch)
-        [outcome] = _sheets(params.year, str(kept),
+        [outcome] = build_batch(params.year, str(kept),
                             str(paths.UNIT_NOTEBOOK), str(scratch), str(folder), tuple(formats), [(name, stem)])
         if outcome.failed:
             raise workers.error(outcome.problems, outcome.exit_status)
