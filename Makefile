@@ -44,10 +44,8 @@ figures: $(STAMP) ## print YEAR's figures as JSON
 sample: $(STAMP) ## regenerate the sample register (deterministic)
 	$(PY) -m sangkien.tools.sample
 
-bench: $(STAMP) ## run the benchmarks (not tests: timings go to the README by hand)
-	$(PY) benchmarks/bench_check.py
-	$(PY) benchmarks/bench_build.py
-	$(PY) benchmarks/bench_batch.py
+bench: $(STAMP) ## every benchmark side by side in one run, printed as one table (minutes; not a test)
+	$(PY) benchmarks/bench.py
 
 strip: $(STAMP) ## remove outputs, execution counts and run-time metadata from notebooks/*.ipynb
 	$(PY) -m nbstripout $(NBSTRIP) notebooks/*.ipynb
