@@ -1,20 +1,25 @@
 """From an executed notebook to the HTML page (nbconvert, house template), the PDF (WeasyPrint, PDF/A-2b)
 and the Word draft (:mod:`~sangkien.pipeline.word`, from the same page).
 
-All run in the building process: no new interpreter, heavy libraries imported once (and, during a
-build, while the kernel works: see :func:`start_warm_up`). :func:`render_report` writes a year's
-report pages and its annex into the staging folder.
+All run in the building process, heavy libraries imported once: during a build, while the kernel works,
+a thread imports and warms them up and writes the annexes (:func:`ahead`); then :func:`render_report`
+writes the year's pages, the PDF and the Word draft side by side (the Word draft in a forked process,
+:mod:`~sangkien.pipeline.forked`, when ``overlap``: a second core).
 """
 from __future__ import annotations
 
+import contextlib
+import datetime
 import hashlib
 import html as html_lib
 import re
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 
 from sangkien import paths
+from sangkien.pipeline.forked import Forked
 from sangkien.pipeline.manifest import timed
 from sangkien.pipeline.workarounds import weasyprint_exit
 
@@ -52,19 +57,58 @@ weasyprint_exit.release_at_exit(_print_setup.cache_clear)
 
 
 def warm_up() -> None:
-    """Import nbconvert, WeasyPrint and docxtpl and load the fonts ahead of use (safe to run in a thread)."""
-    _exporter()
+    """Import nbconvert, WeasyPrint and docxtpl, load the fonts, and export a page of one cell (the
+    templates compiled, and the selectors nbconvert looks for in every page: half a second the first
+    time), ahead of use (safe to run in a thread)."""
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", {"text/html": "<p>.</p>"})])
+    export_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("."), cell]), "")
     _print_setup()
     import docxtpl  # noqa: F401  (the Word draft's)
     import lxml.html  # noqa: F401
 
 
-def start_warm_up() -> threading.Thread:
-    """:func:`warm_up` in a background thread (join it before rendering). Call it after
-    :func:`sangkien.pipeline.execute.prepare`: two threads importing the same modules at once can fail."""
-    thread = threading.Thread(target=warm_up, daemon=True)
-    thread.start()
-    return thread
+class Ahead:
+    """A thread of the build that works while the kernel runs: :func:`warm_up`, then the annexes
+    (:func:`write_annexes`, which need no notebook) into the staging folder."""
+
+    def __init__(self, params, register, staging: Path):
+        self._work = (params, register, staging)
+        self._annexes: dict[str, str] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            warm_up()
+            self._annexes = write_annexes(*self._work)
+        except BaseException as exc:  # raised in the build's thread, by annexes()
+            self._error = exc
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def annexes(self) -> dict[str, str]:
+        """The annexes' outputs for the manifest, once the thread is over; its error, raised here."""
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._annexes
+
+
+@contextlib.contextmanager
+def ahead(params, register, staging: Path):
+    """:class:`Ahead` started; however the block ends, its thread is over when the block is (it writes
+    into the staging folder, which a failure removes). Start it after
+    :func:`sangkien.pipeline.execute.prepare` and the build's own imports: two threads importing the same
+    modules at once can fail."""
+    early = Ahead(params, register, staging)
+    try:
+        yield early
+    finally:
+        early.join()
 
 
 _HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
@@ -143,40 +187,64 @@ def write_pdf(page: str, target: Path, authors: tuple[str, ...] = (), descriptio
     document.write_pdf(str(target), pdf_variant=PDF_VARIANT, pdf_identifier=pdf_identifier(page))
 
 
-def render_report(executed: Path, params, register, staging: Path, formats: tuple[str, ...], warm: threading.Thread,
-                  timings: dict[str, float]) -> dict[str, str]:
-    """The year's pages from the executed notebook, and its annex, into ``staging``.
+def render_report(executed: Path, params, staging: Path, formats: tuple[str, ...], early: Ahead,
+                  timings: dict[str, float], overlap: bool = True) -> dict[str, str]:
+    """The year's pages from the executed notebook into ``staging``, with the annexes ``early`` wrote.
 
     Returns the outputs for the manifest (``{kind: file name}``: notebook, annex (the workbook),
     annex_csv, html, pdf, docx) and records the time of the page ("html"), of the PDF ("pdf") and of
-    the Word draft ("docx") in ``timings``."""
+    the Word draft ("docx") in ``timings``. With ``overlap`` the PDF and the Word draft are made side by
+    side (:func:`write_documents`)."""
     import nbformat
 
     from sangkien.report import wording
     from sangkien.report.markup import TOC_MARK
 
     notebook = nbformat.read(str(executed), as_version=4)
-    warm.join()
+    outputs = {"notebook": executed.name, **early.annexes()}
     base = paths.report_basename(params.year)
-    outputs = {"notebook": executed.name}
     with timed(timings, "html"):
         page = export_html(notebook, wording.report_page_title(params.year), TOC_MARK)
-        outputs.update(write_annexes(params, register, staging))
         if "html" in formats:
             (staging / f"{base}.html").write_text(page, encoding="utf-8")
             outputs["html"] = f"{base}.html"
-    if "pdf" in formats:
-        with timed(timings, "pdf"):
-            write_pdf(page, staging / f"{base}.pdf", (params.issuing_body,), params.subject_line)
-        outputs["pdf"] = f"{base}.pdf"
-    if "docx" in formats:
-        from sangkien.pipeline import final, word
-
-        with timed(timings, "docx"):
-            word.write_docx(page, staging / f"{base}.docx", draft=final.is_draft(params),
-                            made=word.made_on(params))
-        outputs["docx"] = f"{base}.docx"
+    outputs.update(write_documents(page, params, staging, formats, timings, overlap))
     return outputs
+
+
+def write_documents(page: str, params, staging: Path, formats: tuple[str, ...], timings: dict[str, float],
+                    overlap: bool = True) -> dict[str, str]:
+    """The PDF and the Word draft of ``page`` (as ``formats`` asks) into ``staging``; their outputs, and
+    their times in ``timings``. With ``overlap`` and both asked, the Word draft is made in a forked
+    process while this one lays the PDF out: on two cores it costs no time of its own."""
+    from sangkien.pipeline import final, word
+
+    base = paths.report_basename(params.year)
+    wanted = (page, final.is_draft(params), word.made_on(params))
+    aside = Forked(_word_draft, *wanted) if overlap and {"pdf", "docx"} <= set(formats) else None
+    outputs = {}
+    try:
+        if "pdf" in formats:
+            with timed(timings, "pdf"):
+                write_pdf(page, staging / f"{base}.pdf", (params.issuing_body,), params.subject_line)
+            outputs["pdf"] = f"{base}.pdf"
+        if "docx" in formats:
+            data, timings["docx"] = aside.result() if aside else _word_draft(*wanted)
+            (staging / f"{base}.docx").write_bytes(data)
+            outputs["docx"] = f"{base}.docx"
+    finally:
+        if aside:
+            aside.stop()
+    return outputs
+
+
+def _word_draft(page: str, draft: bool, made: datetime.date) -> tuple[bytes, float]:
+    """The Word draft's bytes (:func:`sangkien.pipeline.word.docx_bytes`) and the seconds they took."""
+    from sangkien.pipeline import word
+
+    started = time.perf_counter()
+    data = word.docx_bytes(page, draft, made)
+    return data, round(time.perf_counter() - started, 3)
 
 
 def write_annexes(params, register, staging: Path) -> dict[str, str]:
