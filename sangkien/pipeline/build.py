@@ -100,16 +100,16 @@ def _make(staging: Path, params: Params, register: Register, notebook: Path, out
           formats: tuple[str, ...], units: bool, jobs: int | None, kernel, overlap: bool,
           fingerprint: dict[str, str]):
     """Every file of the year into ``staging``, the manifest last: ``(outputs, manifest)``. While the
-    notebook runs, a thread warms the renderers up and writes the annexes (:func:`render.ahead`)."""
+    notebook runs, a thread warms the renderers up (:func:`render.ahead`)."""
     from sangkien.pipeline import execute, render
 
     timings: dict[str, float] = {}
     kept = execute.snapshot(params, register, staging)
-    with render.ahead(params, register, staging) as early:
+    with render.ahead(register) as early:
         with manifest.timed(timings, "execute"):
             executed = execute.run_report(notebook, staging, params, kept, out_dir / "_failed" / str(params.year),
                                           kernel_manager=kernel)
-        outputs = render.render_report(executed, params, staging, formats, early, timings, overlap)
+        outputs = render.render_report(executed, params, register, staging, formats, early, timings, overlap)
     sheets = None
     if units:
         from sangkien.pipeline import unitsheets

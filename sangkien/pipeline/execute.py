@@ -72,11 +72,12 @@ def _original_cell_number(notebook, index: int) -> int:
     return index - injected + 1
 
 
-def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | None = None, kernel_manager=None) -> None:
+def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | None = None, kernel_manager=None):
     """Run a report notebook under Papermill into ``output`` with the year's parameters (and ``extra``
     ones, e.g. the unit of a unit's sheet), in ``kernel_manager`` (one started ahead: :func:`kernel_ahead`)
-    or a kernel of its own; CellError when a cell fails. However it ends (Ctrl-C and SIGTERM included), the
-    kernel is gone and its files removed when this returns (:func:`kernel.discard`)."""
+    or a kernel of its own; the executed notebook (a nbformat node, as written), or CellError when a cell
+    fails. However it ends (Ctrl-C and SIGTERM included), the kernel is gone and its files removed when
+    this returns (:func:`kernel.discard`)."""
     prepare()
     import papermill
     from nbclient.exceptions import DeadKernelError
@@ -86,7 +87,7 @@ def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | Non
                   **(extra or {})}
     try:
         kernel.quiet_loop()
-        papermill.execute_notebook(
+        return papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, engine_name=papermill_engine.ENGINE,
             progress_bar=False, log_output=False, cwd=str(paths.ROOT), kernel_manager_class=kernel.manager_class(),
             km=kernel_manager, shutdown_kernel="immediate",
@@ -122,18 +123,18 @@ def snapshot(params: Params, register: Register, staging: Path) -> Path:
 
 
 def run_report(notebook: Path, staging: Path, params: Params, register_file: Path, failed_dir: Path,
-               kernel_manager=None) -> Path:
+               kernel_manager=None):
     """Execute the yearly report notebook into ``staging`` (in ``kernel_manager``, one started ahead, if
-    given) and return the executed notebook's path.
+    given) and return the executed notebook (a nbformat node, as written there).
 
     When a cell fails, the partly executed notebook is copied into ``failed_dir`` (outside the staging
     folder, which the failure removes) and the CellError says where."""
     executed = staging / f"{paths.report_basename(params.year)}.ipynb"
     try:
-        run_notebook(notebook, executed, params, extra={"register_file": str(register_file)}, kernel_manager=kernel_manager)
+        return run_notebook(notebook, executed, params, extra={"register_file": str(register_file)},
+                            kernel_manager=kernel_manager)
     except CellError as exc:
         failed_dir.mkdir(parents=True, exist_ok=True)
         if executed.exists():
             shutil.copy2(executed, failed_dir / executed.name)
         raise CellError(exc.problems + [f"sổ tay đã chạy được giữ lại để xem lỗi: {failed_dir / executed.name}"]) from None
-    return executed

@@ -1,10 +1,10 @@
-"""From an executed notebook to the HTML page (nbconvert, house template), the PDF (WeasyPrint, PDF/A-2b)
-and the Word draft (:mod:`~sangkien.pipeline.word`, from the same page).
+"""From an executed notebook to the HTML page (nbconvert, house template), the PDF (WeasyPrint, PDF/A-2b),
+the Word draft (:mod:`~sangkien.pipeline.word`, from the same page) and the annexes.
 
-All run in the building process, heavy libraries imported once: during a build, while the kernel works,
-a thread imports and warms them up and writes the annexes (:func:`ahead`); then :func:`render_report`
-writes the year's pages, the PDF and the Word draft side by side (the Word draft in a forked process,
-:mod:`~sangkien.pipeline.forked`, when ``overlap``: a second core).
+All run in the building process, heavy libraries imported once. During a build, while the kernel works,
+a thread imports and warms them up and makes the register's frame (:func:`ahead`); then
+:func:`render_report` writes the page, and lays the PDF out while a forked process
+(:mod:`~sangkien.pipeline.forked`) makes the Word draft and the annexes on the other core (``overlap``).
 """
 from __future__ import annotations
 
@@ -70,45 +70,40 @@ def warm_up() -> None:
 
 
 class Ahead:
-    """A thread of the build that works while the kernel runs: :func:`warm_up`, then the annexes
-    (:func:`write_annexes`, which need no notebook) into the staging folder."""
+    """A thread of the build that works while the kernel runs: :func:`warm_up`, then the register's
+    frame (:func:`sangkien.figures.frame`, kept in the register's cache for the annexes and the manifest)."""
 
-    def __init__(self, params, register, staging: Path):
-        self._work = (params, register, staging)
-        self._annexes: dict[str, str] = {}
+    def __init__(self, register):
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(register,), daemon=True)
         self._thread.start()
 
-    def _run(self) -> None:
+    def _run(self, register) -> None:
         try:
+            from sangkien import figures
+
             warm_up()
-            self._annexes = write_annexes(*self._work)
-        except BaseException as exc:  # raised in the build's thread, by annexes()
+            figures.frame(register)
+        except BaseException as exc:  # raised in the build's thread, by join()
             self._error = exc
 
     def join(self) -> None:
+        """Wait for the thread's end; its error, raised here."""
         self._thread.join()
-
-    def annexes(self) -> dict[str, str]:
-        """The annexes' outputs for the manifest, once the thread is over; its error, raised here."""
-        self.join()
         if self._error is not None:
             raise self._error
-        return self._annexes
 
 
 @contextlib.contextmanager
-def ahead(params, register, staging: Path):
-    """:class:`Ahead` started; however the block ends, its thread is over when the block is (it writes
-    into the staging folder, which a failure removes). Start it after
-    :func:`sangkien.pipeline.execute.prepare` and the build's own imports: two threads importing the same
-    modules at once can fail."""
-    early = Ahead(params, register, staging)
+def ahead(register):
+    """:class:`Ahead` started; however the block ends, its thread is over when the block is. Start it after
+    :func:`sangkien.pipeline.execute.prepare` and the build's own imports (pandas): two threads importing
+    the same modules at once can fail."""
+    early = Ahead(register)
     try:
         yield early
     finally:
-        early.join()
+        early._thread.join()
 
 
 _HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
@@ -187,72 +182,63 @@ def write_pdf(page: str, target: Path, authors: tuple[str, ...] = (), descriptio
     document.write_pdf(str(target), pdf_variant=PDF_VARIANT, pdf_identifier=pdf_identifier(page))
 
 
-def render_report(executed: Path, params, staging: Path, formats: tuple[str, ...], early: Ahead,
+OUTPUTS = ("notebook", "annex", "annex_csv", "html", "pdf", "docx")
+"""The kinds of output of a year's report, in the manifest's order."""
+
+
+def render_report(notebook, params, register, staging: Path, formats: tuple[str, ...], early: Ahead,
                   timings: dict[str, float], overlap: bool = True) -> dict[str, str]:
-    """The year's pages from the executed notebook into ``staging``, with the annexes ``early`` wrote.
+    """The year's page, documents and annexes from the executed notebook (a nbformat node) into ``staging``.
 
     Returns the outputs for the manifest (``{kind: file name}``: notebook, annex (the workbook),
     annex_csv, html, pdf, docx) and records the time of the page ("html"), of the PDF ("pdf") and of
-    the Word draft ("docx") in ``timings``. With ``overlap`` the PDF and the Word draft are made side by
-    side (:func:`write_documents`)."""
-    import nbformat
-
+    the Word draft ("docx") in ``timings``. With ``overlap`` (and a PDF asked), the Word draft and the
+    annexes are made in a forked process while this one lays the PDF out: on two cores they cost no
+    time of their own."""
     from sangkien.report import wording
     from sangkien.report.markup import TOC_MARK
 
-    notebook = nbformat.read(str(executed), as_version=4)
-    outputs = {"notebook": executed.name, **early.annexes()}
+    early.join()  # before forking too: no other thread works then
     base = paths.report_basename(params.year)
+    outputs = {"notebook": f"{base}.ipynb"}
     with timed(timings, "html"):
         page = export_html(notebook, wording.report_page_title(params.year), TOC_MARK)
         if "html" in formats:
             (staging / f"{base}.html").write_text(page, encoding="utf-8")
             outputs["html"] = f"{base}.html"
-    outputs.update(write_documents(page, params, staging, formats, timings, overlap))
-    return outputs
-
-
-def write_documents(page: str, params, staging: Path, formats: tuple[str, ...], timings: dict[str, float],
-                    overlap: bool = True) -> dict[str, str]:
-    """The PDF and the Word draft of ``page`` (as ``formats`` asks) into ``staging``; their outputs, and
-    their times in ``timings``. With ``overlap`` and both asked, the Word draft is made in a forked
-    process while this one lays the PDF out: on two cores it costs no time of its own."""
-    from sangkien.pipeline import final, word
-
-    base = paths.report_basename(params.year)
-    wanted = (page, final.is_draft(params), word.made_on(params))
-    aside = Forked(_word_draft, *wanted) if overlap and {"pdf", "docx"} <= set(formats) else None
-    outputs = {}
+    besides = (page, params, register, "docx" in formats)
+    aside = Forked(beside_pdf, *besides) if overlap and "pdf" in formats else None
     try:
         if "pdf" in formats:
             with timed(timings, "pdf"):
                 write_pdf(page, staging / f"{base}.pdf", (params.issuing_body,), params.subject_line)
             outputs["pdf"] = f"{base}.pdf"
-        if "docx" in formats:
-            data, timings["docx"] = aside.result() if aside else _word_draft(*wanted)
-            (staging / f"{base}.docx").write_bytes(data)
-            outputs["docx"] = f"{base}.docx"
+        made, seconds = aside.result() if aside else beside_pdf(*besides)
     finally:
         if aside:
             aside.stop()
-    return outputs
+    for kind, (name, data) in made.items():
+        (staging / name).write_bytes(data)
+        outputs[kind] = name
+    timings.update(seconds)
+    return {kind: outputs[kind] for kind in OUTPUTS if kind in outputs}
 
 
-def _word_draft(page: str, draft: bool, made: datetime.date) -> tuple[bytes, float]:
-    """The Word draft's bytes (:func:`sangkien.pipeline.word.docx_bytes`) and the seconds they took."""
-    from sangkien.pipeline import word
-
-    started = time.perf_counter()
-    data = word.docx_bytes(page, draft, made)
-    return data, round(time.perf_counter() - started, 3)
-
-
-def write_annexes(params, register, staging: Path) -> dict[str, str]:
-    """The recognised initiatives of the year as a workbook (``annex``) and as CSV (``annex_csv``)."""
+def beside_pdf(page: str, params, register, docx: bool) -> tuple[dict[str, tuple[str, bytes]], dict[str, float]]:
+    """What is made beside the PDF, as ``{kind: (file name, bytes)}``: the recognised initiatives of the
+    year as a workbook (``annex``) and as CSV (``annex_csv``), and with ``docx`` the Word draft of
+    ``page`` (``docx``); and the Word draft's seconds (``{"docx": s}``)."""
     from sangkien import figures
+    from sangkien.pipeline import final, word
     from sangkien.report import annex, document
 
     rows = figures.rows_of_year(figures.frame(register), params.year)
-    annex.write_workbook(rows, params, document.appendix_subtitle(params), staging / annex.file_name(params.year))
-    annex.write(rows, params.blocks, staging / annex.csv_name(params.year))
-    return {"annex": annex.file_name(params.year), "annex_csv": annex.csv_name(params.year)}
+    workbook = annex.recognized_workbook(rows, params, document.appendix_subtitle(params))
+    made = {"annex": (annex.file_name(params.year), workbook),
+            "annex_csv": (annex.csv_name(params.year), annex.recognized_csv(rows, params.blocks).encode("utf-8-sig"))}
+    if not docx:
+        return made, {}
+    started = time.perf_counter()
+    draft = word.docx_bytes(page, final.is_draft(params), word.made_on(params))
+    made["docx"] = (f"{paths.report_basename(params.year)}.docx", draft)
+    return made, {"docx": round(time.perf_counter() - started, 3)}

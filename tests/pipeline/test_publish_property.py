@@ -118,9 +118,8 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
 
         return snapshot.load(register_file)[1]
 
-    def render_report(executed, params, staging, formats, early, timings, overlap=True):
+    def render_report(executed, params, register, staging, formats, early, timings, overlap=True):
         faults.at("render")
-        register = early  # what the fake ``render.ahead`` hands on
         outputs = {"notebook": executed.name, "annex": f"danh-sach-cong-nhan-{params.year}.csv"}
         (staging / outputs["annex"]).write_text(_text("annex", params, register))
         for kind in formats:
@@ -156,7 +155,7 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
 
     patch.setattr(execute, "prepare", lambda: None)
     patch.setattr(execute, "kernel_ahead", contextlib.nullcontext)
-    patch.setattr(render, "ahead", lambda params, register, staging: contextlib.nullcontext(register))
+    patch.setattr(render, "ahead", lambda register: contextlib.nullcontext())
     patch.setattr(execute, "run_report", run_report)
     patch.setattr(render, "render_report", render_report)
     patch.setattr(unitsheets, "build_sheets", build_sheets)

@@ -100,7 +100,9 @@ def start(cwd: str, startup: str = ""):
     history in memory). Hand it to nbclient as ``km``; :func:`discard` ends it."""
     manager = manager_class()()
     manager._ahead = True
-    arguments = ["--HistoryManager.hist_file=:memory:"] + ([f"--IPKernelApp.exec_lines={startup}"] if startup else [])
+    arguments = ["--HistoryManager.hist_file=:memory:"]
+    if startup:
+        arguments.append(f"--IPKernelApp.exec_lines={startup}")
     _event_loop().run_until_complete(manager.start_kernel(extra_arguments=arguments, cwd=cwd))
     return manager
 
