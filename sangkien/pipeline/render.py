@@ -9,7 +9,6 @@ a thread imports and warms them up and makes the register's frame (:func:`ahead`
 from __future__ import annotations
 
 import contextlib
-import datetime
 import hashlib
 import html as html_lib
 import re
@@ -56,33 +55,35 @@ def _print_setup():
 weasyprint_exit.release_at_exit(_print_setup.cache_clear)
 
 
-def warm_up() -> None:
-    """Import nbconvert, WeasyPrint and docxtpl, load the fonts, and export a page of one cell (the
-    templates compiled, and the selectors nbconvert looks for in every page: half a second the first
-    time), ahead of use (safe to run in a thread)."""
+def warm_up(word: bool = True) -> None:
+    """Import nbconvert and WeasyPrint, load the fonts, and export a page of one cell (the templates
+    compiled, and the selectors nbconvert looks for in every page: half a second the first time), ahead
+    of use (safe to run in a thread); with ``word``, import the Word draft's libraries too."""
     import nbformat
 
     cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", {"text/html": "<p>.</p>"})])
     export_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("."), cell]), "")
     _print_setup()
-    import docxtpl  # noqa: F401  (the Word draft's)
-    import lxml.html  # noqa: F401
+    if word:
+        import docxtpl  # noqa: F401
+        import lxml.html  # noqa: F401
 
 
 class Ahead:
     """A thread of the build that works while the kernel runs: :func:`warm_up`, then the register's
-    frame (:func:`sangkien.figures.frame`, kept in the register's cache for the annexes and the manifest)."""
+    frame (:func:`sangkien.figures.frame`, kept in the register's cache for the annexes and the manifest).
+    With ``overlap`` the Word draft's libraries are left to the process that makes it beside the PDF."""
 
-    def __init__(self, register):
+    def __init__(self, register, overlap: bool = True):
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(register,), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(register, not overlap), daemon=True)
         self._thread.start()
 
-    def _run(self, register) -> None:
+    def _run(self, register, word: bool) -> None:
         try:
             from sangkien import figures
 
-            warm_up()
+            warm_up(word)
             figures.frame(register)
         except BaseException as exc:  # raised in the build's thread, by join()
             self._error = exc
@@ -95,11 +96,11 @@ class Ahead:
 
 
 @contextlib.contextmanager
-def ahead(register):
+def ahead(register, overlap: bool = True):
     """:class:`Ahead` started; however the block ends, its thread is over when the block is. Start it after
     :func:`sangkien.pipeline.execute.prepare` and the build's own imports (pandas): two threads importing
     the same modules at once can fail."""
-    early = Ahead(register)
+    early = Ahead(register, overlap)
     try:
         yield early
     finally:
