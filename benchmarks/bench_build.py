@@ -1,27 +1,22 @@
-"""Benchmark (not a test): one year's full build against Papermill executing the same notebook alone, and
-the documents' cost: the full build (HTML, PDF/A, Word draft) against the build as it was before them.
+"""Benchmark (not a test): one year's full build against Papermill executing the same notebook alone, as
+commands started the way a user starts them, side by side in one run (issue 14, deliverable 2).
 
-    python benchmarks/bench_build.py [ROUNDS] [YEAR] [--baseline-root DIR] [--documents-only]
+    python benchmarks/bench_build.py [--rounds N] [--year YEAR] [--quick]
 
-1. Papermill against the build, side by side in the same loop, alternating, as separate processes
-   started from the shell the way a user starts them:
-     bare  = `papermill notebooks/bao-cao-nam.ipynb OUT.ipynb -p year 2023 ...` (execution only)
-     build = `python -m sangkien build 2023 --out DIR` (validation, execution, HTML, PDF/A, Word, manifest)
-   and in-process, after imports (the pure engine cost):
-     bare  = papermill.execute_notebook(...)
-     build = sangkien.build_year(...)
-2. The documents, side by side, alternating, as commands:
-     before = `python -m sangkien build 2023 --to html,pdf` run from ``--baseline-root`` (a checkout of the
-              code before the Word draft and PDF/A, e.g. a worktree of the main branch; default: this
-              checkout, whose HTML + PDF build writes PDF/A)
-     after  = `python -m sangkien build 2023` (HTML, PDF/A, Word draft: the default formats)
-   and in-process, on the built page: the PDF as plain PDF and as PDF/A-2b, and the Word draft alone.
-Prints medians; ratios are after / before.
+Each round runs, one after the other (so that a slower moment of the machine hits all of them alike):
+
+  bare    = `papermill notebooks/bao-cao-nam.ipynb OUT.ipynb -p year YEAR -p params_file params/YEAR.yaml`
+            (execution only: the notebook as it runs standalone, reading the register itself; Papermill's
+            own command, its imports and its graceful kernel shutdown included)
+  build   = `python -m sangkien build YEAR --force --out DIR` (validation, execution, HTML, PDF/A, Word
+            draft, annexes, manifest)
+  rebuild = `python -m sangkien build YEAR --out DIR` with nothing changed (the year found up to date)
+
+and prints the medians and the ratios build / bare (goal: at most 1.0) and rebuild / build.
 """
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import statistics
 import subprocess
@@ -32,106 +27,77 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+GOAL = 1.0
+"""A year's full build at most this many times Papermill's bare execution of its notebook."""
+REBUILD_GOAL = 0.1
+"""An unchanged rebuild at most this many times a build."""
 
 
-def timed(command: list[str], root: Path = ROOT) -> float:
-    environment = {**os.environ, "PYTHONPATH": str(root)}
+def commands(year: int, tmp: Path) -> dict[str, list[str]]:
+    notebook = ROOT / "notebooks" / "bao-cao-nam.ipynb"
+    params = ROOT / "params" / f"{year}.yaml"
+    build = [sys.executable, "-m", "sangkien", "build", str(year), "--out", str(tmp / "reports")]
+    return {
+        "bare": [str(BIN / "papermill"), str(notebook), str(tmp / "bare.ipynb"), "-p", "year", str(year),
+                 "-p", "params_file", str(params), "--no-progress-bar", "-k", "python3"],
+        "build": build + ["--force"],
+        "rebuild": build,
+    }
+
+
+def timed(command: list[str]) -> float:
+    """Seconds ``command`` takes, run from the repository with this checkout's package (its kernels too)."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
-    subprocess.run(command, cwd=root, check=True, capture_output=True, env=environment)
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=environment)
     return time.perf_counter() - started
 
 
-def papermill_against_build(rounds: int, year: int, tmp: Path) -> tuple[dict, dict, dict]:
-    notebook = ROOT / "notebooks" / "bao-cao-nam.ipynb"
-    params = ROOT / "params" / f"{year}.yaml"
-    bare_cmd = [str(BIN / "papermill"), str(notebook), str(tmp / "bare.ipynb"), "-p", "year", str(year),
-                "-p", "params_file", str(params), "--no-progress-bar", "-k", "python3"]
-    build_cmd = [sys.executable, "-m", "sangkien", "build", str(year), "--out", str(tmp / "reports"), "--force"]
-    timed(bare_cmd), timed(build_cmd)  # warm the disk cache
-    proc = {"bare": [], "build": []}
-    for _ in range(rounds):
-        proc["bare"].append(timed(bare_cmd))
-        proc["build"].append(timed(build_cmd))
-
-    from sangkien.pipeline.workarounds import jsonschema_iri
-
-    jsonschema_iri.keep_out()  # as the build does, so both sides import alike
-    import papermill
-
-    from sangkien.pipeline.build import build_year
-
-    inproc = {"bare": [], "build": []}
-    for _ in range(rounds):
-        started = time.perf_counter()
-        papermill.execute_notebook(str(notebook), str(tmp / "bare.ipynb"), progress_bar=False,
-                                   parameters={"year": year, "params_file": str(params)})
-        inproc["bare"].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        result = build_year(year, out_dir=tmp / "reports-inproc", force=True)
-        inproc["build"].append(time.perf_counter() - started)
-    return proc, inproc, result.manifest["timings_s"]
+def measure(rounds: int, year: int, warm: bool = True) -> dict[str, list[float]]:
+    """Each command's times, ``rounds`` rounds alternating (after one round unmeasured, to warm the
+    disk cache, when ``warm``)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        steps = commands(year, Path(tmp))
+        if warm:
+            for command in steps.values():
+                timed(command)
+        runs: dict[str, list[float]] = {name: [] for name in steps}
+        for _ in range(rounds):
+            for name, command in steps.items():
+                runs[name].append(timed(command))
+    return runs
 
 
-def documents(rounds: int, year: int, tmp: Path, baseline: Path) -> tuple[dict, dict]:
-    """The build before the documents (HTML + PDF) against the full build, as commands; then, in this
-    process, the PDF as plain PDF and as PDF/A-2b, and the Word draft, from the same page."""
-    before_cmd = [sys.executable, "-m", "sangkien", "build", str(year), "--to", "html,pdf",
-                  "--out", str(tmp / "before"), "--force"]
-    after_cmd = [sys.executable, "-m", "sangkien", "build", str(year), "--out", str(tmp / "after"), "--force"]
-    timed(before_cmd, baseline), timed(after_cmd)
-    commands = {"before": [], "after": []}
-    for _ in range(rounds):
-        commands["before"].append(timed(before_cmd, baseline))
-        commands["after"].append(timed(after_cmd))
-
-    from sangkien.pipeline import render, word
-
-    page = (tmp / "after" / str(year) / f"bao-cao-{year}.html").read_text(encoding="utf-8")
-    render.warm_up()
-    parts = {"plain PDF": [], "PDF/A-2b": [], "Word draft": []}
-    for _ in range(rounds):
-        for name, variant in (("plain PDF", None), ("PDF/A-2b", "pdf/a-2b")):
-            render.PDF_VARIANT = variant
-            started = time.perf_counter()
-            render.write_pdf(page, tmp / "page.pdf", ("issuer",), "subject")
-            parts[name].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        word.write_docx(page, tmp / "page.docx", draft=False, made=datetime.date(year + 1, 1, 5))
-        parts["Word draft"].append(time.perf_counter() - started)
-    render.PDF_VARIANT = "pdf/a-2b"
-    return commands, parts
+def table_rows(quick: bool = False, rounds: int = 5, year: int = 2023) -> list[dict]:
+    """The rows of ``make bench``'s table: the build against Papermill alone, and the unchanged rebuild
+    against the build (``quick``: one round, no warming, to check that the benchmark runs)."""
+    runs = measure(1 if quick else rounds, year, warm=not quick)
+    bare, build, rebuild = (statistics.median(runs[name]) for name in ("bare", "build", "rebuild"))
+    return [
+        {"what": f"a year's full build (HTML, PDF/A, Word, annexes, manifest) vs Papermill alone, commands ({year})",
+         "measured": f"{build / bare:.2f}× ({build:.1f} s vs {bare:.1f} s)", "goal": f"≤ {GOAL:.1f}×",
+         "holds": build / bare <= GOAL},
+        {"what": f"an unchanged rebuild vs a full build, commands ({year})",
+         "measured": f"{rebuild / build:.2f}× ({rebuild:.2f} s vs {build:.1f} s)", "goal": f"≤ {REBUILD_GOAL:.1f}×",
+         "holds": rebuild / build <= REBUILD_GOAL},
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("rounds", nargs="?", type=int, default=5)
-    parser.add_argument("year", nargs="?", type=int, default=2023)
-    parser.add_argument("--baseline-root", type=Path, default=ROOT,
-                        help="a checkout of the code before the documents (default: this one)")
-    parser.add_argument("--documents-only", action="store_true", help="only part 2 (the documents)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--year", type=int, default=2023)
+    parser.add_argument("--quick", action="store_true", help="one round, no warming (does it run?)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        if not args.documents_only:
-            proc, inproc, stages = papermill_against_build(args.rounds, args.year, tmp)
-        commands, parts = documents(args.rounds, args.year, tmp, args.baseline_root.resolve())
-
-    median = statistics.median
-    print(f"year {args.year}, {args.rounds} rounds each, alternating; medians in seconds\n")
-    if not args.documents_only:
-        print("| measured | Papermill alone | full build (HTML + PDF/A + Word + manifest) | ratio |")
-        print("|---|---|---|---|")
-        for name, runs in (("as commands (new process each)", proc), ("in one process, after imports", inproc)):
-            bare, build = median(runs["bare"]), median(runs["build"])
-            print(f"| {name} | {bare:.2f} | {build:.2f} | {build / bare:.2f}× |")
-        print(f"\nlast in-process build's stages: {stages}\n")
-    before, after = median(commands["before"]), median(commands["after"])
-    print(f"| measured | before: HTML + PDF ({args.baseline_root}) | after: HTML + PDF/A + Word | ratio |")
-    print("|---|---|---|---|")
-    print(f"| as commands (new process each) | {before:.2f} | {after:.2f} | {after / before:.2f}× |")
-    plain, archival = median(parts["plain PDF"]), median(parts["PDF/A-2b"])
-    print(f"| the PDF alone, in one process | plain: {plain:.2f} | PDF/A-2b: {archival:.2f} | {archival / plain:.2f}× |")
-    print(f"| the Word draft alone, in one process | — | {median(parts['Word draft']):.2f} | |")
+    runs = measure(1 if args.quick else args.rounds, args.year, warm=not args.quick)
+    median = {name: statistics.median(times) for name, times in runs.items()}
+    print(f"year {args.year}, {len(runs['build'])} rounds, alternating; seconds (median; every run)\n")
+    print("| command | median | runs |")
+    print("|---|---|---|")
+    for name, times in runs.items():
+        print(f"| {name} | {median[name]:.2f} | {' '.join(f'{t:.2f}' for t in times)} |")
+    print(f"\nbuild / bare = {median['build'] / median['bare']:.2f}× (goal ≤ {GOAL:.1f}×); "
+          f"rebuild / build = {median['rebuild'] / median['build']:.2f}× (goal ≤ {REBUILD_GOAL:.1f}×)")
 
 
 if __name__ == "__main__":

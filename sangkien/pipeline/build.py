@@ -45,20 +45,25 @@ def build_year(
     units: bool = False,
     jobs: int | None = None,
     final: bool = False,
+    overlap: bool = True,
 ) -> BuildResult:
     """Build YEAR's report into ``out_dir/YEAR/`` (default ``reports/``).
 
     The year is only rebuilt when one of its inputs changed since the published build (see
     :mod:`sangkien.pipeline.freshness`) or ``force`` is true; otherwise the result says it is up to date.
     Raises ParamsError (bad parameters, or an output folder that is a file or a link, or holds a file of
-    the analyst's under an output's name) or DataError (bad register) before any kernel starts, CellError
-    when a notebook cell fails, BuildLockedError when the year is being built already, OutputError when
-    the outputs cannot be written (permission, disk full). With ``units``, every unit's result sheet of
+    the analyst's under an output's name) or DataError (bad register) before the notebook runs (the
+    parameters and the register before any kernel starts), CellError when a notebook cell fails,
+    BuildLockedError when the year is being built already, OutputError when the outputs cannot be
+    written (permission, disk full). With ``units``, every unit's result sheet of
     the year is built too (``jobs`` at a time) into ``YEAR/don-vi/``, and published with the report in
     the same step. Publishing replaces only the files the previous build wrote
     (:func:`sangkien.pipeline.stage.publish`); the parameters and register are read once, and every part
     of the build works from what was read then (:mod:`sangkien.inputs.snapshot`). With ``final`` (the version to
     sign), ParamsError naming what is still empty (:mod:`~sangkien.pipeline.final`), before anything.
+
+    The kernel starts once the inputs are validated and boots while the build prepares (:mod:`execute`).
+    ``overlap``: the PDF and the Word draft side by side, on two cores (a batch of years passes False).
     """
     out_dir = Path(out_dir or paths.REPORTS_DIR)
     stage.check_out(out_dir, year, units)
@@ -76,31 +81,35 @@ def build_year(
         outputs = {k: final / v for k, v in state.manifest["outputs"].items()}
         return BuildResult(params.year, final, outputs, state.manifest, up_to_date=True, reason=state.reason)
     _require_rows(params, register)
-    stage.check_free(final, _names(params, register, formats, units))
-    from sangkien.pipeline import execute, render
+    from sangkien.pipeline import execute
 
-    # The kernel's libraries first (in this thread), then nbconvert and WeasyPrint in the background
-    # while the kernel starts and runs.
-    execute.prepare()
-    warm = render.start_warm_up()
-    with stage.staging(out_dir, params.year) as staging:
-        outputs, written = _make(staging, params, register, notebook, out_dir, formats, units, jobs, warm,
-                                 fingerprint)
-        stage.publish(staging, final)
+    # The kernel boots (and imports pandas and matplotlib) while this process checks the output folder and
+    # imports its own libraries (Papermill in this thread, first); it is gone however the block ends.
+    with execute.kernel_ahead() as kernel:
+        stage.check_free(final, _names(params, register, formats, units))
+        execute.prepare()
+        with stage.staging(out_dir, params.year) as staging:
+            outputs, written = _make(staging, params, register, notebook, out_dir, formats, units, jobs, kernel,
+                                     overlap, fingerprint)
+            stage.publish(staging, final)
     return BuildResult(params.year, final, {k: final / v for k, v in outputs.items()}, written,
                        reason="--force" if force else state.reason)
 
 
 def _make(staging: Path, params: Params, register: Register, notebook: Path, out_dir: Path,
-          formats: tuple[str, ...], units: bool, jobs: int | None, warm, fingerprint: dict[str, str]):
-    """Every file of the year into ``staging``, the manifest last: ``(outputs, manifest)``."""
+          formats: tuple[str, ...], units: bool, jobs: int | None, kernel, overlap: bool,
+          fingerprint: dict[str, str]):
+    """Every file of the year into ``staging``, the manifest last: ``(outputs, manifest)``. While the
+    notebook runs, a thread warms the renderers up (:func:`render.ahead`)."""
     from sangkien.pipeline import execute, render
 
     timings: dict[str, float] = {}
     kept = execute.snapshot(params, register, staging)
-    with manifest.timed(timings, "execute"):
-        executed = execute.run_report(notebook, staging, params, kept, out_dir / "_failed" / str(params.year))
-    outputs = render.render_report(executed, params, register, staging, formats, warm, timings)
+    with render.ahead(register, overlap) as early:
+        with manifest.timed(timings, "execute"):
+            executed = execute.run_report(notebook, staging, params, kept, out_dir / "_failed" / str(params.year),
+                                          kernel_manager=kernel)
+        outputs = render.render_report(executed, params, register, staging, formats, early, timings, overlap)
     sheets = None
     if units:
         from sangkien.pipeline import unitsheets

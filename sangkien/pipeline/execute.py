@@ -1,10 +1,15 @@
 """Executing a report notebook with Papermill, in a kernel of this very interpreter.
 
+A report's kernel can be started ahead (:func:`kernel_ahead`): it boots and imports the report's
+libraries while the build imports its own and keeps the inputs for it. However a run ends, its kernel is
+killed at once, not shut down gracefully: nothing in it is kept.
+
 The kernel and the engine lean on the inside of jupyter_client and Papermill: see
 :mod:`sangkien.pipeline.workarounds.kernel` and :mod:`~sangkien.pipeline.workarounds.papermill_engine`.
 """
 from __future__ import annotations
 
+import contextlib
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +35,24 @@ def prepare() -> None:
     kernel.manager_class()
 
 
+REPORT_STARTUP = "exec('import sangkien.report.yearly\\nfrom sangkien.report import charts\\ncharts.setup()', {})"
+"""What a report's kernel started ahead runs as it boots: the report's modules (pandas, matplotlib) and the
+charts' fonts, in a namespace of their own (the notebook's sees nothing of it)."""
+
+
+@contextlib.contextmanager
+def kernel_ahead(startup: str = REPORT_STARTUP):
+    """A kernel started now, in the repository, that boots and runs ``startup`` while the build goes on;
+    hand it to :func:`run_notebook` (``kernel``). However the block ends, no kernel is left (a build stopped
+    before its notebook runs, or refused, leaves none)."""
+    kernel.manager_class()  # jupyter_client only: Papermill is imported while the kernel boots
+    try:
+        yield kernel.start(str(paths.ROOT), startup)
+    finally:
+        with interrupts.deferred():
+            kernel.discard()
+
+
 _ADDED_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 """Cells Papermill adds: the injected parameters, and the red markers around a failing cell."""
 
@@ -49,10 +72,12 @@ def _original_cell_number(notebook, index: int) -> int:
     return index - injected + 1
 
 
-def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | None = None) -> None:
+def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | None = None, kernel_manager=None):
     """Run a report notebook under Papermill into ``output`` with the year's parameters (and ``extra``
-    ones, e.g. the unit of a unit's sheet); CellError when a cell fails. However it ends (Ctrl-C and
-    SIGTERM included), its kernel is gone and its files removed when this returns (:func:`kernel.discard`)."""
+    ones, e.g. the unit of a unit's sheet), in ``kernel_manager`` (one started ahead: :func:`kernel_ahead`)
+    or a kernel of its own; the executed notebook (a nbformat node, as written), or CellError when a cell
+    fails. However it ends (Ctrl-C and SIGTERM included), the kernel is gone and its files removed when
+    this returns (:func:`kernel.discard`)."""
     prepare()
     import papermill
     from nbclient.exceptions import DeadKernelError
@@ -62,9 +87,10 @@ def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | Non
                   **(extra or {})}
     try:
         kernel.quiet_loop()
-        papermill.execute_notebook(
+        return papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, engine_name=papermill_engine.ENGINE,
             progress_bar=False, log_output=False, cwd=str(paths.ROOT), kernel_manager_class=kernel.manager_class(),
+            km=kernel_manager, shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:
         if exc.ename == "KeyboardInterrupt":  # the kernel itself was interrupted: a stop, not a failing cell
@@ -96,17 +122,19 @@ def snapshot(params: Params, register: Register, staging: Path) -> Path:
     return kept
 
 
-def run_report(notebook: Path, staging: Path, params: Params, register_file: Path, failed_dir: Path) -> Path:
-    """Execute the yearly report notebook into ``staging`` and return the executed notebook's path.
+def run_report(notebook: Path, staging: Path, params: Params, register_file: Path, failed_dir: Path,
+               kernel_manager=None):
+    """Execute the yearly report notebook into ``staging`` (in ``kernel_manager``, one started ahead, if
+    given) and return the executed notebook (a nbformat node, as written there).
 
     When a cell fails, the partly executed notebook is copied into ``failed_dir`` (outside the staging
     folder, which the failure removes) and the CellError says where."""
     executed = staging / f"{paths.report_basename(params.year)}.ipynb"
     try:
-        run_notebook(notebook, executed, params, extra={"register_file": str(register_file)})
+        return run_notebook(notebook, executed, params, extra={"register_file": str(register_file)},
+                            kernel_manager=kernel_manager)
     except CellError as exc:
         failed_dir.mkdir(parents=True, exist_ok=True)
         if executed.exists():
             shutil.copy2(executed, failed_dir / executed.name)
         raise CellError(exc.problems + [f"sổ tay đã chạy được giữ lại để xem lỗi: {failed_dir / executed.name}"]) from None
-    return executed

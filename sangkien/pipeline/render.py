@@ -1,20 +1,24 @@
-"""From an executed notebook to the HTML page (nbconvert, house template), the PDF (WeasyPrint, PDF/A-2b)
-and the Word draft (:mod:`~sangkien.pipeline.word`, from the same page).
+"""From an executed notebook to the HTML page (nbconvert, house template), the PDF (WeasyPrint, PDF/A-2b),
+the Word draft (:mod:`~sangkien.pipeline.word`, from the same page) and the annexes.
 
-All run in the building process: no new interpreter, heavy libraries imported once (and, during a
-build, while the kernel works: see :func:`start_warm_up`). :func:`render_report` writes a year's
-report pages and its annex into the staging folder.
+All run in the building process, heavy libraries imported once. During a build, while the kernel works,
+a thread imports and warms them up and makes the register's frame (:func:`ahead`); then
+:func:`render_report` writes the page, and lays the PDF out while a forked process
+(:mod:`~sangkien.pipeline.forked`) makes the Word draft and the annexes on the other core (``overlap``).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html as html_lib
 import re
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 
 from sangkien import paths
+from sangkien.pipeline.forked import Forked
 from sangkien.pipeline.manifest import timed
 from sangkien.pipeline.workarounds import weasyprint_exit
 
@@ -51,20 +55,56 @@ def _print_setup():
 weasyprint_exit.release_at_exit(_print_setup.cache_clear)
 
 
-def warm_up() -> None:
-    """Import nbconvert, WeasyPrint and docxtpl and load the fonts ahead of use (safe to run in a thread)."""
-    _exporter()
+def warm_up(word: bool = True) -> None:
+    """Import nbconvert and WeasyPrint, load the fonts, and export a page of one cell (the templates
+    compiled, and the selectors nbconvert looks for in every page: half a second the first time), ahead
+    of use (safe to run in a thread); with ``word``, import the Word draft's libraries too."""
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", {"text/html": "<p>.</p>"})])
+    export_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("."), cell]), "")
     _print_setup()
-    import docxtpl  # noqa: F401  (the Word draft's)
-    import lxml.html  # noqa: F401
+    if word:
+        import docxtpl  # noqa: F401
+        import lxml.html  # noqa: F401
 
 
-def start_warm_up() -> threading.Thread:
-    """:func:`warm_up` in a background thread (join it before rendering). Call it after
-    :func:`sangkien.pipeline.execute.prepare`: two threads importing the same modules at once can fail."""
-    thread = threading.Thread(target=warm_up, daemon=True)
-    thread.start()
-    return thread
+class Ahead:
+    """A thread of the build that works while the kernel runs: :func:`warm_up`, then the register's
+    frame (:func:`sangkien.figures.frame`, kept in the register's cache for the annexes and the manifest).
+    With ``overlap`` the Word draft's libraries are left to the process that makes it beside the PDF."""
+
+    def __init__(self, register, overlap: bool = True):
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(register, not overlap), daemon=True)
+        self._thread.start()
+
+    def _run(self, register, word: bool) -> None:
+        try:
+            from sangkien import figures
+
+            warm_up(word)
+            figures.frame(register)
+        except BaseException as exc:  # raised in the build's thread, by join()
+            self._error = exc
+
+    def join(self) -> None:
+        """Wait for the thread's end; its error, raised here."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+@contextlib.contextmanager
+def ahead(register, overlap: bool = True):
+    """:class:`Ahead` started; however the block ends, its thread is over when the block is. Start it after
+    :func:`sangkien.pipeline.execute.prepare` and the build's own imports (pandas): two threads importing
+    the same modules at once can fail."""
+    early = Ahead(register, overlap)
+    try:
+        yield early
+    finally:
+        early._thread.join()
 
 
 _HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
@@ -143,48 +183,63 @@ def write_pdf(page: str, target: Path, authors: tuple[str, ...] = (), descriptio
     document.write_pdf(str(target), pdf_variant=PDF_VARIANT, pdf_identifier=pdf_identifier(page))
 
 
-def render_report(executed: Path, params, register, staging: Path, formats: tuple[str, ...], warm: threading.Thread,
-                  timings: dict[str, float]) -> dict[str, str]:
-    """The year's pages from the executed notebook, and its annex, into ``staging``.
+OUTPUTS = ("notebook", "annex", "annex_csv", "html", "pdf", "docx")
+"""The kinds of output of a year's report, in the manifest's order."""
+
+
+def render_report(notebook, params, register, staging: Path, formats: tuple[str, ...], early: Ahead,
+                  timings: dict[str, float], overlap: bool = True) -> dict[str, str]:
+    """The year's page, documents and annexes from the executed notebook (a nbformat node) into ``staging``.
 
     Returns the outputs for the manifest (``{kind: file name}``: notebook, annex (the workbook),
     annex_csv, html, pdf, docx) and records the time of the page ("html"), of the PDF ("pdf") and of
-    the Word draft ("docx") in ``timings``."""
-    import nbformat
-
+    the Word draft ("docx") in ``timings``. With ``overlap`` (and a PDF asked), the Word draft and the
+    annexes are made in a forked process while this one lays the PDF out: on two cores they cost no
+    time of their own."""
     from sangkien.report import wording
     from sangkien.report.markup import TOC_MARK
 
-    notebook = nbformat.read(str(executed), as_version=4)
-    warm.join()
+    early.join()  # before forking too: no other thread works then
     base = paths.report_basename(params.year)
-    outputs = {"notebook": executed.name}
+    outputs = {"notebook": f"{base}.ipynb"}
     with timed(timings, "html"):
         page = export_html(notebook, wording.report_page_title(params.year), TOC_MARK)
-        outputs.update(write_annexes(params, register, staging))
         if "html" in formats:
             (staging / f"{base}.html").write_text(page, encoding="utf-8")
             outputs["html"] = f"{base}.html"
-    if "pdf" in formats:
-        with timed(timings, "pdf"):
-            write_pdf(page, staging / f"{base}.pdf", (params.issuing_body,), params.subject_line)
-        outputs["pdf"] = f"{base}.pdf"
-    if "docx" in formats:
-        from sangkien.pipeline import final, word
+    besides = (page, params, register, "docx" in formats)
+    aside = Forked(beside_pdf, *besides) if overlap and "pdf" in formats else None
+    try:
+        if "pdf" in formats:
+            with timed(timings, "pdf"):
+                write_pdf(page, staging / f"{base}.pdf", (params.issuing_body,), params.subject_line)
+            outputs["pdf"] = f"{base}.pdf"
+        made, seconds = aside.result() if aside else beside_pdf(*besides)
+    finally:
+        if aside:
+            aside.stop()
+    for kind, (name, data) in made.items():
+        (staging / name).write_bytes(data)
+        outputs[kind] = name
+    timings.update(seconds)
+    return {kind: outputs[kind] for kind in OUTPUTS if kind in outputs}
 
-        with timed(timings, "docx"):
-            word.write_docx(page, staging / f"{base}.docx", draft=final.is_draft(params),
-                            made=word.made_on(params))
-        outputs["docx"] = f"{base}.docx"
-    return outputs
 
-
-def write_annexes(params, register, staging: Path) -> dict[str, str]:
-    """The recognised initiatives of the year as a workbook (``annex``) and as CSV (``annex_csv``)."""
+def beside_pdf(page: str, params, register, docx: bool) -> tuple[dict[str, tuple[str, bytes]], dict[str, float]]:
+    """What is made beside the PDF, as ``{kind: (file name, bytes)}``: the recognised initiatives of the
+    year as a workbook (``annex``) and as CSV (``annex_csv``), and with ``docx`` the Word draft of
+    ``page`` (``docx``); and the Word draft's seconds (``{"docx": s}``)."""
     from sangkien import figures
+    from sangkien.pipeline import final, word
     from sangkien.report import annex, document
 
     rows = figures.rows_of_year(figures.frame(register), params.year)
-    annex.write_workbook(rows, params, document.appendix_subtitle(params), staging / annex.file_name(params.year))
-    annex.write(rows, params.blocks, staging / annex.csv_name(params.year))
-    return {"annex": annex.file_name(params.year), "annex_csv": annex.csv_name(params.year)}
+    workbook = annex.recognized_workbook(rows, params, document.appendix_subtitle(params))
+    made = {"annex": (annex.file_name(params.year), workbook),
+            "annex_csv": (annex.csv_name(params.year), annex.recognized_csv(rows, params.blocks).encode("utf-8-sig"))}
+    if not docx:
+        return made, {}
+    started = time.perf_counter()
+    draft = word.docx_bytes(page, final.is_draft(params), word.made_on(params))
+    made["docx"] = (f"{paths.report_basename(params.year)}.docx", draft)
+    return made, {"docx": round(time.perf_counter() - started, 3)}

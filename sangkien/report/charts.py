@@ -3,7 +3,9 @@
 Numbers on axes and labels follow the Vietnamese conventions of :mod:`sangkien.report.vnformat`;
 :func:`captioned` puts a chart under its caption.
 PNG at 200 dpi: sharp on paper, deterministic bytes (no metadata with dates), and about a second
-cheaper to lay into the PDF than the same chart as SVG with its text as paths.
+cheaper to lay into the PDF than the same chart as SVG with its text as paths; RGB, without the alpha
+channel matplotlib writes (the background is opaque, so nothing is lost), which WeasyPrint would lay into
+the PDF as a second image (a mask) of each chart.
 
 Made to be read on paper as it prints: a chart is laid out at its own size (:func:`captioned` gives the
 image its natural width, no wider than the text), so its text prints at the size set here, never below
@@ -21,6 +23,7 @@ matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from sangkien import paths  # noqa: E402
 from sangkien.report import vnformat  # noqa: E402
@@ -76,10 +79,13 @@ DPI = 200
 
 
 def to_png(fig) -> bytes:
-    """The figure as PNG bytes, then closed."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    """The figure as PNG bytes (RGB), then closed."""
+    drawn = io.BytesIO()
+    fig.savefig(drawn, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None},
+                pil_kwargs={"compress_level": 1})  # read back at once: packed once, below
     plt.close(fig)
+    buffer = io.BytesIO()
+    Image.open(drawn).convert("RGB").save(buffer, format="png", dpi=(DPI, DPI))
     return buffer.getvalue()
 
 

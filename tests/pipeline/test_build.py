@@ -186,3 +186,28 @@ def test_year_without_rows_exit_2(tmp_path, sangkien_main):
     assert status == 2
     assert "2030" in err and "không có dòng nào" in err
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_an_output_folder_refused_once_the_kernel_started_leaves_no_kernel(small_year, tmp_path, monkeypatch):
+    """The kernel starts ahead, as soon as the inputs are validated; the output folder is checked while
+    it boots. Refused there (the analyst's file under an output's name): ParamsError as before, and the
+    kernel killed, its sockets and connection file gone."""
+    import os
+
+    from sangkien.errors import ParamsError
+    from sangkien.pipeline.workarounds import kernel
+
+    started = []
+    real_start = kernel.start
+    monkeypatch.setattr(kernel, "start", lambda *args: started.append(real_start(*args)) or started[-1])
+    out = tmp_path / "out"
+    (out / "2023").mkdir(parents=True)
+    (out / "2023" / "bao-cao-2023.pdf").write_bytes(b"%PDF the analyst's own")
+    with pytest.raises(ParamsError) as caught:
+        build_year(2023, params_file=small_year.params, out_dir=out)
+    assert caught.value.exit_status == 2 and str(out / "2023" / "bao-cao-2023.pdf") in caught.value.problems[0]
+    (manager,) = started
+    assert manager._process.poll() is not None  # ended (killed), and waited for
+    assert not os.path.exists(manager._socket_dir)
+    assert sorted(p.name for p in (out / "2023").iterdir()) == ["bao-cao-2023.pdf"]

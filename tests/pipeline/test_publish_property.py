@@ -11,13 +11,13 @@ does first) finishes it.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import hashlib
 import json
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -107,7 +107,7 @@ _text.build = 0
 def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
     """The kernel and the renderers replaced by fakes writing the same files; a fault point at each step."""
 
-    def run_report(notebook, staging, params, register_file, failed_dir):
+    def run_report(notebook, staging, params, register_file, failed_dir, kernel_manager=None):
         faults.at("execute")
         executed = staging / f"bao-cao-{params.year}.ipynb"
         executed.write_text(_text("notebook", params, execute_register(register_file)))
@@ -118,7 +118,7 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
 
         return snapshot.load(register_file)[1]
 
-    def render_report(executed, params, register, staging, formats, warm, timings):
+    def render_report(executed, params, register, staging, formats, early, timings, overlap=True):
         faults.at("render")
         outputs = {"notebook": executed.name, "annex": f"danh-sach-cong-nhan-{params.year}.csv"}
         (staging / outputs["annex"]).write_text(_text("annex", params, register))
@@ -154,7 +154,8 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
         return clean_up
 
     patch.setattr(execute, "prepare", lambda: None)
-    patch.setattr(render, "start_warm_up", lambda: threading.Thread())
+    patch.setattr(execute, "kernel_ahead", contextlib.nullcontext)
+    patch.setattr(render, "ahead", lambda register, overlap: contextlib.nullcontext())
     patch.setattr(execute, "run_report", run_report)
     patch.setattr(render, "render_report", render_report)
     patch.setattr(unitsheets, "build_sheets", build_sheets)

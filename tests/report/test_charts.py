@@ -91,3 +91,20 @@ def test_text_is_9_pt_or_more_and_the_chart_fits_the_page(name):
     html = charts.captioned("Hình thử", fig)
     width = float(html.split('style="width:')[1].split("mm")[0])
     assert 60 < width <= 165
+
+
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_a_chart_is_an_rgb_png_with_the_pixels_matplotlib_draws(name):
+    """No alpha channel (WeasyPrint would lay it into the PDF as a second image), and nothing lost: the
+    pixels are those of matplotlib's own PNG, whose background is opaque."""
+    drawn = io.BytesIO()
+    CHARTS[name]().savefig(drawn, format="png", dpi=charts.DPI, bbox_inches="tight")
+    rgba = Image.open(drawn)
+    png = charts.to_png(CHARTS[name]())
+    image = Image.open(io.BytesIO(png))
+    assert (image.mode, rgba.mode) == ("RGB", "RGBA")
+    assert rgba.getchannel("A").getextrema() == (255, 255)
+    assert np.array_equal(np.asarray(image), np.asarray(rgba.convert("RGB")))
+    assert image.info["dpi"] == pytest.approx((charts.DPI, charts.DPI), abs=0.01)  # stored per metre
+    assert charts.png_width_mm(png) == pytest.approx(image.size[0] / charts.DPI * 25.4)
+    charts.plt.close("all")

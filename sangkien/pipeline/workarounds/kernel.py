@@ -16,6 +16,12 @@ polling tasks, abandoned on the event loop, later fail with ``DeadKernelError`` 
 gone — which asyncio then prints, with a traceback, when they are garbage-collected. So after every
 run :func:`discard` kills a kernel still alive and removes its folder, and cancels what is left on the
 loop; :func:`quiet_loop` keeps the loop from printing the failures of tasks nobody waits for.
+
+A kernel can also be started ahead (:func:`start`), before Papermill is even imported, and handed to it
+(nbclient's ``km``): it boots, and imports what ``startup`` names, while the build does its own work.
+nbclient then leaves its shutdown to the owner: :func:`discard` kills it at once (nothing in it is worth a
+graceful shutdown), stops the clients nbclient made of it and releases its sockets (the public
+``cleanup_resources``).
 """
 from __future__ import annotations
 
@@ -50,8 +56,15 @@ def manager_class():
             kwargs.setdefault("ip", os.path.join(self._socket_dir, "ipc"))
             kwargs.setdefault("connection_file", os.path.join(self._socket_dir, "kernel.json"))
             self._process = None
+            self._clients = []
+            self._ahead = False
             _STARTED.append(self)
             super().__init__(**kwargs)
+
+        def client(self, **kwargs):
+            made = super().client(**kwargs)
+            self._clients.append(made)
+            return made
 
         async def _async_cleanup_resources(self, restart: bool = False) -> None:
             await super()._async_cleanup_resources(restart=restart)
@@ -78,6 +91,20 @@ def manager_class():
             return self._kernel_spec
 
     return ThisPythonKernelManager
+
+
+def start(cwd: str, startup: str = ""):
+    """A kernel of this interpreter, started now in ``cwd`` and not waited for: it boots while the caller
+    goes on. It runs ``startup`` (one line of Python) as it boots, before it answers any request, with no
+    execution count and no history (IPython's ``exec_lines``, as nbclient starts a kernel otherwise: the
+    history in memory). Hand it to nbclient as ``km``; :func:`discard` ends it."""
+    manager = manager_class()()
+    manager._ahead = True
+    arguments = ["--HistoryManager.hist_file=:memory:"]
+    if startup:
+        arguments.append(f"--IPKernelApp.exec_lines={startup}")
+    _event_loop().run_until_complete(manager.start_kernel(extra_arguments=arguments, cwd=cwd))
+    return manager
 
 
 SOCKET_PATH_MAX = 107
@@ -150,5 +177,21 @@ def discard() -> None:
     finally:
         while _STARTED:
             manager = _STARTED.pop()
-            _kill(manager._process)
-            shutil.rmtree(manager._socket_dir, ignore_errors=True)
+            try:
+                _kill(manager._process)
+                _release(manager)
+            finally:
+                shutil.rmtree(manager._socket_dir, ignore_errors=True)
+
+
+def _release(manager) -> None:
+    """Close what this process holds of a killed kernel: its clients' channels, and (for a kernel started
+    ahead, which nbclient does not clean up) the manager's sockets and its ZMQ context."""
+    for client in manager._clients:
+        client.stop_channels()
+    manager._clients.clear()
+    if manager._ahead:
+        manager._ahead = False
+        loop = _event_loop()
+        if not loop.is_running():
+            loop.run_until_complete(manager.cleanup_resources())

@@ -1,0 +1,68 @@
+"""A call in a forked child (the Word draft beside the PDF): its result or its error comes back, and no
+child is left however the caller's block ends."""
+from __future__ import annotations
+
+import os
+import time
+
+import psutil
+import pytest
+
+from sangkien.errors import DataError
+from sangkien.pipeline.forked import Forked
+
+
+def _pid_and(value):
+    return os.getpid(), value
+
+
+def _fail(message):
+    raise DataError([message, "dòng 2"])
+
+
+def _sleep(seconds):
+    time.sleep(seconds)
+    return seconds
+
+
+class _Unpicklable(Exception):
+    def __init__(self, a, b):
+        super().__init__(a)
+
+
+def _fail_oddly():
+    raise _Unpicklable("lỗi lạ", 2)
+
+
+@pytest.mark.slow
+def test_the_result_comes_back_from_another_process():
+    aside = Forked(_pid_and, {"bytes": b"x" * 1_000_000})  # bigger than a pipe holds at once
+    pid, value = aside.result()
+    assert pid != os.getpid() and value == {"bytes": b"x" * 1_000_000}
+    assert not psutil.pid_exists(aside.pid or -1)
+
+
+@pytest.mark.slow
+def test_an_error_comes_back_as_it_was_raised():
+    with pytest.raises(DataError) as caught:
+        Forked(_fail, "sai").result()
+    assert caught.value.problems == ["sai", "dòng 2"]
+
+
+@pytest.mark.slow
+def test_an_error_that_does_not_pickle_comes_back_as_its_lines():
+    with pytest.raises(Exception) as caught:
+        Forked(_fail_oddly).result()
+    assert "lỗi lạ" in str(caught.value)
+
+
+@pytest.mark.slow
+def test_stopped_midway_no_child_is_left():
+    aside = Forked(_sleep, 30)
+    pid = aside.pid
+    assert psutil.pid_exists(pid)
+    started = time.perf_counter()
+    aside.stop()
+    aside.stop()  # again: nothing
+    assert time.perf_counter() - started < 5
+    assert not psutil.pid_exists(pid)
