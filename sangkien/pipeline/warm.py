@@ -27,15 +27,20 @@ from sangkien.pipeline.workarounds import kernel, warm_engine
 RESET = "\n".join((
     'get_ipython().run_line_magic("reset", "-f")',
     "get_ipython().execution_count = 1",
+    "import os as _os; _os.chdir({cwd!r}); del _os",
+    # what is left (the imports, the snapshot's cache) out of the collector's way: %reset has just run a
+    # full collection, and the next reset's would scan it all again (a third of a second a sheet)
     "import gc as _gc; _gc.freeze(); del _gc",
     warm_engine.FORGET_WARNINGS,
 ))
-"""Kernel code run between two runs: the kernel as a new one would be, its imports kept."""
+"""Kernel code run between two runs (``cwd``: the working folder the kernel started in): the kernel as a
+new one would be, its imports kept."""
 INTERACTIVE_TAG = "interactive-only"
 """Cells with this tag run in Lab but not here: ``%autoreload 2`` would check every module loaded before
 each cell of every run (about 0.15 s a sheet), for modules that no build changes."""
 RESET_TIMEOUT = 60
-"""Seconds a reset may take before the kernel is taken for dead (and replaced)."""
+"""Seconds a reset may take before the kernel is taken for stuck (and replaced). Its messages on the
+output channel are left there: nbclient passes over those of other requests."""
 
 
 class WarmKernel:
@@ -79,13 +84,27 @@ class WarmKernel:
         """Clear the last run's state; False when the kernel did not answer (dead, or stuck)."""
         from jupyter_core.utils import run_sync
 
-        try:
-            reply = run_sync(self._client.kc.execute_interactive)(
-                RESET, silent=True, store_history=False, timeout=RESET_TIMEOUT, output_hook=lambda msg: None)
-        except (TimeoutError, RuntimeError):
-            return False
+        ok = run_sync(self._answered)(self._client.kc.execute(
+            RESET.format(cwd=str(self.cwd)), silent=True, store_history=False))
         self._used = False
-        return reply["content"]["status"] == "ok"
+        return ok
+
+    async def _answered(self, msg_id: str) -> bool:
+        """Whether the kernel ran ``msg_id`` without an error, looking every second that it still lives."""
+        import queue
+        import time
+
+        deadline = time.monotonic() + RESET_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                reply = await self._client.kc.get_shell_msg(timeout=1)
+            except queue.Empty:
+                if not await self._client.km.is_alive():
+                    return False
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]["status"] == "ok"
+        return False
 
     def run(self, notebook: Path, output: Path, params: Params, extra: dict | None = None):
         """Execute ``notebook`` into ``output`` with the year's parameters (and ``extra`` ones) and return
@@ -101,6 +120,7 @@ class WarmKernel:
         try:
             return papermill.execute_notebook(
                 str(notebook), str(output), parameters=parameters, engine_name=warm_engine.register(),
+                request_save_on_cell_execute=False,  # written once, at the end (or with the failing cell)
                 progress_bar=False, log_output=False, warm_client=client, skip_cells_with_tag=INTERACTIVE_TAG)
         except PapermillExecutionError as exc:
             self.discard()

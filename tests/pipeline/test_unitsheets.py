@@ -90,6 +90,13 @@ def _probe_notebook(path: Path) -> Path:
     return path
 
 
+def _kernels(pid: int) -> list[psutil.Process]:
+    try:
+        return [p for p in psutil.Process(pid).children(recursive=True) if "ipykernel_launcher" in p.cmdline()]
+    except psutil.Error:
+        return []
+
+
 def _printed(executed) -> list:
     return [(o.get("name"), o.get("text")) for o in executed.cells[-1].outputs]
 
@@ -115,6 +122,10 @@ def test_a_warm_kernel_starts_each_run_afresh_and_survives_failures(tmp_path):
             runner.run(notebook, tmp_path / "e.ipynb", params, {"unit": "chết"})
         assert _printed(runner.run(notebook, tmp_path / "f.ipynb", params, {"unit": "f"})) == _printed(first)
         assert runner.started == 3
+        for gone in _kernels(os.getpid()):  # killed from outside between two runs
+            gone.kill()
+        assert _printed(runner.run(notebook, tmp_path / "g.ipynb", params, {"unit": "g"})) == _printed(first)
+        assert runner.started == 4
     finally:
         runner.discard()
 
@@ -144,13 +155,6 @@ def test_a_failing_unit_is_named_with_its_cell_and_the_others_are_built(tmp_path
     assert sorted(p.name for p in folder.iterdir()) == ["a.html", "c.html"]
     with pytest.raises(CellError, match='phiếu kết quả của đơn vị "hỏng": .*ô số 5 '):
         unitsheets._raise_first([o for o in outcomes if o.failed])
-
-
-def _kernels(pid: int) -> list[psutil.Process]:
-    try:
-        return [p for p in psutil.Process(pid).children(recursive=True) if "ipykernel_launcher" in p.cmdline()]
-    except psutil.Error:
-        return []
 
 
 @pytest.mark.slow
