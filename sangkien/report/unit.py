@@ -9,6 +9,7 @@ list of its initiatives. One to two A4 pages. Its sentences and titles are
 from __future__ import annotations
 
 import difflib
+import os
 from functools import cached_property
 
 from sangkien import figures as fig
@@ -45,6 +46,23 @@ def find_unit(name: str, units: list[str], year: int) -> str:
     raise ParamsError(f'Đơn vị "{shown}" không có sáng kiến nào trong sổ đăng ký năm {year}{hint}')
 
 
+_KEPT: dict = {}
+"""The snapshot :func:`kept_inputs` read last: ``{(path, mtime_ns, size, year): (params, register)}``."""
+
+
+def kept_inputs(year: int, register_file: str) -> tuple[Params, Register]:
+    """The parameters and register a build kept in ``register_file``, read once while the file is unchanged
+    (same path, modification time and size): a warm kernel builds many units' sheets from one snapshot
+    (:mod:`sangkien.pipeline.warm`), and a build never changes its snapshot. The register (and the frame it
+    caches) is then shared by those sheets, which only read it."""
+    stat = os.stat(register_file)
+    key = (os.path.realpath(register_file), stat.st_mtime_ns, stat.st_size, year)
+    if key not in _KEPT:
+        _KEPT.clear()
+        _KEPT[key] = inputs.load(year, register_file=register_file)
+    return _KEPT[key]
+
+
 class UnitReport(Report):
     """The result sheet of ``unit`` (a name as the register writes it) for ``params.year``.
 
@@ -54,12 +72,24 @@ class UnitReport(Report):
     def __init__(self, params: Params, register: Register, unit: str):
         super().__init__(params, register)
         unit = today_name(unit, params.reorganisation)  # an earlier name finds the unit it is now
-        self.unit = find_unit(unit, fig.units_of_year(self.frame, self.year), self.year)
+        self.unit = find_unit(unit, self._units_of_year(), self.year)
+
+    def _units_of_year(self) -> list[str]:
+        """:func:`sangkien.figures.units_of_year`, once per register and year (kept in the register's cache:
+        the sheets of a warm kernel share their register, and sorting a province's units takes a while)."""
+        key = ("units_of_year", self.year)
+        if key not in self.register.cache:
+            self.register.cache[key] = fig.units_of_year(self.frame, self.year)
+        return self.register.cache[key]
 
     @classmethod
     def load(cls, year: int, unit: str, params_file: str = "", data_file: str = "",  # type: ignore[override]
              register_file: str = "") -> UnitReport:
-        return cls(*inputs.load(year, params_file, data_file, register_file), unit)
+        """The notebook's parameters, as :meth:`Report.load`; a build's snapshot (``register_file``) is read
+        once for all the units a kernel builds (:func:`kept_inputs`)."""
+        if register_file:
+            return cls(*kept_inputs(year, register_file), unit)
+        return cls(*inputs.load(year, params_file, data_file), unit)
 
     # ------------------------------------------------------------------ figures
     @cached_property

@@ -1,0 +1,177 @@
+"""Unit sheets built in a warm kernel (:mod:`sangkien.pipeline.warm`): the same bytes as a sheet built alone,
+nothing carried from one unit to the next, a failing unit named with its cell while the others are built,
+and a stop that leaves no kernel and no file behind."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+from conftest import EDU, OTHER
+
+from sangkien import inputs, paths
+from sangkien.errors import CellError, SangkienError
+from sangkien.inputs.params import Params
+from sangkien.pipeline import execute, render, unitsheets
+from sangkien.pipeline.build import build_year
+from sangkien.pipeline.warm import WarmKernel
+
+ROOT = Path(__file__).resolve().parents[2]
+YEAR = 2023
+
+
+def _rows(units: dict[str, int], blocks: dict[str, str] | None = None) -> list[list]:
+    """``units``: name -> initiatives in YEAR (each unit also has one the year before: a trend, a chart);
+    ``blocks``: the block of a unit, when not EDU."""
+    rows = []
+    for u, (unit, count) in enumerate(units.items()):
+        block = (blocks or {}).get(unit, EDU)
+        for i in range(count):
+            rows.append([f"SK-{YEAR}-{u}-{i}", YEAR, f"Giải pháp {u}.{i}", f"Tác giả {i}", unit, block, EDU,
+                         "Công nhận" if i % 3 else "Không công nhận", (i + 1) * 1_000_000 if i % 2 else "", 70 + i])
+        rows.append([f"SK-{YEAR - 1}-{u}", YEAR - 1, f"Giải pháp cũ {u}", "Tác giả cũ", unit, block, EDU,
+                     "Công nhận", "", 80])
+    return rows
+
+
+UNITS = {"Sở Y tế": 2, "Trường THCS Lê Lợi": 7, "Phòng Giáo dục <b>Hải An</b>": 1, "UBND phường Đông Hải": 3,
+         "Sở Tài chính": 2}
+"""Sheets with a chart and without (more than CHART_MAX_ROWS initiatives), a name with markup, two blocks."""
+
+
+@pytest.mark.slow
+def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_path, write_year):
+    params = write_year(tmp_path, _rows(UNITS, {"Sở Y tế": OTHER, "Sở Tài chính": OTHER}))
+    out = tmp_path / "out"
+    result = build_year(YEAR, params_file=params, out_dir=out, formats=("html", "pdf"), units=True, jobs=1)
+    sheets = result.manifest["units"]
+    assert len(sheets) == 5  # one worker: all five sheets in one warm kernel, one after another
+    for stem, sheet in list(sheets.items())[1:4]:
+        alone = unitsheets.build_unit(YEAR, sheet["unit"], params_file=params, out_dir=tmp_path / "alone")
+        for kind in ("html", "pdf"):
+            batch_bytes = (out / str(YEAR) / sheet[kind]).read_bytes()
+            assert alone[kind].read_bytes() == batch_bytes, f"{stem}.{kind} differs built alone"
+    # and the last sheet of the batch, the most exposed to what earlier units left, is the page Papermill
+    # gives in a kernel of its own (the notebook executed as a yearly report is)
+    stem, sheet = list(sheets.items())[-1]
+    loaded, register = inputs.load(YEAR, params)
+    kept = execute.snapshot(loaded, register, tmp_path)
+    execute.run_notebook(paths.UNIT_NOTEBOOK, tmp_path / "fresh.ipynb", loaded,
+                         extra={"unit": sheet["unit"], "register_file": str(kept)})
+    from sangkien.report import wording
+
+    fresh = render.export_html(nbformat.read(str(tmp_path / "fresh.ipynb"), as_version=4),
+                               wording.unit_page_title(YEAR, sheet["unit"]))
+    assert fresh == (out / str(YEAR) / sheet["html"]).read_text(encoding="utf-8")
+
+
+def _probe_notebook(path: Path) -> Path:
+    """A notebook that dies for the unit 'chết', fails in its third cell for 'hỏng', and prints what the
+    run before it may have left (a variable, the execution count, a warning already shown)."""
+    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                                 "language": "python"}})
+    parameters = nbformat.v4.new_code_cell('year = 0\nunit = ""\nparams_file = ""\ndata_file = ""\nregister_file = ""')
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [
+        parameters,
+        nbformat.v4.new_code_cell('import os\nif unit == "chết":\n    os._exit(1)'),
+        nbformat.v4.new_code_cell('assert unit != "hỏng", "đơn vị hỏng"'),
+        nbformat.v4.new_code_cell(  # a warning whose registry outlives the run (json's module)
+            'import json, warnings\nwarnings.warn_explicit("cảnh báo", UserWarning, "m.py", 1, module="m", '
+            'registry=json.__dict__.setdefault("__warningregistry__", {}))\n'
+            'print(globals().get("seen"), get_ipython().execution_count)\nseen = unit'),
+    ]
+    nbformat.write(notebook, str(path))
+    return path
+
+
+def _kernels(pid: int) -> list[psutil.Process]:
+    try:
+        return [p for p in psutil.Process(pid).children(recursive=True) if "ipykernel_launcher" in p.cmdline()]
+    except psutil.Error:
+        return []
+
+
+def _printed(executed) -> list:
+    return [(o.get("name"), o.get("text")) for o in executed.cells[-1].outputs]
+
+
+@pytest.mark.slow
+def test_a_warm_kernel_starts_each_run_afresh_and_survives_failures(tmp_path):
+    notebook = _probe_notebook(tmp_path / "probe.ipynb")
+    params = Params(YEAR, Path("x.csv"), files=(Path("p.yaml"),))
+    runner = WarmKernel()
+    try:
+        first = runner.run(notebook, tmp_path / "a.ipynb", params, {"unit": "a"})
+        second = runner.run(notebook, tmp_path / "b.ipynb", params, {"unit": "b"})
+        assert runner.started == 1
+        assert _printed(first) == _printed(second)
+        assert _printed(first) == [("stdout", f"None {len(first.cells) + 1}\n"),  # as in a new kernel
+                                   ("stderr", "m.py:1: UserWarning: cảnh báo\n")]
+        with pytest.raises(CellError) as failed:
+            runner.run(notebook, tmp_path / "c.ipynb", params, {"unit": "hỏng"})
+        assert "probe.ipynb, ô số 3 " in failed.value.problems[0] and "đơn vị hỏng" in failed.value.problems[0]
+        assert _printed(runner.run(notebook, tmp_path / "d.ipynb", params, {"unit": "d"})) == _printed(first)
+        assert runner.started == 2  # a new kernel after the failing cell
+        with pytest.raises(SangkienError, match="đã dừng đột ngột"):
+            runner.run(notebook, tmp_path / "e.ipynb", params, {"unit": "chết"})
+        assert _printed(runner.run(notebook, tmp_path / "f.ipynb", params, {"unit": "f"})) == _printed(first)
+        assert runner.started == 3
+        for gone in _kernels(os.getpid()):  # killed from outside between two runs
+            gone.kill()
+        assert _printed(runner.run(notebook, tmp_path / "g.ipynb", params, {"unit": "g"})) == _printed(first)
+        assert runner.started == 4
+    finally:
+        runner.discard()
+
+
+def test_a_batch_that_cannot_read_its_snapshot_fails_every_unit_and_raises_nothing(tmp_path):
+    outcomes = unitsheets.build_batch(YEAR, str(tmp_path / "missing.pickle"), str(paths.UNIT_NOTEBOOK),
+                                      str(tmp_path), str(tmp_path), ("html",), [("Sở Y tế", "so-y-te"), ("B", "b")])
+    assert [(o.subject, o.status) for o in outcomes] == [("Sở Y tế", "failed"), ("B", "failed")]
+    assert all(o.problems and o.exit_status for o in outcomes)
+
+
+@pytest.mark.slow
+def test_a_failing_unit_is_named_with_its_cell_and_the_others_are_built(tmp_path, write_year):
+    params_file = write_year(tmp_path, _rows({"Đơn vị A": 1, "hỏng": 1, "Đơn vị C": 1}))
+    params, register = inputs.load(YEAR, params_file)
+    kept = execute.snapshot(params, register, tmp_path)
+    notebook = nbformat.read(str(paths.UNIT_NOTEBOOK), as_version=4)
+    notebook.cells.insert(4, nbformat.v4.new_code_cell('assert unit != "hỏng", "đơn vị hỏng"'))
+    nbformat.write(notebook, str(tmp_path / "don-vi.ipynb"))
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    outcomes = unitsheets.build_batch(YEAR, str(kept), str(tmp_path / "don-vi.ipynb"), str(folder), str(folder),
+                                      ("html",), [("Đơn vị A", "a"), ("hỏng", "hong"), ("Đơn vị C", "c")])
+    assert [(o.subject, o.status) for o in outcomes] == [("Đơn vị A", "built"), ("hỏng", "failed"), ("Đơn vị C", "built")]
+    assert "don-vi.ipynb, ô số 5 " in outcomes[1].problems[0] and "đơn vị hỏng" in outcomes[1].problems[0]
+    assert outcomes[1].exit_status == CellError.exit_status
+    assert sorted(p.name for p in folder.iterdir()) == ["a.html", "c.html"]
+    with pytest.raises(CellError, match='phiếu kết quả của đơn vị "hỏng": .*ô số 5 '):
+        unitsheets._raise_first([o for o in outcomes if o.failed])
+
+
+@pytest.mark.slow
+def test_units_stopped_midway_leave_no_kernel_and_no_file(tmp_path, write_year, wait_for):
+    params = write_year(tmp_path, _rows({f"Đơn vị số {i}": 1 + i % 3 for i in range(16)}))
+    out, temporary = tmp_path / "out", tmp_path / "t"
+    temporary.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "sangkien", "build", str(YEAR), "--params", str(params),
+                                "--out", str(out), "--units", "--jobs", "2", "--to", "html"], cwd=ROOT,
+                               env={**os.environ, "TMPDIR": str(temporary)}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: list(out.glob(f".staging-{YEAR}-*/don-vi/*.html")), process, what="a first sheet")
+    kernels = _kernels(process.pid)
+    assert kernels  # the warm kernels, mid-way through their batches
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (128 + signal.SIGTERM, "đã dừng theo yêu cầu\n")
+    assert not psutil.wait_procs(kernels, timeout=30)[1]
+    assert sorted(p.name for p in out.iterdir()) == [".locks"]
+    assert list(temporary.iterdir()) == []
