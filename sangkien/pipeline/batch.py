@@ -9,6 +9,7 @@ links every published year. With ``--scheduler`` the years are tasks on a Dask c
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -70,15 +71,35 @@ def build_all(out_dir=None, formats=("html", "pdf", "docx"), jobs: int | None = 
     if not years:
         print(f"không có tệp tham số năm nào (NĂM.yaml) trong {params_dir}", file=sys.stderr)
         return 2
+    order = longest_first(out, years)
     if scheduler is not None:
         from sangkien.pipeline import cluster
 
         with cluster.connect(scheduler, jobs) as client:
             return _run(years, out, cluster.heading(client, scheduler), lambda emit: cluster.run(
-                client, years, params_dir, out, tuple(formats), force, units, emit))
+                client, order, params_dir, out, tuple(formats), force, units, emit))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(years)))
     return _run(years, out, f", {jobs} năm một lúc",
-                lambda emit: _in_processes(jobs, years, params_dir, out, tuple(formats), force, units, emit))
+                lambda emit: _in_processes(jobs, order, params_dir, out, tuple(formats), force, units, emit))
+
+
+def longest_first(out: Path, years: list[int]) -> list[int]:
+    """The years in the order to start them: the longest builds first, so that the short ones fill the
+    workers' gaps at the end (no worker left with a long year while the others idle). How long a year
+    takes is what its last build recorded (``timings_s`` of its manifest); a year never built comes first,
+    and among equals the newest (it compares the most years, and takes longest).
+
+    >>> longest_first(Path("/nonexistent"), [2016, 2017, 2018])
+    [2018, 2017, 2016]
+    """
+    def recorded(year: int) -> float:
+        try:
+            timings = json.loads((out / str(year) / "manifest.json").read_text(encoding="utf-8"))["timings_s"]
+            return float(sum(timings.values()))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return float("inf")
+
+    return sorted(years, key=lambda year: (recorded(year), year), reverse=True)
 
 
 def _in_processes(jobs: int, years: list[int], params_dir: Path, out: Path, formats: tuple[str, ...], force: bool,
