@@ -25,6 +25,7 @@ Ctrl-C or SIGTERM: the tasks are cancelled, every staging folder removed, a loca
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -118,7 +119,8 @@ def run(client, years: list[int], params_dir: Path, out: Path, formats: tuple[st
     is known (up to date, failed or published)."""
     from distributed import as_completed
 
-    flying: dict = {}  # future -> (year state, kind)
+    flying: dict = {}  # future -> (year state, "report" or the batch of units)
+    open_years: dict[int, _Year] = {}  # planned (staging folder made, lock held), not yet over
     done = as_completed()
     try:
         for year in years:
@@ -126,17 +128,23 @@ def run(client, years: list[int], params_dir: Path, out: Path, formats: tuple[st
             if isinstance(state, Outcome):
                 emit(state)
                 continue
-            for future, kind in _submit(client, state):
-                flying[future] = (state, kind)
+            open_years[state.year] = state
+            try:
+                tasks = _submit(client, state)
+            except Exception as exc:  # the cluster refused the tasks: the year fails, publishing nothing
+                emit(_failed(open_years.pop(state.year), exc))
+                continue
+            for future, part in tasks:
+                flying[future] = (state, part)
                 done.add(future)
         for future in done:
-            state, kind = flying.pop(future)
-            _receive(state, kind, future)
+            state, part = flying.pop(future)
+            _receive(state, part, future)
             if state.waiting == 0:
-                emit(_complete(state, out))
+                emit(_complete(open_years.pop(state.year), out))
     except BaseException as exc:
         client.cancel(list(flying))
-        for state in {id(s): s for s, _ in flying.values()}.values():
+        for state in open_years.values():
             _abandon(state, exc)
         raise
 
@@ -201,7 +209,7 @@ def _notebook(path: Path) -> tuple[str, str, bytes]:
 
 
 def _submit(client, state: _Year) -> list:
-    """The year's tasks: the report's, and the unit sheets' in batches; ``[(future, kind)]``."""
+    """The year's tasks: the report's, and the unit sheets' in batches; ``[(future, "report" or the batch)]``."""
     key = f"sangkien-{state.year}-{os.getpid()}-{time.time_ns()}"
     # A task's result, not scattered data: a worker lost with it, the scheduler makes it again from the
     # task (scattered data would be lost for good, and the year's tasks cancelled).
@@ -218,7 +226,7 @@ def _submit(client, state: _Year) -> list:
         shown = str(state.staging.parent / str(state.year))
         for n, batch in enumerate(_batches(state.units, _threads(client))):
             tasks.append((client.submit(_units_task, state.year, kept, notebook, sheet_formats(state.formats), shown,
-                                        batch, key=f"{key}-don-vi-{n}", pure=False, retries=1), "units"))
+                                        batch, key=f"{key}-don-vi-{n}", pure=False, retries=1), batch))
     state.waiting = len(tasks)
     return tasks
 
@@ -239,25 +247,29 @@ def _batches(units: list[tuple[str, str]], threads: int) -> list[list[tuple[str,
     return [units[i:i + size] for i in range(0, len(units), size)]
 
 
-def _receive(state: _Year, kind: str, future) -> None:
-    """One task of the year back: its files into the staging folder, or its failure kept."""
+def _receive(state: _Year, part, future) -> None:
+    """One task of the year back (``part``: "report", or the batch of units): its files into the staging
+    folder, or its failure kept."""
     state.waiting -= 1
+    report = part == "report"
     try:
         result = future.result()
     except Exception as exc:  # the task could not be run (its workers kept dying: KilledWorker), or was cancelled
-        result = {"outcome": Outcome(state.year, "failed", exit_status=1, problems=[_lost(state.year, exc)])}
-    state.seconds += sum(o.seconds for o in result.get("outcomes", [result.get("outcome")]) if o is not None)
-    folder = state.staging if kind == "report" else state.staging / indexes.UNIT_SHEETS
+        lost = Outcome(state.year, "failed", exit_status=1, problems=[_lost(state.year, exc)])
+        result = {"outcome": lost} if report else {"outcomes": [
+            Outcome(unit, "failed", exit_status=1, problems=lost.problems) for unit, _ in part]}
+    state.seconds += sum(o.seconds for o in ([result["outcome"]] if report else result["outcomes"]))
+    folder = state.staging if report else state.staging / indexes.UNIT_SHEETS
     try:
         folder.mkdir(exist_ok=True)
         for name, data in result.get("files", {}).items():
             (folder / name).write_bytes(data)
     except OSError as exc:
         state.error = state.error or exc
-    if kind == "report":
+    if report:
         state.report = result
     else:
-        state.unit_failures += [o for o in result.get("outcomes", []) if o.failed]
+        state.unit_failures += [o for o in result["outcomes"] if o.failed]
         state.units_seconds = time.perf_counter() - state.units_started
 
 
@@ -277,11 +289,16 @@ def _complete(state: _Year, out: Path) -> Outcome:
     try:
         outcome = _publish(state, out)
     except Exception as exc:
-        _abandon(state, exc)
-        problems, status = problems_of(exc)
-        outcome = Outcome(state.year, "failed", exit_status=status, problems=problems)
+        outcome = _failed(state, exc)
     outcome.seconds = state.seconds + time.perf_counter() - started
     return outcome
+
+
+def _failed(state: _Year, exc: Exception) -> Outcome:
+    """The year's failure: its staging folder removed, its lock let go; the lines the command line gives."""
+    _abandon(state, exc)
+    problems, status = problems_of(exc)
+    return Outcome(state.year, "failed", exit_status=status, problems=problems, seconds=state.seconds)
 
 
 def _publish(state: _Year, out: Path) -> Outcome:
@@ -387,14 +404,26 @@ def _report_task(year: int, kept: bytes, notebook: tuple[str, str, bytes], forma
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+@functools.lru_cache(maxsize=1)
+def _warm_once() -> None:
+    """The first report of a worker process: Papermill, nbconvert, WeasyPrint and docxtpl imported in the
+    task's own thread, one after the other, before any kernel starts. (A worker's first build importing
+    docxtpl in a background thread while the task thread ran Papermill once left python-docx's element
+    classes half registered: "'lxml.etree._Element' object has no attribute 'p_lst'" in the Word draft.)"""
+    from sangkien.pipeline import execute, render
+
+    execute.prepare()
+    render.warm_up()
+
+
 def _report(year: int, register_file: Path, notebook: Path, staging: Path, failed: Path, formats: tuple[str, ...],
             timings: dict[str, float]) -> Outcome:
     from sangkien.inputs import snapshot
     from sangkien.pipeline import execute, render
 
     params, register = snapshot.load(register_file, year)
-    execute.prepare()
-    warm = render.start_warm_up()
+    _warm_once()
+    warm = render.start_warm_up()  # everything is imported already: it ends at once
     with manifest.timed(timings, "execute"):
         executed = execute.run_report(notebook, staging, params, register_file, failed)
     outputs = render.render_report(executed, params, register, staging, formats, warm, timings)

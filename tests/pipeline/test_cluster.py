@@ -12,6 +12,7 @@ import psutil
 import pytest
 from batches import build_all_command, write_years
 
+import sangkien
 from sangkien import paths
 from sangkien.pipeline import cluster
 
@@ -38,7 +39,7 @@ def _manifest(folder: Path) -> dict:
 
 @pytest.mark.slow
 def test_the_cluster_publishes_what_jobs_publishes(tmp_path, write_year, small_rows, sangkien_main, monkeypatch,
-                                                   dask_address, digests):
+                                                   dask_address, digests, capsys):
     params_dir = write_years(tmp_path, write_year, small_rows, (2022, 2023))
     monkeypatch.setattr(paths, "PARAMS_DIR", params_dir)
     jobs, dask = tmp_path / "jobs", tmp_path / "dask"
@@ -62,11 +63,11 @@ def test_the_cluster_publishes_what_jobs_publishes(tmp_path, write_year, small_r
         assert made["files_sha256"] == expected["files_sha256"]  # the pages, annexes and sheets byte for byte
         assert set(made["timings_s"]) == set(expected["timings_s"])
 
-    # nothing changed: both years up to date, decided by the client, nothing sent, nothing rewritten
+    # nothing changed (through the API): both years up to date, decided by the client, nothing rewritten
     before = {year: digests(dask / year) for year in ("2022", "2023")}
-    status, summary, err = sangkien_main("build", "--all", "--out", dask, "--scheduler", dask_address, "--to", "html",
-                                         "--units")
-    assert status == 0 and "Tổng: 0 năm đã dựng, 2 năm không đổi, 0 năm lỗi" in summary, err
+    capsys.readouterr()
+    assert sangkien.build_all(out=dask, formats=["html"], units=True, params_dir=params_dir, scheduler=dask_address) == 0
+    assert "Tổng: 0 năm đã dựng, 2 năm không đổi, 0 năm lỗi" in capsys.readouterr().out
     assert {year: digests(dask / year) for year in ("2022", "2023")} == before
 
 
