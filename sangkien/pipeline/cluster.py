@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -47,6 +48,13 @@ LOCAL = "local"
 CONNECT_TIMEOUT = "15s"
 UNITS_PER_TASK = 20
 """At most this many unit sheets in one task (a task's kernel is reused for the units of its batch)."""
+QUIET = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "500ms",
+         "distributed.admin.system-monitor.interval": "2s"}
+"""Dask's settings for the cluster ``local`` starts: no statistical profiler sampling the workers' stacks
+every 10 ms, the event loops' watchdog and the system monitor less often. Measured idle on this 2-core
+machine: a local cluster of two workers took 1.5 CPU-seconds in 15 s with Dask's defaults (a tenth of a
+core, taken from the builds), 0.2 with these. (A remote cluster is set up by whoever starts its workers:
+see docs/scaling.md.)"""
 _ADDRESS = re.compile(r"^([a-z][a-z0-9+.-]*://)?[^\s/:]+(:\d{1,5})?$")
 
 
@@ -58,12 +66,14 @@ def connect(address: str, workers_count: int | None = None):
     started on this machine for ``local`` (``workers_count`` processes, default one a core) and closed
     after. ParamsError (exit 2) for an address that is not one; SangkienError (exit 1) when no
     scheduler answers there."""
+    import dask
     from distributed import Client, LocalCluster
 
     if address == LOCAL:
         count = workers_count or os.cpu_count() or 1
-        with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0",
-                          memory_limit=0) as local, Client(local) as client:
+        with dask.config.set(QUIET), LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
+                                                  dashboard_address=":0", memory_limit=0,
+                                                  silence_logs=logging.ERROR) as local, Client(local) as client:
             yield client
         return
     if not _ADDRESS.match(address):
@@ -106,9 +116,9 @@ class _Year:
     report: dict | None = None
     unit_failures: list[Outcome] = field(default_factory=list)
     error: Exception | None = None
+    """An error of the client's while it received the year's files (a full disk)."""
     kept: object = None
     """The future of the year's snapshot (held until the year is over: a task run again needs it)."""
-    """An error of the client's while it received the year's files (a full disk)."""
     units_started: float = field(default_factory=time.perf_counter)
     units_seconds: float = 0.0
 
@@ -176,10 +186,11 @@ def _prepare(year: int, params_file: Path, out: Path, formats: tuple[str, ...], 
         return Outcome(params.year, "up-to-date", reason=published.reason, outputs=outputs)
     build._require_rows(params, register)
     stage.check_free(final, build._names(params, register, formats, units))
+    sheets = _units(params, register) if units else None
     closing = stage.staging(out, params.year)
     folder = closing.__enter__()
     return _Year(params.year, params, register, fingerprint, "--force" if force else published.reason, folder, closing,
-                 tuple(formats), _units(params, register) if units else None, 0.0)
+                 tuple(formats), sheets, 0.0)
 
 
 def _units(params, register) -> list[tuple[str, str]]:
@@ -217,6 +228,7 @@ def _submit(client, state: _Year) -> list:
         warnings.filterwarnings("ignore", "Large object", UserWarning)  # a large register: sent once, as meant
         kept = client.submit(_identity, _snapshot(state.params, state.register), key=f"{key}-so-dang-ky", pure=False)
     state.kept = kept
+    state.units_started = time.perf_counter()
     tasks = [(client.submit(_report_task, state.year, kept, _notebook(paths.REPORT_NOTEBOOK), state.formats,
                             key=f"{key}-bao-cao", pure=False, retries=1), "report")]
     if state.units is not None:
