@@ -1,21 +1,29 @@
 """Benchmark (not a test) of batch and incremental builds, each pair measured side by side in one run.
 
-    .venv/bin/python benchmarks/bench_batch.py [--rounds 1] [--rows 100000]
+    .venv/bin/python benchmarks/bench_batch.py [--rounds 1] [--rows 100000] [--quick]
 
-1. ``build --all --jobs 1`` against ``build --all --jobs 2`` over every sample year (``--force``,
-   alternating, into fresh temporary folders). Goal: jobs 2 at least 1.7× faster.
+1. ``build --all --force`` over every sample year (``params/*.yaml``, the default formats) with
+   ``--jobs 1``, ``--jobs 2`` and ``--scheduler local`` (a Dask cluster started on this machine, one
+   worker process a core), one after the other in each round, into fresh temporary folders.
+   Goals: ``--jobs 2`` at least 1.85× faster than ``--jobs 1``; the Dask cluster within 1.1× of ``--jobs 2``.
+   The CPU time of each command's whole process tree is printed too: ``--jobs 1`` already keeps more
+   than one core busy part of the time (the kernel runs while the build process imports and renders),
+   so 2 × (wall of ``--jobs 1``) / (CPU of ``--jobs 1``) bounds what 2 jobs can gain on 2 cores.
 2. An unchanged rebuild of one year against its full build. Goal: at most 0.1× the full build.
 3. One year of a generated register of ROWS rows (eight years, ~300 units) against the sample year:
    wall time and the peak memory of the whole process tree. Goal: at most 2× the sample's time, under 1 GB.
 
-Commands are run as a user runs them (``python -m sangkien ...``); times are wall-clock medians.
+Commands are run as a user runs them (``python -m sangkien ...``; for ``--all`` through a launcher that
+names the parameters folder, which is ``params/`` itself unless ``--quick``); times are wall-clock medians.
+``--quick`` (``table_rows(quick=True)``): two years, HTML only, a small register: only shows that the
+benchmark runs.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,6 +34,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+LAUNCHER = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "r = subprocess.run(sys.argv[1:], capture_output=True)\n"
+    "assert r.returncode == 0, r.stderr.decode()\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(time.perf_counter() - t, u.ru_maxrss, u.ru_utime + u.ru_stime)\n"
+)
+"""Runs a command and prints its wall time, the peak resident memory (KiB) of the largest process of its
+tree and the CPU seconds of the tree (the processes that were waited for), so that this process's own
+memory and time do not count."""
+BATCH_MODES = {"--jobs 1": ["--jobs", "1"], "--jobs 2": ["--jobs", "2"], "--scheduler local": ["--scheduler", "local"]}
+
 
 def run(args: list[str]) -> float:
     started = time.perf_counter()
@@ -35,76 +56,131 @@ def run(args: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def run_measured(args: list[str]) -> tuple[float, float]:
-    """Wall time and the peak resident memory (MiB) of the largest process of the tree (the build or
-    its kernel), measured by a small launcher so that this process's own memory does not count."""
-    launcher = (
-        "import resource, subprocess, sys, time\n"
-        "t = time.perf_counter()\n"
-        "r = subprocess.run(sys.argv[1:], capture_output=True)\n"
-        "assert r.returncode == 0, r.stderr.decode()\n"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    )
-    completed = subprocess.run([sys.executable, "-c", launcher, sys.executable, "-m", "sangkien", *args],
-                               cwd=ROOT, capture_output=True, text=True)
+def measured(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak MiB and CPU seconds of ``command`` (a new process tree)."""
+    completed = subprocess.run([sys.executable, "-c", LAUNCHER, *command], cwd=ROOT, capture_output=True, text=True)
     if completed.returncode != 0:
         raise SystemExit(completed.stderr)
-    wall, kib = completed.stdout.split()
-    return float(wall), int(kib) / 1024
+    wall, kib, cpu = completed.stdout.split()
+    return float(wall), int(kib) / 1024, float(cpu)
+
+
+def run_measured(args: list[str]) -> tuple[float, float]:
+    wall, mib, _ = measured([sys.executable, "-m", "sangkien", *args])
+    return wall, mib
+
+
+def build_all_command(params_dir: Path, *args: str) -> list[str]:
+    """``sangkien build --all ARGS`` with ``params_dir`` as the parameters folder."""
+    code = (f"import sys; from pathlib import Path; from sangkien import paths; paths.PARAMS_DIR = Path({str(params_dir)!r}); "
+            f"from sangkien.cli import main; sys.exit(main({['build', '--all', *args]!r}))")
+    return [sys.executable, "-c", code]
+
+
+def sample_years() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "params").glob("*.yaml") if p.stem.isdigit())
+
+
+def _params_dir(tmp: Path, quick: bool) -> tuple[Path, list[str]]:
+    years = sample_years()
+    if not quick:
+        return ROOT / "params", years
+    folder = tmp / "params"
+    folder.mkdir()
+    for name in ["defaults", *years[-2:]]:
+        shutil.copy(ROOT / "params" / f"{name}.yaml", folder / f"{name}.yaml")
+    return folder, years[-2:]
+
+
+def batch_rows(tmp: Path, quick: bool, rounds: int) -> list[dict]:
+    """--jobs 1, --jobs 2 and the local Dask cluster, side by side (measurement 1)."""
+    params_dir, years = _params_dir(tmp, quick)
+    formats = ["--to", "html"] if quick else []
+    walls: dict[str, list[float]] = {mode: [] for mode in BATCH_MODES}
+    cpus: dict[str, list[float]] = {mode: [] for mode in BATCH_MODES}
+    for r in range(rounds):
+        for n, (mode, extra) in enumerate(BATCH_MODES.items()):
+            wall, _, cpu = measured(build_all_command(params_dir, "--force", "--out", str(tmp / f"all-{r}-{n}"),
+                                                      *extra, *formats))
+            walls[mode].append(wall)
+            cpus[mode].append(cpu)
+    one, two, dask = (statistics.median(walls[m]) for m in BATCH_MODES)
+    cpu = {m: statistics.median(c) for m, c in cpus.items()}
+    what = f"`build --all --force`, {len(years)} sample years ({years[0]}–{years[-1]})"
+    return [
+        {"what": f"{what}: --jobs 2 against --jobs 1",
+         "measured": f"{one / two:.2f}× faster ({two:.1f} s vs {one:.1f} s; CPU {cpu['--jobs 2']:.0f} s vs "
+                     f"{cpu['--jobs 1']:.0f} s: at most {min(2.0, 2 * one / cpu['--jobs 1']):.2f}× on 2 cores)",
+         "goal": "≥ 1.85×", "holds": one / two >= 1.85},
+        {"what": f"{what}: --scheduler local (Dask, {os.cpu_count()} worker processes) against --jobs 2",
+         "measured": f"{dask / two:.2f}× ({dask:.1f} s vs {two:.1f} s; CPU {cpu['--scheduler local']:.0f} s)",
+         "goal": "≤ 1.1×", "holds": dask / two <= 1.1},
+    ]
+
+
+def rebuild_row(tmp: Path, quick: bool, rounds: int) -> dict:
+    """An unchanged rebuild against a full build of one year (measurement 2)."""
+    formats = ["--to", "html"] if quick else []
+    full, unchanged = [], []
+    for _ in range(1 if quick else max(3, rounds)):
+        full.append(run(["build", "2023", "--force", "--out", str(tmp / "one"), *formats]))
+        unchanged.append(run(["build", "2023", "--out", str(tmp / "one"), *formats]))
+    f, u = statistics.median(full), statistics.median(unchanged)
+    return {"what": "one year, nothing changed, against its full build",
+            "measured": f"{u / f:.3f}× ({u:.2f} s vs {f:.2f} s)", "goal": "≤ 0.1×", "holds": u / f <= 0.1}
+
+
+def large_register_row(tmp: Path, quick: bool, rounds: int, rows: int) -> dict:
+    """One year of a large generated register against the sample's (measurement 3)."""
+    from bench_check import make_rows, write_csv
+
+    from sangkien.inputs.params import default_blocks
+
+    rows = 2_000 if quick else rows
+    formats = ["--to", "html"] if quick else []
+    big = tmp / "so-dang-ky-lon.csv"
+    write_csv(big, make_rows(rows, default_blocks()))
+    sample_t, sample_m, big_t, big_m = [], [], [], []
+    for _ in range(rounds):
+        t, m = run_measured(["build", "2023", "--force", "--out", str(tmp / "sample"), *formats])
+        sample_t.append(t), sample_m.append(m)
+        t, m = run_measured(["build", "2023", "--force", "--data", str(big), "--out", str(tmp / "big"), *formats])
+        big_t.append(t), big_m.append(m)
+    st, bt = statistics.median(sample_t), statistics.median(big_t)
+    return {"what": f"year 2023 of a {rows:,}-row register against the sample's",
+            "measured": f"{bt / st:.2f}× the time ({bt:.1f} s vs {st:.1f} s), {max(big_m):.0f} MiB "
+                        f"(sample {max(sample_m):.0f} MiB)",
+            "goal": "≤ 2× and < 1 GB", "holds": bt / st <= 2 and max(big_m) < 1024}
+
+
+def table_rows(quick: bool = False, rounds: int = 1, rows: int = 100_000) -> list[dict]:
+    """Every measurement of this module, side by side in one run (see the module's notes)."""
+    with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
+        tmp = Path(tmp)
+        return [*batch_rows(tmp, quick, rounds), rebuild_row(tmp, quick, rounds),
+                large_register_row(tmp, quick, rounds, rows)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="small sizes: only shows that it runs")
+    parser.add_argument("--only-batch", action="store_true", help="measurement 1 only")
     args = parser.parse_args()
-    years = sorted(p.stem for p in (ROOT / "params").glob("*.yaml") if p.stem.isdigit())
+    years = sample_years()
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPU, {len(years)} sample years "
           f"({years[0]}–{years[-1]}), {args.rounds} round(s)\n")
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
-        tmp = Path(tmp)
-
-        # 1. --jobs 1 against --jobs 2
-        times = {1: [], 2: []}
-        for r in range(args.rounds):
-            for jobs in (1, 2):
-                times[jobs].append(run(["build", "--all", "--force", "--jobs", str(jobs), "--out", str(tmp / f"all-{r}-{jobs}")]))
-        one, two = statistics.median(times[1]), statistics.median(times[2])
-        rows.append(("`build --all`, every sample year", f"--jobs 1: {one:.1f} s", f"--jobs 2: {two:.1f} s",
-                     f"{one / two:.2f}× faster", "≥ 1.7×"))
-
-        # 2. unchanged rebuild against a full build
-        full, unchanged = [], []
-        for r in range(max(3, args.rounds)):
-            full.append(run(["build", "2023", "--force", "--out", str(tmp / "one")]))
-            unchanged.append(run(["build", "2023", "--out", str(tmp / "one")]))
-        f, u = statistics.median(full), statistics.median(unchanged)
-        rows.append(("one year, nothing changed", f"full build: {f:.2f} s", f"up to date: {u:.2f} s",
-                     f"{u / f:.3f}×", "≤ 0.1×"))
-
-        # 3. a large register against the sample
-        from bench_check import make_rows, write_csv
-
-        from sangkien.inputs.params import default_blocks
-
-        big = tmp / "so-dang-ky-lon.csv"
-        write_csv(big, make_rows(args.rows, default_blocks()))
-        sample_t, sample_m, big_t, big_m = [], [], [], []
-        for r in range(args.rounds):
-            t, m = run_measured(["build", "2023", "--force", "--out", str(tmp / "sample")])
-            sample_t.append(t), sample_m.append(m)
-            t, m = run_measured(["build", "2023", "--force", "--data", str(big), "--out", str(tmp / "big")])
-            big_t.append(t), big_m.append(m)
-        st, bt = statistics.median(sample_t), statistics.median(big_t)
-        rows.append((f"year 2023 of a {args.rows:,}-row register", f"sample: {st:.1f} s, {max(sample_m):.0f} MiB",
-                     f"large: {bt:.1f} s, {max(big_m):.0f} MiB", f"{bt / st:.2f}× the time",
-                     "≤ 2× and < 1 GB"))
-
-    print("| measured | before / baseline | after / compared | ratio | goal |")
-    print("|---|---|---|---|---|")
+    if args.only_batch:
+        with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
+            rows = batch_rows(Path(tmp), args.quick, args.rounds)
+    else:
+        rows = table_rows(args.quick, args.rounds, args.rows)
+    print("| measured | result | goal | holds |")
+    print("|---|---|---|---|")
     for row in rows:
-        print("| " + " | ".join(row) + " |")
+        holds = {True: "yes", False: "no", None: "—"}[row["holds"]]
+        print(f"| {row['what']} | {row['measured']} | {row['goal']} | {holds} |")
 
 
 if __name__ == "__main__":

@@ -50,6 +50,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--all", action="store_true", help="every params/*.yaml")
     build.add_argument("--jobs", type=_jobs, default=None,
                        help="with --all or --units: builds at a time (default: the number of cores)")
+    build.add_argument("--scheduler", metavar="ADDRESS",
+                       help="with --all: run the years as tasks on a Dask cluster (tcp://host:8786), "
+                            "or 'local' for one started on this machine")
     build.add_argument("--params", type=Path, help="parameters file (default params/YEAR.yaml)")
     build.add_argument("--data", type=Path, help="register file, instead of the parameters' data")
     build.add_argument("--out", type=Path, help="output folder (default reports/)")
@@ -147,7 +150,13 @@ def _build(args: argparse.Namespace) -> int:
     if args.all:
         if args.year is not None or args.params or args.data or args.final:
             raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params, --data hay --final")
-        return build_all(out=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=args.units)
+        if args.scheduler is not None and args.jobs is not None and args.scheduler != "local":
+            raise ParamsError("lệnh không hợp lệ: --jobs chỉ đi cùng --scheduler local (số tiến trình của cụm trên "
+                              "máy này); một cụm Dask ở xa tự chia việc cho các tiến trình của nó")
+        return build_all(out=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=args.units,
+                         scheduler=args.scheduler)
+    if args.scheduler is not None:
+        raise ParamsError("lệnh không hợp lệ: --scheduler chỉ dùng cùng --all")
     if args.year is None:
         raise ParamsError("lệnh không hợp lệ: cần năm báo cáo (build YEAR) hoặc --all")
     if args.jobs is not None and not args.units:

@@ -1,13 +1,15 @@
-"""Every year at once: ``sangkien build --all [--jobs N]``.
+"""Every year at once: ``sangkien build --all [--jobs N | --scheduler ADDRESS]``.
 
 Each year of ``params/`` (not the defaults) is built by :func:`sangkien.pipeline.build.build_year` in a worker
 process of its own (its own kernel, staging folder and lock), N at a time. A failing year does not
 stop the others; the exit status is non-zero when any failed. Progress goes to stderr (a bar on a
 terminal, plain lines otherwise); a closing summary to stdout; ``index.html`` in the output folder
-links every published year.
+links every published year. With ``--scheduler`` the years are tasks on a Dask cluster instead
+(:mod:`sangkien.pipeline.cluster`), with the same progress, summary and exit status.
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -54,8 +56,10 @@ def _line(outcome: Outcome) -> str:
 
 
 def build_all(out_dir=None, formats=("html", "pdf", "docx"), jobs: int | None = None, force: bool = False,
-              units: bool = False, params_dir: str | Path | None = None) -> int:
-    """Build every year of ``params/`` (or ``params_dir``), ``jobs`` at a time (default: the number of cores).
+              units: bool = False, params_dir: str | Path | None = None, scheduler: str | None = None) -> int:
+    """Build every year of ``params/`` (or ``params_dir``), ``jobs`` at a time (default: the number of cores),
+    or on the Dask cluster at ``scheduler`` (``tcp://host:8786``; ``local`` starts one here, ``jobs``
+    worker processes: :mod:`sangkien.pipeline.cluster`).
 
     Returns 0 when every year was built or up to date; otherwise the failing years' exit status
     (1 when they differ).
@@ -67,33 +71,76 @@ def build_all(out_dir=None, formats=("html", "pdf", "docx"), jobs: int | None = 
     if not years:
         print(f"không có tệp tham số năm nào (NĂM.yaml) trong {params_dir}", file=sys.stderr)
         return 2
+    order = longest_first(out, years)
+    if scheduler is not None:
+        from sangkien.pipeline import cluster
+
+        with cluster.connect(scheduler, jobs) as client:
+            return _run(years, out, cluster.heading(client, scheduler), lambda emit: cluster.run(
+                client, order, params_dir, out, tuple(formats), force, units, emit))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(years)))
+    return _run(years, out, f", {jobs} năm một lúc",
+                lambda emit: _in_processes(jobs, order, params_dir, out, tuple(formats), force, units, emit))
+
+
+def longest_first(out: Path, years: list[int]) -> list[int]:
+    """The years in the order to start them: the longest builds first, so that the short ones fill the
+    workers' gaps at the end (no worker left with a long year while the others idle). How long a year
+    takes is what its last build recorded (``timings_s`` of its manifest); a year never built comes first,
+    and among equals the newest (it compares the most years, and takes longest).
+
+    >>> longest_first(Path("/nonexistent"), [2016, 2017, 2018])
+    [2018, 2017, 2016]
+    """
+    def recorded(year: int) -> float:
+        try:
+            timings = json.loads((out / str(year) / "manifest.json").read_text(encoding="utf-8"))["timings_s"]
+            return float(sum(timings.values()))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return float("inf")
+
+    return sorted(years, key=lambda year: (recorded(year), year), reverse=True)
+
+
+def _in_processes(jobs: int, years: list[int], params_dir: Path, out: Path, formats: tuple[str, ...], force: bool,
+                  units: bool, emit) -> None:
+    """The years in ``jobs`` worker processes of this machine, each outcome to ``emit`` as it comes."""
+    with workers.pool(jobs) as pool:
+        futures = [pool.submit(_build_one, year, str(params_dir / f"{year}.yaml"), str(out), formats, force, units)
+                   for year in years]
+        for future in as_completed(futures):
+            emit(future.result())
+
+
+def _run(years: list[int], out: Path, how: str, work) -> int:
+    """``work(emit)`` builds the years, calling ``emit`` with each outcome: the progress on stderr (a bar
+    on a terminal), then the index page, the summary on stdout, and the exit status."""
     outcomes: list[Outcome] = []
-    terminal = sys.stderr.isatty()
     bar = None
-    if terminal:
+    if sys.stderr.isatty():
         from tqdm import tqdm
 
         bar = tqdm(total=len(years), unit="năm", desc="Dựng báo cáo", file=sys.stderr)
     else:
-        print(f"dựng {len(years)} năm ({years[0]}–{years[-1]}), {jobs} năm một lúc", file=sys.stderr)
-    started = time.perf_counter()
-    with workers.pool(jobs) as pool:
-        futures = {pool.submit(_build_one, year, str(params_dir / f"{year}.yaml"), str(out), tuple(formats), force,
-                               units): year for year in years}
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes.append(outcome)
-            lines = [_line(outcome)] + [f"{outcome.subject}: {p}" for p in outcome.problems]
+        print(f"dựng {len(years)} năm ({years[0]}–{years[-1]}){how}", file=sys.stderr)
+
+    def emit(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        lines = [_line(outcome)] + [f"{outcome.subject}: {p}" for p in outcome.problems]
+        for line in lines:
             if bar is not None:
-                for line in lines:
-                    bar.write(line, file=sys.stderr)
-                bar.update(1)
+                bar.write(line, file=sys.stderr)
             else:
-                for line in lines:
-                    print(line, file=sys.stderr, flush=True)
-    if bar is not None:
-        bar.close()
+                print(line, file=sys.stderr, flush=True)
+        if bar is not None:
+            bar.update(1)
+
+    started = time.perf_counter()
+    try:
+        work(emit)
+    finally:
+        if bar is not None:
+            bar.close()
     total = time.perf_counter() - started
     outcomes.sort(key=lambda o: o.subject)
     index = indexes.write_years(out)

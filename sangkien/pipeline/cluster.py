@@ -1,0 +1,468 @@
+"""``build --all --scheduler ADDRESS``: the years, and with ``--units`` their unit sheets, as tasks on a
+Dask cluster (``dask.distributed``); ``local`` starts one on this machine.
+
+The work is split where the files are:
+
+1. The client (this process) loads and validates each year's inputs and decides, as
+   :func:`~sangkien.pipeline.build.build_year` does, whether the published year is up to date: such a
+   year is never sent. For a year to build it takes the year's lock and a staging folder, as a build does.
+2. It sends the year as tasks: the report (the notebook executed, the pages rendered) and, with
+   ``--units``, the unit sheets in batches (:func:`sangkien.pipeline.unitsheets.build_batch`) beside it.
+   A task carries the validated parameters and register (the snapshot a build hands its kernels, as
+   bytes) and the notebook's bytes; it works in a folder of its own on the worker and hands back the
+   finished files as bytes. A worker needs the project and its libraries installed, no shared file
+   system and no input file.
+3. When the last task of a year is back, the client writes its files into the staging folder, the unit
+   sheets' index and the manifest last, and publishes with the rules of every build
+   (:func:`sangkien.pipeline.stage.publish`: only the build's own files replaced, the manifest last, a
+   journal).
+
+A worker lost midway (killed, out of memory, its machine gone): the scheduler runs its task again on
+another worker (``distributed.scheduler.allowed-failures``, 3 by default, then the year fails); nothing
+of a year is published before every task of it is back. A failing year does not stop the others.
+Ctrl-C or SIGTERM: the tasks are cancelled, every staging folder removed, a local cluster closed.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sangkien import inputs, paths
+from sangkien.errors import ParamsError, SangkienError, problems_of
+from sangkien.pipeline import build, freshness, indexes, manifest, stage, workers
+from sangkien.pipeline.workers import Outcome
+
+LOCAL = "local"
+"""The address that starts a cluster on this machine (one worker process a core, one thread each)."""
+CONNECT_TIMEOUT = "15s"
+UNITS_PER_TASK = 20
+"""At most this many unit sheets in one task (a task's kernel is reused for the units of its batch)."""
+QUIET = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "500ms",
+         "distributed.admin.system-monitor.interval": "2s"}
+"""Dask's settings for the cluster ``local`` starts: no statistical profiler sampling the workers' stacks
+every 10 ms, the event loops' watchdog and the system monitor less often. Measured idle on this 2-core
+machine: a local cluster of two workers took 1.5 CPU-seconds in 15 s with Dask's defaults (a tenth of a
+core, taken from the builds), 0.2 with these. (A remote cluster is set up by whoever starts its workers:
+see docs/scaling.md.)"""
+_ADDRESS = re.compile(r"^([a-z][a-z0-9+.-]*://)?[^\s/:]+(:\d{1,5})?$")
+
+
+# --------------------------------------------------------------------------- the cluster
+
+@contextlib.contextmanager
+def connect(address: str, workers_count: int | None = None):
+    """A ``distributed.Client`` of the cluster at ``address`` (``tcp://host:8786``), or of a cluster
+    started on this machine for ``local`` (``workers_count`` processes, default one a core) and closed
+    after. ParamsError (exit 2) for an address that is not one; SangkienError (exit 1) when no
+    scheduler answers there."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if address == LOCAL:
+        count = workers_count or os.cpu_count() or 1
+        with dask.config.set(QUIET), LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
+                                                  dashboard_address=":0", memory_limit=0,
+                                                  silence_logs=logging.ERROR) as local, Client(local) as client:
+            yield client
+        return
+    if not _ADDRESS.match(address):
+        raise ParamsError(f"lệnh không hợp lệ: --scheduler {address!r} không phải địa chỉ bộ lập lịch Dask; "
+                          "ghi dạng tcp://máy:8786, hoặc local để chạy một cụm trên máy này")
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        raise SangkienError(f"không kết nối được tới bộ lập lịch Dask {address} sau {CONNECT_TIMEOUT} ({exc}); "
+                            "hãy kiểm tra địa chỉ, cổng và rằng `dask scheduler` đang chạy ở đó") from None
+    with client:
+        yield client
+
+
+def heading(client, address: str) -> str:
+    """Where the years are built, for the first progress line."""
+    count = len(client.scheduler_info().get("workers", {}))
+    where = "một cụm Dask trên máy này" if address == LOCAL else f"cụm Dask {address}"
+    return f" trên {where} ({count} tiến trình tính toán)"
+
+
+# --------------------------------------------------------------------------- on the client
+
+@dataclass
+class _Year:
+    """A year whose tasks are out: what the client keeps to publish it."""
+
+    year: int
+    params: object
+    register: object
+    fingerprint: dict
+    reason: str
+    staging: Path
+    closing: contextlib.AbstractContextManager
+    """The staging folder's context (the year's lock held): left when the year is published or fails."""
+    formats: tuple[str, ...]
+    units: list[tuple[str, str]] | None
+    seconds: float
+    waiting: int = 0
+    report: dict | None = None
+    unit_failures: list[Outcome] = field(default_factory=list)
+    error: Exception | None = None
+    """An error of the client's while it received the year's files (a full disk)."""
+    kept: object = None
+    """The future of the year's snapshot (held until the year is over: a task run again needs it)."""
+    units_started: float = field(default_factory=time.perf_counter)
+    units_seconds: float = 0.0
+
+
+def run(client, years: list[int], params_dir: Path, out: Path, formats: tuple[str, ...], force: bool, units: bool,
+        emit: Callable[[Outcome], None]) -> None:
+    """Build ``years`` on the cluster of ``client``, calling ``emit`` with each year's outcome as soon as it
+    is known (up to date, failed or published)."""
+    from distributed import as_completed
+
+    flying: dict = {}  # future -> (year state, "report" or the batch of units)
+    open_years: dict[int, _Year] = {}  # planned (staging folder made, lock held), not yet over
+    done = as_completed()
+    try:
+        for year in years:
+            state = _plan(year, params_dir / f"{year}.yaml", out, formats, force, units)
+            if isinstance(state, Outcome):
+                emit(state)
+                continue
+            open_years[state.year] = state
+            try:
+                tasks = _submit(client, state)
+            except Exception as exc:  # the cluster refused the tasks: the year fails, publishing nothing
+                emit(_failed(open_years.pop(state.year), exc))
+                continue
+            for future, part in tasks:
+                flying[future] = (state, part)
+                done.add(future)
+        for future in done:
+            state, part = flying.pop(future)
+            _receive(state, part, future)
+            if state.waiting == 0:
+                emit(_complete(open_years.pop(state.year), out))
+    except BaseException as exc:
+        client.cancel(list(flying))
+        for state in open_years.values():
+            _abandon(state, exc)
+        raise
+
+
+def _plan(year: int, params_file: Path, out: Path, formats: tuple[str, ...], force: bool, units: bool) -> _Year | Outcome:
+    """What the client does before a year's tasks go out (never raises: a failure is the year's outcome)."""
+    started = time.perf_counter()
+    try:
+        state = _prepare(year, params_file, out, formats, force, units)
+    except Exception as exc:
+        problems, status = problems_of(exc)
+        state = Outcome(year, "failed", exit_status=status, problems=problems)
+    state.seconds = time.perf_counter() - started
+    return state
+
+
+def _prepare(year: int, params_file: Path, out: Path, formats: tuple[str, ...], force: bool, units: bool) -> _Year | Outcome:
+    """The year's inputs validated; its outcome when it is up to date, else its state with the lock held
+    and a staging folder made (what ``build_year`` does before a kernel starts)."""
+    stage.check_out(out, year, units)
+    params, register = inputs.load(year, params_file)
+    notebook = Path(paths.REPORT_NOTEBOOK)
+    fingerprint = freshness.of_build(params, register.sha256, notebook, formats, units)
+    build._finish_interrupted(out, params.year)
+    published = None if force else build._published(out, params.year, fingerprint)
+    final = out / str(params.year)
+    if published is not None and published.up_to_date:
+        outputs = {k: str(final / v) for k, v in published.manifest["outputs"].items()}
+        return Outcome(params.year, "up-to-date", reason=published.reason, outputs=outputs)
+    build._require_rows(params, register)
+    stage.check_free(final, build._names(params, register, formats, units))
+    sheets = _units(params, register) if units else None
+    closing = stage.staging(out, params.year)
+    folder = closing.__enter__()
+    return _Year(params.year, params, register, fingerprint, "--force" if force else published.reason, folder, closing,
+                 tuple(formats), sheets, 0.0)
+
+
+def _units(params, register) -> list[tuple[str, str]]:
+    """``[(unit, file stem)]`` of the year's unit sheets, in the order of the units' index."""
+    from sangkien.figures import frame, units_of_year
+    from sangkien.pipeline.names import unique_stems
+
+    names = units_of_year(frame(register), params.year)
+    stems = unique_stems(names)
+    return [(unit, stems[unit]) for unit in names]
+
+
+def _snapshot(params, register) -> bytes:
+    """The validated parameters and register as the kernels read them (:mod:`sangkien.inputs.snapshot`)."""
+    from sangkien.inputs import snapshot
+
+    with tempfile.TemporaryDirectory(prefix="sangkien-snapshot-") as folder:
+        target = Path(folder) / "snapshot.pickle"
+        snapshot.save(params, register, target)
+        return target.read_bytes()
+
+
+def _notebook(path: Path) -> tuple[str, str, bytes]:
+    """A notebook as a task carries it: its path here, its digest and its bytes."""
+    data = Path(path).read_bytes()
+    return str(Path(path).resolve()), hashlib.sha256(data).hexdigest(), data
+
+
+def _submit(client, state: _Year) -> list:
+    """The year's tasks: the report's, and the unit sheets' in batches; ``[(future, "report" or the batch)]``."""
+    key = f"sangkien-{state.year}-{os.getpid()}-{time.time_ns()}"
+    # A task's result, not scattered data: a worker lost with it, the scheduler makes it again from the
+    # task (scattered data would be lost for good, and the year's tasks cancelled).
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Large object", UserWarning)  # a large register: sent once, as meant
+        kept = client.submit(_identity, _snapshot(state.params, state.register), key=f"{key}-so-dang-ky", pure=False)
+    state.kept = kept
+    state.units_started = time.perf_counter()
+    tasks = [(client.submit(_report_task, state.year, kept, _notebook(paths.REPORT_NOTEBOOK), state.formats,
+                            key=f"{key}-bao-cao", pure=False, retries=1), "report")]
+    if state.units is not None:
+        from sangkien.pipeline.unitsheets import sheet_formats
+
+        notebook = _notebook(paths.UNIT_NOTEBOOK)
+        shown = str(state.staging.parent / str(state.year))
+        for n, batch in enumerate(_batches(state.units, _threads(client))):
+            tasks.append((client.submit(_units_task, state.year, kept, notebook, sheet_formats(state.formats), shown,
+                                        batch, key=f"{key}-don-vi-{n}", pure=False, retries=1), batch))
+    state.waiting = len(tasks)
+    return tasks
+
+
+def _threads(client) -> int:
+    return sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values()) or 1
+
+
+def _batches(units: list[tuple[str, str]], threads: int) -> list[list[tuple[str, str]]]:
+    """The units in batches, as many as the cluster's threads (at most :data:`UNITS_PER_TASK` each).
+
+    >>> [len(b) for b in _batches([(str(i), str(i)) for i in range(45)], 2)]
+    [20, 20, 5]
+    >>> _batches([], 2)
+    []
+    """
+    size = max(1, min(UNITS_PER_TASK, -(-len(units) // max(1, threads))))
+    return [units[i:i + size] for i in range(0, len(units), size)]
+
+
+def _receive(state: _Year, part, future) -> None:
+    """One task of the year back (``part``: "report", or the batch of units): its files into the staging
+    folder, or its failure kept."""
+    state.waiting -= 1
+    report = part == "report"
+    try:
+        result = future.result()
+    except Exception as exc:  # the task could not be run (its workers kept dying: KilledWorker), or was cancelled
+        lost = Outcome(state.year, "failed", exit_status=1, problems=[_lost(state.year, exc)])
+        result = {"outcome": lost} if report else {"outcomes": [
+            Outcome(unit, "failed", exit_status=1, problems=lost.problems) for unit, _ in part]}
+    state.seconds += sum(o.seconds for o in ([result["outcome"]] if report else result["outcomes"]))
+    folder = state.staging if report else state.staging / indexes.UNIT_SHEETS
+    try:
+        folder.mkdir(exist_ok=True)
+        for name, data in result.get("files", {}).items():
+            (folder / name).write_bytes(data)
+    except OSError as exc:
+        state.error = state.error or exc
+    if report:
+        state.report = result
+    else:
+        state.unit_failures += [o for o in result["outcomes"] if o.failed]
+        state.units_seconds = time.perf_counter() - state.units_started
+
+
+def _lost(year: int, exc: Exception) -> str:
+    from distributed import KilledWorker
+
+    if isinstance(exc, KilledWorker):
+        return (f"năm {year}: các tiến trình tính toán chạy việc này đều dừng đột ngột (hết bộ nhớ, hoặc bị dừng "
+                "từ bên ngoài), đã thử lại trên tiến trình khác mà không xong; không có gì được công bố")
+    return f"năm {year}: việc gửi lên cụm Dask không chạy xong ({type(exc).__name__}: {exc}); không có gì được công bố"
+
+
+def _complete(state: _Year, out: Path) -> Outcome:
+    """The year's last task is back: publish it (or report its failure, publishing nothing)."""
+    started = time.perf_counter()
+    state.kept = None  # every task of the year is back: the snapshot may go
+    try:
+        outcome = _publish(state, out)
+    except Exception as exc:
+        outcome = _failed(state, exc)
+    outcome.seconds = state.seconds + time.perf_counter() - started
+    return outcome
+
+
+def _failed(state: _Year, exc: Exception) -> Outcome:
+    """The year's failure: its staging folder removed, its lock let go; the lines the command line gives."""
+    _abandon(state, exc)
+    problems, status = problems_of(exc)
+    return Outcome(state.year, "failed", exit_status=status, problems=problems, seconds=state.seconds)
+
+
+def _publish(state: _Year, out: Path) -> Outcome:
+    report = state.report or {}
+    outcome: Outcome = report["outcome"]
+    if state.error is not None:
+        raise state.error
+    if outcome.failed:
+        raise workers.error(outcome.problems + _keep_failed(report, out / "_failed" / str(state.year)),
+                            outcome.exit_status)
+    sheets = None
+    timings = dict(report["timings"])
+    if state.units is not None:
+        from sangkien.pipeline import unitsheets
+
+        if state.unit_failures:
+            order = {unit: n for n, (unit, _) in enumerate(state.units)}
+            unitsheets._raise_first(sorted(state.unit_failures, key=lambda o: order.get(o.subject, 0)))
+        kinds = unitsheets.sheet_formats(state.formats)
+        sheets = {stem: {"unit": unit, **{k: f"{indexes.UNIT_SHEETS}/{stem}.{k}" for k in kinds}}
+                  for unit, stem in state.units}
+        (state.staging / indexes.UNIT_SHEETS).mkdir(exist_ok=True)
+        indexes.write_units(state.staging / indexes.UNIT_SHEETS, state.year, sheets)
+        timings["units"] = round(state.units_seconds, 3)
+    final = out / str(state.year)
+    manifest.write(state.staging, state.params, state.register, outcome.outputs, timings, sheets, state.fingerprint)
+    stage.publish(state.staging, final)
+    state.closing.__exit__(None, None, None)
+    return Outcome(state.year, "built", reason=state.reason, outputs={k: str(final / v) for k, v in outcome.outputs.items()})
+
+
+def _keep_failed(report: dict, failed_dir: Path) -> list[str]:
+    """The partly executed notebook a failing cell left on the worker, kept in ``failed_dir`` here (as a
+    build does); the line saying where."""
+    kept = report.get("failed_notebook")
+    if not kept:
+        return []
+    name, data = kept
+    failed_dir.mkdir(parents=True, exist_ok=True)
+    (failed_dir / name).write_bytes(data)
+    return [f"sổ tay đã chạy được giữ lại để xem lỗi: {failed_dir / name}"]
+
+
+def _abandon(state: _Year, exc: BaseException) -> None:
+    """Leave the year's staging context as a failed build does: the staging folder removed, the lock let go."""
+    with contextlib.suppress(Exception):
+        state.closing.__exit__(type(exc), exc, exc.__traceback__)
+
+
+# --------------------------------------------------------------------------- on a worker
+
+def _identity(value):
+    return value
+
+
+def _scratch() -> Path:
+    """A folder of the task's own on the worker (in the worker's local directory, which Dask clears
+    when a killed worker left it behind)."""
+    base = None
+    with contextlib.suppress(ImportError, ValueError):
+        from distributed import get_worker
+
+        base = get_worker().local_directory
+    return Path(tempfile.mkdtemp(prefix="sangkien-", dir=base))
+
+
+def _local_notebook(scratch: Path, notebook: tuple[str, str, bytes]) -> Path:
+    """The notebook the client sent: the same file when this machine has it, byte for byte, under the same
+    path (so the executed notebook records the same path), else a copy in ``scratch``."""
+    path, digest, data = notebook
+    with contextlib.suppress(OSError):
+        if hashlib.sha256(Path(path).read_bytes()).hexdigest() == digest:
+            return Path(path)
+    copy = scratch / Path(path).name
+    copy.write_bytes(data)
+    return copy
+
+
+def _report_task(year: int, kept: bytes, notebook: tuple[str, str, bytes], formats: tuple[str, ...]) -> dict:
+    """Runs on a worker: the year's notebook executed and its pages rendered; ``{"outcome", "timings",
+    "files": {name: bytes}, "failed_notebook": (name, bytes) | None}``. Never raises."""
+    from sangkien.pipeline.execute import SNAPSHOT
+
+    scratch = _scratch()
+    try:
+        register_file = scratch / SNAPSHOT
+        register_file.write_bytes(kept)
+        staging, failed = scratch / "staging", scratch / "failed"
+        staging.mkdir()
+        timings: dict[str, float] = {}
+        outcome = workers.attempt(year, _report, year, register_file, _local_notebook(scratch, notebook), staging,
+                                  failed, formats, timings)
+        result = {"outcome": outcome, "timings": timings, "files": {}, "failed_notebook": None}
+        if outcome.failed:
+            executed = next(failed.glob("*.ipynb"), None)
+            if executed is not None:  # its place on the worker means nothing to the client: said there
+                result["failed_notebook"] = (executed.name, executed.read_bytes())
+                outcome.problems = [p for p in outcome.problems if str(failed) not in p]
+        else:
+            result["files"] = {p.name: p.read_bytes() for p in sorted(staging.iterdir()) if p.is_file()}
+        return result
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _warm_once() -> None:
+    """The first report of a worker process: Papermill, nbconvert, WeasyPrint and docxtpl imported in the
+    task's own thread, one after the other, before any kernel starts. (A worker's first build importing
+    docxtpl in a background thread while the task thread ran Papermill once left python-docx's element
+    classes half registered: "'lxml.etree._Element' object has no attribute 'p_lst'" in the Word draft.)"""
+    from sangkien.pipeline import execute, render
+
+    execute.prepare()
+    render.warm_up()
+
+
+def _report(year: int, register_file: Path, notebook: Path, staging: Path, failed: Path, formats: tuple[str, ...],
+            timings: dict[str, float]) -> Outcome:
+    from sangkien.inputs import snapshot
+    from sangkien.pipeline import execute, render
+
+    params, register = snapshot.load(register_file, year)
+    _warm_once()
+    warm = render.start_warm_up()  # everything is imported already: it ends at once
+    with manifest.timed(timings, "execute"):
+        executed = execute.run_report(notebook, staging, params, register_file, failed)
+    outputs = render.render_report(executed, params, register, staging, formats, warm, timings)
+    return Outcome(year, "built", outputs=outputs)
+
+
+def _units_task(year: int, kept: bytes, notebook: tuple[str, str, bytes], formats: tuple[str, ...], shown: str,
+                batch: list[tuple[str, str]]) -> dict:
+    """Runs on a worker: the sheets of ``batch`` [(unit, stem)] (:func:`~sangkien.pipeline.unitsheets.build_batch`);
+    ``{"outcomes", "files": {name: bytes}}`` (the files of the sheets built). Never raises."""
+    from sangkien.pipeline import unitsheets
+    from sangkien.pipeline.execute import SNAPSHOT
+
+    scratch = _scratch()
+    try:
+        register_file = scratch / SNAPSHOT
+        register_file.write_bytes(kept)
+        folder = scratch / indexes.UNIT_SHEETS
+        folder.mkdir()
+        outcomes = unitsheets.build_batch(year, str(register_file), str(_local_notebook(scratch, notebook)),
+                                          str(folder), shown, formats, batch)
+        stems = dict(batch)
+        built = [stems[o.subject] for o in outcomes if not o.failed and o.subject in stems]
+        return {"outcomes": outcomes,
+                "files": {f"{stem}.{kind}": (folder / f"{stem}.{kind}").read_bytes() for stem in built for kind in formats}}
+    except Exception as exc:  # build_batch never raises; reading its files may
+        problems, status = problems_of(exc)
+        return {"outcomes": [Outcome(unit, "failed", exit_status=status, problems=problems) for unit, _ in batch]}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
