@@ -419,9 +419,11 @@ def _report_task(year: int, kept: bytes, notebook: tuple[str, str, bytes], forma
 @functools.lru_cache(maxsize=1)
 def _warm_once() -> None:
     """The first report of a worker process: Papermill, nbconvert, WeasyPrint and docxtpl imported in the
-    task's own thread, one after the other, before any kernel starts. (A worker's first build importing
-    docxtpl in a background thread while the task thread ran Papermill once left python-docx's element
-    classes half registered: "'lxml.etree._Element' object has no attribute 'p_lst'" in the Word draft.)"""
+    task's own thread, one after the other, before any kernel starts. Once, a worker's first build that
+    imported them in a background thread (as ``build_year`` does) failed in the Word draft with
+    "'lxml.etree._Element' object has no attribute 'p_lst'" (python-docx's element classes not
+    registered); not reproduced since. Importing in one thread rules out an import race, the likeliest
+    cause, for about a second of a worker's first year."""
     from sangkien.pipeline import execute, render
 
     execute.prepare()
