@@ -169,6 +169,19 @@ def _kill(process) -> None:
         pass
 
 
+def _release(manager) -> None:
+    """Close what this process holds of a killed kernel: its clients' channels, and (for a kernel started
+    ahead, which nbclient does not clean up) the manager's sockets and its ZMQ context."""
+    for client in manager._clients:
+        client.stop_channels()
+    manager._clients.clear()
+    if manager._ahead:
+        manager._ahead = False
+        loop = _event_loop()
+        if not loop.is_running():
+            loop.run_until_complete(manager.cleanup_resources())
+
+
 def discard() -> None:
     """After a run, however it ended: no task of it left on the loop, no kernel of it alive, no socket
     or connection file of it left in the temporary folder."""
@@ -183,15 +196,3 @@ def discard() -> None:
             finally:
                 shutil.rmtree(manager._socket_dir, ignore_errors=True)
 
-
-def _release(manager) -> None:
-    """Close what this process holds of a killed kernel: its clients' channels, and (for a kernel started
-    ahead, which nbclient does not clean up) the manager's sockets and its ZMQ context."""
-    for client in manager._clients:
-        client.stop_channels()
-    manager._clients.clear()
-    if manager._ahead:
-        manager._ahead = False
-        loop = _event_loop()
-        if not loop.is_running():
-            loop.run_until_complete(manager.cleanup_resources())
