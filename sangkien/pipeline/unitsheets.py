@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from sangkien import paths
@@ -42,7 +43,7 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
 
     Returns each unit's outcome ('built' or 'failed'); never raises (but stops the worker on SIGTERM)."""
     from sangkien.inputs import snapshot
-    from sangkien.pipeline import execute, render
+    from sangkien.pipeline import execute
     from sangkien.pipeline.warm import WarmKernel
 
     execute.prepare()
@@ -51,7 +52,8 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
     except Exception as exc:
         problems, status = problems_of(exc)
         return [Outcome(unit, "failed", exit_status=status, problems=problems) for unit, _ in batch]
-    renderers = render.start_warm_up()
+    renderers = threading.Thread(target=_warm_up, daemon=True)  # while the kernel starts
+    renderers.start()
     runner = WarmKernel()
     scratch = Path(tempfile.mkdtemp(prefix="sangkien-units-"))
 
@@ -65,6 +67,18 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
                 for unit, stem in batch]
     finally:
         stop()
+
+
+def _warm_up() -> None:
+    """nbconvert's templates compiled (a page of one cell exported) and WeasyPrint's fonts loaded, ahead of
+    the first sheet; not the Word draft's libraries: a sheet has no Word draft."""
+    import nbformat
+
+    from sangkien.pipeline import render
+
+    cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", {"text/html": "<p>.</p>"})])
+    render.export_html(nbformat.v4.new_notebook(cells=[cell]), "")
+    render._print_setup()
 
 
 def _sheet(runner, renderers, params, unit: str, stem: str, register_file: str, notebook: Path, folder: Path,
