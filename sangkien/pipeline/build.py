@@ -75,18 +75,18 @@ def build_year(
     notebook = Path(notebook or paths.REPORT_NOTEBOOK)
     final = out_dir / str(params.year)
     fingerprint = freshness.of_build(params, register.sha256, notebook, formats, units)
-    _finish_interrupted(out_dir, params.year)
-    state = None if force else _published(out_dir, params.year, fingerprint)
+    finish_interrupted(out_dir, params.year)
+    state = None if force else published_state(out_dir, params.year, fingerprint)
     if state is not None and state.up_to_date:
         outputs = {k: final / v for k, v in state.manifest["outputs"].items()}
         return BuildResult(params.year, final, outputs, state.manifest, up_to_date=True, reason=state.reason)
-    _require_rows(params, register)
+    require_rows(params, register)
     from sangkien.pipeline import execute
 
     # The kernel boots (and imports pandas and matplotlib) while this process checks the output folder and
     # imports its own libraries (Papermill in this thread, first); it is gone however the block ends.
     with execute.kernel_ahead() as kernel:
-        stage.check_free(final, _names(params, register, formats, units))
+        stage.check_free(final, file_names(params, register, formats, units))
         execute.prepare()
         with stage.staging(out_dir, params.year) as staging:
             outputs, written = _make(staging, params, register, notebook, out_dir, formats, units, jobs, kernel,
@@ -120,7 +120,7 @@ def _make(staging: Path, params: Params, register: Register, notebook: Path, out
     return outputs, manifest.write(staging, params, register, outputs, timings, sheets, fingerprint)
 
 
-def _names(params: Params, register: Register, formats: tuple[str, ...], units: bool) -> list[str]:
+def file_names(params: Params, register: Register, formats: tuple[str, ...], units: bool) -> list[str]:
     """The files the build will write in the year's folder (known before it starts)."""
     from sangkien.report import annex
 
@@ -135,7 +135,7 @@ def _names(params: Params, register: Register, formats: tuple[str, ...], units: 
     return names
 
 
-def _finish_interrupted(out_dir: Path, year: int) -> None:
+def finish_interrupted(out_dir: Path, year: int) -> None:
     """What an interrupted build of the year left (a staging folder; a publishing cut short by a kill,
     finished), cleared under the year's lock before anything looks at the year."""
     if any(out_dir.glob(f".staging-{year}-*")) or any(out_dir.glob(f".old-{year}-*")):
@@ -143,7 +143,7 @@ def _finish_interrupted(out_dir: Path, year: int) -> None:
             stage.clean_stale(out_dir, year)
 
 
-def _published(out_dir: Path, year: int, fingerprint: dict[str, str]) -> freshness.Freshness:
+def published_state(out_dir: Path, year: int, fingerprint: dict[str, str]) -> freshness.Freshness:
     """Whether the published year is up to date, and why; when it seems so, asked again under the
     year's lock (no build of it runs then)."""
     final = out_dir / str(year)
@@ -155,7 +155,7 @@ def _published(out_dir: Path, year: int, fingerprint: dict[str, str]) -> freshne
     return state
 
 
-def _require_rows(params: Params, register: Register) -> None:
+def require_rows(params: Params, register: Register) -> None:
     """ParamsError when the register has no row of the report's year."""
     if params.year not in register.years:
         years = ", ".join(str(y) for y in register.years)

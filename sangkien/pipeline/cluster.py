@@ -178,14 +178,14 @@ def _prepare(year: int, params_file: Path, out: Path, formats: tuple[str, ...], 
     params, register = inputs.load(year, params_file)
     notebook = Path(paths.REPORT_NOTEBOOK)
     fingerprint = freshness.of_build(params, register.sha256, notebook, formats, units)
-    build._finish_interrupted(out, params.year)
-    published = None if force else build._published(out, params.year, fingerprint)
+    build.finish_interrupted(out, params.year)
+    published = None if force else build.published_state(out, params.year, fingerprint)
     final = out / str(params.year)
     if published is not None and published.up_to_date:
         outputs = {k: str(final / v) for k, v in published.manifest["outputs"].items()}
         return Outcome(params.year, "up-to-date", reason=published.reason, outputs=outputs)
-    build._require_rows(params, register)
-    stage.check_free(final, build._names(params, register, formats, units))
+    build.require_rows(params, register)
+    stage.check_free(final, build.file_names(params, register, formats, units))
     sheets = _units(params, register) if units else None
     closing = stage.staging(out, params.year)
     folder = closing.__enter__()
@@ -328,7 +328,7 @@ def _publish(state: _Year, out: Path) -> Outcome:
 
         if state.unit_failures:
             order = {unit: n for n, (unit, _) in enumerate(state.units)}
-            unitsheets._raise_first(sorted(state.unit_failures, key=lambda o: order.get(o.subject, 0)))
+            unitsheets.raise_first(sorted(state.unit_failures, key=lambda o: order.get(o.subject, 0)))
         kinds = unitsheets.sheet_formats(state.formats)
         sheets = {stem: {"unit": unit, **{k: f"{indexes.UNIT_SHEETS}/{stem}.{k}" for k in kinds}}
                   for unit, stem in state.units}

@@ -127,14 +127,14 @@ def build_sheets(params, register, register_file: Path, staging: Path, formats: 
         for future in futures:
             failures.extend(outcome for outcome in future.result() if outcome.failed)
     if failures:
-        _raise_first(failures)
+        raise_first(failures)
     sheets = {stems[unit]: {"unit": unit, **{kind: f"{FOLDER}/{stems[unit]}.{kind}" for kind in formats}}
               for unit in units}
     indexes.write_units(folder, params.year, sheets)
     return sheets
 
 
-def _raise_first(failures: list[Outcome]) -> None:
+def raise_first(failures: list[Outcome]) -> None:
     """The first failing unit's error, its lines naming the unit, and how many others failed."""
     first = failures[0]
     lines = [f'phiếu kết quả của đơn vị "{first.subject}": {line}' for line in first.problems]

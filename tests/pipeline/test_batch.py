@@ -153,7 +153,7 @@ def test_an_outcome_for_every_end_of_a_task():
 def test_failing_unit_sheets_name_the_first_unit_and_count_the_others():
     failures = [Outcome(f"Đơn vị {i}", "failed", exit_status=4, problems=[f"ô số {i}"]) for i in range(8)]
     with pytest.raises(CellError) as caught:
-        unitsheets._raise_first(failures)
+        unitsheets.raise_first(failures)
     assert caught.value.exit_status == 4
     assert caught.value.problems == [
         'phiếu kết quả của đơn vị "Đơn vị 0": ô số 0',

@@ -239,7 +239,7 @@ def test_the_year_is_always_the_last_committed_build_plus_the_analysts_files(tmp
             committed, fired = faults.committed, faults.fired
             if faults.killed:  # what the next build of the year does first
                 faults.arm(None, 0, None)
-                build._finish_interrupted(out, 2023)
+                build.finish_interrupted(out, 2023)
             now = _tree(final)
             if committed or (not fired and (final / "manifest.json").is_file()):
                 listed = json.loads(now["manifest.json"])["files_sha256"]

@@ -154,7 +154,7 @@ def test_a_failing_unit_is_named_with_its_cell_and_the_others_are_built(tmp_path
     assert outcomes[1].exit_status == CellError.exit_status
     assert sorted(p.name for p in folder.iterdir()) == ["a.html", "c.html"]
     with pytest.raises(CellError, match='phiếu kết quả của đơn vị "hỏng": .*ô số 5 '):
-        unitsheets._raise_first([o for o in outcomes if o.failed])
+        unitsheets.raise_first([o for o in outcomes if o.failed])
 
 
 @pytest.mark.slow
