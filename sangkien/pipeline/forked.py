@@ -7,7 +7,10 @@ this process's clean-ups (``atexit``, ``finally`` blocks further up) runs in it.
 block ends, :meth:`Forked.stop` leaves no child behind.
 
 Fork only from the main thread, with no other thread of this process working (a lock another thread
-holds would stay locked in the child).
+holds would stay locked in the child). The fork runs with the stopping signals deferred: one arriving
+then (Ctrl-C, SIGTERM) would be raised inside the fork's own hooks, which swallow it, and the build would
+go on as if never stopped; it is the parent's once the child is made. The child ends at once on them
+(their default action): the parent, stopped too, unwinds and waits for it.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import signal
 from collections.abc import Callable
 
 from sangkien.errors import SangkienError, problems_of
+from sangkien.pipeline import interrupts
 
 
 class Forked:
@@ -24,12 +28,20 @@ class Forked:
 
     def __init__(self, work: Callable, *args):
         reader, writer = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:
-            os.close(reader)
-            _child(writer, work, args)
-        os.close(writer)
-        self._reader = os.fdopen(reader, "rb")
+        self.pid = None
+        try:
+            with interrupts.deferred():
+                self.pid = os.fork()
+                if self.pid == 0:
+                    _child(reader, writer, work, args)
+                os.close(writer)
+                self._reader = os.fdopen(reader, "rb")
+        except BaseException:
+            if self.pid is None:  # not forked
+                os.close(reader)
+                os.close(writer)
+            self.stop()
+            raise
 
     def result(self):
         """The call's result, once the child is over; the child's error, raised here."""
@@ -48,7 +60,8 @@ class Forked:
         if self.pid is None:
             return
         pid, self.pid = self.pid, None
-        self._reader.close()
+        if hasattr(self, "_reader"):
+            self._reader.close()
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -56,9 +69,12 @@ class Forked:
         os.waitpid(pid, 0)
 
 
-def _child(writer: int, work: Callable, args: tuple) -> None:
+def _child(reader: int, writer: int, work: Callable, args: tuple) -> None:
     """In the child: run the work, send ``(True, result)`` or ``(False, error)`` back, end at once."""
     try:
+        for signum in interrupts.STOPPING:
+            signal.signal(signum, signal.SIG_DFL)
+        os.close(reader)
         try:
             outcome = (True, work(*args))
         except BaseException as exc:  # noqa: BLE001 (any failure goes back to the parent)

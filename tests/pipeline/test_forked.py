@@ -66,3 +66,29 @@ def test_stopped_midway_no_child_is_left():
     aside.stop()  # again: nothing
     assert time.perf_counter() - started < 5
     assert not psutil.pid_exists(pid)
+
+
+@pytest.mark.slow
+def test_a_stop_arriving_while_forking_is_not_lost(monkeypatch):
+    """SIGTERM during the fork itself (before this fix: raised inside the fork's hooks, which swallowed
+    it, and the build went on and published): raised once the child is made, and the child killed."""
+    import signal
+
+    from sangkien.pipeline import forked, interrupts
+
+    children = []
+    real_fork = os.fork
+
+    def fork_hit_by_a_signal():
+        signal.raise_signal(signal.SIGTERM)  # as a scheduler's SIGTERM lands in the middle of it
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(forked.os, "fork", fork_hit_by_a_signal)
+    with pytest.raises(KeyboardInterrupt), interrupts.unwinding():
+        Forked(_sleep, 30)
+    (pid,) = children
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already waited for: killed, not left running
