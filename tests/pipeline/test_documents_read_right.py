@@ -57,7 +57,7 @@ def province(tmp_path_factory):
     return year, first, sheets, files
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _raw(pdf: Path) -> tuple[str, ...]:
     """Each page's text as pypdf extracts it (lines kept); read once per file (the built files never change
     here: every test reads them)."""
@@ -69,7 +69,7 @@ def _text(pdf: Path) -> tuple[str, ...]:
     return tuple(" ".join(page.split()) for page in _raw(pdf))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _words(pdf: Path) -> list[list[Word]]:
     """Every page's words with their boxes (``pdfwords``), read once per file."""
     return words(pdf)
