@@ -47,15 +47,17 @@ def make_test_args(makefile: Path = ROOT / "Makefile") -> list[str]:
 
 
 def _run(tree: Path, args: list[str]) -> tuple[float, str]:
-    """Wall time of ``python -m pytest ARGS`` in ``tree`` (its package first on the path) and pytest's
-    last line (the counts)."""
+    """Wall time of ``python -m pytest ARGS`` in ``tree`` (its package first on the path), and pytest's
+    last line (the counts) followed by the tests that failed, one a line."""
     env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider"], cwd=tree, env=env,
                           capture_output=True, text=True)
     wall = time.perf_counter() - start
     lines = [line for line in done.stdout.splitlines() if line.strip()]
-    return wall, (lines[-1].strip("= ") if lines else f"status {done.returncode}: {done.stderr[-300:]}")
+    failed = [line.split()[1] for line in lines if line.startswith(("FAILED ", "ERROR "))]
+    last = lines[-1].strip("= ") if lines else f"status {done.returncode}: {done.stderr[-300:]}"
+    return wall, last + "".join(f"\n    {name}" for name in failed)
 
 
 class _OldTree:
