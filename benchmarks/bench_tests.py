@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shlex
 import statistics
 import subprocess
@@ -46,18 +47,24 @@ def make_test_args(makefile: Path = ROOT / "Makefile") -> list[str]:
     return shlex.split(re.sub(r"\$\(([A-Z_]+)\)", lambda m: defaults[m.group(1)], recipe))
 
 
-def _run(tree: Path, args: list[str]) -> tuple[float, str]:
-    """Wall time of ``python -m pytest ARGS`` in ``tree`` (its package first on the path), and pytest's
-    last line (the counts) followed by the tests that failed, one a line."""
+def _cpu() -> float:
+    """CPU seconds (user and system) of this process's children that have ended (their own children's too)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(tree: Path, args: list[str]) -> tuple[float, float, str]:
+    """Wall time and CPU time of ``python -m pytest ARGS`` in ``tree`` (its package first on the path), and
+    pytest's last line (the counts) followed by the tests that failed, one a line."""
     env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     done = subprocess.run([sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider"], cwd=tree, env=env,
                           capture_output=True, text=True)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, _cpu() - cpu
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     failed = [line.split()[1] for line in lines if line.startswith(("FAILED ", "ERROR "))]
     last = lines[-1].strip("= ") if lines else f"status {done.returncode}: {done.stderr[-300:]}"
-    return wall, last + "".join(f"\n    {name}" for name in failed)
+    return wall, cpu, last + "".join(f"\n    {name}" for name in failed)
 
 
 class _OldTree:
@@ -78,10 +85,12 @@ class _OldTree:
 
 
 def measure(rounds: int = 2, commit: str = OLD, quick: bool = False, log=print) -> dict:
-    """Old and new suites alternately, ``rounds`` times each: their wall times, last lines and the ratio
-    of the medians (new / old)."""
+    """Old and new suites alternately, ``rounds`` times each: their wall and CPU times, last lines and the
+    ratio of the medians (new / old). The CPU time (every process of the run) hardly depends on other work
+    on the machine: on a quiet machine with two cores, a run takes at least half of it."""
     new_args = ["-q"] if quick else make_test_args()
     times: dict[str, list[float]] = {"old": [], "new": []}
+    cpu: dict[str, list[float]] = {"old": [], "new": []}
     last: dict[str, str] = {}
     with _OldTree(commit) as old_tree:
         runs = {"old": (old_tree, ["-q", QUICK[0]] if quick else ["-q"]),
@@ -89,12 +98,14 @@ def measure(rounds: int = 2, commit: str = OLD, quick: bool = False, log=print) 
         for n in range(1 if quick else rounds):
             for which in (("old", "new") if n % 2 == 0 else ("new", "old")):
                 tree, args = runs[which]
-                wall, last[which] = _run(tree, args)
+                wall, used, last[which] = _run(tree, args)
                 times[which].append(wall)
-                log(f"round {n + 1} {which}: {wall:.1f} s ({last[which]})")
+                cpu[which].append(used)
+                log(f"round {n + 1} {which}: {wall:.1f} s, CPU {used:.1f} s, load {os.getloadavg()[0]:.1f} "
+                    f"({last[which]})")
     old, new = statistics.median(times["old"]), statistics.median(times["new"])
-    return {"old": old, "new": new, "ratio": new / old, "times": times, "last": last, "new_args": new_args,
-            "load": os.getloadavg()}
+    return {"old": old, "new": new, "ratio": new / old, "times": times, "cpu": cpu, "last": last,
+            "new_args": new_args, "load": os.getloadavg()}
 
 
 def table_rows(quick: bool = False) -> list[dict]:
@@ -117,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"new: pytest {' '.join(m['new_args'])}")
     print(f"old {args.old}: median {m['old']:.1f} s  {[round(t, 1) for t in m['times']['old']]}  ({m['last']['old']})")
     print(f"new: median {m['new']:.1f} s  {[round(t, 1) for t in m['times']['new']]}  ({m['last']['new']})")
+    print(f"CPU seconds: old {[round(t, 1) for t in m['cpu']['old']]}, new {[round(t, 1) for t in m['cpu']['new']]}")
     print(f"ratio new/old: {m['ratio']:.2f} (goal ≤ {GOAL:.2f}); load after: "
           f"{' '.join(f'{x:.2f}' for x in m['load'])}")
     return 0

@@ -14,6 +14,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,8 @@ def built_once(tmp_path_factory, name: str, make):
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if kept.exists():
             return pickle.loads(kept.read_bytes())
+        if folder.exists():  # it failed in another worker: fail here too, with the error of this worker's try
+            return make(Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root)))
         folder.mkdir()
         value = make(folder)
         kept.write_bytes(pickle.dumps(value))
