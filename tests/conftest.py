@@ -7,11 +7,14 @@ A test that starts a kernel, builds a report or runs a command in a new interpre
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import os
+import pickle
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,6 +30,29 @@ EDU, OTHER = "Giáo dục", "Quận, huyện, sở, ngành"
 BLOCKS = (EDU, OTHER)
 """The sample's (and the shared defaults') blocks."""
 SAMPLE_REGISTER = ROOT / "data" / "sample" / "so-dang-ky-sang-kien.xlsx"
+
+LONGEST_FIRST = ("pipeline/test_documents_read_right.py", "pipeline/test_safety.py", "pipeline/test_batch.py",
+                 "pipeline/test_year_folder.py", "pipeline/test_reorganisation_build.py", "api/test_api.py",
+                 "tools/test_newyear.py", "tools/test_collect.py", "pipeline/test_build.py", "pipeline/test_sign.py")
+"""The test files that take longest (``--durations``), longest first: ``make test`` runs the files on two
+workers (pytest-xdist, ``--dist loadfile``: a file's tests on one worker, its module fixtures built once), and
+starting the long ones first keeps one of them from running alone at the end. A file missing here only
+runs later."""
+
+
+def pytest_collection_modifyitems(config, items):
+    """The files of LONGEST_FIRST first, in its order, then the files with the most ``slow`` tests; the
+    tests of a file keep their order."""
+    tests = Path(__file__).parent
+    slow: dict[Path, int] = {}
+    for item in items:
+        slow[item.path] = slow.get(item.path, 0) + bool(item.get_closest_marker("slow"))
+
+    def rank(item) -> tuple[int, int]:
+        name = item.path.relative_to(tests).as_posix() if item.path.is_relative_to(tests) else ""
+        return (LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST), -slow[item.path])
+
+    items.sort(key=rank)
 
 
 @pytest.fixture
@@ -105,6 +131,13 @@ def run_main(capsys):
     from sangkien.cli import main
 
     def run(*args) -> tuple[int, str, str]:
+        if args and str(args[0]) == "build":
+            # WeasyPrint's font configuration is made once per process and kept: made first inside the
+            # temporary folder a command removes when it ends (files.private_tempdir), the fonts of every
+            # later PDF of the process would be gone (garbled text). A real command runs once a process.
+            from sangkien.pipeline import render
+
+            render._print_setup()
         capsys.readouterr()
         sigterm = signal.getsignal(signal.SIGTERM)
         try:
@@ -115,3 +148,33 @@ def run_main(capsys):
         return status, out, err
 
     return run
+
+
+def built_once(tmp_path_factory, name: str, make):
+    """``make(folder)``'s value, made once for the whole run, however many pytest-xdist workers run it: the
+    first worker to ask calls it on a new folder ``name`` of the run's temporary folder (under a lock) and
+    keeps the value (pickled); a worker asking later, or waiting meanwhile, reads it. For builds that
+    tests only read (a test that changes one works on a copy)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's temporary folder; each worker has a folder of its own in it
+    folder, kept = root / name, root / f"{name}.pickle"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if kept.exists():
+            return pickle.loads(kept.read_bytes())
+        if folder.exists():  # it failed in another worker: fail here too, with the error of this worker's try
+            return make(Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root)))
+        folder.mkdir()
+        value = make(folder)
+        kept.write_bytes(pickle.dumps(value))
+        return value
+
+
+@pytest.fixture(scope="session")
+def sample_year(tmp_path_factory):
+    """The sample register's 2023, built once for the run (HTML, PDF and Word, the default formats):
+    ``(out, result)``. Tests only read it: to change a published year, work on a copy."""
+    from sangkien.pipeline.build import build_year
+
+    return built_once(tmp_path_factory, "sample-reports", lambda out: (out, build_year(2023, out_dir=out)))

@@ -34,6 +34,20 @@ class Word:
         return across > tolerance and down > tolerance
 
 
+def overlapping(page: list[Word], tolerance: float = 0.3) -> list[tuple[Word, Word]]:
+    """Every pair of the page's words that overlap (:meth:`Word.overlaps`), found by sweeping down the
+    page: a word is only compared with those that start above its foot (a page holds hundreds of words)."""
+    ordered = sorted(page, key=lambda w: w.top)
+    pairs = []
+    for i, word in enumerate(ordered):
+        for other in ordered[i + 1:]:
+            if other.top >= word.bottom - tolerance:  # this one and all below: not enough height in common
+                break
+            if word.overlaps(other, tolerance):
+                pairs.append((word, other))
+    return pairs
+
+
 def _multiply(a, b):
     return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
             a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]

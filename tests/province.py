@@ -20,12 +20,13 @@ ISSUER = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
 PLACE = "Hà Sơn"
 BLOCKS = ("Giáo dục và Đào tạo", "Sở, ban, ngành", "Doanh nghiệp")
 UNITS = {
-    "Giáo dục và Đào tạo": ["Trường THPT chuyên Hà Sơn", "Trường THCS Đông Hòa", "Trường Tiểu học Ân Thi",
-                            "Trường Mầm non An Bình", "Trường THPT Ứng Hòa"],
+    "Giáo dục và Đào tạo": ["Trường THPT chuyên Hà Sơn", "Trường THCS Đông Hòa", "Trường Tiểu học Ân Thi"],
     "Sở, ban, ngành": ["Sở Thông tin và Truyền thông", "Sở Tài chính", "Sở Nông nghiệp và Môi trường", "Sở Nội vụ",
                        "Sở Y tế", "Sở Xây dựng"],
-    "Doanh nghiệp": ["Công ty Cổ phần Cơ khí Đông Á", "Công ty TNHH Ứng Hòa", "Công ty Điện lực Hà Sơn"],
+    "Doanh nghiệp": ["Công ty TNHH Ứng Hòa", "Công ty Điện lực Hà Sơn"],
 }
+"""Eleven units (each gets a notice: a kernel run each in the tests), whose names sort differently by code point
+than in Vietnamese in two blocks (Nội vụ before Nông nghiệp, Tài chính before Thông tin; Điện before TNHH)."""
 FIELDS = ("Giáo dục", "Y tế", "Nông nghiệp", "Cơ khí", "Hành chính công", "Công nghệ thông tin", "Xây dựng")
 SHARED_NAME = "Nguyễn Thị Hoa"
 """An author's name found in two units: two people."""

@@ -1,8 +1,8 @@
 """Fixtures of the pipeline's tests.
 
-Years built once and shared (session scope: a build costs seconds): ``sample_year`` (the sample register,
-HTML and PDF) and ``small_year`` (a three-initiative register). A test that changes a published year
-works on a copy (``copy_published``) or puts it back as it was.
+Years built once and shared (session scope: a build costs seconds): ``small_year`` (a three-initiative
+register) here, and ``sample_year`` (the sample register) in tests/conftest.py, shared with tests/report.
+A test that changes a published year works on a copy (``copy_published``) or puts it back as it was.
 
 Helpers, handed out as fixtures: ``write_year`` (a register and a parameters file in a folder),
 ``small_rows``, ``digests`` (the sha256 of every file of a folder), ``wait_for`` (poll, with a deadline,
@@ -16,11 +16,12 @@ import hashlib
 import shutil
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import EDU, HEADER
+from conftest import EDU, HEADER, built_once
 
 from sangkien.pipeline.build import build_year
 
@@ -93,22 +94,24 @@ def wait_for():
 
 
 @pytest.fixture(scope="session")
-def sample_year(tmp_path_factory):
-    """The sample register's 2023, built once (HTML and PDF): ``(out, result)``."""
-    out = tmp_path_factory.mktemp("sample-reports")
-    return out, build_year(YEAR, out_dir=out)
-
-
-@pytest.fixture(scope="session")
 def small_year(tmp_path_factory):
-    """A small year built once (HTML and PDF): folder, params, data, out, result, and the digests of its
-    published files right after the build."""
+    """A small year (HTML, PDF and Word): folder, params, data, out, result, and the digests of its published
+    files right after the build. Built once for the run (``built_once``: its register and parameters are
+    shared, read only); each worker gets a copy of the output folder ``out`` of its own, which tests may
+    build into again (up to date: the fingerprint names the inputs' paths, not the output's)."""
+
+    def make(folder: Path):
+        params = _write_year(folder)
+        result = build_year(YEAR, params_file=params, out_dir=folder / "out")
+        assert not result.up_to_date
+        return params, result
+
+    params, built = built_once(tmp_path_factory, "small-year-built", make)
     folder = tmp_path_factory.mktemp("small-year")
-    params = _write_year(folder)
     out = folder / "out"
-    result = build_year(YEAR, params_file=params, out_dir=out)
-    assert not result.up_to_date
-    return SimpleNamespace(folder=folder, params=params, data=folder / "so-dang-ky.csv", out=out, result=result,
+    shutil.copytree(built.folder.parent, out)
+    result = replace(built, folder=out / str(YEAR), outputs={k: out / str(YEAR) / v.name for k, v in built.outputs.items()})
+    return SimpleNamespace(folder=folder, params=params, data=params.parent / "so-dang-ky.csv", out=out, result=result,
                            digests=_digests(out / str(YEAR)))
 
 

@@ -8,6 +8,7 @@ Each test names the point of the issue it backs. The PDFs are read with pypdf (t
 from __future__ import annotations
 
 import csv
+import functools
 import html as html_lib
 import itertools
 import json
@@ -16,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from pdfwords import MM, words
+from pdfwords import MM, Word, overlapping, words
 from province import BLOCKS as PROVINCE_BLOCKS
 from province import UNITS as PROVINCE_UNITS
 from province import write_province
@@ -56,9 +57,22 @@ def province(tmp_path_factory):
     return year, first, sheets, files
 
 
-def _text(pdf: Path) -> list[str]:
+@functools.cache
+def _raw(pdf: Path) -> tuple[str, ...]:
+    """Each page's text as pypdf extracts it (lines kept); read once per file (the built files never change
+    here: every test reads them)."""
+    return tuple(page.extract_text() for page in PdfReader(str(pdf)).pages)
+
+
+def _text(pdf: Path) -> tuple[str, ...]:
     """Each page's text, white space (non-breaking spaces included) folded to single spaces."""
-    return [" ".join(page.extract_text().split()) for page in PdfReader(str(pdf)).pages]
+    return tuple(" ".join(page.split()) for page in _raw(pdf))
+
+
+@functools.cache
+def _words(pdf: Path) -> list[list[Word]]:
+    """Every page's words with their boxes (``pdfwords``), read once per file."""
+    return words(pdf)
 
 
 def _whole(pdf: Path) -> str:
@@ -207,7 +221,7 @@ def test_3_no_sentence_opens_with_a_numeral(which, sample, province):
 def test_4_an_undated_report_leaves_room_to_write_the_date(province):
     year, _, sheets, _ = province
     for pdf in (year.outputs["pdf"], sheets[0]):
-        first = words(pdf, 0)[0]
+        first = _words(pdf)[0]
         header = [w for w in first if w.top < 60 * MM]
         texts = [w.text for w in header]
         day, month, year_word = (header[texts.index(t)] for t in ("ngày", "tháng", "năm"))
@@ -332,23 +346,28 @@ def test_7_unit_sheets_are_notices_to_their_unit(province):
 
 def test_7_no_two_words_overlap_and_tables_at_11_pt(sample, province):
     for pdf in _all_pdfs(sample, province):
-        for n, page in enumerate(words(pdf)):
-            overlapping = [(a.text, b.text) for a, b in itertools.combinations(page, 2) if a.overlaps(b)]
-            assert not overlapping, (pdf.name, n + 1, overlapping[:5])
+        for n, page in enumerate(_words(pdf)):
+            pairs = [(a.text, b.text) for a, b in overlapping(page)]
+            assert not pairs, (pdf.name, n + 1, pairs[:5])
     notices = sample[1] + province[2]
     margin = set(wording.SAMPLE_NOTICE.split())
     for pdf in notices:
-        small = {w.text for page in words(pdf) for w in page if w.size < 10.9} - margin
+        small = {w.text for page in _words(pdf) for w in page if w.size < 10.9} - margin
         assert not small, (pdf.name, sorted(small)[:10])  # every table and line of a notice at 11 pt or more
 
 
 def test_7_a_known_overprint_is_seen():
-    """The check finds what it is for: the label of the old trend table over its first rate."""
-    from pdfwords import Word
-
+    """The check finds what it is for: the label of the old trend table over its first rate; every pair
+    that overlaps, as comparing each word with every other finds them."""
     label = Word("phố", 180, 196, 520, 532, 11)
     rate = Word("61,9%", 190, 215, 521, 533, 11)
     assert label.overlaps(rate) and not label.overlaps(Word("x", 197, 200, 520, 532, 11))
+    beside, below = Word("x", 197, 200, 520, 532, 11), Word("y", 185, 200, 532.2, 540, 11)
+    tall = Word("z", 199, 230, 400, 600, 11)  # starts far above the others and reaches below them
+    page = [tall, below, rate, beside, label]
+    every = [("61,9%", "phố"), ("61,9%", "x"), ("61,9%", "y"), ("61,9%", "z"), ("x", "z"), ("y", "z")]
+    assert sorted(tuple(sorted((a.text, b.text))) for a, b in itertools.combinations(page, 2) if a.overlaps(b)) == every
+    assert sorted(tuple(sorted((a.text, b.text))) for a, b in overlapping(page)) == every
 
 
 # --------------------------------------------------------------------------- 8. the appendix
@@ -407,11 +426,11 @@ def test_12_page_one_is_full_and_year_spans_stay_whole(sample, province):
     result = sample[0]
     reader = PdfReader(str(result.outputs["pdf"]))
     height = float(reader.pages[0].mediabox.height)
-    body = [w for w in words(result.outputs["pdf"], 0)[0] if w.bottom < height - 20 * MM]
+    body = [w for w in _words(result.outputs["pdf"])[0] if w.bottom < height - 20 * MM]
     assert height - 20 * MM - max(w.bottom for w in body) < 40 * MM  # no hole at the foot of page 1
     for pdf in _all_pdfs(sample, province):
-        for page in PdfReader(str(pdf)).pages:
-            lines = page.extract_text().splitlines()
+        for page in _raw(pdf):
+            lines = page.splitlines()
             assert not [line for line in lines if re.search(r"\d{4}–$", line.strip())], pdf.name
             assert not [line for line in lines if line.strip().startswith("•")], pdf.name
     for report in (result, province[0]):  # the signature never stands alone on a page: text goes with it

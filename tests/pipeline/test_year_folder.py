@@ -8,6 +8,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -219,13 +220,13 @@ def _build(params: Path, out: Path, *more: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_a_full_or_read_only_disk_is_one_line_and_publishes_nothing(small_disk, small_year):
-    """The year published on a small disk; the disk filled up: a rebuild stops with one line naming the
-    output folder (exit 1), the year as it was, no staging folder left; the same on the disk made
-    read-only."""
+    """The year published on a small disk (the session's small year, copied there); the disk filled up: a
+    rebuild stops with one line naming the output folder (exit 1), the year as it was, no staging folder
+    left; the same on the disk made read-only."""
     out = small_disk / "out"
-    first = _build(small_year.params, out)
-    assert first.returncode == 0, first.stderr
+    shutil.copytree(small_year.out, out)
     before = _tree(out / "2023")
+    assert "bao-cao-2023.pdf" in before
     stats = os.statvfs(small_disk)
     filler = small_disk / "filler"
     filler.write_bytes(b"\0" * (stats.f_bavail * stats.f_frsize - 64 * 1024))  # 64 KB left

@@ -112,10 +112,9 @@ def test_the_page_numbers_tables_and_figures_in_order(report, sheet):
 
 
 @pytest.mark.slow
-def test_the_built_report_reads_the_numbers_in_order(tmp_path):
-    from sangkien.pipeline.build import build_year
-
-    result = build_year(YEAR, out_dir=tmp_path)
+def test_the_built_report_reads_the_numbers_in_order(sample_year):
+    _, result = sample_year  # the sample's YEAR, built once for the session (tests/conftest.py)
+    assert result.year == YEAR
     text = " ".join(page.extract_text() for page in PdfReader(str(result.outputs["pdf"])).pages)
     places = _numbered(text, _expected_yearly())
     assert -1 not in places, places

@@ -69,15 +69,15 @@ def test_shift_years():
 
 
 @pytest.mark.slow
-def test_a_fresh_file_builds_and_prints_no_prompt(tmp_path, run_cli):
+def test_a_fresh_file_builds_and_prints_no_prompt(tmp_path, run_main):
     """The new file is enough to build: empty sections show the report's own note, never the prompts."""
     folder = tmp_path / "params"
     folder.mkdir()
     shutil.copy(paths.params_file_for(2022), folder / "2022.yaml")
-    status, out, err = run_cli("new-year", "2023", "--params-dir", folder)
+    status, out, err = run_main("new-year", "2023", "--params-dir", folder)
     assert status == 0, err
-    status, out, err = run_cli("build", "2023", "--params", folder / "2023.yaml", "--out", tmp_path / "out",
-                               "--to", "html", timeout=300)
+    status, out, err = run_main("build", "2023", "--params", folder / "2023.yaml", "--out", tmp_path / "out",
+                                "--to", "html")
     assert status == 0, err
     page = (tmp_path / "out" / "2023" / "bao-cao-2023.html").read_text(encoding="utf-8")
     assert "nội dung phần này đang được soạn" in page and "DỰ THẢO" in page

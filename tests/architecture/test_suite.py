@@ -1,0 +1,37 @@
+"""How the suite itself runs: ``make test`` on two workers, one test file to a worker, the longest files
+first (tests/conftest.py), and the benchmark timing the very command the Makefile runs."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import conftest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench_tests", ROOT / "benchmarks" / "bench_tests.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_longest_files_named_first_are_test_files():
+    tests = Path(conftest.__file__).parent
+    missing = [name for name in conftest.LONGEST_FIRST if not (tests / name).is_file()]
+    assert not missing, f"tests/conftest.py LONGEST_FIRST names files that are gone: {missing}"
+    assert len(set(conftest.LONGEST_FIRST)) == len(conftest.LONGEST_FIRST)
+
+
+def test_make_test_runs_two_workers_a_file_each_in_the_order_given():
+    args = _bench().make_test_args()
+    assert args[args.index("-n") + 1] == "2"
+    assert args[args.index("--dist") + 1] == "loadfile"  # a file's module fixtures built once
+    assert "--no-loadscope-reorder" in args  # else xdist sends the files with the most tests first
+
+
+def test_the_benchmark_reads_the_recipe_with_its_defaults(tmp_path):
+    makefile = tmp_path / "Makefile"
+    makefile.write_text("WORKERS ?= 3\ntest: x ## run\n\t$(PY) -m pytest -q -n $(WORKERS) --dist load\n", encoding="utf-8")
+    assert _bench().make_test_args(makefile) == ["-q", "-n", "3", "--dist", "load"]
