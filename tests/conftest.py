@@ -131,13 +131,6 @@ def run_main(capsys):
     from sangkien.cli import main
 
     def run(*args) -> tuple[int, str, str]:
-        if args and str(args[0]) == "build":
-            # WeasyPrint's font configuration is made once per process and kept: made first inside the
-            # temporary folder a command removes when it ends (files.private_tempdir), the fonts of every
-            # later PDF of the process would be gone (garbled text). A real command runs once a process.
-            from sangkien.pipeline import render
-
-            render._print_setup()
         capsys.readouterr()
         sigterm = signal.getsignal(signal.SIGTERM)
         try:

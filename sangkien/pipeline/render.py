@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import html as html_lib
 import re
+import tempfile
 import threading
 import time
 from functools import lru_cache
@@ -42,8 +43,15 @@ def _exporter():
     return exporter
 
 
-@lru_cache(maxsize=1)
 def _print_setup():
+    """WeasyPrint's font configuration and the fonts' CSS, made once per temporary folder: the fonts are
+    copied into the temporary folder, so a command run in a private one (``files.private_tempdir``,
+    removed when the command ends) must not leave a later PDF of the same process without its fonts."""
+    return _print_setup_in(tempfile.gettempdir())
+
+
+@lru_cache(maxsize=1)
+def _print_setup_in(folder: str):
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -52,7 +60,7 @@ def _print_setup():
     return font_config, fonts_css
 
 
-weasyprint_exit.release_at_exit(_print_setup.cache_clear)
+weasyprint_exit.release_at_exit(_print_setup_in.cache_clear)
 
 
 def warm_up(word: bool = True) -> None:

@@ -1,0 +1,16 @@
+"""WeasyPrint keeps the fonts it embeds in a temporary folder of its own: a command run in a private
+temporary folder (removed when it ends) must not leave a later PDF of the same process without them."""
+from __future__ import annotations
+
+from sangkien.files import private_tempdir
+from sangkien.pipeline import render
+
+
+def test_the_font_configuration_outlives_a_private_temporary_folder():
+    with private_tempdir() as folder:
+        inside, _ = render._print_setup()
+    after, _ = render._print_setup()
+    assert after is not inside
+    assert not folder.exists()
+    again, _ = render._print_setup()
+    assert again is after
