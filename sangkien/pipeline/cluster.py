@@ -437,10 +437,11 @@ def _report(year: int, register_file: Path, notebook: Path, staging: Path, faile
 
     params, register = snapshot.load(register_file, year)
     _warm_once()
-    warm = render.start_warm_up()  # everything is imported already: it ends at once
-    with manifest.timed(timings, "execute"):
-        executed = execute.run_report(notebook, staging, params, register_file, failed)
-    outputs = render.render_report(executed, params, register, staging, formats, warm, timings)
+    # The cluster's parallelism is its tasks: no second process beside the PDF (overlap=False).
+    with execute.kernel_ahead() as kernel, render.ahead(register, overlap=False) as early:
+        with manifest.timed(timings, "execute"):
+            executed = execute.run_report(notebook, staging, params, register_file, failed, kernel_manager=kernel)
+        outputs = render.render_report(executed, params, register, staging, formats, early, timings, overlap=False)
     return Outcome(year, "built", outputs=outputs)
 
 
