@@ -163,18 +163,33 @@ def _table(sheet, rows: pd.DataFrame, blocks: Sequence[str]) -> int:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.fill = PatternFill("solid", fgColor="F0F2F5")
         cell.border = border
-    body_font, wrap = Font(name="Times New Roman", size=12), Alignment(vertical="top", wrap_text=True)
+    styles = _body_styles(sheet.parent, ids, border)
     row = HEADER_ROW
     for row, record in enumerate(fig.ordered_recognized(rows, blocks).itertuples(index=False), start=HEADER_ROW + 1):
         values = [row - HEADER_ROW] + [_value(getattr(record, cid)) for cid in ids[1:]]
-        for number, (cid, value) in enumerate(zip(ids, values), start=1):
+        for number, (style, value) in enumerate(zip(styles, values), start=1):
             cell = sheet.cell(row, number)
+            cell.style = style  # before the value: a formula-like text's quote prefix stays
             _put_text(cell, value)
-            cell.font, cell.alignment, cell.border = body_font, wrap, border
-            if cid in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[cid]
         sheet.row_dimensions[row].height = LINE_HEIGHT_PT * max(_lines(v, WIDTHS[c]) for c, v in zip(ids, values))
     return row
+
+
+def _body_styles(workbook, ids: list[str], border) -> list[str]:
+    """The name of each column's style for the body's cells (12 pt, top-aligned, wrapped, bordered, the
+    column's number format), registered once: a named style is set on a cell without comparing fonts and
+    borders again, which a list of tens of thousands of initiatives would otherwise spend its time on."""
+    from openpyxl.styles import Alignment, Font, NamedStyle
+
+    names = []
+    for cid in ids:
+        name = f"annex-{NUMBER_FORMATS.get(cid, 'text')}"
+        if name not in workbook.named_styles:
+            workbook.add_named_style(NamedStyle(
+                name=name, font=Font(name="Times New Roman", size=12), border=border,
+                alignment=Alignment(vertical="top", wrap_text=True), number_format=NUMBER_FORMATS.get(cid, "General")))
+        names.append(name)
+    return names
 
 
 def _print_setup(sheet, last_column: str, last_row: int) -> None:
