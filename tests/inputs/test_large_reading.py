@@ -7,6 +7,8 @@ from conftest import BLOCKS, HEADER
 from openpyxl import Workbook
 
 from sangkien.errors import DataError
+from sangkien.inputs import reading
+from sangkien.inputs import workbook as excel
 from sangkien.inputs.reading import _read_text, read_bytes, read_csv, read_sources
 from sangkien.inputs.register import read_register
 
@@ -18,7 +20,8 @@ def _calamine_rows(path):
 
 
 @pytest.mark.parametrize("first", ["A1", "C3", "A4", "D1"])
-def test_a_sheet_read_row_by_row_is_what_calamine_gives_whole(tmp_path, first):
+def test_a_sheet_read_row_by_row_is_what_calamine_gives_whole(tmp_path, first, monkeypatch):
+    monkeypatch.setattr(excel, "ROW_AT_A_TIME", 0)
     workbook = Workbook()
     sheet = workbook.active
     sheet[first] = "Mã số"
@@ -30,7 +33,8 @@ def test_a_sheet_read_row_by_row_is_what_calamine_gives_whole(tmp_path, first):
     assert rows[6][5] is rows[4][6]  # one object for a text written twice
 
 
-def test_true_beside_one_stays_a_truth_value(tmp_path):
+def test_true_beside_one_stays_a_truth_value(tmp_path, monkeypatch):
+    monkeypatch.setattr(excel, "ROW_AT_A_TIME", 0)
     workbook = Workbook()
     sheet = workbook.active
     sheet.append([1, True, 1.0, False, 0])
@@ -41,7 +45,8 @@ def test_true_beside_one_stays_a_truth_value(tmp_path):
     assert row[1] is True and row[3] is False
 
 
-def test_a_utf8_csv_read_as_it_decodes_is_what_reading_whole_gives(tmp_path):
+def test_a_utf8_csv_read_as_it_decodes_is_what_reading_whole_gives(tmp_path, monkeypatch):
+    monkeypatch.setattr(reading, "DECODED_AS_READ", 0)
     lines = [",".join(HEADER)] + [f'SK-{i},2023,"Tên, {i % 7}",Nguyễn Văn A,Sở Y tế,"{BLOCKS[1]}",Y tế,Công nhận,,80'
                                   for i in range(3000)]
     path = tmp_path / "lon.csv"
@@ -53,7 +58,8 @@ def test_a_utf8_csv_read_as_it_decodes_is_what_reading_whole_gives(tmp_path):
     assert len(read_register(path, BLOCKS)) == 3000
 
 
-def test_a_csv_not_utf8_past_the_first_piece_names_the_same_byte(tmp_path):
+def test_a_csv_not_utf8_past_the_first_piece_names_the_same_byte(tmp_path, monkeypatch):
+    monkeypatch.setattr(reading, "DECODED_AS_READ", 0)
     good = ",".join(HEADER) + "\n" + "SK-1,2023,Tên,Nguyễn Văn A,Sở Y tế,Giáo dục,Y tế,Công nhận,,80\n" * 5000
     data = good.encode() + "Đà Nẵng".encode("cp1258", "ignore") + b"\n"
     path = tmp_path / "cuoi.csv"
