@@ -185,10 +185,21 @@ cell by cell through openpyxl (the same workbook, about ten times sooner)."""
 
 
 def _body(ordered: pd.DataFrame):
-    """(row height, cell values) of each recognised initiative, numbered from 1."""
+    """(row height, cell values) of each recognised initiative, numbered from 1 (a number or an empty cell
+    is one line, one word; each text's lines are counted once)."""
+    known: dict[tuple[str, str], int] = {}
     for n, record in enumerate(ordered.itertuples(index=False), start=1):
         values = [n] + [_value(getattr(record, cid)) for cid in _IDS[1:]]
-        yield LINE_HEIGHT_PT * max(_lines(v, WIDTHS[c]) for c, v in zip(_IDS, values)), values
+        lines = 1
+        for cid, value in zip(_IDS, values):
+            if type(value) is str:
+                found = known.get((cid, value))
+                if found is None:
+                    found = known[(cid, value)] = _lines(value, WIDTHS[cid])
+                lines = max(lines, found)
+            elif type(value) not in (int, float, bool, type(None)):  # a date, say: its words counted
+                lines = max(lines, _lines(value, WIDTHS[cid]))
+        yield LINE_HEIGHT_PT * lines, values
 
 
 def _table(sheet, ordered: pd.DataFrame, styles: list[str]) -> int:

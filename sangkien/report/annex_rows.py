@@ -12,8 +12,6 @@ import zipfile
 
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 """The characters openpyxl refuses in a cell (``openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE``)."""
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-"""What lxml escapes in an element's text (a bare carriage return would be read as a line feed)."""
 MAX_TEXT = 32767
 """Excel's longest cell text; openpyxl cuts a longer one there."""
 
@@ -38,17 +36,32 @@ def text_of(value: str) -> str:
     return value
 
 
-def cell_xml(ref: str, style: int, quoted: int, value, quote_start: tuple[str, ...]) -> str:
+def _text_xml(text: str, quote_start: tuple[str, ...]) -> tuple[bool, str]:
+    """Whether ``text`` takes the quote prefix, and its ``<is>`` element ("" for an empty text); escaped as
+    lxml escapes an element's text (a bare carriage return would be read as a line feed)."""
+    text = text_of(text)
+    if not text:
+        return False, ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return text.startswith(quote_start), f"<is><t{space}>{escaped}</t></is>"
+
+
+def cell_xml(ref: str, style: int, quoted: int, value, quote_start: tuple[str, ...],
+             known: dict[str, tuple[bool, str]] | None = None) -> str:
     """One ``<c>`` element: ``style`` for a number or plain text, ``quoted`` for text that starts like a
-    formula (the style with the quote prefix)."""
+    formula (the style with the quote prefix); ``known`` keeps each text's element (names repeat)."""
     kind = type(value)
     if kind is str:
-        text = text_of(value)
-        style = quoted if text.startswith(quote_start) else style
-        if not text:
+        found = known.get(value) if known is not None else None
+        if found is None:
+            found = _text_xml(value, quote_start)
+            if known is not None:
+                known[value] = found
+        style = quoted if found[0] else style
+        if not found[1]:
             return f'<c r="{ref}" s="{style}" t="inlineStr"/>'
-        space = ' xml:space="preserve"' if text != text.strip() else ""
-        return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text.translate(_ESCAPES)}</t></is></c>'
+        return f'<c r="{ref}" s="{style}" t="inlineStr">{found[1]}</c>'
     if value is None:
         return f'<c r="{ref}" s="{style}" t="n"/>'
     if kind is int or kind is float:
@@ -64,9 +77,10 @@ def rows_xml(table, first_row: int, styles: list[tuple[int, int]], quote_start: 
     """``<row>`` elements for ``table`` (rows of ``(height, values)``) from ``first_row`` on; ``styles``
     holds each column's (style, quoted style) numbers in the workbook's stylesheet."""
     letters = _letters(len(styles))
+    known: dict[str, tuple[bool, str]] = {}
     out = []
     for number, (height, values) in enumerate(table, start=first_row):
-        cells = "".join(cell_xml(f"{letter}{number}", style, quoted, value, quote_start)
+        cells = "".join(cell_xml(f"{letter}{number}", style, quoted, value, quote_start, known)
                         for letter, (style, quoted), value in zip(letters, styles, values))
         out.append(f'<row r="{number}" ht="{height:.16g}" customHeight="1">{cells}</row>')
     return "".join(out)

@@ -45,6 +45,14 @@ def _cell(cell):
             repr(cell.border), repr(cell.alignment), repr(cell.fill), cell.style)
 
 
+def _heights_as_first_counted(sheet) -> bool:
+    """Each body row as high as its most wrapped cell, counted on every cell's value as at first."""
+    ids = ["STT"] + [cid for cid, _ in annex.COLUMNS]
+    return all(sheet.row_dimensions[r].height == annex.LINE_HEIGHT_PT * max(
+        annex._lines(sheet.cell(r, n).value, annex.WIDTHS[cid]) for n, cid in enumerate(ids, start=1))
+        for r in range(annex.HEADER_ROW + 1, sheet.max_row + 1))
+
+
 def test_streamed_workbook_reads_back_cell_for_cell(monkeypatch):
     rows = hostile(300)
     made = _both(rows, monkeypatch)
@@ -55,6 +63,7 @@ def test_streamed_workbook_reads_back_cell_for_cell(monkeypatch):
         assert [_cell(c) for c in a] == [_cell(c) for c in b]
     heights = {r: d.height for r, d in cells.row_dimensions.items()}
     assert heights == {r: d.height for r, d in stream.row_dimensions.items()} and max(heights.values()) > 100
+    assert _heights_as_first_counted(stream)
     assert {k: d.width for k, d in cells.column_dimensions.items()} == {
         k: d.width for k, d in stream.column_dimensions.items()}
     assert (stream.freeze_panes, stream.auto_filter.ref, stream.print_title_rows) == (
@@ -91,10 +100,14 @@ def test_an_unusual_value_is_written_cell_by_cell(monkeypatch):
     import datetime
 
     rows = frame(9)
-    rows["linh_vuc"] = rows["linh_vuc"].astype(object)
-    rows.loc[2, "linh_vuc"] = datetime.date(2023, 5, 1)
+    rows["linh_vuc"], rows["ma_so"] = rows["linh_vuc"].astype(object), rows["ma_so"].astype(object)
+    rows.loc[2, "linh_vuc"] = datetime.datetime(2023, 5, 1, 8, 30)
+    rows.loc[4, "ma_so"] = datetime.datetime(2023, 5, 1, 8, 30)  # two words: two lines in a narrow column
     with pytest.raises(annex_rows.Unusual):
         annex_rows.cell_xml("A1", 1, 2, datetime.date(2023, 5, 1), ("=",))
     made = _both(rows, monkeypatch)
-    assert [_cell(c) for row in made["cells"][1].iter_rows() for c in row] == [
-        _cell(c) for row in made["stream"][1].iter_rows() for c in row]
+    cells, stream = made["cells"][1], made["stream"][1]
+    assert [_cell(c) for row in cells.iter_rows() for c in row] == [_cell(c) for row in stream.iter_rows() for c in row]
+    heights = {r: d.height for r, d in cells.row_dimensions.items()}
+    assert heights == {r: d.height for r, d in stream.row_dimensions.items()} and _heights_as_first_counted(cells)
+    assert next(r for r in range(annex.HEADER_ROW + 1, cells.max_row + 1) if cells.cell(r, 2).is_date)  # the date is there
