@@ -53,7 +53,9 @@ def _cluster(base: str, marks: str) -> tuple[tuple[int, int | str], int, int]:
 
 _CLUSTERS: dict[tuple[str, str], tuple[tuple[int, int | str], int, int]] = {}
 """:func:`_cluster` of each (base, marks) met so far: a few hundred for any Vietnamese text."""
-_ASCII = {chr(c): _cluster(chr(c), "")[0] for c in range(128)}
+_ASCII = {chr(c): _cluster(chr(c), "")[0] for c in range(128) if not chr(c).isdigit()}
+_ASCII_CASES = bytes(1 if 65 <= c <= 90 else 0 for c in range(256))
+"""An ASCII character's case (1 for A-Z), by its byte."""
 _ASCII_RUNS = re.compile(r"[0-9]+|[^0-9]")
 
 
@@ -78,7 +80,7 @@ def sort_key(text: str) -> tuple:
     (a code such as SK-2024-0012) without going through its characters one by one in Python."""
     text = " ".join(str(text).split())
     if text.isascii():
-        return (_ascii_letters(text), [0] * len(text), [1 if "A" <= ch <= "Z" else 0 for ch in text])
+        return (_ascii_letters(text), [0] * len(text), list(text.encode("ascii").translate(_ASCII_CASES)))
     letters: list[tuple[int, int | str]] = []
     tones: list[int] = []
     cases: list[int] = []
@@ -96,8 +98,7 @@ def sort_key(text: str) -> tuple:
 def _ascii_letters(text: str) -> list[tuple[int, int | str]]:
     """:func:`_numbers` of an ASCII text's letters: a run of digits is one number."""
     table = _ASCII
-    return [table[run] if len(run) == 1 and not run.isdigit() else (1, int(run))
-            for run in _ASCII_RUNS.findall(text)]
+    return [table.get(run) or (1, int(run)) for run in _ASCII_RUNS.findall(text)]
 
 
 def _numbers(letters: list[tuple[int, int | str]]) -> list[tuple[int, int | str]]:
