@@ -124,7 +124,7 @@ def parse_year(value, low: int = schema.YEAR_MIN, high: int = schema.YEAR_MAX) -
 
 def _normalise_all(strings: list[str]) -> tuple[list[str], bool]:
     """``schema.nfc`` of every string, done on the column at once; and whether any may be legacy text."""
-    joined = SEP.join(strings)
+    joined = written = SEP.join(strings)
     if joined.count(SEP) != len(strings) - 1:  # a cell holds the separator after all: one by one
         texts = [schema.nfc(v) for v in strings]
         return texts, any(map(SUSPECT_RE.search, texts))
@@ -135,7 +135,11 @@ def _normalise_all(strings: list[str]) -> tuple[list[str], bool]:
         joined = " ".join(joined.split())  # the separator is not white space: it stays, maybe beside a space
     if " " + SEP in joined or SEP + " " in joined:
         joined = joined.replace(" " + SEP, SEP).replace(SEP + " ", SEP)
-    return joined.strip(" ").split(SEP), odd and SUSPECT_RE.search(joined) is not None
+    suspect = odd and SUSPECT_RE.search(joined) is not None
+    cleaned = joined.strip(" ")
+    if len(cleaned) == len(written) and cleaned == written:  # nothing changed: the cells themselves, not copies
+        return list(strings), suspect
+    return cleaned.split(SEP), suspect
 
 
 def column_texts(values: list, repeats: bool = True) -> tuple[list[str], bool]:

@@ -107,12 +107,29 @@ def read_register(path: str | Path, blocks: Iterable[str], reorganisation: Reorg
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data = read_bytes(path)
-        sheet, found = combined(path, read_sources(path, data), blocks)
-        register = register_of(sheet, reorganisation, until)
-        register.sha256 = sha256_bytes(data)
-        register.reading = layout.report(found, is_csv=path.suffix.lower() == ".csv")
-        return register
+        register = _read(path, blocks, reorganisation, until)
     finally:
         if collecting:
             gc.enable()
+    give_back_memory()  # the file's bytes, its cells and calamine's copy of them are gone now
+    return register
+
+
+def _read(path: Path, blocks: list[str], reorganisation: Reorganisation | None, until: int | None) -> Register:
+    data = read_bytes(path)
+    sheet, found = combined(path, read_sources(path, data), blocks)
+    register = register_of(sheet, reorganisation, until)
+    register.sha256 = sha256_bytes(data)
+    register.reading = layout.report(found, is_csv=path.suffix.lower() == ".csv")
+    return register
+
+
+def give_back_memory() -> None:
+    """Hand the memory the reading freed back to the system (glibc keeps it otherwise: calamine's copy of a
+    large sheet is a third of a gigabyte the build would hold while its kernel runs). Nothing elsewhere."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

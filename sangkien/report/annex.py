@@ -18,7 +18,7 @@ import pandas as pd
 from sangkien import figures as fig
 from sangkien import files, provenance
 from sangkien.inputs.params import Params
-from sangkien.report import wording
+from sangkien.report import annex_rows, wording
 
 APPENDIX_LIMIT = 300
 """Up to this many recognised initiatives the appendix lists them; beyond, it refers to the annex file."""
@@ -56,12 +56,26 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+_LAST_ORDERED: list = []
+"""The last list :func:`_ordered` put in order, with what it was made from: the workbook and the CSV of
+one year list the same rows, and ordering tens of thousands of codes in Vietnamese order takes seconds."""
+
+
+def _ordered(rows: pd.DataFrame, blocks: Sequence[str]) -> pd.DataFrame:
+    """``figures.ordered_recognized(rows, blocks)``, worked out once for the same rows and blocks."""
+    if _LAST_ORDERED and _LAST_ORDERED[0] is rows and _LAST_ORDERED[1] == tuple(blocks):
+        return _LAST_ORDERED[2]
+    ordered = fig.ordered_recognized(rows, blocks)
+    _LAST_ORDERED[:] = [rows, tuple(blocks), ordered]
+    return ordered
+
+
 def recognized_csv(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
     """The annex as CSV text: a header in Vietnamese, then one line per recognised initiative (STT first)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["STT"] + [label for _, label in COLUMNS])
-    for n, record in enumerate(fig.ordered_recognized(rows, blocks).itertuples(index=False), start=1):
+    for n, record in enumerate(_ordered(rows, blocks).itertuples(index=False), start=1):
         writer.writerow([str(n)] + [_cell(getattr(record, cid)) for cid, _ in COLUMNS])
     return buffer.getvalue()
 
@@ -148,33 +162,101 @@ def _decree_header(sheet, params: Params, subtitle: str, last_column: str) -> No
     sheet.row_dimensions[4].height = 21
 
 
-def _table(sheet, rows: pd.DataFrame, blocks: Sequence[str]) -> int:
-    """The column headers on ``HEADER_ROW`` and one row per recognised initiative; returns the last row."""
+def _table_header(sheet) -> list[str]:
+    """The column headers on ``HEADER_ROW``; returns the names of the body's column styles."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ids = ["STT"] + [cid for cid, _ in COLUMNS]
-    labels = ["STT"] + [label for _, label in COLUMNS]
-    for number, label in enumerate(labels, start=1):
+    for number, label in enumerate(["STT"] + [label for _, label in COLUMNS], start=1):
         cell = sheet.cell(HEADER_ROW, number)
         _put_text(cell, label)
         cell.font = Font(name="Times New Roman", size=12, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.fill = PatternFill("solid", fgColor="F0F2F5")
         cell.border = border
-    body_font, wrap = Font(name="Times New Roman", size=12), Alignment(vertical="top", wrap_text=True)
+    return _body_styles(sheet.parent, _IDS, border)
+
+
+_IDS = ["STT"] + [cid for cid, _ in COLUMNS]
+STREAM_FROM = 2000
+"""From this many recognised initiatives the body is written as worksheet XML (:mod:`annex_rows`), not
+cell by cell through openpyxl (the same workbook, about ten times sooner)."""
+
+
+def _body(ordered: pd.DataFrame):
+    """(row height, cell values) of each recognised initiative, numbered from 1 (a number or an empty cell
+    is one line, one word; each text's lines are counted once)."""
+    known: dict[tuple[str, str], int] = {}
+    for n, record in enumerate(ordered.itertuples(index=False), start=1):
+        values = [n] + [_value(getattr(record, cid)) for cid in _IDS[1:]]
+        lines = 1
+        for cid, value in zip(_IDS, values):
+            if type(value) is str:
+                found = known.get((cid, value))
+                if found is None:
+                    found = known[(cid, value)] = _lines(value, WIDTHS[cid])
+                lines = max(lines, found)
+            elif type(value) not in (int, float, bool, type(None)):  # a date, say: its words counted
+                lines = max(lines, _lines(value, WIDTHS[cid]))
+        yield LINE_HEIGHT_PT * lines, values
+
+
+def _table(sheet, ordered: pd.DataFrame, styles: list[str]) -> int:
+    """One row per recognised initiative under the headers, cell by cell; returns the last row."""
     row = HEADER_ROW
-    for row, record in enumerate(fig.ordered_recognized(rows, blocks).itertuples(index=False), start=HEADER_ROW + 1):
-        values = [row - HEADER_ROW] + [_value(getattr(record, cid)) for cid in ids[1:]]
-        for number, (cid, value) in enumerate(zip(ids, values), start=1):
+    for row, (height, values) in enumerate(_body(ordered), start=HEADER_ROW + 1):
+        for number, (style, value) in enumerate(zip(styles, values), start=1):
             cell = sheet.cell(row, number)
+            cell.style = style  # before the value: a formula-like text's quote prefix stays
             _put_text(cell, value)
-            cell.font, cell.alignment, cell.border = body_font, wrap, border
-            if cid in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[cid]
-        sheet.row_dimensions[row].height = LINE_HEIGHT_PT * max(_lines(v, WIDTHS[c]) for c, v in zip(ids, values))
+        sheet.row_dimensions[row].height = height
     return row
+
+
+def _style_numbers(sheet, styles: list[str]) -> list[tuple[int, int]]:
+    """Each column's (style, style with the quote prefix) as numbers of the workbook's stylesheet, found
+    on a cell that is then taken away again (one cell each: openpyxl changes a cell's style in place, so
+    a style whose number was taken is not touched again)."""
+    numbers = []
+    for number, style in enumerate(styles, start=1):
+        found = []
+        for quoted in (False, True):
+            cell = sheet.cell(HEADER_ROW + 1, number)
+            cell.style = style
+            cell.quotePrefix = quoted
+            found.append(cell.style_id)
+            del sheet[cell.coordinate]
+        numbers.append((found[0], found[1]))
+    return numbers
+
+
+def _streamed(sheet, ordered: pd.DataFrame, styles: list[str]) -> str | None:
+    """The body as ``<row>`` elements, or None when it is short or holds a value that is neither text nor
+    a number (then :func:`_table` writes it)."""
+    if len(ordered) < STREAM_FROM:
+        return None
+    try:
+        return annex_rows.rows_xml(_body(ordered), HEADER_ROW + 1, _style_numbers(sheet, styles), _FORMULA_START)
+    except annex_rows.Unusual:
+        return None
+
+
+def _body_styles(workbook, ids: list[str], border) -> list[str]:
+    """The name of each column's style for the body's cells (12 pt, top-aligned, wrapped, bordered, the
+    column's number format), registered once: a named style is set on a cell without comparing fonts and
+    borders again, which a list of tens of thousands of initiatives would otherwise spend its time on."""
+    from openpyxl.styles import Alignment, Font, NamedStyle
+
+    names = []
+    for cid in ids:
+        name = f"annex-{NUMBER_FORMATS.get(cid, 'text')}"
+        if name not in workbook.named_styles:
+            workbook.add_named_style(NamedStyle(
+                name=name, font=Font(name="Times New Roman", size=12), border=border,
+                alignment=Alignment(vertical="top", wrap_text=True), number_format=NUMBER_FORMATS.get(cid, "General")))
+        names.append(name)
+    return names
 
 
 def _print_setup(sheet, last_column: str, last_row: int) -> None:
@@ -209,14 +291,19 @@ def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str) -> by
     sheet.title = "Danh sách"
     last_column = get_column_letter(len(COLUMNS) + 1)
     _decree_header(sheet, params, subtitle, last_column)
-    last_row = _table(sheet, rows, params.blocks)
+    ordered, styles = _ordered(rows, params.blocks), _table_header(sheet)
+    streamed = _streamed(sheet, ordered, styles)
+    last_row = _table(sheet, ordered, styles) if streamed is None else HEADER_ROW + len(ordered)
     _print_setup(sheet, last_column, last_row)
     workbook.properties.title = wording.appendix_title(params.recognition_level, params.year)
     workbook.properties.creator = params.issuing_body
     buffer = io.BytesIO()
     workbook.save(buffer)
+    package = buffer.getvalue()
+    if streamed is not None:
+        package = annex_rows.splice(package, "xl/worksheets/sheet1.xml", streamed, f"{last_column}{last_row}")
     made = provenance.build_date(params.issue_date) or datetime.date(params.year + 1, 1, 1)
-    return files.deterministic_zip(buffer.getvalue(), datetime.datetime.combine(made, datetime.time()))
+    return files.deterministic_zip(package, datetime.datetime.combine(made, datetime.time()))
 
 
 def write_workbook(rows: pd.DataFrame, params: Params, subtitle: str, target: Path) -> None:
