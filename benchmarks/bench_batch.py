@@ -1,6 +1,6 @@
 """Benchmark (not a test) of batch and incremental builds, each pair measured side by side in one run.
 
-    .venv/bin/python benchmarks/bench_batch.py [--rounds 1] [--rows 100000] [--quick]
+    .venv/bin/python benchmarks/bench_batch.py [--rounds 1] [--quick]
 
 1. ``build --all --force`` over every sample year (``params/*.yaml``, the default formats) with
    ``--jobs 1``, ``--jobs 2`` and ``--scheduler local`` (a Dask cluster started on this machine, one
@@ -9,13 +9,11 @@
    The CPU time of each command's whole process tree is printed too: ``--jobs 1`` already keeps more
    than one core busy part of the time (the kernel runs while the build process imports and renders),
    so 2 × (wall of ``--jobs 1``) / (CPU of ``--jobs 1``) bounds what 2 jobs can gain on 2 cores.
-2. An unchanged rebuild of one year against its full build. Goal: at most 0.1× the full build.
-3. One year of a generated register of ROWS rows (eight years, ~300 units) against the sample year:
-   wall time and the peak memory of the whole process tree. Goal: at most 2× the sample's time, under 1 GB.
+(The unchanged rebuild is measured in ``bench_build.py``, large registers in ``bench_scale.py``.)
 
 Commands are run as a user runs them (``python -m sangkien ...``; for ``--all`` through a launcher that
 names the parameters folder, which is ``params/`` itself unless ``--quick``); times are wall-clock medians.
-``--quick`` (``table_rows(quick=True)``): two years, HTML only, a small register: only shows that the
+``--quick`` (``table_rows(quick=True)``): two years, HTML only: only shows that the
 benchmark runs.
 """
 from __future__ import annotations
@@ -118,64 +116,21 @@ def batch_rows(tmp: Path, quick: bool, rounds: int) -> list[dict]:
     ]
 
 
-def rebuild_row(tmp: Path, quick: bool, rounds: int) -> dict:
-    """An unchanged rebuild against a full build of one year (measurement 2)."""
-    formats = ["--to", "html"] if quick else []
-    full, unchanged = [], []
-    for _ in range(1 if quick else max(3, rounds)):
-        full.append(run(["build", "2023", "--force", "--out", str(tmp / "one"), *formats]))
-        unchanged.append(run(["build", "2023", "--out", str(tmp / "one"), *formats]))
-    f, u = statistics.median(full), statistics.median(unchanged)
-    return {"what": "one year, nothing changed, against its full build",
-            "measured": f"{u / f:.3f}× ({u:.2f} s vs {f:.2f} s)", "goal": "≤ 0.1×", "holds": u / f <= 0.1}
-
-
-def large_register_row(tmp: Path, quick: bool, rounds: int, rows: int) -> dict:
-    """One year of a large generated register against the sample's (measurement 3)."""
-    from bench_check import make_rows, write_csv
-
-    from sangkien.inputs.params import default_blocks
-
-    rows = 2_000 if quick else rows
-    formats = ["--to", "html"] if quick else []
-    big = tmp / "so-dang-ky-lon.csv"
-    write_csv(big, make_rows(rows, default_blocks()))
-    sample_t, sample_m, big_t, big_m = [], [], [], []
-    for _ in range(rounds):
-        t, m = run_measured(["build", "2023", "--force", "--out", str(tmp / "sample"), *formats])
-        sample_t.append(t), sample_m.append(m)
-        t, m = run_measured(["build", "2023", "--force", "--data", str(big), "--out", str(tmp / "big"), *formats])
-        big_t.append(t), big_m.append(m)
-    st, bt = statistics.median(sample_t), statistics.median(big_t)
-    return {"what": f"year 2023 of a {rows:,}-row register against the sample's",
-            "measured": f"{bt / st:.2f}× the time ({bt:.1f} s vs {st:.1f} s), {max(big_m):.0f} MiB "
-                        f"(sample {max(sample_m):.0f} MiB)",
-            "goal": "≤ 2× and < 1 GB", "holds": bt / st <= 2 and max(big_m) < 1024}
-
-
-def table_rows(quick: bool = False, rounds: int = 1, rows: int = 100_000) -> list[dict]:
+def table_rows(quick: bool = False, rounds: int = 1) -> list[dict]:
     """Every measurement of this module, side by side in one run (see the module's notes)."""
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
-        tmp = Path(tmp)
-        return [*batch_rows(tmp, quick, rounds), rebuild_row(tmp, quick, rounds),
-                large_register_row(tmp, quick, rounds, rows)]
+        return batch_rows(Path(tmp), quick, rounds)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="small sizes: only shows that it runs")
-    parser.add_argument("--only-batch", action="store_true", help="measurement 1 only")
     args = parser.parse_args()
     years = sample_years()
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPU, {len(years)} sample years "
           f"({years[0]}–{years[-1]}), {args.rounds} round(s)\n")
-    if args.only_batch:
-        with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
-            rows = batch_rows(Path(tmp), args.quick, args.rounds)
-    else:
-        rows = table_rows(args.quick, args.rounds, args.rows)
+    rows = table_rows(args.quick, args.rounds)
     print("| measured | result | goal | holds |")
     print("|---|---|---|---|")
     for row in rows:

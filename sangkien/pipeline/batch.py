@@ -17,7 +17,7 @@ from concurrent.futures import as_completed
 from pathlib import Path
 
 from sangkien import files, paths
-from sangkien.pipeline import indexes, stage, workers
+from sangkien.pipeline import indexes, interrupts, stage, workers
 from sangkien.pipeline.workers import Outcome
 
 STATUS_WORDS = {"built": "đã dựng", "up-to-date": "không đổi", "failed": "lỗi"}
@@ -111,6 +111,7 @@ def _in_processes(jobs: int, years: list[int], params_dir: Path, out: Path, form
         futures = [pool.submit(_build_one, year, str(params_dir / f"{year}.yaml"), str(out), formats, force, units)
                    for year in years]
         for future in as_completed(futures):
+            interrupts.check()
             emit(future.result())
 
 

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from sangkien import inputs, paths
 from sangkien.errors import ParamsError, SangkienError, problems_of
-from sangkien.pipeline import build, freshness, indexes, manifest, stage, workers
+from sangkien.pipeline import build, freshness, indexes, interrupts, manifest, stage, workers
 from sangkien.pipeline.workers import Outcome
 
 LOCAL = "local"
@@ -148,6 +148,7 @@ def run(client, years: list[int], params_dir: Path, out: Path, formats: tuple[st
                 flying[future] = (state, part)
                 done.add(future)
         for future in done:
+            interrupts.check()
             state, part = flying.pop(future)
             _receive(state, part, future)
             if state.waiting == 0:

@@ -35,6 +35,19 @@ def _restore(previous: dict) -> None:
         signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
 
 
+_stopped: list[int] = []
+"""The stopping signals :func:`unwinding` received: its exception can be lost when the signal lands in
+code where Python only prints exceptions (a ``__del__``, a fork hook, a weakref callback)."""
+
+
+def check() -> None:
+    """Raise :class:`~sangkien.errors.Interrupted` again when a stop arrived under :func:`unwinding` but its
+    exception was swallowed; called before anything is published and in the batches' loops, so that a
+    stop is never lost (a lost one would also leave the process ignoring every later signal)."""
+    if _stopped:
+        raise Interrupted(_stopped[0])
+
+
 @contextlib.contextmanager
 def unwinding():
     """Within the block, a stopping signal raises :class:`~sangkien.errors.Interrupted` (a
@@ -44,8 +57,10 @@ def unwinding():
     def stop(signum, frame):
         for other in STOPPING:
             signal.signal(other, signal.SIG_IGN)
+        _stopped.append(signum)
         raise Interrupted(signum)
 
+    _stopped.clear()
     previous = _install(stop)
     try:
         yield

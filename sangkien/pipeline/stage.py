@@ -254,6 +254,7 @@ def _tidy(final: Path, plan: dict) -> None:
 def publish(staging: Path, final: Path) -> None:
     """Put the finished ``staging`` folder's files in place in ``final`` (see the module's notes):
     ParamsError, changing nothing, when a file to write is not the build's own."""
+    interrupts.check()  # a stop whose exception was swallowed publishes nothing either
     if not os.path.lexists(final):
         try:  # the first build of the year: the folder itself, in one rename
             os.rename(staging, final)

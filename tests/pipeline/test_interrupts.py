@@ -1,0 +1,53 @@
+"""A stop is never lost: a signal that lands where Python only prints exceptions (a ``__del__``, a fork
+hook) is raised again before anything is published and in the batches' loops (``interrupts.check``)."""
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from sangkien.errors import Interrupted
+from sangkien.pipeline import interrupts, stage
+
+
+class _StopsWhenDropped:
+    def __del__(self):
+        signal.raise_signal(signal.SIGTERM)
+
+
+def _swallowed_stop() -> bool:
+    """A SIGTERM raised inside a destructor under ``unwinding``: True when its exception was swallowed
+    (the code after it went on)."""
+    _StopsWhenDropped()
+    return True
+
+
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
+def test_a_stop_swallowed_in_a_destructor_is_raised_again():
+    went_on = False
+    with pytest.raises(Interrupted) as stopped:
+        with interrupts.unwinding():
+            went_on = _swallowed_stop()
+            interrupts.check()
+    assert went_on, "the destructor's exception was not swallowed: the test shows nothing"
+    assert stopped.value.signum == signal.SIGTERM
+
+
+def test_nothing_is_published_after_a_swallowed_stop(tmp_path):
+    staging, final = tmp_path / ".staging-2023-x", tmp_path / "2023"
+    staging.mkdir()
+    (staging / "manifest.json").write_text("{}")
+    with pytest.raises(Interrupted):
+        with interrupts.unwinding():
+            _swallowed_stop()
+            stage.publish(staging, final)
+    assert not final.exists() and (staging / "manifest.json").is_file()
+
+
+def test_a_new_command_starts_without_the_last_ones_stop():
+    with pytest.raises(Interrupted), interrupts.unwinding():
+        signal.raise_signal(signal.SIGTERM)
+    with interrupts.unwinding():
+        interrupts.check()  # nothing pending
