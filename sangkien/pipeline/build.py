@@ -127,11 +127,10 @@ def file_names(params: Params, register: Register, formats: tuple[str, ...], uni
     base = paths.report_basename(params.year)
     names = [f"{base}.ipynb", annex.file_name(params.year)] + [f"{base}.{kind}" for kind in formats]
     if units:
-        from sangkien.figures import frame, units_of_year
-        from sangkien.pipeline.names import unique_stems
+        from sangkien.pipeline.unitsheets import planned, sheet_formats
 
-        stems = unique_stems(units_of_year(frame(register), params.year)).values()
-        names += [f"{UNIT_SHEETS}/index.html"] + [f"{UNIT_SHEETS}/{stem}.{kind}" for stem in stems for kind in formats]
+        names += [f"{UNIT_SHEETS}/index.html"] + [f"{UNIT_SHEETS}/{stem}.{kind}" for _, stem in planned(register, params.year)
+                                                  for kind in sheet_formats(formats)]
     return names
 
 

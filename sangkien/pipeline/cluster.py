@@ -187,21 +187,15 @@ def _prepare(year: int, params_file: Path, out: Path, formats: tuple[str, ...], 
         return Outcome(params.year, "up-to-date", reason=published.reason, outputs=outputs)
     build.require_rows(params, register)
     stage.check_free(final, build.file_names(params, register, formats, units))
-    sheets = _units(params, register) if units else None
+    sheets = None
+    if units:
+        from sangkien.pipeline.unitsheets import planned
+
+        sheets = planned(register, params.year)
     closing = stage.staging(out, params.year)
     folder = closing.__enter__()
     return _Year(params.year, params, register, fingerprint, "--force" if force else published.reason, folder, closing,
                  tuple(formats), sheets, 0.0)
-
-
-def _units(params, register) -> list[tuple[str, str]]:
-    """``[(unit, file stem)]`` of the year's unit sheets, in the order of the units' index."""
-    from sangkien.figures import frame, units_of_year
-    from sangkien.pipeline.names import unique_stems
-
-    names = units_of_year(frame(register), params.year)
-    stems = unique_stems(names)
-    return [(unit, stems[unit]) for unit in names]
 
 
 def _snapshot(params, register) -> bytes:

@@ -35,6 +35,17 @@ def sheet_formats(formats) -> tuple[str, ...]:
     return tuple(f for f in formats if f in SHEET_FORMATS)
 
 
+def planned(register, year: int) -> list[tuple[str, str]]:
+    """``[(unit, file stem)]``: the year's unit sheets, in the order of the units' index, each under the
+    readable ASCII file name every way of building it gives (:func:`sangkien.pipeline.names.unique_stems`)."""
+    from sangkien.figures import frame, units_of_year
+    from sangkien.pipeline.names import unique_stems
+
+    units = units_of_year(frame(register), year)
+    stems = unique_stems(units)
+    return [(unit, stems[unit]) for unit in units]
+
+
 def build_batch(year: int, register_file: str, notebook: str, folder: str, shown: str,
             formats: tuple[str, ...], batch: list[tuple[str, str]]) -> list[Outcome]:
     """Runs in a worker: the sheets of ``batch`` [(unit, stem)], one after another, into ``folder`` (the
@@ -108,14 +119,10 @@ def build_sheets(params, register, register_file: Path, staging: Path, formats: 
     Returns ``{stem: {"unit": name, "html": path, "pdf": path}}`` (paths relative to ``staging``).
     Raises CellError (or the first failing unit's error) naming the unit when a sheet fails.
     """
-    from sangkien.figures import frame, units_of_year
-
     formats = sheet_formats(formats)
-    from sangkien.pipeline.names import unique_stems
-
     notebook = Path(notebook or paths.UNIT_NOTEBOOK)
-    units = units_of_year(frame(register), params.year)
-    stems = unique_stems(units)
+    stems = dict(planned(register, params.year))
+    units = list(stems)
     folder = staging / FOLDER
     folder.mkdir()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(units)))
@@ -153,10 +160,8 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
     in one consistent step.
     """
     from sangkien import inputs
-    from sangkien.figures import frame, units_of_year
     from sangkien.inputs.renames import today_name
     from sangkien.pipeline.execute import snapshot
-    from sangkien.pipeline.names import unique_stems
     from sangkien.report.unit import find_unit
 
     out_dir = Path(out_dir or paths.REPORTS_DIR)
@@ -164,9 +169,9 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
     formats = sheet_formats(formats)
 
     params, register = inputs.load(year, params_file, data_file)
-    units = units_of_year(frame(register), params.year)
-    name = find_unit(today_name(unit, params.reorganisation), units, params.year)
-    stem = unique_stems(units)[name]
+    stems = dict(planned(register, params.year))
+    name = find_unit(today_name(unit, params.reorganisation), list(stems), params.year)
+    stem = stems[name]
     folder = out_dir / str(params.year) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".unit-{stem}-", dir=folder))
