@@ -193,12 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     stopped (Ctrl-C 130, SIGTERM 143, SIGHUP 129); one line for each problem, never a traceback. Every
     temporary file of the command is in a folder of its own, removed however the command ends."""
     from sangkien.files import private_tempdir
-    from sangkien.pipeline.interrupts import unwinding
+    from sangkien.pipeline import interrupts
 
-    with unwinding():
+    with interrupts.unwinding():
         try:
             with private_tempdir():
-                return run(argv)
+                status = run(argv)
+            interrupts.check()  # a stop swallowed where nothing checked for it still ends the command as one
+            return status
         except KeyboardInterrupt as exc:
             print("đã dừng theo yêu cầu", file=sys.stderr)
             return getattr(exc, "exit_status", 130)

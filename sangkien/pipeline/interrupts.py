@@ -52,7 +52,8 @@ def check() -> None:
 def unwinding():
     """Within the block, a stopping signal raises :class:`~sangkien.errors.Interrupted` (a
     KeyboardInterrupt) and later ones are ignored while the build cleans up; the handlers before are
-    put back at the end."""
+    put back at the end, and the stop is forgotten: :func:`check` after the block (the next build in the
+    same process, a test after another) finds nothing pending."""
 
     def stop(signum, frame):
         for other in STOPPING:
@@ -65,6 +66,7 @@ def unwinding():
     try:
         yield
     finally:
+        _stopped.clear()
         if previous is not None:
             _restore(previous)
 

@@ -51,3 +51,16 @@ def test_a_new_command_starts_without_the_last_ones_stop():
         signal.raise_signal(signal.SIGTERM)
     with interrupts.unwinding():
         interrupts.check()  # nothing pending
+
+
+def test_a_stop_is_forgotten_once_its_block_is_over(tmp_path):
+    """What a stopped build leaves in the process (a test after another, the API called again) does not
+    stop the next one from publishing: only a stop within the block counts."""
+    with pytest.raises(Interrupted), interrupts.unwinding():
+        signal.raise_signal(signal.SIGTERM)
+    interrupts.check()  # outside any block: nothing pending
+    staging, final = tmp_path / ".staging-2023-x", tmp_path / "2023"
+    staging.mkdir()
+    (staging / "manifest.json").write_text("{}")
+    stage.publish(staging, final)
+    assert (final / "manifest.json").is_file()
