@@ -77,42 +77,53 @@ def warm_up(word: bool = True) -> None:
         import lxml.html  # noqa: F401
 
 
-class Ahead:
-    """A thread of the build that works while the kernel runs: :func:`warm_up`, then the register's
-    frame (:func:`sangkien.figures.frame`, kept in the register's cache for the annexes and the manifest).
-    With ``overlap`` the Word draft's libraries are left to the process that makes it beside the PDF."""
+class Background:
+    """``work()`` in a thread of its own, started at once: :meth:`join` waits for it and raises its error
+    there (never in the thread, where Python would only print it)."""
 
-    def __init__(self, register, overlap: bool = True):
+    def __init__(self, work):
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(register, not overlap), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
         self._thread.start()
 
-    def _run(self, register, word: bool) -> None:
+    def _run(self, work) -> None:
         try:
-            from sangkien import figures
-
-            warm_up(word)
-            figures.frame(register)
-        except BaseException as exc:  # raised in the build's thread, by join()
+            work()
+        except BaseException as exc:  # raised in the caller's thread, by join()
             self._error = exc
 
     def join(self) -> None:
         """Wait for the thread's end; its error, raised here."""
-        self._thread.join()
+        self.wait()
         if self._error is not None:
             raise self._error
+
+    def wait(self) -> None:
+        """Wait for the thread's end, its error left unsaid (a stop: what it was for is no longer wanted,
+        and the temporary folders it works in are about to go)."""
+        self._thread.join()
 
 
 @contextlib.contextmanager
 def ahead(register, overlap: bool = True):
-    """:class:`Ahead` started; however the block ends, its thread is over when the block is. Start it after
+    """The thread of the build that works while the kernel runs (a :class:`Background`): :func:`warm_up`,
+    then the register's frame (:func:`sangkien.figures.frame`, kept in the register's cache for the annexes
+    and the manifest); with ``overlap`` the Word draft's libraries are left to the process that makes it
+    beside the PDF. However the block ends, the thread is over when the block is. Start it after
     :func:`sangkien.pipeline.execute.prepare` and the build's own imports (pandas): two threads importing
     the same modules at once can fail."""
-    early = Ahead(register, overlap)
+
+    def work() -> None:
+        from sangkien import figures
+
+        warm_up(not overlap)
+        figures.frame(register)
+
+    early = Background(work)
     try:
         yield early
     finally:
-        early._thread.join()
+        early.wait()
 
 
 _HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)
@@ -195,7 +206,7 @@ OUTPUTS = ("notebook", "annex", "annex_csv", "html", "pdf", "docx")
 """The kinds of output of a year's report, in the manifest's order."""
 
 
-def render_report(notebook, params, register, staging: Path, formats: tuple[str, ...], early: Ahead,
+def render_report(notebook, params, register, staging: Path, formats: tuple[str, ...], early: Background,
                   timings: dict[str, float], overlap: bool = True) -> dict[str, str]:
     """The year's page, documents and annexes from the executed notebook (a nbformat node) into ``staging``.
 

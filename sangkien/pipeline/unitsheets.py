@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 from sangkien import paths
@@ -54,7 +53,7 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
 
     Returns each unit's outcome ('built' or 'failed'); never raises (but stops the worker on SIGTERM)."""
     from sangkien.inputs import snapshot
-    from sangkien.pipeline import execute
+    from sangkien.pipeline import execute, render
     from sangkien.pipeline.warm import WarmKernel
 
     execute.prepare()
@@ -63,13 +62,13 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
     except Exception as exc:
         problems, status = problems_of(exc)
         return [Outcome(unit, "failed", exit_status=status, problems=problems) for unit, _ in batch]
-    renderers = threading.Thread(target=_warm_up, daemon=True)  # while the kernel starts
-    renderers.start()
+    renderers = render.Background(_warm_up)  # while the kernel starts
     runner = WarmKernel()
     scratch = Path(tempfile.mkdtemp(prefix="sangkien-units-"))
 
     def stop() -> None:
         runner.discard()
+        renderers.wait()  # before the worker's temporary folders (WeasyPrint's fonts among them) go
         shutil.rmtree(scratch, ignore_errors=True)
 
     try:

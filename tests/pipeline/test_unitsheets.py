@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -51,7 +52,7 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
     result = build_year(YEAR, params_file=params, out_dir=out, formats=("html", "pdf"), units=True, jobs=1)
     sheets = result.manifest["units"]
     assert len(sheets) == 5  # one worker: all five sheets in one warm kernel, one after another
-    for stem, sheet in list(sheets.items())[1:4]:
+    for stem, sheet in (list(sheets.items())[1], list(sheets.items())[-1]):  # an early one, and the last
         alone = unitsheets.build_unit(YEAR, sheet["unit"], params_file=params, out_dir=tmp_path / "alone")
         for kind in ("html", "pdf"):
             batch_bytes = (out / str(YEAR) / sheet[kind]).read_bytes()
@@ -128,6 +129,46 @@ def test_a_warm_kernel_starts_each_run_afresh_and_survives_failures(tmp_path):
         assert runner.started == 4
     finally:
         runner.discard()
+
+
+def test_a_stopped_batch_waits_for_its_warm_up_before_its_folders_go(tmp_path, write_year, monkeypatch):
+    """A stop (SIGTERM in a worker) while the renderers still warm up: the worker ends only once the warm-up
+    is over, or WeasyPrint's font folder went from under it and a traceback reached the analyst."""
+    loaded, register = inputs.load(YEAR, write_year(tmp_path, _rows({"Sở Y tế": 1})))
+    kept = execute.snapshot(loaded, register, tmp_path)
+    finished = []
+
+    def slow_warm_up():
+        time.sleep(0.5)
+        finished.append(True)
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    class WorkerEnded(Exception):
+        pass
+
+    def end_worker():
+        raise WorkerEnded
+
+    monkeypatch.setattr(unitsheets, "_warm_up", slow_warm_up)
+    monkeypatch.setattr(WarmKernel, "run", stopped)
+    monkeypatch.setattr(unitsheets.workers, "stop_now", end_worker)
+    with pytest.raises(WorkerEnded):
+        unitsheets.build_batch(YEAR, str(kept), str(paths.UNIT_NOTEBOOK), str(tmp_path), str(tmp_path), ("html",),
+                               [("Sở Y tế", "so-y-te")])
+    assert finished == [True]
+
+
+def test_a_background_error_is_raised_by_join_and_left_unsaid_by_wait(capsys):
+    def fails():
+        raise OSError("thư mục tạm đã bị xoá")
+
+    failing = render.Background(fails)
+    failing.wait()
+    with pytest.raises(OSError, match="thư mục tạm"):
+        failing.join()
+    assert capsys.readouterr().err == ""  # nothing printed from the thread
 
 
 def test_a_batch_that_cannot_read_its_snapshot_fails_every_unit_and_raises_nothing(tmp_path):
