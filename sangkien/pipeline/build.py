@@ -105,7 +105,7 @@ def _make(staging: Path, params: Params, register: Register, notebook: Path, out
 
     timings: dict[str, float] = {}
     kept = execute.snapshot(params, register, staging)
-    with render.ahead(register, overlap) as early:
+    with render.ahead(register, overlap, formats) as early:
         with manifest.timed(timings, "execute"):
             executed = execute.run_report(notebook, staging, params, kept, out_dir / "_failed" / str(params.year),
                                           kernel_manager=kernel)

@@ -433,7 +433,7 @@ def _report(year: int, register_file: Path, notebook: Path, staging: Path, faile
     params, register = snapshot.load(register_file, year)
     _warm_once()
     # The cluster's parallelism is its tasks: no second process beside the PDF (overlap=False).
-    with execute.kernel_ahead() as kernel, render.ahead(register, overlap=False) as early:
+    with execute.kernel_ahead() as kernel, render.ahead(register, overlap=False, formats=formats) as early:
         with manifest.timed(timings, "execute"):
             executed = execute.run_report(notebook, staging, params, register_file, failed, kernel_manager=kernel)
         outputs = render.render_report(executed, params, register, staging, formats, early, timings, overlap=False)

@@ -63,15 +63,17 @@ def _print_setup_in(folder: str):
 weasyprint_exit.release_at_exit(_print_setup_in.cache_clear)
 
 
-def warm_up(word: bool = True) -> None:
-    """Import nbconvert and WeasyPrint, load the fonts, and export a page of one cell (the templates
-    compiled, and the selectors nbconvert looks for in every page: half a second the first time), ahead
-    of use (safe to run in a thread); with ``word``, import the Word draft's libraries too."""
+def warm_up(word: bool = True, pdf: bool = True) -> None:
+    """Import nbconvert and export a page of one cell (the templates compiled, and the selectors nbconvert
+    looks for in every page: half a second the first time), ahead of use (safe to run in a thread); with
+    ``pdf``, import WeasyPrint and load the fonts (half a CPU-second more, wasted on a build without a
+    PDF); with ``word``, import the Word draft's libraries too."""
     import nbformat
 
     cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", {"text/html": "<p>.</p>"})])
     export_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("."), cell]), "")
-    _print_setup()
+    if pdf:
+        _print_setup()
     if word:
         import docxtpl  # noqa: F401
         import lxml.html  # noqa: F401
@@ -105,18 +107,18 @@ class Background:
 
 
 @contextlib.contextmanager
-def ahead(register, overlap: bool = True):
-    """The thread of the build that works while the kernel runs (a :class:`Background`): :func:`warm_up`,
-    then the register's frame (:func:`sangkien.figures.frame`, kept in the register's cache for the annexes
-    and the manifest); with ``overlap`` the Word draft's libraries are left to the process that makes it
-    beside the PDF. However the block ends, the thread is over when the block is. Start it after
-    :func:`sangkien.pipeline.execute.prepare` and the build's own imports (pandas): two threads importing
-    the same modules at once can fail."""
+def ahead(register, overlap: bool = True, formats: tuple[str, ...] = ("html", "pdf", "docx")):
+    """The thread of the build that works while the kernel runs (a :class:`Background`): :func:`warm_up`
+    (the renderers of ``formats`` only), then the register's frame (:func:`sangkien.figures.frame`, kept in
+    the register's cache for the annexes and the manifest); with ``overlap`` the Word draft's libraries are
+    left to the process that makes it beside the PDF. However the block ends, the thread is over when the
+    block is. Start it after :func:`sangkien.pipeline.execute.prepare` and the build's own imports (pandas):
+    two threads importing the same modules at once can fail."""
 
     def work() -> None:
         from sangkien import figures
 
-        warm_up(not overlap)
+        warm_up(word=not overlap and "docx" in formats, pdf="pdf" in formats)
         figures.frame(register)
 
     early = Background(work)

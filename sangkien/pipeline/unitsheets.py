@@ -62,7 +62,13 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
     except Exception as exc:
         problems, status = problems_of(exc)
         return [Outcome(unit, "failed", exit_status=status, problems=problems) for unit, _ in batch]
-    renderers = render.Background(_warm_up)  # while the kernel starts
+
+    def warm() -> None:  # while the kernel starts; WeasyPrint only for a PDF (half a CPU-second)
+        _warm_up()
+        if "pdf" in formats:
+            render._print_setup()
+
+    renderers = render.Background(warm)
     runner = WarmKernel()
     scratch = Path(tempfile.mkdtemp(prefix="sangkien-units-"))
 
@@ -80,15 +86,15 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
 
 
 def _warm_up() -> None:
-    """nbconvert's templates compiled (a page of one cell exported) and WeasyPrint's fonts loaded, ahead of
-    the first sheet; not the Word draft's libraries: a sheet has no Word draft."""
+    """nbconvert's templates compiled (a page of one cell exported), ahead of the first sheet (WeasyPrint's
+    fonts too when the sheets have a PDF: :func:`build_batch`); not the Word draft's libraries: a sheet has
+    no Word draft."""
     import nbformat
 
     from sangkien.pipeline import render
 
     cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", {"text/html": "<p>.</p>"})])
     render.export_html(nbformat.v4.new_notebook(cells=[cell]), "")
-    render._print_setup()
 
 
 def _sheet(runner, renderers, params, unit: str, stem: str, register_file: str, notebook: Path, folder: Path,
