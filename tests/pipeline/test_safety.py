@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import psutil
@@ -134,9 +136,11 @@ socket.create_connection = lambda *a, **k: (_ for _ in ()).throw(OSError("networ
 
 
 @pytest.fixture(scope="module")
-def blocked_build(small_year, tmp_path_factory):
+def blocked_build(small_year, tmp_path_factory, wait_for):
     """The small year built again by the command line in a new interpreter whose every network connection
-    is refused and logged, from a working folder outside the repository into a relative ``--out``."""
+    is refused and logged, from a working folder outside the repository into a relative ``--out``; while it
+    runs (its staging folder made), this process tries to take the year's lock: ``refused``, the problems
+    of the BuildLockedError it met (None if it got the lock)."""
     tmp = tmp_path_factory.mktemp("blocked")
     blocker = tmp / "blocker"
     blocker.mkdir()
@@ -144,24 +148,32 @@ def blocked_build(small_year, tmp_path_factory):
     log = tmp / "net.log"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(blocker), str(ROOT), os.environ.get("PYTHONPATH")])),
            "SANGKIEN_NET_LOG": str(log), "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
-    completed = subprocess.run([sys.executable, "-m", "sangkien", "build", "2023", "--params", str(small_year.params),
-                                "--out", "out"], capture_output=True, text=True, cwd=tmp, env=env)
-    return completed, log, tmp / "out" / "2023"
+    process = subprocess.Popen([sys.executable, "-m", "sangkien", "build", "2023", "--params", str(small_year.params),
+                                "--out", "out"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp, env=env)
+    out = tmp / "out"
+    wait_for(lambda: list(out.glob(".staging-2023-*")), process, what="the build's staging folder")
+    refused = None
+    try:
+        with stage.year_lock(out, 2023):
+            pass
+    except BuildLockedError as exc:
+        refused = exc.problems
+    _, err = process.communicate(timeout=180)
+    return SimpleNamespace(returncode=process.returncode, stderr=err, log=log, out=out, folder=out / "2023",
+                           params=small_year.params, refused=refused)
 
 
 @pytest.mark.slow
 def test_build_makes_no_network_request(blocked_build):
-    completed, log, folder = blocked_build
-    assert completed.returncode == 0, completed.stderr
-    assert not log.exists(), log.read_text()
-    assert (folder / "bao-cao-2023.pdf").exists()
+    assert blocked_build.returncode == 0, blocked_build.stderr
+    assert not blocked_build.log.exists(), blocked_build.log.read_text()
+    assert (blocked_build.folder / "bao-cao-2023.pdf").exists()
 
 
 @pytest.mark.slow
 def test_same_inputs_same_bytes(small_year, blocked_build, digests):
-    completed, _, folder = blocked_build
-    assert completed.returncode == 0, completed.stderr
-    again = digests(folder)
+    assert blocked_build.returncode == 0, blocked_build.stderr
+    again = digests(blocked_build.folder)
     for name in ("bao-cao-2023.html", "bao-cao-2023.pdf", "bao-cao-2023.docx", "danh-sach-cong-nhan-2023.csv",
                  "danh-sach-cong-nhan-2023.xlsx"):
         assert again[name] == small_year.digests[name], name
@@ -303,26 +315,21 @@ def test_a_run_stopped_while_its_kernel_works_prints_nothing_and_leaves_nothing(
 
 
 @pytest.mark.slow
-def test_two_builds_of_one_year_at_once(small_year, digests, wait_for):
-    """While a build of the year runs, its lock is held: a second build stops at once, with one line."""
-    out = small_year.out
-    first = start(small_year.params, out, stdout=subprocess.PIPE)
-    wait_for(lambda: list(out.glob(".staging-2023-*")), first, what="the first build's staging folder")
-    with pytest.raises(BuildLockedError) as caught:
-        with stage.year_lock(out, 2023):
-            pass
-    assert caught.value.problems == [f"một lần dựng báo cáo năm 2023 khác đang chạy ({out}); hãy đợi nó xong"]
-    _, err = first.communicate(timeout=120)
-    assert first.returncode == 0 and err == "2023: đã dựng — --force\n", err
+def test_two_builds_of_one_year_at_once(blocked_build, digests, tmp_path, sangkien_main):
+    """While a build of the year runs, its lock is held: a second build stops at once, with one line. The
+    build running is ``blocked_build``'s (another interpreter), which this process found locked; the
+    second build is the command line's, here, while this process holds the lock of a copy of that year."""
+    assert blocked_build.refused == [f"một lần dựng báo cáo năm 2023 khác đang chạy ({blocked_build.out}); hãy đợi nó xong"]
+    assert blocked_build.returncode == 0, blocked_build.stderr
+    assert blocked_build.stderr == "2023: đã dựng — chưa có báo cáo nào được dựng cho năm này\n", blocked_build.stderr
+    out = tmp_path / "out"
+    shutil.copytree(blocked_build.out, out)
     before = digests(out / "2023")
 
     with stage.year_lock(out, 2023):  # a build of the year running: the command line's second build
-        second = subprocess.run([sys.executable, "-m", "sangkien", "build", "2023", "--params", str(small_year.params),
-                                 "--out", str(out), "--force"], capture_output=True, text=True, cwd=ROOT)
-    assert second.returncode == 1
-    assert second.stderr == f"một lần dựng báo cáo năm 2023 khác đang chạy ({out}); hãy đợi nó xong\n"
+        second = sangkien_main("build", 2023, "--params", blocked_build.params, "--out", out, "--force")
+    assert second == (1, "", f"một lần dựng báo cáo năm 2023 khác đang chạy ({out}); hãy đợi nó xong\n")
     assert digests(out / "2023") == before
     assert set(before) == {"bao-cao-2023.html", "bao-cao-2023.pdf", "bao-cao-2023.docx", "bao-cao-2023.ipynb",
                            "manifest.json", "danh-sach-cong-nhan-2023.csv", "danh-sach-cong-nhan-2023.xlsx"}
     assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
-
