@@ -166,18 +166,23 @@ def test_files_saved_over_the_register_and_parameters_mid_build_change_nothing_i
 def test_permission_denied_while_publishing_is_one_line_and_publishes_nothing(small_year, copy_published,
                                                                               monkeypatch, sangkien_main):
     """The year's folder refuses the new files (as a folder the analyst cannot write to would; the tests
-    run as root, which no permission stops): one line naming the folder, exit 1, the year as it was."""
+    run as root, which no permission stops): one line naming the folder, exit 1, the year as it was. The
+    rebuild makes the page only (publishing is the same whatever the formats): the page, the notebook and
+    the CSV annex are put in place before the workbook annex is refused, and the PDF and the Word draft
+    of the published year, which it does not make, are still to move away."""
     out = copy_published(small_year.out)
     before = _tree(out / "2023")
+    assert {"bao-cao-2023.pdf", "bao-cao-2023.docx"} <= set(before)
     real = os.replace
 
     def refused(src, dst, *args, **kwargs):
-        if Path(dst).parent == out / "2023" and Path(dst).name == "bao-cao-2023.pdf":
+        if Path(dst).parent == out / "2023" and Path(dst).name == "danh-sach-cong-nhan-2023.xlsx":
             raise PermissionError(errno.EACCES, "Permission denied", str(src), None, str(dst))
         return real(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", refused)
-    status, stdout, err = sangkien_main("build", 2023, "--params", small_year.params, "--out", out, "--force")
+    status, stdout, err = sangkien_main("build", 2023, "--params", small_year.params, "--out", out, "--force",
+                                        "--to", "html")
     assert (status, stdout) == (1, "")
     assert err == (f"{out / '2023'}: không có quyền ghi vào thư mục này; hãy cấp quyền ghi hoặc chọn thư mục khác; "
                    "không có gì được công bố, báo cáo đã công bố trước đó giữ nguyên\n")
