@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -218,16 +217,12 @@ def small_disk(tmp_path):
         subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
-def _build(params: Path, out: Path, *more: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sangkien", "build", "2023", "--params", str(params), "--out", str(out),
-                           *more], capture_output=True, text=True, cwd=ROOT)
-
-
 @pytest.mark.slow
-def test_a_full_or_read_only_disk_is_one_line_and_publishes_nothing(small_disk, small_year):
+def test_a_full_or_read_only_disk_is_one_line_and_publishes_nothing(small_disk, small_year, sangkien_main):
     """The year published on a small disk (the session's small year, copied there); the disk filled up: a
     rebuild stops with one line naming the output folder (exit 1), the year as it was, no staging folder
-    left; the same on the disk made read-only."""
+    left; the same on the disk made read-only. (The command line in this process: what is tested is the
+    file system's refusal, the same to any process.)"""
     out = small_disk / "out"
     shutil.copytree(small_year.out, out)
     before = _tree(out / "2023")
@@ -235,17 +230,17 @@ def test_a_full_or_read_only_disk_is_one_line_and_publishes_nothing(small_disk, 
     stats = os.statvfs(small_disk)
     filler = small_disk / "filler"
     filler.write_bytes(b"\0" * (stats.f_bavail * stats.f_frsize - 64 * 1024))  # 64 KB left
-    full = _build(small_year.params, out, "--force")
-    assert full.returncode == 1 and full.stdout == ""
-    assert full.stderr == (f"{out}: ổ đĩa đã đầy; hãy giải phóng chỗ trống rồi chạy lại; không có gì được công bố, "
-                           "báo cáo đã công bố trước đó giữ nguyên\n")
+    status, stdout, err = sangkien_main("build", 2023, "--params", small_year.params, "--out", out, "--force")
+    assert (status, stdout) == (1, "")
+    assert err == (f"{out}: ổ đĩa đã đầy; hãy giải phóng chỗ trống rồi chạy lại; không có gì được công bố, "
+                   "báo cáo đã công bố trước đó giữ nguyên\n")
     assert _tree(out / "2023") == before and sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
     filler.unlink()
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
-    read_only = _build(small_year.params, out, "--force")
-    assert read_only.returncode == 1 and read_only.stderr == (
+    status, _, err = sangkien_main("build", 2023, "--params", small_year.params, "--out", out, "--force")
+    assert status == 1 and err == (
         f"{out}: ổ đĩa chỉ cho đọc, không ghi được; hãy chọn thư mục khác; không có gì được công bố, báo cáo đã "
-        "công bố trước đó giữ nguyên\n"), read_only.stderr
+        "công bố trước đó giữ nguyên\n"), err
     assert _tree(out / "2023") == before
 
 
