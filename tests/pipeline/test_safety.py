@@ -1,7 +1,8 @@
 """Nothing lost, nothing injected: hostile text, reproducible bytes, no network, kills and races.
 
 Kills and races act on what a running build shows (its staging folder, the files it writes there), not
-after fixed delays; the published year they keep is the shared ``small_year``."""
+after fixed delays; the published year the kills keep is the shared ``small_year``, the one two builds at
+once keep is a copy of the network-blocked build's (which is also the build found holding its lock)."""
 from __future__ import annotations
 
 import os
