@@ -281,6 +281,8 @@ def stop_once_the_cell_runs():
             time.sleep(0.02)
     os.kill(os.getpid(), signal.SIGINT)
 
+signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C as in a terminal, even when the tests run
+# with SIGINT ignored (a job started in the background by a shell without job control: then it was lost)
 threading.Thread(target=stop_once_the_cell_runs, daemon=True).start()
 try:
     execute.run_notebook(Path(sys.argv[1]), Path(sys.argv[2]), Params(2023, Path("x.csv"), files=(Path("p.yaml"),)))
