@@ -100,10 +100,21 @@ class Background:
         if self._error is not None:
             raise self._error
 
-    def wait(self) -> None:
-        """Wait for the thread's end, its error left unsaid (a stop: what it was for is no longer wanted,
-        and the temporary folders it works in are about to go)."""
-        self._thread.join()
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the thread's end (at most ``timeout`` seconds), its error left unsaid: on a stop, what
+        it was for is no longer wanted, and the temporary folders it works in are about to go."""
+        self._thread.join(timeout)
+
+    def stopped(self) -> None:
+        """Wait for the thread after a stop, :data:`STOP_WAIT` seconds at most: a stop that lands inside an
+        import in the main thread can leave that module's import lock held, and a thread importing the
+        same module would wait for it for ever (seen with SIGTERM during a build's kernel stage); the
+        thread is a daemon, its errors are kept, and the process ends without it."""
+        self.wait(STOP_WAIT)
+
+
+STOP_WAIT = 5.0
+"""Seconds a stopping build waits for its background thread (:meth:`Background.stopped`)."""
 
 
 @contextlib.contextmanager
@@ -124,8 +135,10 @@ def ahead(register, overlap: bool = True, formats: tuple[str, ...] = ("html", "p
     early = Background(work)
     try:
         yield early
-    finally:
-        early.wait()
+    except BaseException:
+        early.stopped()
+        raise
+    early.wait()
 
 
 _HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.S)

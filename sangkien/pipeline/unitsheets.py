@@ -74,7 +74,7 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
 
     def stop() -> None:
         runner.discard()
-        renderers.wait()  # before the worker's temporary folders (WeasyPrint's fonts among them) go
+        renderers.stopped()  # before the worker's temporary folders (WeasyPrint's fonts among them) go
         shutil.rmtree(scratch, ignore_errors=True)
 
     try:

@@ -3,11 +3,12 @@ hook) is raised again before anything is published and in the batches' loops (``
 from __future__ import annotations
 
 import signal
+import threading
 
 import pytest
 
 from sangkien.errors import Interrupted
-from sangkien.pipeline import interrupts, stage
+from sangkien.pipeline import interrupts, render, stage
 
 
 class _StopsWhenDropped:
@@ -64,3 +65,25 @@ def test_a_stop_is_forgotten_once_its_block_is_over(tmp_path):
     (staging / "manifest.json").write_text("{}")
     stage.publish(staging, final)
     assert (final / "manifest.json").is_file()
+
+
+def test_a_stopped_build_does_not_wait_for_ever_for_its_background_thread(monkeypatch):
+    """A stop can leave an import lock held that the build's background thread then waits on for ever (seen
+    with SIGTERM at the kernel stage): the stopped build waits for it a bounded time, then ends."""
+    never = threading.Event()
+    monkeypatch.setattr(render, "warm_up", lambda word=True, pdf=True: never.wait())
+    monkeypatch.setattr(render, "STOP_WAIT", 0.2)
+    ended = []
+
+    def stopped_build():
+        try:
+            with render.ahead(register=None, formats=("html",)):
+                raise Interrupted(signal.SIGTERM)
+        except Interrupted:
+            ended.append(True)
+
+    build = threading.Thread(target=stopped_build, daemon=True)
+    build.start()
+    build.join(60)
+    never.set()
+    assert ended == [True], "the stopped build was still waiting for its thread after a minute"
