@@ -10,13 +10,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from sangkien import paths
-from sangkien.pipeline.workarounds import jsonschema_iri
-
-jsonschema_iri.keep_out()  # as the builds do, before nbformat's first import: its 2 s grammar is never used
-import nbformat  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 NBSTRIP = ["--keep-id", "--extra-keys", " ".join(f"metadata.language_info.{k}" for k in (
