@@ -56,14 +56,11 @@ def sample(sample_year, tmp_path_factory):
 @pytest.fixture(scope="module")
 def province(tmp_path_factory):
     """Hà Sơn's 2024 with every unit's notice, and its 2019 (first year, over 300 recognised); HTML and PDF
-    (and the annexes, always made): no test here reads a Word draft. The notices in one worker (a sheet is
-    the same bytes whatever its worker built before it: tests/pipeline/test_unitsheets.py; the split over
-    two workers is built in test_batch.py): one process and one kernel fewer, while pytest's other worker
-    has the other core."""
+    (and the annexes, always made): no test here reads a Word draft."""
     folder = tmp_path_factory.mktemp("ha-son")
     files = write_province(folder)
     formats = ("html", "pdf")
-    year = build_year(2024, params_file=files[2024], out_dir=folder / "out", formats=formats, units=True, jobs=1)
+    year = build_year(2024, params_file=files[2024], out_dir=folder / "out", formats=formats, units=True, jobs=2)
     first = build_year(2019, params_file=files[2019], out_dir=folder / "out", formats=formats)
     sheets = sorted((folder / "out" / "2024" / "don-vi").glob("*.pdf"))
     return year, first, sheets, files
