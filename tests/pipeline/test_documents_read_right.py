@@ -23,10 +23,10 @@ from province import UNITS as PROVINCE_UNITS
 from province import write_province
 from pypdf import PdfReader
 
-from sangkien import inputs
-from sangkien.api import build_unit
+from sangkien import inputs, paths
 from sangkien.collation import sort_names
 from sangkien.inputs.schema import fold
+from sangkien.pipeline import execute, unitsheets
 from sangkien.pipeline.build import build_year
 from sangkien.report import annex, wording
 from sangkien.report import vnformat as vn
@@ -39,20 +39,29 @@ SAMPLE_UNITS = ("Sở Nội vụ", "Sở Giáo dục và Đào tạo")
 
 @pytest.fixture(scope="module")
 def sample(sample_year, tmp_path_factory):
-    """The session's sample year, and two of its unit notices built beside it."""
+    """The session's sample year, and two of its unit notices built beside it, as ``build 2023 --units``
+    builds a worker's share of the sheets: one after the other in one warm kernel (the same bytes as a
+    sheet built alone: tests/pipeline/test_unitsheets.py), not a kernel each."""
     out, result = sample_year
-    units_out = tmp_path_factory.mktemp("sample-units")
-    sheets = [build_unit(2023, unit, out=units_out)["pdf"] for unit in SAMPLE_UNITS]
-    return result, sheets
+    folder = tmp_path_factory.mktemp("sample-units")
+    params, register = inputs.load(2023)
+    stems = dict(unitsheets.planned(register, 2023))
+    kept = execute.snapshot(params, register, folder)
+    outcomes = unitsheets.build_batch(2023, str(kept), str(paths.UNIT_NOTEBOOK), str(folder), str(folder),
+                                      unitsheets.SHEET_FORMATS, [(unit, stems[unit]) for unit in SAMPLE_UNITS])
+    assert [o.status for o in outcomes] == ["built"] * len(SAMPLE_UNITS), [o.problems for o in outcomes]
+    return result, [folder / f"{stems[unit]}.pdf" for unit in SAMPLE_UNITS]
 
 
 @pytest.fixture(scope="module")
 def province(tmp_path_factory):
-    """Hà Sơn's 2024 with every unit's notice, and its 2019 (first year, over 300 recognised)."""
+    """Hà Sơn's 2024 with every unit's notice, and its 2019 (first year, over 300 recognised); HTML and PDF
+    (and the annexes, always made): no test here reads a Word draft."""
     folder = tmp_path_factory.mktemp("ha-son")
     files = write_province(folder)
-    year = build_year(2024, params_file=files[2024], out_dir=folder / "out", units=True, jobs=2)
-    first = build_year(2019, params_file=files[2019], out_dir=folder / "out")
+    formats = ("html", "pdf")
+    year = build_year(2024, params_file=files[2024], out_dir=folder / "out", formats=formats, units=True, jobs=2)
+    first = build_year(2019, params_file=files[2019], out_dir=folder / "out", formats=formats)
     sheets = sorted((folder / "out" / "2024" / "don-vi").glob("*.pdf"))
     return year, first, sheets, files
 
