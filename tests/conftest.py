@@ -35,9 +35,10 @@ BLOCKS = (EDU, OTHER)
 """The sample's (and the shared defaults') blocks."""
 SAMPLE_REGISTER = ROOT / "data" / "sample" / "so-dang-ky-sang-kien.xlsx"
 
-LONGEST_FIRST = ("pipeline/test_documents_read_right.py", "pipeline/test_safety.py", "pipeline/test_batch.py",
-                 "pipeline/test_year_folder.py", "pipeline/test_reorganisation_build.py", "api/test_api.py",
-                 "tools/test_newyear.py", "tools/test_collect.py", "pipeline/test_build.py", "pipeline/test_sign.py")
+LONGEST_FIRST = ("pipeline/test_cluster.py", "pipeline/test_unitsheets.py", "pipeline/test_documents_read_right.py",
+                 "pipeline/test_safety.py", "pipeline/test_batch.py", "pipeline/test_year_folder.py",
+                 "pipeline/test_reorganisation_build.py", "api/test_api.py", "pipeline/test_bench_build.py",
+                 "report/test_charts.py", "report/test_numbering.py", "architecture/test_notebooks.py")
 """The test files that take longest (``--durations``), longest first: ``make test`` runs the files on two
 workers (pytest-xdist, ``--dist loadfile``: a file's tests on one worker, its module fixtures built once), and
 starting the long ones first keeps one of them from running alone at the end. A file missing here only
