@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -138,13 +139,15 @@ def test_a_stopped_batch_waits_for_its_warm_up_before_its_folders_go(tmp_path, w
     is over, or WeasyPrint's font folder went from under it and a traceback reached the analyst."""
     loaded, register = inputs.load(YEAR, write_year(tmp_path, _rows({"Sở Y tế": 1})))
     kept = execute.snapshot(loaded, register, tmp_path)
-    finished = []
+    finished, stopping = [], threading.Event()
 
-    def slow_warm_up():
-        time.sleep(0.5)
+    def slow_warm_up():  # still at work when the stop comes, and a while after
+        stopping.wait(timeout=60)
+        time.sleep(0.2)
         finished.append(True)
 
     def stopped(*args, **kwargs):
+        stopping.set()
         raise KeyboardInterrupt
 
     class WorkerEnded(Exception):
