@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -26,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sangkien import provenance
-from sangkien.pipeline import build, execute, manifest, render, stage, unitsheets
+from sangkien.pipeline import build, execute, freshness, manifest, render, stage, unitsheets
 from sangkien.pipeline.build import build_year
 from sangkien.pipeline.names import unique_stems
 
@@ -97,6 +98,11 @@ class _StageOs:
         return self._counted(os.link, *args, **kwargs)
 
 
+_TREE_DIGEST = functools.lru_cache(maxsize=None)(freshness._tree_digest)
+"""The digest of the package's, the templates' and the fonts' files (in every build's fingerprint), read once
+for the test: they do not change while it runs, and hashing them was a third of a build here."""
+
+
 def _text(kind: str, params, register) -> str:
     return f"{kind} {params.year} {register.sha256} {_text.build}\n"
 
@@ -155,7 +161,7 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
 
     patch.setattr(execute, "prepare", lambda: None)
     patch.setattr(execute, "kernel_ahead", contextlib.nullcontext)
-    patch.setattr(render, "ahead", lambda register, overlap: contextlib.nullcontext())
+    patch.setattr(render, "ahead", lambda register, overlap, formats: contextlib.nullcontext())
     patch.setattr(execute, "run_report", run_report)
     patch.setattr(render, "render_report", render_report)
     patch.setattr(unitsheets, "build_sheets", build_sheets)
@@ -165,6 +171,7 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
     patch.setattr(stage, "_roll_back", unless_killed(stage._roll_back))
     patch.setattr(stage, "shutil", type("Shutil", (), {"rmtree": staticmethod(unless_killed(shutil.rmtree)),
                                                        "copy2": staticmethod(shutil.copy2)}))
+    patch.setattr(freshness, "_tree_digest", _TREE_DIGEST)
     patch.setattr(provenance, "software", lambda: {"git_commit": "", "python": "3", "packages": {}})
 
 

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,7 +20,6 @@ from sangkien import inputs, paths
 from sangkien.errors import CellError, SangkienError
 from sangkien.inputs.params import Params
 from sangkien.pipeline import execute, render, unitsheets
-from sangkien.pipeline.build import build_year
 from sangkien.pipeline.warm import WarmKernel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,35 +40,38 @@ def _rows(units: dict[str, int], blocks: dict[str, str] | None = None) -> list[l
     return rows
 
 
-UNITS = {"Sở Y tế": 2, "Trường THCS Lê Lợi": 7, "Phòng Giáo dục <b>Hải An</b>": 1, "UBND phường Đông Hải": 3,
-         "Sở Tài chính": 2}
+UNITS = {"Trường THCS Lê Lợi": 7, "Phòng Giáo dục <b>Hải An</b>": 1, "UBND phường Đông Hải": 3, "Sở Tài chính": 2}
 """Sheets with a chart and without (more than CHART_MAX_ROWS initiatives), a name with markup, two blocks."""
 
 
 @pytest.mark.slow
 def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_path, write_year):
-    params = write_year(tmp_path, _rows(UNITS, {"Sở Y tế": OTHER, "Sở Tài chính": OTHER}))
-    out = tmp_path / "out"
-    result = build_year(YEAR, params_file=params, out_dir=out, formats=("html", "pdf"), units=True, jobs=1)
-    sheets = result.manifest["units"]
-    assert len(sheets) == 5  # one worker: all five sheets in one warm kernel, one after another
-    for stem, sheet in (list(sheets.items())[1], list(sheets.items())[-1]):  # an early one, and the last
-        alone = unitsheets.build_unit(YEAR, sheet["unit"], params_file=params, out_dir=tmp_path / "alone")
-        for kind in ("html", "pdf"):
-            batch_bytes = (out / str(YEAR) / sheet[kind]).read_bytes()
-            assert alone[kind].read_bytes() == batch_bytes, f"{stem}.{kind} differs built alone"
-    # and the last sheet of the batch, the most exposed to what earlier units left, is the page Papermill
-    # gives in a kernel of its own (the notebook executed as a yearly report is)
-    stem, sheet = list(sheets.items())[-1]
+    """The sheets as ``build YEAR --units --jobs 1`` makes them (:func:`unitsheets.build_sheets`, what
+    ``build_year`` calls once the yearly report is rendered, which plays no part in a sheet: all four sheets
+    in one worker process, one warm kernel, one after another) against an early sheet built alone
+    (:func:`unitsheets.build_unit`) and the last one, the most exposed to what earlier units left, executed by
+    Papermill in a kernel of its own (as the yearly report is) and laid out as a PDF in this process."""
+    params = write_year(tmp_path, _rows(UNITS, {"Sở Tài chính": OTHER}))
     loaded, register = inputs.load(YEAR, params)
-    kept = execute.snapshot(loaded, register, tmp_path)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    kept = execute.snapshot(loaded, register, staging)
+    sheets = unitsheets.build_sheets(loaded, register, kept, staging, ("html", "pdf"), jobs=1)
+    assert [sheet["unit"] for sheet in sheets.values()] == [
+        "Phòng Giáo dục <b>Hải An</b>", "Sở Tài chính", "Trường THCS Lê Lợi", "UBND phường Đông Hải"]
+    (early_stem, early), (last_stem, last) = list(sheets.items())[1], list(sheets.items())[-1]
+    alone = unitsheets.build_unit(YEAR, early["unit"], params_file=params, out_dir=tmp_path / "alone")
+    for kind in ("html", "pdf"):
+        assert alone[kind].read_bytes() == (staging / early[kind]).read_bytes(), f"{early_stem}.{kind} differs built alone"
     execute.run_notebook(paths.UNIT_NOTEBOOK, tmp_path / "fresh.ipynb", loaded,
-                         extra={"unit": sheet["unit"], "register_file": str(kept)})
+                         extra={"unit": last["unit"], "register_file": str(kept)})
     from sangkien.report import wording
 
     fresh = render.export_html(nbformat.read(str(tmp_path / "fresh.ipynb"), as_version=4),
-                               wording.unit_page_title(YEAR, sheet["unit"]))
-    assert fresh == (out / str(YEAR) / sheet["html"]).read_text(encoding="utf-8")
+                               wording.unit_page_title(YEAR, last["unit"]))
+    assert fresh == (staging / last["html"]).read_text(encoding="utf-8"), f"{last_stem}.html differs built alone"
+    render.write_pdf(fresh, tmp_path / "fresh.pdf")  # as a sheet's PDF is made (:func:`unitsheets._sheet`)
+    assert (tmp_path / "fresh.pdf").read_bytes() == (staging / last["pdf"]).read_bytes(), f"{last_stem}.pdf differs"
 
 
 def _probe_notebook(path: Path) -> Path:
@@ -136,13 +139,15 @@ def test_a_stopped_batch_waits_for_its_warm_up_before_its_folders_go(tmp_path, w
     is over, or WeasyPrint's font folder went from under it and a traceback reached the analyst."""
     loaded, register = inputs.load(YEAR, write_year(tmp_path, _rows({"Sở Y tế": 1})))
     kept = execute.snapshot(loaded, register, tmp_path)
-    finished = []
+    finished, stopping = [], threading.Event()
 
-    def slow_warm_up():
-        time.sleep(0.5)
+    def slow_warm_up():  # still at work when the stop comes, and a while after
+        stopping.wait(timeout=60)
+        time.sleep(0.2)
         finished.append(True)
 
     def stopped(*args, **kwargs):
+        stopping.set()
         raise KeyboardInterrupt
 
     class WorkerEnded(Exception):
