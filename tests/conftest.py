@@ -176,3 +176,29 @@ def sample_year(tmp_path_factory):
     from sangkien.pipeline.build import build_year
 
     return built_once(tmp_path_factory, "sample-reports", lambda out: (out, build_year(2023, out_dir=out)))
+
+
+def _read_pages(pdf: Path) -> list[tuple[str, str]]:
+    """Each page's text, and the text drawn in its top margin (above the 20 mm margin of an A4 page), read
+    in one pass (pypdf's text extraction is the slow part)."""
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(str(pdf)).pages:
+        top: list[str] = []
+
+        def visit(text, cm, tm, font_dict, font_size, top=top):
+            y = tm[5] * cm[3] + cm[5] if cm else tm[5]
+            if text.strip() and y > 841.89 - 20 / 25.4 * 72:
+                top.append(text.strip())
+
+        pages.append((page.extract_text(visitor_text=visit), " ".join(top)))
+    return pages
+
+
+@pytest.fixture(scope="session")
+def sample_pdf_pages(sample_year, tmp_path_factory) -> list[tuple[str, str]]:
+    """The sample year's PDF (``sample_year``) read once for the run: each page's (text, text in its top
+    margin)."""
+    _, result = sample_year
+    return built_once(tmp_path_factory, "sample-pdf-pages", lambda _: _read_pages(result.outputs["pdf"]))

@@ -8,7 +8,6 @@ import re
 
 import nbformat
 import pytest
-from conftest import built_once
 from pypdf import PdfReader
 
 from sangkien import paths
@@ -21,28 +20,11 @@ def built(sample_year):
     return sample_year
 
 
-def read_pages(pdf) -> list[tuple[str, str]]:
-    """Each page's text, and the text drawn in its top margin (above the 20 mm margin of an A4 page), read
-    in one pass (pypdf's text extraction is the slow part). tests/report/test_numbering.py reads the same
-    PDF's text with the same function, through ``built_once`` under the same name: once for the run."""
-    pages = []
-    for page in PdfReader(str(pdf)).pages:
-        top: list[str] = []
-
-        def visit(text, cm, tm, font_dict, font_size, top=top):
-            y = tm[5] * cm[3] + cm[5] if cm else tm[5]
-            if text.strip() and y > 841.89 - 20 / 25.4 * 72:
-                top.append(text.strip())
-
-        pages.append((page.extract_text(visitor_text=visit), " ".join(top)))
-    return pages
-
-
 @pytest.fixture(scope="module")
-def pdf_pages(built, tmp_path_factory):
+def pdf_pages(built, sample_pdf_pages):
     """The sample PDF's reader, each page's text and each page's text in its top margin."""
     _, result = built
-    pages = built_once(tmp_path_factory, "sample-pdf-pages", lambda _: read_pages(result.outputs["pdf"]))
+    pages = sample_pdf_pages
     return PdfReader(str(result.outputs["pdf"])), [text for text, _ in pages], [top for _, top in pages]
 
 

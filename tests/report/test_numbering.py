@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from conftest import built_once
 from pypdf import PdfReader
 
 from sangkien import paths
@@ -116,28 +115,11 @@ def test_the_page_numbers_tables_and_figures_in_order(first_html):
         assert places == sorted(places)
 
 
-def read_pages(pdf) -> list[tuple[str, str]]:
-    """Each page's text, and the text drawn in its top margin (above the 20 mm margin of an A4 page): the
-    same function as tests/pipeline/test_build.py's, whose tests read the same PDF through ``built_once``
-    under the same name (pypdf's text extraction, over half a second, once for the run)."""
-    pages = []
-    for page in PdfReader(str(pdf)).pages:
-        top: list[str] = []
-
-        def visit(text, cm, tm, font_dict, font_size, top=top):
-            y = tm[5] * cm[3] + cm[5] if cm else tm[5]
-            if text.strip() and y > 841.89 - 20 / 25.4 * 72:
-                top.append(text.strip())
-
-        pages.append((page.extract_text(visitor_text=visit), " ".join(top)))
-    return pages
-
-
 @pytest.mark.slow
-def test_the_built_report_reads_the_numbers_in_order(sample_year, tmp_path_factory):
+def test_the_built_report_reads_the_numbers_in_order(sample_year, sample_pdf_pages):
     _, result = sample_year  # the sample's YEAR, built once for the session (tests/conftest.py)
     assert result.year == YEAR
-    pages = built_once(tmp_path_factory, "sample-pdf-pages", lambda _: read_pages(result.outputs["pdf"]))
+    pages = sample_pdf_pages
     text = " ".join(text for text, _ in pages)
     places = _numbered(text, _expected_yearly())
     assert -1 not in places, places
