@@ -172,8 +172,8 @@ def staging(out_dir: Path, year: int):
         with year_lock(out_dir, year):
             clean_stale(out_dir, year)
             folder = out_dir / f".staging-{year}-{os.getpid()}"
-            folder.mkdir()
-            try:
+            try:  # made inside: a stop landing right after the folder is made removes it too
+                folder.mkdir()
                 yield folder
             except BaseException:
                 if not (folder / JOURNAL).exists():
