@@ -148,6 +148,17 @@ def run_main(capsys):
     return run
 
 
+def benchmark(name: str):
+    """The module ``benchmarks/NAME.py`` (not a package: loaded from its file), for the tests that check a
+    benchmark still runs and says what it measures."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def built_once(tmp_path_factory, name: str, make):
     """``make(folder)``'s value, made once for the whole run, however many pytest-xdist workers run it: the
     first worker to ask calls it on a new folder ``name`` of the run's temporary folder (under a lock) and

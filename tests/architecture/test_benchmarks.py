@@ -2,18 +2,16 @@
 (their timings are never asserted: the machines are shared and noisy)."""
 from __future__ import annotations
 
-import importlib.util
+from conftest import benchmark
 
 from sangkien import paths
 
 BENCH = paths.ROOT / "benchmarks" / "bench.py"
 
 
+
 def _bench():
-    spec = importlib.util.spec_from_file_location("bench_table", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark("bench")
 
 
 def test_every_benchmark_module_feeds_the_one_table():

@@ -2,19 +2,16 @@
 first (tests/conftest.py), and the benchmark timing the very command the Makefile runs."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import conftest
+from conftest import benchmark
 
-ROOT = Path(__file__).resolve().parents[2]
+
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("bench_tests", ROOT / "benchmarks" / "bench_tests.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark("bench_tests")
 
 
 def test_the_longest_files_named_first_are_test_files():

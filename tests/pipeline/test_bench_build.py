@@ -1,18 +1,14 @@
 """The build's benchmark runs (``make bench``'s rows; no timing asserted)."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import benchmark
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "benchmarks" / "bench_build.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    return bench
+    return benchmark("bench_build")
 
 
 def test_the_full_benchmark_times_a_full_build_and_the_quick_one_says_what_it_times():
