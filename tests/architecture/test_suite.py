@@ -8,8 +8,6 @@ import conftest
 from conftest import benchmark
 
 
-
-
 def _bench():
     return benchmark("bench_tests")
 
