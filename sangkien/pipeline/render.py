@@ -122,8 +122,8 @@ def ahead(register, overlap: bool = True, formats: tuple[str, ...] = ("html", "p
     """The thread of the build that works while the kernel runs (a :class:`Background`): :func:`warm_up`
     (the renderers of ``formats`` only), then the register's frame (:func:`sangkien.figures.frame`, kept in
     the register's cache for the annexes and the manifest); with ``overlap`` the Word draft's libraries are
-    left to the process that makes it beside the PDF. However the block ends, the thread is over when the
-    block is. Start it after :func:`sangkien.pipeline.execute.prepare` and the build's own imports (pandas):
+    left to the process that makes it beside the PDF. The block's end waits for the thread (after a stop,
+    :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`). Start it after :func:`sangkien.pipeline.execute.prepare` and the build's own imports (pandas):
     two threads importing the same modules at once can fail."""
 
     def work() -> None:
