@@ -63,12 +63,8 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
         problems, status = problems_of(exc)
         return [Outcome(unit, "failed", exit_status=status, problems=problems) for unit, _ in batch]
 
-    def warm() -> None:  # while the kernel starts; WeasyPrint only for a PDF (half a CPU-second)
-        _warm_up()
-        if "pdf" in formats:
-            render._print_setup()
-
-    renderers = render.Background(warm)
+    # while the kernel starts: nbconvert's templates, and WeasyPrint's fonts for a PDF; a sheet has no Word draft
+    renderers = render.Background(lambda: render.warm_up(word=False, pdf="pdf" in formats))
     runner = WarmKernel()
     scratch = Path(tempfile.mkdtemp(prefix="sangkien-units-"))
 
@@ -83,18 +79,6 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
                 for unit, stem in batch]
     finally:
         stop()
-
-
-def _warm_up() -> None:
-    """nbconvert's templates compiled (a page of one cell exported), ahead of the first sheet (WeasyPrint's
-    fonts too when the sheets have a PDF: :func:`build_batch`); not the Word draft's libraries: a sheet has
-    no Word draft."""
-    import nbformat
-
-    from sangkien.pipeline import render
-
-    cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", {"text/html": "<p>.</p>"})])
-    render.export_html(nbformat.v4.new_notebook(cells=[cell]), "")
 
 
 def _sheet(runner, renderers, params, unit: str, stem: str, register_file: str, notebook: Path, folder: Path,

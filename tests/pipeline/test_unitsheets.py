@@ -141,7 +141,7 @@ def test_a_stopped_batch_waits_for_its_warm_up_before_its_folders_go(tmp_path, w
     kept = execute.snapshot(loaded, register, tmp_path)
     finished, stopping = [], threading.Event()
 
-    def slow_warm_up():  # still at work when the stop comes, and a while after
+    def slow_warm_up(word=True, pdf=True):  # still at work when the stop comes, and a while after
         stopping.wait(timeout=60)
         time.sleep(0.2)
         finished.append(True)
@@ -156,7 +156,7 @@ def test_a_stopped_batch_waits_for_its_warm_up_before_its_folders_go(tmp_path, w
     def end_worker():
         raise WorkerEnded
 
-    monkeypatch.setattr(unitsheets, "_warm_up", slow_warm_up)
+    monkeypatch.setattr(render, "warm_up", slow_warm_up)
     monkeypatch.setattr(WarmKernel, "run", stopped)
     monkeypatch.setattr(unitsheets.workers, "stop_now", end_worker)
     with pytest.raises(WorkerEnded):
