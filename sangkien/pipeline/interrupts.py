@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
+import warnings
 
 from sangkien.errors import Interrupted
 
@@ -40,6 +42,34 @@ _stopped: list[int] = []
 code where Python only prints exceptions (a ``__del__``, a fork hook, a weakref callback)."""
 
 
+def _quietly_stopping(signum: int) -> None:
+    """Note the stop, and keep what the unwinding leaves behind off the analyst's terminal: a stop raised
+    between a coroutine's making and its awaiting (inside jupyter_client, waiting for a kernel's message)
+    leaves it never awaited, and Python prints a RuntimeWarning when it goes; a stop landing in a
+    destructor is printed as "Exception ignored in" (it is raised again by :func:`check`). For the rest of
+    the process: these go at any later collection, and a stopped command does not run on."""
+    _stopped.append(signum)
+    warnings.filterwarnings("ignore", r"coroutine .* was never awaited", RuntimeWarning)
+    if not getattr(sys.unraisablehook, "_sangkien", False):
+        shown = sys.unraisablehook
+
+        def hook(unraisable):
+            if not (_stopped and isinstance(unraisable.exc_value, KeyboardInterrupt)):
+                shown(unraisable)
+
+        hook._sangkien = True
+        sys.unraisablehook = hook
+
+
+def stopping_handler(signum, frame):
+    """The handler of a process that unwinds on a stop: further stops ignored while it cleans up, the stop
+    noted for :func:`check`, :class:`~sangkien.errors.Interrupted` raised."""
+    for other in STOPPING:
+        signal.signal(other, signal.SIG_IGN)
+    _quietly_stopping(signum)
+    raise Interrupted(signum)
+
+
 def check() -> None:
     """Raise :class:`~sangkien.errors.Interrupted` again when a stop arrived under :func:`unwinding` but its
     exception was swallowed; called before anything is published and in the batches' loops, so that a
@@ -55,14 +85,8 @@ def unwinding():
     put back at the end, and the stop is forgotten: :func:`check` after the block (the next build in the
     same process, a test after another) finds nothing pending."""
 
-    def stop(signum, frame):
-        for other in STOPPING:
-            signal.signal(other, signal.SIG_IGN)
-        _stopped.append(signum)
-        raise Interrupted(signum)
-
     _stopped.clear()
-    previous = _install(stop)
+    previous = _install(stopping_handler)
     try:
         yield
     finally:

@@ -39,12 +39,10 @@ class Outcome:
         return self.status == "failed"
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 def _init() -> None:
-    signal.signal(signal.SIGTERM, _interrupt)
+    from sangkien.pipeline import interrupts
+
+    signal.signal(signal.SIGTERM, interrupts.stopping_handler)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -71,9 +69,13 @@ def attempt(subject: int | str, work: Callable[..., Outcome], *args, on_stop: Ca
     and exit status the command line would give it (:func:`sangkien.errors.problems_of`), never an
     exception. Stopped (SIGTERM from the parent, once the work has unwound): ``on_stop``, then the
     worker ends at once."""
+    from sangkien.pipeline import interrupts
+
     started = time.perf_counter()
     try:
+        interrupts.check()  # a stop swallowed during the last task (in a destructor) takes no further one
         outcome = work(*args)
+        interrupts.check()
     except KeyboardInterrupt:
         if on_stop is not None:
             on_stop()

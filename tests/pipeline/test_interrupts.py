@@ -87,3 +87,55 @@ def test_a_stopped_build_does_not_wait_for_ever_for_its_background_thread(monkey
     build.join(60)
     never.set()
     assert ended == [True], "the stopped build was still waiting for its thread after a minute"
+
+
+_STOPPED_MIDWAY = '''
+import gc, signal, sys
+from sangkien.pipeline import interrupts, workers
+
+class StopsWhenDropped:
+    def __del__(self):
+        signal.raise_signal(signal.SIGTERM)
+
+async def message():
+    pass
+
+def stopped(where):
+    if where == "awaiting":
+        pending = message()  # made, and the stop lands before its await (jupyter_client waiting for the kernel)
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        finally:
+            del pending  # dropped as the stop unwinds (by the kernel client's event loop)
+    else:
+        StopsWhenDropped()
+        interrupts.check()
+
+if sys.argv[1] == "command":
+    try:
+        with interrupts.unwinding():
+            stopped(sys.argv[2])
+    except KeyboardInterrupt:
+        pass
+else:
+    workers._init()
+    workers.attempt("Đơn vị A", stopped, sys.argv[2], on_stop=lambda: print("stopped", flush=True))
+gc.collect()
+'''
+
+
+@pytest.mark.parametrize("process", ["command", "worker"])
+@pytest.mark.parametrize("where", ["awaiting", "destructor"])
+def test_a_stopped_process_prints_nothing_of_what_its_stop_cut_short(process, where):
+    """The analyst sees "đã dừng theo yêu cầu" and nothing else: not Python's warning of a coroutine never
+    awaited (the stop landed inside jupyter_client, on CI), nor "Exception ignored" for a stop raised in a
+    destructor — in the command's process or in a batch's worker."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ran = subprocess.run([sys.executable, "-c", _STOPPED_MIDWAY, process, where], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2], timeout=60)
+    assert ran.stderr == ""
+    if process == "worker":
+        assert (ran.returncode, ran.stdout) == (130, "stopped\n")  # stopped there, the task's outcome not returned
