@@ -30,3 +30,10 @@ def test_the_benchmark_reads_the_recipe_with_its_defaults(tmp_path):
     makefile = tmp_path / "Makefile"
     makefile.write_text("WORKERS ?= 3\ntest: x ## run\n\t$(PY) -m pytest -q -n $(WORKERS) --dist load\n", encoding="utf-8")
     assert _bench().make_test_args(makefile) == ["-q", "-n", "3", "--dist", "load"]
+
+
+def test_the_scoped_suite_is_todays_tests_of_the_old_files_and_functions():
+    old = ["tests/a.py::test_x", "tests/a.py::test_y[1]", "tests/b.py::test_z"]
+    current = ["tests/a.py::test_x", "tests/a.py::test_y[1]", "tests/a.py::test_y[2]", "tests/a.py::test_new",
+               "tests/c.py::test_z"]
+    assert _bench().in_scope(current, old) == ["tests/a.py::test_x", "tests/a.py::test_y[1]", "tests/a.py::test_y[2]"]
