@@ -282,7 +282,18 @@ def test_a_publishing_killed_half_way_is_finished_by_the_next_build(year_with_us
     assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
 
 
-def test_a_stop_signal_while_publishing_takes_effect_once_the_year_is_whole(year_with_user_files, monkeypatch):
+@pytest.fixture
+def ctrl_c():
+    """SIGINT raising KeyboardInterrupt as in a terminal, for the test, even when the tests run with SIGINT
+    ignored (a job started in the background by a shell without job control, `nohup make test &`: the
+    signal was then lost, and the test failed)."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+def test_a_stop_signal_while_publishing_takes_effect_once_the_year_is_whole(year_with_user_files, monkeypatch,
+                                                                             ctrl_c):
     out, final = year_with_user_files
     real = os.replace
     calls = []
