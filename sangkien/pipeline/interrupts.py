@@ -33,8 +33,18 @@ def _install(handler) -> dict | None:
 
 
 def _restore(previous: dict) -> None:
-    for signum, handler in previous.items():
-        signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+    """Put every handler of ``previous`` back, even when a signal handled meanwhile raises (through a
+    handler already put back): the others are put back all the same, never left to a block that is over."""
+    items = list(previous.items())
+
+    def put_back(i: int) -> None:
+        if i < len(items):
+            try:
+                signal.signal(items[i][0], items[i][1] if items[i][1] is not None else signal.SIG_DFL)
+            finally:
+                put_back(i + 1)
+
+    put_back(0)
 
 
 _stopped: list[int] = []

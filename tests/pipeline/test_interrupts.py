@@ -139,3 +139,26 @@ def test_a_stopped_process_prints_nothing_of_what_its_stop_cut_short(process, wh
     assert ran.stderr == ""
     if process == "worker":
         assert (ran.returncode, ran.stdout) == (130, "stopped\n")  # stopped there, the task's outcome not returned
+
+
+def test_every_handler_is_put_back_when_a_stop_lands_while_they_are(monkeypatch):
+    """A stop arriving as the block's handlers are put back, through one already put back, raises there: the
+    handlers after it are put back all the same (else SIGTERM stayed with a block that was over, and the
+    process ignored it for ever)."""
+    before = {s: signal.getsignal(s) for s in interrupts.STOPPING}
+    real = signal.signal
+    putting_back = []
+
+    def stopped_while_putting_back(signum, handler):
+        done = real(signum, handler)
+        if handler is before[interrupts.STOPPING[0]] and not putting_back:
+            putting_back.append(signum)
+            raise Interrupted(signum)  # the stop, handled by the handler just put back
+        return done
+
+    with pytest.raises(Interrupted):
+        with interrupts.deferred():
+            monkeypatch.setattr(signal, "signal", stopped_while_putting_back)
+    monkeypatch.undo()
+    assert putting_back == [interrupts.STOPPING[0]]
+    assert {s: signal.getsignal(s) for s in interrupts.STOPPING} == before
