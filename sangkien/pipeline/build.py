@@ -8,6 +8,7 @@ and :mod:`~sangkien.pipeline.manifest`.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,17 +106,20 @@ def _make(staging: Path, params: Params, register: Register, notebook: Path, out
 
     timings: dict[str, float] = {}
     kept = execute.snapshot(params, register, staging)
-    with render.ahead(register, overlap, formats) as early:
-        with manifest.timed(timings, "execute"):
-            executed = execute.run_report(notebook, staging, params, kept, out_dir / "_failed" / str(params.year),
-                                          kernel_manager=kernel)
-        outputs = render.render_report(executed, params, register, staging, formats, early, timings, overlap)
-    sheets = None
-    if units:
-        from sangkien.pipeline import unitsheets
+    with contextlib.ExitStack() as alongside, manifest.timed(timings, "units") if units else contextlib.nullcontext():
+        sheets = None
+        if units:  # started first, built while the report is (whose PDF and Word draft then take turns)
+            from sangkien.pipeline import unitsheets
 
-        with manifest.timed(timings, "units"):
-            sheets = unitsheets.build_sheets(params, register, kept, staging, formats, jobs=jobs)
+            sheets = alongside.enter_context(unitsheets.sheets_alongside(params, register, kept, staging, formats,
+                                                                         jobs))
+            overlap = False
+        with render.ahead(register, overlap, formats) as early:
+            with manifest.timed(timings, "execute"):
+                executed = execute.run_report(notebook, staging, params, kept,
+                                              out_dir / "_failed" / str(params.year), kernel_manager=kernel)
+            outputs = render.render_report(executed, params, register, staging, formats, early, timings, overlap)
+        sheets = sheets() if units else None
     kept.unlink(missing_ok=True)  # for the kernels only: not published
     return outputs, manifest.write(staging, params, register, outputs, timings, sheets, fingerprint)
 

@@ -10,6 +10,7 @@ built alone (:func:`build_unit`).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -108,6 +109,18 @@ def build_sheets(params, register, register_file: Path, staging: Path, formats: 
     Returns ``{stem: {"unit": name, "html": path, "pdf": path}}`` (paths relative to ``staging``).
     Raises CellError (or the first failing unit's error) naming the unit when a sheet fails.
     """
+    with sheets_alongside(params, register, register_file, staging, formats, jobs, notebook) as sheets:
+        return sheets()
+
+
+@contextlib.contextmanager
+def sheets_alongside(params, register, register_file: Path, staging: Path, formats: tuple[str, ...],
+                     jobs: int | None = None, notebook: Path | None = None):
+    """:func:`build_sheets`, started now in ``jobs`` worker processes and going on while the block runs
+    (the year's own report: its kernel leaves a core idle, and the workers' start costs seconds). The
+    block gets a function that waits for the sheets and returns or raises what :func:`build_sheets`
+    does; a block that raises (or is stopped) stops the workers, whatever they made left in the staging
+    folder, which goes with it."""
     formats = sheet_formats(formats)
     notebook = Path(notebook or paths.UNIT_NOTEBOOK)
     stems = dict(planned(register, params.year))
@@ -116,18 +129,22 @@ def build_sheets(params, register, register_file: Path, staging: Path, formats: 
     folder.mkdir()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(units)))
     batches = [[(u, stems[u]) for u in units[i::jobs]] for i in range(jobs)]
-    failures: list[Outcome] = []
     with workers.pool(jobs) as pool:
         futures = [pool.submit(build_batch, params.year, str(register_file), str(notebook),
                                str(folder), str(staging.parent), tuple(formats), batch) for batch in batches if batch]
-        for future in futures:
-            failures.extend(outcome for outcome in future.result() if outcome.failed)
-    if failures:
-        raise_first(failures)
-    sheets = {stems[unit]: {"unit": unit, **{kind: f"{FOLDER}/{stems[unit]}.{kind}" for kind in formats}}
-              for unit in units}
-    indexes.write_units(folder, params.year, sheets)
-    return sheets
+
+        def sheets() -> dict[str, dict[str, str]]:
+            failures: list[Outcome] = []
+            for future in futures:
+                failures.extend(outcome for outcome in future.result() if outcome.failed)
+            if failures:
+                raise_first(failures)
+            made = {stems[unit]: {"unit": unit, **{kind: f"{FOLDER}/{stems[unit]}.{kind}" for kind in formats}}
+                    for unit in units}
+            indexes.write_units(folder, params.year, made)
+            return made
+
+        yield sheets
 
 
 def raise_first(failures: list[Outcome]) -> None:

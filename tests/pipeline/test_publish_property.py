@@ -133,18 +133,23 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
             (staging / outputs[kind]).write_text(_text(kind, params, register))
         return outputs
 
-    def build_sheets(params, register, register_file, staging, formats, jobs=None):
+    @contextlib.contextmanager
+    def sheets_alongside(params, register, register_file, staging, formats, jobs=None):
         from sangkien.figures import frame, units_of_year
 
-        faults.at("units")
         (staging / "don-vi").mkdir()
-        stems = unique_stems(units_of_year(frame(register), params.year))
-        for unit, stem in stems.items():
-            for kind in formats:
-                (staging / "don-vi" / f"{stem}.{kind}").write_text(_text(f"{kind} {unit}", params, register))
-        (staging / "don-vi" / "index.html").write_text(_text("index", params, register))
-        return {stem: {"unit": unit, **{kind: f"don-vi/{stem}.{kind}" for kind in formats}}
-                for unit, stem in stems.items()}
+
+        def sheets():
+            faults.at("units")
+            stems = unique_stems(units_of_year(frame(register), params.year))
+            for unit, stem in stems.items():
+                for kind in formats:
+                    (staging / "don-vi" / f"{stem}.{kind}").write_text(_text(f"{kind} {unit}", params, register))
+            (staging / "don-vi" / "index.html").write_text(_text("index", params, register))
+            return {stem: {"unit": unit, **{kind: f"don-vi/{stem}.{kind}" for kind in formats}}
+                    for unit, stem in stems.items()}
+
+        yield sheets
 
     def at_then(point, real):
         def step(*args, **kwargs):
@@ -164,7 +169,7 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
     patch.setattr(render, "ahead", lambda register, overlap, formats: contextlib.nullcontext())
     patch.setattr(execute, "run_report", run_report)
     patch.setattr(render, "render_report", render_report)
-    patch.setattr(unitsheets, "build_sheets", build_sheets)
+    patch.setattr(unitsheets, "sheets_alongside", sheets_alongside)
     patch.setattr(execute, "snapshot", at_then("snapshot", execute.snapshot))
     patch.setattr(manifest, "write", at_then("manifest", manifest.write))
     patch.setattr(stage, "_tidy", at_then("commit", stage._tidy))  # right after the manifest moved

@@ -47,7 +47,7 @@ UNITS = {"Trường THCS Lê Lợi": 7, "Phòng Giáo dục <b>Hải An</b>": 1,
 @pytest.mark.slow
 def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_path, write_year):
     """The sheets as ``build YEAR --units --jobs 1`` makes them (:func:`unitsheets.build_sheets`, what
-    ``build_year`` calls once the yearly report is rendered, which plays no part in a sheet: all four sheets
+    ``build_year`` runs alongside the yearly report, which plays no part in a sheet: all four sheets
     in one worker process, one warm kernel, one after another) against an early sheet built alone
     (:func:`unitsheets.build_unit`) and the last one, the most exposed to what earlier units left, executed by
     Papermill in a kernel of its own (as the yearly report is) and laid out as a PDF in this process."""
@@ -221,3 +221,45 @@ def test_units_stopped_midway_leave_no_kernel_and_no_file(tmp_path, write_year, 
     assert not psutil.wait_procs(kernels, timeout=30)[1]
     assert sorted(p.name for p in out.iterdir()) == [".locks"]
     assert list(temporary.iterdir()) == []
+
+
+REPORT_FAILS_ONCE_A_SHEET_IS_MADE = """\
+import glob, time
+deadline = time.monotonic() + 60
+while not glob.glob({pattern!r}):
+    assert time.monotonic() < deadline, "không có phiếu nào được dựng trong khi báo cáo chạy"
+    time.sleep(0.05)
+raise ValueError("ô hỏng khi các phiếu đang dựng")
+"""
+
+
+@pytest.mark.slow
+def test_a_report_failing_while_the_sheets_are_built_stops_them_and_publishes_nothing(tmp_path, write_year):
+    """The sheets are built alongside the year's report (:func:`unitsheets.sheets_alongside`): a report cell
+    failing once the first sheet is made (the workers at work) ends the build with the cell's error, and
+    stops the workers and their kernels; no staging folder is left and nothing is published."""
+    from sangkien.pipeline.build import build_year
+
+    params = write_year(tmp_path, _rows({f"Đơn vị số {i}": 1 + i % 3 for i in range(12)}))
+    out = tmp_path / "out"
+    notebook = nbformat.read(str(paths.REPORT_NOTEBOOK), as_version=4)
+    at = next(i for i, c in enumerate(notebook.cells) if "parameters" in c.get("metadata", {}).get("tags", []))
+    pattern = str(out / f".staging-{YEAR}-*" / "don-vi" / "*.html")
+    notebook.cells.insert(at + 1, nbformat.v4.new_code_cell(REPORT_FAILS_ONCE_A_SHEET_IS_MADE.format(pattern=pattern)))
+    nbformat.write(notebook, str(tmp_path / "bao-cao.ipynb"))
+    me = psutil.Process()
+    before = {p.pid for p in me.children(recursive=True)}
+    with pytest.raises(CellError, match="ô hỏng khi các phiếu đang dựng"):
+        build_year(YEAR, params_file=params, out_dir=out, formats=("html",), units=True, jobs=2,
+                   notebook=tmp_path / "bao-cao.ipynb")
+    started = [p for p in me.children(recursive=True) if p.pid not in before and not _tracker(p)]
+    assert not psutil.wait_procs(started, timeout=30)[1]  # no worker, no kernel
+    assert sorted(p.name for p in out.iterdir()) == [".locks", "_failed"]
+
+
+def _tracker(process: psutil.Process) -> bool:
+    """multiprocessing's resource tracker, which the first pool of a process starts for the process's life."""
+    try:
+        return "resource_tracker" in " ".join(process.cmdline())
+    except psutil.Error:
+        return False
