@@ -14,6 +14,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 from sangkien import paths
@@ -180,8 +181,9 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
     stem = stems[name]
     folder = out_dir / str(params.year) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".unit-{stem}-", dir=folder))
-    try:
+    scratch = folder / f".unit-{stem}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:  # made inside: a stop landing right after the folder is made removes it too
+        scratch.mkdir()
         kept = snapshot(params, register, scratch)
         [outcome] = build_batch(params.year, str(kept),
                             str(paths.UNIT_NOTEBOOK), str(scratch), str(folder), tuple(formats), [(name, stem)])
