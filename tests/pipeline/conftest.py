@@ -6,8 +6,9 @@ A test that changes a published year works on a copy (``copy_published``) or put
 
 Helpers, handed out as fixtures: ``write_year`` (a register and a parameters file in a folder),
 ``small_rows``, ``digests`` (the sha256 of every file of a folder), ``wait_for`` (poll, with a deadline,
-for what a running build shows: a staging folder, a written file, a kernel) and ``sangkien_main`` (the
-command line in this process, for commands that fail before any kernel starts).
+for what a running build shows: a staging folder, a written file, a kernel), ``sangkien_main`` (the
+command line in this process, for commands that fail before any kernel starts) and ``stop_once_made``
+(a stop landing the instant a folder is made).
 """
 from __future__ import annotations
 
@@ -131,3 +132,20 @@ def copy_published(tmp_path):
 def sangkien_main(run_main):
     """``sangkien_main(*args)``: the command line run in this process (``run_main`` of tests/conftest.py)."""
     return run_main
+
+
+@pytest.fixture
+def stop_once_made(monkeypatch):
+    """``stop_once_made(prefix)``: from then on in the test, a folder whose name starts with ``prefix`` is
+    made, and a stop (KeyboardInterrupt) lands at once — the instant before any block that removes it."""
+    def patch(prefix: str) -> None:
+        make = Path.mkdir
+
+        def made_then_stopped(self, *args, **kwargs):
+            make(self, *args, **kwargs)
+            if self.name.startswith(prefix):
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(Path, "mkdir", made_then_stopped)
+
+    return patch

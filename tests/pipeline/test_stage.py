@@ -111,17 +111,10 @@ def test_staging_folder_removed_when_the_build_fails(tmp_path):
         pass
 
 
-def test_a_stop_right_after_the_staging_folder_is_made_leaves_none(tmp_path, monkeypatch):
+def test_a_stop_right_after_the_staging_folder_is_made_leaves_none(tmp_path, stop_once_made):
     """The stop lands between the folder's making and the block (seen under load: a build stopped as soon as
     its staging folder appeared kept it)."""
-    make = type(tmp_path).mkdir
-
-    def made_then_stopped(self, *args, **kwargs):
-        make(self, *args, **kwargs)
-        if self.name.startswith(".staging-"):
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(type(tmp_path), "mkdir", made_then_stopped)
+    stop_once_made(".staging-")
     with pytest.raises(KeyboardInterrupt):
         with stage.staging(tmp_path / "out", 2023):
             pass

@@ -265,18 +265,11 @@ def _tracker(process: psutil.Process) -> bool:
         return False
 
 
-def test_a_stop_right_after_a_single_sheets_scratch_folder_is_made_leaves_none(tmp_path, write_year, monkeypatch):
+def test_a_stop_right_after_a_single_sheets_scratch_folder_is_made_leaves_none(tmp_path, write_year, stop_once_made):
     """``build_unit`` works in a scratch folder inside the output folder (the analyst's): a stop landing as
     soon as it is made removes it too, as the staging folder's (test_stage.py)."""
     params = write_year(tmp_path, _rows({"Đơn vị A": 1}))
-    make = type(tmp_path).mkdir
-
-    def made_then_stopped(self, *args, **kwargs):
-        make(self, *args, **kwargs)
-        if self.name.startswith(".unit-"):
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(type(tmp_path), "mkdir", made_then_stopped)
+    stop_once_made(".unit-")
     with pytest.raises(KeyboardInterrupt):
         unitsheets.build_unit(YEAR, "Đơn vị A", params_file=params, out_dir=tmp_path / "out", formats=("html",))
     assert list((tmp_path / "out" / str(YEAR) / "don-vi").iterdir()) == []
