@@ -102,24 +102,22 @@ def _make(staging: Path, params: Params, register: Register, notebook: Path, out
           fingerprint: dict[str, str]):
     """Every file of the year into ``staging``, the manifest last: ``(outputs, manifest)``. While the
     notebook runs, a thread warms the renderers up (:func:`render.ahead`)."""
-    from sangkien.pipeline import execute, render
+    from sangkien.pipeline import execute, render, unitsheets
 
     timings: dict[str, float] = {}
     kept = execute.snapshot(params, register, staging)
-    with contextlib.ExitStack() as alongside, manifest.timed(timings, "units") if units else contextlib.nullcontext():
-        sheets = None
-        if units:  # started first, built while the report is (whose PDF and Word draft then take turns)
-            from sangkien.pipeline import unitsheets
-
-            sheets = alongside.enter_context(unitsheets.sheets_alongside(params, register, kept, staging, formats,
-                                                                         jobs))
-            overlap = False
+    # the unit sheets start first and are built while the report is: their workers take the second core,
+    # and the report's PDF and Word draft take turns
+    alongside = (unitsheets.sheets_alongside(params, register, kept, staging, formats, jobs) if units
+                 else contextlib.nullcontext(lambda: None))
+    overlap = overlap and not units
+    with manifest.timed(timings, "units") if units else contextlib.nullcontext(), alongside as sheets:
         with render.ahead(register, overlap, formats) as early:
             with manifest.timed(timings, "execute"):
                 executed = execute.run_report(notebook, staging, params, kept,
                                               out_dir / "_failed" / str(params.year), kernel_manager=kernel)
             outputs = render.render_report(executed, params, register, staging, formats, early, timings, overlap)
-        sheets = sheets() if units else None
+        sheets = sheets()
     kept.unlink(missing_ok=True)  # for the kernels only: not published
     return outputs, manifest.write(staging, params, register, outputs, timings, sheets, fingerprint)
 

@@ -103,25 +103,17 @@ def _sheet(runner, renderers, params, unit: str, stem: str, register_file: str, 
     return Outcome(unit, "built")
 
 
-def build_sheets(params, register, register_file: Path, staging: Path, formats: tuple[str, ...], jobs: int | None = None,
-                 notebook: Path | None = None) -> dict[str, dict[str, str]]:
-    """Build every unit's sheet of ``params.year`` into ``staging/don-vi/``.
-
-    Returns ``{stem: {"unit": name, "html": path, "pdf": path}}`` (paths relative to ``staging``).
-    Raises CellError (or the first failing unit's error) naming the unit when a sheet fails.
-    """
-    with sheets_alongside(params, register, register_file, staging, formats, jobs, notebook) as sheets:
-        return sheets()
-
-
 @contextlib.contextmanager
 def sheets_alongside(params, register, register_file: Path, staging: Path, formats: tuple[str, ...],
                      jobs: int | None = None, notebook: Path | None = None):
-    """:func:`build_sheets`, started now in ``jobs`` worker processes and going on while the block runs
-    (the year's own report: its kernel leaves a core idle, and the workers' start costs seconds). The
-    block gets a function that waits for the sheets and returns or raises what :func:`build_sheets`
-    does; a block that raises (or is stopped) stops the workers, whatever they made left in the staging
-    folder, which goes with it."""
+    """Every unit's sheet of ``params.year`` into ``staging/don-vi/``, started now in ``jobs`` worker
+    processes and built while the block runs (the year's own report: its kernel leaves a core idle, and
+    the workers' start costs seconds).
+
+    The block gets a function that waits for the sheets and returns ``{stem: {"unit": name, "html": path,
+    "pdf": path}}`` (paths relative to ``staging``), or raises CellError (or the first failing unit's
+    error) naming the unit when a sheet failed. A block that raises (or is stopped) stops the workers;
+    what they made is in the staging folder, which goes with it."""
     formats = sheet_formats(formats)
     notebook = Path(notebook or paths.UNIT_NOTEBOOK)
     stems = dict(planned(register, params.year))

@@ -46,7 +46,7 @@ UNITS = {"Trường THCS Lê Lợi": 7, "Phòng Giáo dục <b>Hải An</b>": 1,
 
 @pytest.mark.slow
 def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_path, write_year):
-    """The sheets as ``build YEAR --units --jobs 1`` makes them (:func:`unitsheets.build_sheets`, what
+    """The sheets as ``build YEAR --units --jobs 1`` makes them (:func:`unitsheets.sheets_alongside`, which
     ``build_year`` runs alongside the yearly report, which plays no part in a sheet: all four sheets
     in one worker process, one warm kernel, one after another) against an early sheet built alone
     (:func:`unitsheets.build_unit`) and the last one, the most exposed to what earlier units left, executed by
@@ -56,7 +56,8 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
     staging = tmp_path / "staging"
     staging.mkdir()
     kept = execute.snapshot(loaded, register, staging)
-    sheets = unitsheets.build_sheets(loaded, register, kept, staging, ("html", "pdf"), jobs=1)
+    with unitsheets.sheets_alongside(loaded, register, kept, staging, ("html", "pdf"), jobs=1) as built:
+        sheets = built()
     assert [sheet["unit"] for sheet in sheets.values()] == [
         "Phòng Giáo dục <b>Hải An</b>", "Sở Tài chính", "Trường THCS Lê Lợi", "UBND phường Đông Hải"]
     (early_stem, early), (last_stem, last) = list(sheets.items())[1], list(sheets.items())[-1]
