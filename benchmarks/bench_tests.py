@@ -120,12 +120,13 @@ def measure(rounds: int = 2, commit: str = OLD, quick: bool = False, log=print, 
     times: dict[str, list[float]] = {"old": [], "new": [], "scoped": []}
     cpu: dict[str, list[float]] = {"old": [], "new": [], "scoped": []}
     last: dict[str, str] = {}
+    new_files = [QUICK[1]] if quick else []
     with _OldTree(commit) as old_tree, tempfile.TemporaryDirectory() as work:
         runs = {"old": (old_tree, ["-q", QUICK[0]] if quick else ["-q"]),
-                "new": (ROOT, [*new_args, QUICK[1]] if quick else new_args)}
+                "new": (ROOT, [*new_args, *new_files])}
         if scope:
             with _OldTree(scope) as scope_tree:
-                tests = in_scope(_collected(ROOT, runs["new"][1][len(new_args):]), _collected(scope_tree))
+                tests = in_scope(_collected(ROOT, new_files), _collected(scope_tree))
             listed = Path(work) / "tests.txt"
             listed.write_text("\n".join(tests) + "\n", encoding="utf-8")
             runs["scoped"] = (ROOT, [*new_args, f"@{listed}"])

@@ -131,8 +131,9 @@ def file_names(params: Params, register: Register, formats: tuple[str, ...], uni
     if units:
         from sangkien.pipeline.unitsheets import planned, sheet_formats
 
-        names += [f"{UNIT_SHEETS}/index.html"] + [f"{UNIT_SHEETS}/{stem}.{kind}" for _, stem in planned(register, params.year)
-                                                  for kind in sheet_formats(formats)]
+        names.append(f"{UNIT_SHEETS}/index.html")
+        names += [f"{UNIT_SHEETS}/{stem}.{kind}" for _, stem in planned(register, params.year)
+                  for kind in sheet_formats(formats)]
     return names
 
 

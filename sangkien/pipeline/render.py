@@ -123,8 +123,9 @@ def ahead(register, overlap: bool = True, formats: tuple[str, ...] = ("html", "p
     (the renderers of ``formats`` only), then the register's frame (:func:`sangkien.figures.frame`, kept in
     the register's cache for the annexes and the manifest); with ``overlap`` the Word draft's libraries are
     left to the process that makes it beside the PDF. The block's end waits for the thread (after a stop,
-    :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`). Start it after :func:`sangkien.pipeline.execute.prepare` and the build's own imports (pandas):
-    two threads importing the same modules at once can fail."""
+    :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`). Start it after
+    :func:`sangkien.pipeline.execute.prepare` and the build's own imports (pandas): two threads importing
+    the same modules at once can fail."""
 
     def work() -> None:
         from sangkien import figures

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from sangkien.errors import CellError, SangkienError, problems_of
+from sangkien.pipeline import interrupts
 
 
 @dataclass
@@ -40,8 +41,6 @@ class Outcome:
 
 
 def _init() -> None:
-    from sangkien.pipeline import interrupts
-
     signal.signal(signal.SIGTERM, interrupts.stopping_handler)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -69,8 +68,6 @@ def attempt(subject: int | str, work: Callable[..., Outcome], *args, on_stop: Ca
     and exit status the command line would give it (:func:`sangkien.errors.problems_of`), never an
     exception. Stopped (SIGTERM from the parent, once the work has unwound): ``on_stop``, then the
     worker ends at once."""
-    from sangkien.pipeline import interrupts
-
     started = time.perf_counter()
     try:
         interrupts.check()  # a stop swallowed during the last task (in a destructor) takes no further one
