@@ -11,7 +11,7 @@ NBSTRIP := --keep-id --extra-keys "metadata.language_info.codemirror_mode metada
 .DEFAULT_GOAL := help
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 PIPTOOLS := pip-tools==7.6.2
-.PHONY: help report test test-fast lab check figures sample bench clean strip template word-template requirements system-deps
+.PHONY: help report test test-fast lab check figures sample bench clean strip template word-template requirements
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,9 +63,6 @@ requirements: ## recompile requirements.txt (exact pins) from pyproject.toml's d
 	@test -x .venv-tools/bin/pip-compile || { $(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet $(PIPTOOLS); }
 	.venv-tools/bin/pip-compile --quiet --extra test --extra lab --strip-extras --no-emit-index-url \
 		--no-emit-find-links --output-file requirements.txt pyproject.toml
-
-system-deps: ## (root, optional) apt-get install libharfbuzz-subset0: the same PDFs, about a second faster
-	scripts/system-deps.sh
 
 clean: ## delete generated reports (only what builds wrote: files of your own in reports/ stay)
 	@test ! -x $(PY) || $(PY) -c "from sangkien.pipeline.stage import unpublish; unpublish('reports')"

@@ -11,6 +11,7 @@ from sangkien import files, provenance
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
 from sangkien.pipeline import freshness
+from sangkien.pipeline.workarounds import weasyprint_subset
 
 FILE = "manifest.json"
 
@@ -40,7 +41,7 @@ def write(staging: Path, params: Params, register: Register, outputs: dict[str, 
         },
         "figures": figures.manifest_figures(figures.frame(register), params.year, params.period_start, params.blocks),
         "sample_data": params.sample_data,
-        "software": provenance.software(),
+        "software": {**provenance.software(), "font_subsetter": weasyprint_subset.version()},
         "timings_s": timings,
         **({"units": sheets} if sheets is not None else {}),
         "fingerprint": fingerprint,

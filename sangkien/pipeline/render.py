@@ -21,7 +21,7 @@ from pathlib import Path
 from sangkien import paths
 from sangkien.pipeline.forked import Forked
 from sangkien.pipeline.manifest import timed
-from sangkien.pipeline.workarounds import weasyprint_exit
+from sangkien.pipeline.workarounds import weasyprint_exit, weasyprint_subset
 
 REMOVE_TAG = "remove-cell"
 """Cells with this tag (notes for analysts) are not shown in the report."""
@@ -55,6 +55,7 @@ def _print_setup_in(folder: str):
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
+    weasyprint_subset.install()
     font_config = FontConfiguration()
     fonts_css = CSS(filename=str(paths.PRINT_FONTS_CSS), font_config=font_config, url_fetcher=_local_fetcher())
     return font_config, fonts_css

@@ -9,5 +9,6 @@ module of that library again before anything else.
 | :mod:`.warm_engine` | papermill 2.7.0, nbclient 0.11.0, CPython 3.11 | a notebook run on a kernel already running (unit sheets), its warnings shown again |
 | :mod:`.jsonschema_iri` | jsonschema 4.26.0 (under nbformat 5.11.1) | rfc3987_syntax's 1.8 s grammar kept out of builds |
 | :mod:`.weasyprint_exit` | WeasyPrint 70.0 | its font configuration dropped before the interpreter exits |
+| :mod:`.weasyprint_subset` | WeasyPrint 70.0, uharfbuzz 0.55.0 | every embedded font subset by the pinned HarfBuzz (same bytes on every machine, no clock in the font) |
 | :mod:`.pyhanko_font` | pyHanko 0.38.0 | a signature stamp's TrueType font (2048 units per em) drawn with its own letter spacing |
 """
