@@ -6,6 +6,7 @@ Exit status: 0 done; 2 bad command line or parameters; 3 invalid data; 4 a noteb
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -195,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     from sangkien.files import private_tempdir
     from sangkien.pipeline import interrupts
 
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is printed escaped, never a crash
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
     with interrupts.unwinding():
         try:
             with private_tempdir():

@@ -44,6 +44,33 @@ def shown(path: str | Path, base: str | Path | None = None, outside: str = "abso
     return resolved.name if outside == "name" else str(resolved)
 
 
+def printable(text: str | Path) -> str:
+    r"""A file name as it can be printed and written into a workbook: bytes that are not UTF-8 (kept by
+    Python as lone surrogates) shown escaped.
+
+    >>> printable("b\udce1o-c\udce1o.xlsx"), printable("báo-cáo.xlsx")
+    ('b\\xe1o-c\\xe1o.xlsx', 'báo-cáo.xlsx')
+    """
+    return str(text).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def write_new(target: str | Path, data: bytes, mode: int = 0o644) -> Path:
+    """Write ``data`` to ``target`` in one step, only if no file is there when it lands (FileExistsError
+    otherwise, the existing file untouched): of two writers racing for one name, the second is refused."""
+    target = Path(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.link(tmp, target)  # fails when the name is taken, unlike a rename
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return target
+
+
 def write_atomic(target: str | Path, data: bytes, mode: int = 0o644) -> Path:
     """Write ``data`` to ``target`` in one step: a reader sees the old file or the new one, never a part."""
     target = Path(target)

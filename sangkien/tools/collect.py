@@ -12,14 +12,15 @@ unless asked (``force``).
 """
 from __future__ import annotations
 
+import errno
 import io
 import math
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sangkien.errors import DataError, ParamsError
-from sangkien.files import deterministic_zip, write_atomic
+from sangkien.errors import DataError, ParamsError, writing_into
+from sangkien.files import deterministic_zip, printable, write_atomic, write_new
 from sangkien.inputs import layout, schema
 from sangkien.inputs.reading import read_bytes, read_sources
 from sangkien.inputs.rules import problems
@@ -63,14 +64,53 @@ class Collected:
     out: Path
     rows: int
     sources: list[Source]
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    """The folder's entries not read, each with the reason (:func:`folder_entries`)."""
 
 
-def source_files(folder: Path, out: Path | None = None) -> list[Path]:
-    """The folder's registers, by name: Excel and CSV files, not Excel's lock files (``~$...``), not hidden
-    files, not the register being written."""
+NOT_READ = {".ods": "bảng tính OpenDocument (.ods): mở bằng LibreOffice hoặc Excel rồi lưu thành .xlsx",
+            ".xlsb": "sổ Excel nhị phân (.xlsb): mở bằng Excel rồi lưu thành .xlsx (Excel Workbook)",
+            ".numbers": "bảng tính Numbers: xuất ra .xlsx rồi gửi lại"}
+"""Spreadsheet formats an office may send that are not read, and what to do with them."""
+
+
+def _why_not_read(path: Path, target: Path | None) -> str | None:
+    """Why an entry of the folder is not read as a register (None: it is read)."""
+    if path.is_symlink() and not path.exists():
+        try:
+            path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "liên kết tượng trưng vòng quanh (trỏ về chính nó): bỏ qua"
+        return "liên kết tượng trưng tới tệp không còn: bỏ qua"
+    if path.is_dir():
+        return "thư mục con: chỉ đọc các tệp nằm ngay trong thư mục đã chỉ"
+    if not path.is_file():
+        return "không phải tệp thường: bỏ qua"
+    if target is not None and path.resolve() == target:
+        return "tệp đang được ghi ra (--out): không đọc lại"
+    if path.name.startswith("~$"):
+        return "tệp khóa Excel tạo ra khi sổ đang mở: bỏ qua"
+    if path.name.startswith("."):
+        return "tệp ẩn: bỏ qua"
+    if path.suffix.lower() not in SUFFIXES:
+        return NOT_READ.get(path.suffix.lower(), "không phải tệp .xlsx, .xls hay .csv: bỏ qua")
+    return None
+
+
+def folder_entries(folder: Path, out: Path | None = None) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The folder's registers, by name (Excel and CSV files), and every other entry with the reason it is
+    not read (Excel's lock files ``~$...``, hidden files, the register being written, subfolders, links to
+    nothing, other formats)."""
     target = out.resolve() if out is not None else None
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not p.name.startswith(("~$", ".")) and p.resolve() != target)
+    read, skipped = [], []
+    for path in sorted(folder.iterdir()):
+        why = _why_not_read(path, target)
+        if why is None:
+            read.append(path)
+        else:
+            skipped.append((path, why))
+    return read, skipped
 
 
 def _check_target(folder: Path, out: Path, force: bool) -> None:
@@ -78,17 +118,20 @@ def _check_target(folder: Path, out: Path, force: bool) -> None:
         raise DataError(f"{folder}: không tìm thấy thư mục" if not folder.exists() else f"{folder}: không phải thư mục")
     if out.suffix.lower() != ".xlsx":
         raise ParamsError(f"{out}: tệp ghi ra cần phần mở rộng .xlsx")
+    if out.is_dir():
+        raise ParamsError(f"{printable(out)}: là một thư mục, không phải tệp; chọn tên tệp .xlsx khác cho --out")
     if out.exists() and not force:
-        raise ParamsError(f"{out}: tệp đã có; chọn tên khác cho --out, hoặc thêm --force để ghi đè")
+        raise ParamsError(f"{printable(out)}: tệp đã có; chọn tên khác cho --out, hoặc thêm --force để ghi đè")
     if not out.parent.is_dir():
         raise ParamsError(f"{out.parent}: không có thư mục này để ghi tệp gộp")
 
 
-def read_folder(folder: Path, out: Path | None = None) -> tuple[list[Source], list[str]]:
-    """Every register of the folder, its tables found (sheets named in every problem); problems of files
-    that cannot be read or have no proper header."""
+def read_folder(folder: Path, out: Path | None = None,
+                paths: list[Path] | None = None) -> tuple[list[Source], list[str]]:
+    """Every register of the folder (or ``paths`` of it), its tables found (sheets named in every problem);
+    problems of files that cannot be read or have no proper header."""
     sources, found_problems = [], []
-    for path in source_files(folder, out):
+    for path in folder_entries(folder, out)[0] if paths is None else paths:
         source = Source(path)
         try:
             found = layout.tables_of(path, read_sources(path, read_bytes(path)), name_sheets=True)
@@ -127,13 +170,15 @@ def _workbook_bytes(sheet: Sheet, blocks: tuple[str, ...], files: int) -> bytes:
         data.column_dimensions[cell.column_letter].width = 24 if offset == 1 else 14
     columns = sheet.columns()
     formats = [NUMBER_FORMATS.get(c.id) for c in schema.COLUMNS]
-    for i, number in enumerate(sheet.numbers):
+    first = data.max_row + 1
+    for i, number in enumerate(sheet.numbers):  # cell by cell: appending looks for the last row each time
         origin, excel_row = sheet.origin(number)
         values = [_cell(columns[c.id][i]) for c in schema.COLUMNS]
-        data.append(values + [origin.path.name, origin.sheet or "", excel_row])
-        for cell, number_format in zip(data[data.max_row], formats):
-            if number_format:
-                cell.number_format = number_format
+        values += [printable(origin.path.name), origin.sheet or "", excel_row]
+        for column, value in enumerate(values, start=1):
+            cell = data.cell(row=first + i, column=column, value=value)
+            if column <= len(formats) and formats[column - 1]:
+                cell.number_format = formats[column - 1]
     buffer = io.BytesIO()
     workbook.save(buffer)
     return deterministic_zip(buffer.getvalue(), FIXED_TIME, entry_time=(1980, 1, 1, 0, 0, 0))
@@ -155,9 +200,11 @@ def collect(folder: str | Path, out: str | Path, blocks: tuple[str, ...], force:
     ``out`` exists (unless ``force``) or cannot be written there."""
     folder, out = Path(folder), Path(out)
     _check_target(folder, out, force)
-    sources, found = read_folder(folder, out)
+    paths, skipped = folder_entries(folder, out)
+    sources, found = read_folder(folder, out, paths)
     if not sources and not found:
-        raise DataError(f"{folder}: không có tệp .xlsx, .xls hay .csv nào trong thư mục")
+        raise DataError([f"{printable(folder)}: không có tệp .xlsx, .xls hay .csv nào trong thư mục"]
+                        + [f"{printable(p.name)}: {why}" for p, why in skipped])
     readable = [s for s in sources if s.tables]
     sheet = None
     if readable:
@@ -169,8 +216,22 @@ def collect(folder: str | Path, out: str | Path, blocks: tuple[str, ...], force:
     if found or sheet is None:
         raise DataError(found)
     _said(sheet, readable)
-    write_atomic(out, _workbook_bytes(sheet, tuple(blocks), len(readable)))
-    return Collected(out, len(sheet.numbers), sources)
+    _write(out, _workbook_bytes(sheet, tuple(blocks), len(readable)), force)
+    return Collected(out, len(sheet.numbers), sources, skipped)
+
+
+def _write(out: Path, data: bytes, force: bool) -> None:
+    """The register into ``out`` in one step; without ``force``, refused if a file appeared there meanwhile
+    (another ``collect`` to the same file finished first)."""
+    with writing_into(out.parent):
+        if force:
+            write_atomic(out, data)
+            return
+        try:
+            write_new(out, data)
+        except FileExistsError:
+            raise ParamsError(f"{printable(out)}: tệp vừa được ghi ra trong lúc gộp (một lệnh khác?); không ghi "
+                              "đè; chọn tên khác cho --out, hoặc thêm --force") from None
 
 
 def summary(collected: Collected) -> list[str]:
@@ -182,11 +243,12 @@ def summary(collected: Collected) -> list[str]:
         units = source.units[0] if source.units else "—"
         if len(source.units) > 1:
             units += f" (và {len(source.units) - 1} đơn vị khác)"
-        lines.append((source.path.name, units, str(source.rows), ", ".join(source.sheets) or "—",
+        lines.append((printable(source.path.name), units, str(source.rows), ", ".join(source.sheets) or "—",
                       str(source.left_out)))
     widths = [max(len(row[i]) for row in [header] + lines) for i in range(len(header))]
     table = ["  ".join(cell.rjust(w) if i in (2, 4) else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
              .rstrip() for row in [header] + lines]
-    notes = [f"{s.path.name}: {line}" for s in collected.sources for line in s.reading]
-    return ([f"{collected.out}: đã gộp {collected.rows} sáng kiến từ {len(collected.sources)} tệp", ""] + table
+    notes = [f"{printable(s.path.name)}: {line}" for s in collected.sources for line in s.reading]
+    notes += [f"{printable(path.name)}: không đọc — {why}" for path, why in collected.skipped]
+    return ([f"{printable(collected.out)}: đã gộp {collected.rows} sáng kiến từ {len(collected.sources)} tệp", ""] + table
             + ([""] + notes if notes else []))
