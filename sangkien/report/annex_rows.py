@@ -74,15 +74,17 @@ def cell_xml(ref: str, style: int, quoted: int, value, quote_start: tuple[str, .
 
 
 def rows_xml(table, first_row: int, styles: list[tuple[int, int]], quote_start: tuple[str, ...]) -> str:
-    """``<row>`` elements for ``table`` (rows of ``(height, values)``) from ``first_row`` on; ``styles``
-    holds each column's (style, quoted style) numbers in the workbook's stylesheet."""
+    """``<row>`` elements for ``table`` (rows of ``(height, values)``; a height of None: Excel's own) from
+    ``first_row`` on; ``styles`` holds each column's (style, quoted style) numbers in the workbook's
+    stylesheet."""
     letters = _letters(len(styles))
     known: dict[str, tuple[bool, str]] = {}
     out = []
     for number, (height, values) in enumerate(table, start=first_row):
         cells = "".join(cell_xml(f"{letter}{number}", style, quoted, value, quote_start, known)
                         for letter, (style, quoted), value in zip(letters, styles, values))
-        out.append(f'<row r="{number}" ht="{height:.16g}" customHeight="1">{cells}</row>')
+        size = "" if height is None else f' ht="{height:.16g}" customHeight="1"'
+        out.append(f'<row r="{number}"{size}>{cells}</row>')
     return "".join(out)
 
 

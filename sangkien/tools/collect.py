@@ -25,6 +25,7 @@ from sangkien.inputs import layout, schema
 from sangkien.inputs.reading import read_bytes, read_sources
 from sangkien.inputs.rules import problems
 from sangkien.inputs.sheet import Sheet, sheet_of_tables
+from sangkien.report import annex_rows
 from sangkien.tools.template import DATA_SHEET, FIXED_TIME, NUMBER_FORMATS, build_workbook
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
@@ -157,8 +158,15 @@ def _said(sheet: Sheet, sources: list[Source]) -> None:
         source.reading = layout.report(source.found, is_csv=source.path.suffix.lower() == ".csv")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A text starting so is written with Excel's quote prefix: a unit's cell never becomes a live formula."""
+
+
 def _workbook_bytes(sheet: Sheet, blocks: tuple[str, ...], files: int) -> bytes:
-    """The register in the template's layout, with the source columns, as deterministic bytes."""
+    """The register in the template's layout, with the source columns, as deterministic bytes; its rows
+    written as worksheet XML (:mod:`sangkien.report.annex_rows`), not cell by cell through openpyxl."""
+    from openpyxl.utils import get_column_letter
+
     workbook = build_workbook(blocks)
     workbook.properties.title = f"Sổ đăng ký sáng kiến (gộp từ {files} tệp)"
     data = workbook[DATA_SHEET]
@@ -168,20 +176,40 @@ def _workbook_bytes(sheet: Sheet, blocks: tuple[str, ...], files: int) -> bytes:
         cell = data.cell(row=1, column=width + offset, value=title)
         cell.font, cell.fill, cell.alignment = copy(last.font), copy(last.fill), copy(last.alignment)
         data.column_dimensions[cell.column_letter].width = 24 if offset == 1 else 14
-    columns = sheet.columns()
-    formats = [NUMBER_FORMATS.get(c.id) for c in schema.COLUMNS]
-    first = data.max_row + 1
-    for i, number in enumerate(sheet.numbers):  # cell by cell: appending looks for the last row each time
-        origin, excel_row = sheet.origin(number)
-        values = [_cell(columns[c.id][i]) for c in schema.COLUMNS]
-        values += [printable(origin.path.name), origin.sheet or "", excel_row]
-        for column, value in enumerate(values, start=1):
-            cell = data.cell(row=first + i, column=column, value=value)
-            if column <= len(formats) and formats[column - 1]:
-                cell.number_format = formats[column - 1]
+    styles = _style_numbers(data, [NUMBER_FORMATS.get(c.id) for c in schema.COLUMNS] + [None] * len(SOURCE_HEADERS))
+    rows = annex_rows.rows_xml(_lines(sheet), 2, styles, FORMULA_START)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return deterministic_zip(buffer.getvalue(), FIXED_TIME, entry_time=(1980, 1, 1, 0, 0, 0))
+    part = f"xl/worksheets/sheet{workbook.sheetnames.index(DATA_SHEET) + 1}.xml"
+    last_cell = f"{get_column_letter(len(styles))}{1 + len(sheet.numbers)}"
+    package = annex_rows.splice(buffer.getvalue(), part, rows, last_cell)
+    return deterministic_zip(package, FIXED_TIME, entry_time=(1980, 1, 1, 0, 0, 0), compresslevel=1)
+
+
+def _lines(sheet: Sheet):
+    """``(None, values)`` of every line of the register: its columns, then its source file, sheet and row."""
+    columns = sheet.columns()
+    for i, number in enumerate(sheet.numbers):
+        origin, excel_row = sheet.origin(number)
+        values = [_cell(columns[c.id][i]) for c in schema.COLUMNS]
+        yield None, values + [printable(origin.path.name), origin.sheet or "", excel_row]
+
+
+def _style_numbers(data, number_formats: list[str | None]) -> list[tuple[int, int]]:
+    """Each column's (style, style with the quote prefix) as numbers of the workbook's stylesheet, read off
+    a cell of row 2 that is taken away again."""
+    numbers = []
+    for column, number_format in enumerate(number_formats, start=1):
+        found = []
+        for quoted in (False, True):
+            cell = data.cell(2, column)
+            if number_format:
+                cell.number_format = number_format
+            cell.quotePrefix = quoted
+            found.append(cell.style_id)
+            del data[cell.coordinate]
+        numbers.append((found[0], found[1]))
+    return numbers
 
 
 def _cell(value):

@@ -111,3 +111,24 @@ def test_a_file_name_that_is_not_utf8_is_named_escaped(folder, tmp_path):
                           capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert b"b\\xe1o-c\\xe1o.xlsx" in done.stdout and b"Traceback" not in done.stderr
+
+
+def test_a_text_that_looks_like_a_formula_stays_text(folder, tmp_path):
+    from openpyxl import load_workbook
+
+    from sangkien.tools.template import DATA_SHEET
+
+    rows = clean_rows()[:2]
+    rows[1][3] = "-Nguyễn Văn A"
+    source = clean_workbook(folder / "so-y-te.xlsx", rows)
+    book = load_workbook(source)
+    typed = book.active.cell(2, 3)  # what Excel keeps for a text typed as '=HYPERLINK(...)
+    typed.value, typed.data_type, typed.quotePrefix = '=HYPERLINK("http://example.invalid","Bấm")', "s", True
+    book.save(source)
+    rows[0][2] = typed.value
+    out = tmp_path / "gop.xlsx"
+    collecting.collect(folder, out, ("Giáo dục", "Quận, huyện, sở, ngành"))
+    data = load_workbook(out)[DATA_SHEET]
+    title, author = data.cell(2, 3), data.cell(3, 4)
+    assert (title.data_type, title.value, title.quotePrefix) == ("s", rows[0][2], True)
+    assert (author.value, author.quotePrefix) == ("-Nguyễn Văn A", True)
