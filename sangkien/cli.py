@@ -210,6 +210,24 @@ def main(argv: list[str] | None = None) -> int:
             return getattr(exc, "exit_status", 130)
         except Exception as exc:  # the analyst's lines, or one line (never a traceback) for the unforeseen
             problems, exit_status = problems_of(exc)
-            for line in problems:
+            for line in shown_problems(problems):
                 print(line, file=sys.stderr)
             return exit_status
+
+
+MAX_PROBLEMS_SHOWN = 1000
+"""At most this many problems printed, then how many more there are (a broken file can have millions)."""
+
+
+def shown_problems(problems: list[str], limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+    """The lines printed for ``problems``: all of them, or the first ``limit`` and a line counting the rest.
+
+    >>> shown_problems(["a", "b", "c"], limit=2)
+    ['a', 'b', '… và 1 vấn đề khác (tổng cộng 3); sửa những vấn đề trên rồi chạy lại để xem tiếp']
+    """
+    if len(problems) <= limit:
+        return list(problems)
+    more = f"{len(problems) - limit:,}".replace(",", ".")
+    total = f"{len(problems):,}".replace(",", ".")
+    return problems[:limit] + [f"… và {more} vấn đề khác (tổng cộng {total}); sửa những vấn đề trên rồi chạy lại "
+                               "để xem tiếp"]

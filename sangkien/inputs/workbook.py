@@ -211,12 +211,43 @@ class ExcelSheet:
         return self.book.quirks(self.name)
 
 
+UNPACKED_FLOOR = 256 << 20
+UNPACKED_RATIO = 50
+"""A workbook whose parts unpack to more than this many times its own size, and to more than
+:data:`UNPACKED_FLOOR` bytes, is refused before it is read: Excel's own files unpack to 5-15 times their
+size (a register of a million rows too), a "zip bomb" to hundreds."""
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def refuse_unreadable(path: Path, data: bytes) -> None:
+    """DataError, in one line, for a workbook that is protected by a password (Excel then saves an .xlsx as
+    an encrypted OLE file) or whose parts would unpack to far more than any register."""
+    from sangkien.inputs.reading import _grouped
+
+    if data.startswith(_OLE) and _ENCRYPTED in data:
+        raise DataError(f"{path}: tệp có mật khẩu, không đọc được; mở bằng Excel, bỏ mật khẩu (Tệp > Thông tin > "
+                        "Bảo vệ sổ làm việc > Mã hóa bằng mật khẩu: để trống), lưu lại rồi chạy lại")
+    if not data.startswith(b"PK\x03\x04"):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # calamine says it is not a workbook
+    if unpacked > max(UNPACKED_FLOOR, UNPACKED_RATIO * len(data)):
+        raise DataError(f"{path}: tệp {_grouped(len(data))} byte nhưng giải nén ra {_grouped(unpacked)} byte, gấp "
+                        f"{_grouped(unpacked // len(data))} lần (sổ Excel thật chỉ gấp 5–15 lần): không đọc; hãy mở "
+                        "bằng Excel kiểm tra rồi lưu lại")
+
+
 class ExcelBook:
     """A workbook opened with python-calamine from its bytes; every calamine failure becomes a DataError."""
 
     def __init__(self, path: Path, data: bytes):
         from python_calamine import CalamineWorkbook
 
+        refuse_unreadable(path, data)
         self.path, self.data = path, data
         self.workbook = self.call(CalamineWorkbook.from_filelike, io.BytesIO(data))
         self._parts: dict[str, str] | None = None
