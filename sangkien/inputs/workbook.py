@@ -223,8 +223,6 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 def refuse_unreadable(path: Path, data: bytes) -> None:
     """DataError, in one line, for a workbook that is protected by a password (Excel then saves an .xlsx as
     an encrypted OLE file) or whose parts would unpack to far more than any register."""
-    from sangkien.inputs.reading import _grouped
-
     if data.startswith(_OLE) and _ENCRYPTED in data:
         raise DataError(f"{path}: tệp có mật khẩu, không đọc được; mở bằng Excel, bỏ mật khẩu (Tệp > Thông tin > "
                         "Bảo vệ sổ làm việc > Mã hóa bằng mật khẩu: để trống), lưu lại rồi chạy lại")
@@ -239,6 +237,10 @@ def refuse_unreadable(path: Path, data: bytes) -> None:
         raise DataError(f"{path}: tệp {_grouped(len(data))} byte nhưng giải nén ra {_grouped(unpacked)} byte, gấp "
                         f"{_grouped(unpacked // len(data))} lần (sổ Excel thật chỉ gấp 5–15 lần): không đọc; hãy mở "
                         "bằng Excel kiểm tra rồi lưu lại")
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 class ExcelBook:
