@@ -3,8 +3,6 @@ expand without end, values too long to show, a period that does not come before 
 are folders or loops of links. Each is exit 2 with one short line, before anything is written."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from sangkien.inputs.params import MAX_DEPTH
@@ -54,11 +52,10 @@ BOMB = "".join([f"year: 2023\ndata: {SAMPLE}\n", 'a: &a ["lol","lol","lol","lol"
     + ["recipients: [" + ",".join(["*i"] * 9) + "]\n"])
 
 
-def test_an_alias_bomb_is_refused_at_once_in_one_short_line(build):
-    started = time.perf_counter()
+def test_an_alias_bomb_is_refused_in_one_short_line(build):
+    """Refused on the composed document, before a value is built (how fast: benchmarks, not here)."""
     status, err, path = build(BOMB)
-    seconds = time.perf_counter() - started
-    assert status == 2 and seconds < 1, seconds
+    assert status == 2
     assert err == (f"{path}, dòng 8: giá trị này có hơn 100.000 phần tử khi các bí danh YAML (*tên) được mở ra; "
                    "hãy viết các giá trị ra trực tiếp\n")
 
