@@ -19,8 +19,8 @@ from sangkien.errors import DataError
 from sangkien.files import sha256_bytes
 from sangkien.inputs import layout, renames
 from sangkien.inputs.cells import cell_text, parse_number, parse_year
-from sangkien.inputs.params import Reorganisation
 from sangkien.inputs.reading import read_bytes, read_sources
+from sangkien.inputs.renames import Reorganisation
 from sangkien.inputs.rules import problems
 from sangkien.inputs.sheet import Sheet, sheet_of_tables
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sangkien.inputs.params import MAX_DEPTH
+from sangkien.inputs.yamlfile import MAX_DEPTH
 
 SAMPLE = "data/sample/so-dang-ky-sang-kien.xlsx"
 
@@ -40,7 +40,7 @@ def test_a_key_written_twice_at_any_depth(build, text, key, lines):
 
 
 def test_keys_merged_in_may_be_overridden_as_yaml_means(tmp_path):
-    from sangkien.inputs.params import load_yaml
+    from sangkien.inputs.yamlfile import load_yaml
 
     path = tmp_path / "p.yaml"
     path.write_text("base: &b {name: A, title: B}\nsigner:\n  <<: *b\n  name: C\n", encoding="utf-8")
