@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from sangkien.errors import ParamsError
-from sangkien.inputs.shown import shown
+from sangkien.inputs.shown import shown, thousands
 
 MAX_FILE_BYTES = 1 << 20
 """The largest parameters file read (a year's file is a few kilobytes): a larger one is refused unread."""
@@ -87,8 +87,8 @@ def _expanded_size(node, sizes: dict[int, int], open_nodes: set[int]) -> int:
     total = 1 + sum(_expanded_size(child, sizes, open_nodes) for child in _children(node))
     open_nodes.discard(key)
     if total > MAX_NODES:
-        raise _Refused(f"dòng {node.start_mark.line + 1}: giá trị này có hơn {MAX_NODES:,} phần tử khi các bí danh "
-                       "YAML (*tên) được mở ra; hãy viết các giá trị ra trực tiếp".replace(",", "."))
+        raise _Refused(f"dòng {node.start_mark.line + 1}: giá trị này có hơn {thousands(MAX_NODES)} phần tử khi các bí "
+                       "danh YAML (*tên) được mở ra; hãy viết các giá trị ra trực tiếp")
     sizes[key] = total
     return total
 
@@ -123,8 +123,8 @@ def _param_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise ParamsError(f"{path}: không đọc được tệp tham số ({_READ_PROBLEMS.get(exc.errno, exc.strerror)})") from None
     if len(data) > MAX_FILE_BYTES:
-        raise ParamsError(f"{path}: tệp tham số lớn hơn {MAX_FILE_BYTES // 1024:,} KB; một tệp tham số chỉ cần vài KB"
-                          .replace(",", "."))
+        raise ParamsError(f"{path}: tệp tham số lớn hơn {thousands(MAX_FILE_BYTES // 1024)} KB; một tệp tham số chỉ "
+                          "cần vài KB")
     return data
 
 

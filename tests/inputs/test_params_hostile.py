@@ -85,6 +85,17 @@ def test_a_huge_parameters_file_is_refused_unread(build):
     assert status == 2 and err == f"{path}: tệp tham số lớn hơn 1.024 KB; một tệp tham số chỉ cần vài KB\n"
 
 
+def test_a_comma_in_the_path_is_shown_as_written(tmp_path, run_main):
+    """Only the number is written the Vietnamese way (1.024): the file's path keeps its commas."""
+    folder = tmp_path / "a,b"
+    folder.mkdir()
+    path = folder / "2023.yaml"
+    path.write_text(f"year: 2023\ndata: {SAMPLE}\n# " + "x" * (1 << 20) + "\n", encoding="utf-8")
+    status, _, err = run_main("build", 2023, "--params", path, "--out", tmp_path / "out")
+    assert status == 2 and err == f"{path}: tệp tham số lớn hơn 1.024 KB; một tệp tham số chỉ cần vài KB\n"
+    assert "a,b" in err
+
+
 @pytest.mark.parametrize("value, shown", [
     ("[" + ", ".join(["Một nơi nhận rất dài"] * 2000) + ", 5]",
      "một danh sách 2.001 mục, bắt đầu bằng ['Một nơi nhận rất dài', 'Một nơi nhận rất dài', 'Một nơi nhận …"),
