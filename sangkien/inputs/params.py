@@ -23,7 +23,7 @@ from sangkien.inputs import renames, schema
 from sangkien.inputs.fields import convert, documented, field_types, kind, project_path
 from sangkien.inputs.renames import Reorganisation
 from sangkien.inputs.shown import shown
-from sangkien.inputs.yamlfile import load_yaml
+from sangkien.inputs.yamlfile import load_yaml, read_mapping
 
 DEFAULT_BLOCKS = ("Giáo dục", "Quận, huyện, sở, ngành")
 DEFAULT_PERIOD_START = 2016
@@ -104,6 +104,8 @@ class Params:
                                     note="Markdown: đoạn văn cách nhau một dòng trống, gạch đầu dòng, **đậm**, *nghiêng*")
     files: tuple[Path, ...] = ()
     """The parameters files read, defaults first."""
+    files_sha256: str = hashlib.sha256().hexdigest()
+    """The digest of the bytes of ``files`` as they were parsed, one after the other (:func:`load_params`)."""
 
     @property
     def recognition_level(self) -> str:
@@ -136,16 +138,14 @@ class Params:
         return self.files[-1]
 
     def sha256(self) -> str:
-        """One digest over every parameters file read, in order."""
-        digest = hashlib.sha256()
-        for f in self.files:
-            digest.update(f.read_bytes())
-        return digest.hexdigest()
+        """One digest over every parameters file read, in order: of the bytes that were parsed, so that the
+        fingerprint, the manifest and the colophon name what the build used (no file is read again)."""
+        return self.files_sha256
 
 
 NESTED = {"signer": Signer, "sections": Sections, "reorganisation": Reorganisation}
 """Keys holding keys of their own, and the dataclass that lists them."""
-INTERNAL = {"files"}
+INTERNAL = {"files", "files_sha256"}
 """Fields that are not parameters (no key in a file)."""
 KINDS = {kind_of: kind(kind_of) for kind_of in (int, Path, bool, Signer, Sections, str, datetime.date | None,
                                                 tuple[str, ...], Reorganisation, dict[str, str])}
@@ -204,20 +204,23 @@ def _params_file(year: int | None, params_file: str | Path | None) -> Path:
     return Path(params_file)
 
 
-def _read_files(params_file: Path) -> tuple[dict[str, Any], list[Path]]:
-    """The shared defaults overridden key by key by ``params_file``, and the files read."""
+def _read_files(params_file: Path) -> tuple[dict[str, Any], list[Path], str]:
+    """The shared defaults overridden key by key by ``params_file``, the files read, and the digest of the
+    bytes parsed (each file is read once)."""
     files: list[Path] = []
     merged: dict[str, Any] = {}
+    digest = hashlib.sha256()
     for path in (paths.DEFAULTS_FILE, params_file):
         if path == paths.DEFAULTS_FILE and not path.exists():
             continue
-        if files and os.path.realpath(path) == os.path.realpath(files[0]):  # (a loop of links: load_yaml says so)
+        if files and os.path.realpath(path) == os.path.realpath(files[0]):  # (a loop of links: read_mapping says so)
             continue
-        content = load_yaml(path)
+        content, data = read_mapping(path)
         check_keys(path, content, Params)
         merged = _merge(merged, content)
         files.append(path)
-    return merged, files
+        digest.update(data)
+    return merged, files, digest.hexdigest()
 
 
 def _year(where: str, merged: dict, year: int | None) -> int:
@@ -294,7 +297,7 @@ def load_params(
     (a relative path then counts from the current folder, as on a command line).
     """
     params_file = _params_file(year, params_file)
-    merged, files = _read_files(params_file)
+    merged, files, files_sha256 = _read_files(params_file)
     where = str(params_file)
     values: dict[str, Any] = {"year": _year(where, merged, year)}
     values["data"] = _data(where, merged, data_file, require_data)
@@ -302,7 +305,7 @@ def load_params(
     values["period_start"] = _period_start(where, merged.get("period_start", DEFAULT_PERIOD_START), values["year"])
     values["reorganisation"] = renames.resolve(where, merged.get("reorganisation"), values["blocks"])
     values.update(_the_rest(where, merged, values))
-    return Params(**values, files=tuple(files))
+    return Params(**values, files=tuple(files), files_sha256=files_sha256)
 
 
 def default_reorganisation() -> Reorganisation:

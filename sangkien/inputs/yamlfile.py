@@ -140,9 +140,16 @@ _READ_PROBLEMS = {
 def load_yaml(path: Path) -> dict[str, Any]:
     """A parameters file's mapping (empty for an empty file); ParamsError naming the line of a syntax error,
     or a key written twice, or a document too large or too deep."""
+    return read_mapping(path)[0]
+
+
+def read_mapping(path: Path) -> tuple[dict[str, Any], bytes]:
+    """A parameters file's mapping, as :func:`load_yaml`, and the bytes it was parsed from (their digest
+    names the file in the manifest: the file is not read a second time)."""
     path = Path(path)
+    data = _param_bytes(path)
     try:
-        text = _param_bytes(path).decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ParamsError(f"{path}: không đọc được tệp tham số (UnicodeDecodeError); cần tệp YAML mã UTF-8") from None
     try:
@@ -155,7 +162,7 @@ def load_yaml(path: Path) -> dict[str, Any]:
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ParamsError(f"{path}{where}: lỗi cú pháp YAML: {what}") from None
     if content is None:
-        return {}
+        return {}, data
     if not isinstance(content, dict):
         raise ParamsError(f"{path}: tệp tham số phải là các cặp 'khóa: giá trị' (YAML mapping)")
-    return content
+    return content, data

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import unicodedata
 from pathlib import Path
 
@@ -112,6 +113,17 @@ def test_sha256_covers_every_file(params_file):
     first = load_params(2023, params_file(MINIMAL)).sha256()
     second = load_params(2023, params_file(MINIMAL + "place: Hải Dương\n")).sha256()
     assert len(first) == 64 and first != second
+
+
+def test_sha256_names_the_bytes_that_were_parsed(params_file):
+    """The digest is of the defaults then the year's file as they were read: a file saved over afterwards
+    changes neither the values nor the digest (it is not read again)."""
+    path = params_file(MINIMAL)
+    params = load_params(2023, path)
+    parsed = paths.DEFAULTS_FILE.read_bytes() + path.read_bytes()
+    path.write_text(MINIMAL + "place: Hải Dương\n", encoding="utf-8")
+    assert params.sha256() == hashlib.sha256(parsed).hexdigest()
+    assert params.place == "Hải Phòng"
 
 
 # --------------------------------------------------------------------------- mistakes
