@@ -308,23 +308,44 @@ def load_params(
     return Params(**values, files=tuple(files), files_sha256=files_sha256)
 
 
-def default_reorganisation() -> Reorganisation:
-    """The ``reorganisation`` of the shared defaults file, checked against its blocks (for ``check``
-    without ``--params``); empty when the file has none."""
-    if paths.DEFAULTS_FILE.exists():
-        content = load_yaml(paths.DEFAULTS_FILE)
-        if content.get("reorganisation"):
-            check_keys(paths.DEFAULTS_FILE, content, Params)
-            return renames.resolve(str(paths.DEFAULTS_FILE), content["reorganisation"], default_blocks())
-    return Reorganisation()
+# --------------------------------------------------------------------------- the shared defaults alone (``check``)
+
+def default_blocks_and_reorganisation() -> tuple[tuple[str, ...], Reorganisation]:
+    """The blocks and the ``reorganisation`` of the shared defaults file, which is read once (for ``check``
+    without ``--params``)."""
+    content = _shared_defaults()
+    blocks = _default_blocks(content)
+    return blocks, _default_reorganisation(content, blocks)
 
 
 def default_blocks() -> tuple[str, ...]:
     """The blocks of the shared defaults file (for ``check`` without ``--params``)."""
-    if paths.DEFAULTS_FILE.exists():
-        content = load_yaml(paths.DEFAULTS_FILE)
-        check_keys(paths.DEFAULTS_FILE, content, Params)
-        if "blocks" in content:
-            return tuple(schema.nfc(b) for b in convert(str(paths.DEFAULTS_FILE), "blocks", content["blocks"],
-                                                        tuple[str, ...]))
+    return _default_blocks(_shared_defaults())
+
+
+def default_reorganisation() -> Reorganisation:
+    """The ``reorganisation`` of the shared defaults file, checked against its blocks; empty when the file
+    has none."""
+    return default_blocks_and_reorganisation()[1]
+
+
+def _shared_defaults() -> dict[str, Any]:
+    """The shared defaults file's mapping, its keys checked (empty without the file)."""
+    if not paths.DEFAULTS_FILE.exists():
+        return {}
+    content = load_yaml(paths.DEFAULTS_FILE)
+    check_keys(paths.DEFAULTS_FILE, content, Params)
+    return content
+
+
+def _default_blocks(content: dict[str, Any]) -> tuple[str, ...]:
+    if "blocks" in content:
+        where = str(paths.DEFAULTS_FILE)
+        return tuple(schema.nfc(b) for b in convert(where, "blocks", content["blocks"], tuple[str, ...]))
     return DEFAULT_BLOCKS
+
+
+def _default_reorganisation(content: dict[str, Any], blocks: tuple[str, ...]) -> Reorganisation:
+    if content.get("reorganisation"):
+        return renames.resolve(str(paths.DEFAULTS_FILE), content["reorganisation"], blocks)
+    return Reorganisation()

@@ -10,6 +10,8 @@ import pytest
 
 from sangkien import paths
 from sangkien.errors import ParamsError
+from sangkien import inputs
+from sangkien.inputs import yamlfile
 from sangkien.inputs.fields import convert, field_types
 from sangkien.inputs.params import KINDS, Params, Signer, default_blocks, load_params
 
@@ -124,6 +126,24 @@ def test_sha256_names_the_bytes_that_were_parsed(params_file):
     path.write_text(MINIMAL + "place: Hải Dương\n", encoding="utf-8")
     assert params.sha256() == hashlib.sha256(parsed).hexdigest()
     assert params.place == "Hải Phòng"
+
+
+def test_each_parameters_file_is_read_once(params_file, monkeypatch, write_register, make_row):
+    """``load_params`` and ``check`` without ``--params`` read each parameters file once."""
+    read: list[Path] = []
+    original = yamlfile._param_bytes
+
+    def counted(path):
+        read.append(Path(path))
+        return original(path)
+
+    monkeypatch.setattr(yamlfile, "_param_bytes", counted)
+    path = params_file(MINIMAL)
+    load_params(2023, path).sha256()
+    assert read == [paths.DEFAULTS_FILE, path]
+    read.clear()
+    inputs.check(write_register([make_row()]))
+    assert read == [paths.DEFAULTS_FILE]
 
 
 # --------------------------------------------------------------------------- mistakes
