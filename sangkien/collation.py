@@ -29,7 +29,6 @@ _SHAPED = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê", 
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 """huyền, hỏi, ngã, sắc, nặng (no tone is 0)."""
 _RANK = {letter: i for i, letter in enumerate(ALPHABET)}
-_NUMBER = re.compile(r"\d+")
 
 
 def _letter(base: str, marks: str) -> str:

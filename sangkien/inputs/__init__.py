@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sangkien.errors import ParamsError
 from sangkien.inputs import snapshot
-from sangkien.inputs.params import Params, default_blocks, default_reorganisation, load_params
+from sangkien.inputs.params import Params, default_blocks, default_blocks_and_reorganisation, load_params
 from sangkien.inputs.register import Register, read_register
 
 
@@ -54,4 +54,4 @@ def check(file: str | Path, params_file: str | Path | None = None) -> Register:
     if params_file is not None:
         params = load_params(None, params_file, require_data=False)
         return read_register(file, params.blocks, params.reorganisation, until=params.year)
-    return read_register(file, default_blocks(), default_reorganisation())
+    return read_register(file, *default_blocks_and_reorganisation())

@@ -9,7 +9,9 @@ import json
 from dataclasses import dataclass
 
 from sangkien import files, paths
-from sangkien.inputs.params import INTERNAL, KINDS, NESTED, Params, field_types, load_yaml
+from sangkien.inputs.fields import field_types
+from sangkien.inputs.params import INTERNAL, KINDS, NESTED, Params
+from sangkien.inputs.yamlfile import load_yaml
 
 
 @dataclass(frozen=True)

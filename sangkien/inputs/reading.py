@@ -219,9 +219,3 @@ def read_sources(path: Path, data: bytes | None = None) -> list:
     if suffix in EXCEL_SUFFIXES:
         return ExcelBook(path, data).sheets()
     raise DataError(f"{path}: định dạng {suffix or '(không có phần mở rộng)'} không được hỗ trợ; cần .xlsx hoặc .csv")
-
-
-def read_table(path: Path, data: bytes | None = None) -> list[list]:
-    """The raw cells of the file's first visible sheet, row 1 first. Raises DataError for an unreadable file."""
-    sources = [s for s in read_sources(path, data) if not s.hidden]
-    return sources[0].rows() if sources else []

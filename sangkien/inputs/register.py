@@ -19,13 +19,13 @@ from sangkien.errors import DataError
 from sangkien.files import sha256_bytes
 from sangkien.inputs import layout, renames
 from sangkien.inputs.cells import cell_text, parse_number, parse_year
-from sangkien.inputs.params import Reorganisation
-from sangkien.inputs.reading import RowsSource, read_bytes, read_sources, read_table
+from sangkien.inputs.reading import read_bytes, read_sources
+from sangkien.inputs.renames import Reorganisation
 from sangkien.inputs.rules import problems
 from sangkien.inputs.sheet import Sheet, sheet_of_tables
 
 __all__ = ["FRAME_COLUMNS", "Register", "cell_text", "combined", "parse_number", "parse_year", "read_bytes",
-           "read_register", "read_table", "register_of", "validate"]
+           "read_register", "register_of"]
 
 FRAME_COLUMNS = ("row", "ma_so", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua",
                  "nam", "so_tien_lam_loi", "diem")
@@ -90,16 +90,9 @@ def register_of(sheet: Sheet, reorganisation: Reorganisation | None = None, unti
                     reorganisation=reorganisation or None)
 
 
-def validate(path: Path, rows: list[list], blocks: Iterable[str], reorganisation: Reorganisation | None = None,
-             until: int | None = None) -> Register:
-    """Check every row of one sheet's cells (row 1 first) against every rule; return the register or raise
-    DataError with every problem (``reorganisation``, ``until``: as :func:`register_of`)."""
-    return register_of(combined(Path(path), [RowsSource(rows)], blocks)[0], reorganisation, until)
-
-
 def read_register(path: str | Path, blocks: Iterable[str], reorganisation: Reorganisation | None = None,
                   until: int | None = None) -> Register:
-    """Read and validate a register file (.xlsx or .csv); ``reorganisation`` and ``until`` as :func:`validate`."""
+    """Read and validate a register file (.xlsx or .csv); ``reorganisation`` and ``until`` as :func:`register_of`."""
     path = Path(path)
     blocks = list(blocks)
     # A large register is a million small objects and no reference cycles: the cyclic garbage

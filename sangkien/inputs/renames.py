@@ -1,5 +1,6 @@
-"""A register read across a reorganisation: the old blocks and units of earlier years counted under
-today's names (``reorganisation`` of the parameters, :class:`~sangkien.inputs.params.Reorganisation`).
+"""A reorganisation: the earlier blocks and units of a register mapped onto today's names
+(``reorganisation`` of the parameters), resolved once when the parameters are read (:func:`resolve`), and
+a register read across it.
 
 The names are changed on the sheet before any rule runs, so that a row filed under an old block that is
 mapped is valid, and a unit is under one block once every name is today's. The names as the register
@@ -8,9 +9,36 @@ each old name brought, and ``check`` says it (:func:`summary`). Without a reorga
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sangkien.errors import ParamsError
 from sangkien.inputs import schema
-from sangkien.inputs.params import Reorganisation
+from sangkien.inputs.fields import convert, documented
 from sangkien.inputs.sheet import Sheet
+from sangkien.inputs.shown import shown
+
+
+@dataclass(frozen=True)
+class Reorganisation:
+    """Earlier names mapped onto today's, for comparisons across a reorganisation (contract section 3):
+    every row of every year is counted under today's block and unit.
+
+    As loaded, both mappings are resolved: names NFC and trimmed, a name mapped to itself left out, chains
+    followed (``a → b`` and ``b → c`` count ``a`` under ``c``), and every block mapped onto the spelling
+    ``blocks`` gives it. The register matches an old name with :func:`sangkien.inputs.schema.fold` (case,
+    spaces, NFC/NFD and invisible characters do not matter)."""
+
+    blocks: dict[str, str] = documented(
+        "khối cũ → khối hiện nay", factory=dict,
+        note="mỗi dòng 'khối cũ: khối hiện nay'; khối hiện nay phải có trong blocks, khối cũ thì không")
+    units: dict[str, str] = documented(
+        "đơn vị cũ → đơn vị hiện nay", factory=dict,
+        note="mỗi dòng 'đơn vị cũ: đơn vị hiện nay'; nhiều đơn vị cũ có thể cùng về một đơn vị (sáp nhập)")
+
+    def __bool__(self) -> bool:
+        """True when some name is mapped."""
+        return bool(self.blocks or self.units)
+
 
 ORIGINAL = {"khoi": "khoi_goc", "don_vi": "don_vi_goc"}
 """Column id -> the column of the register that keeps the name as written, when a reorganisation is set."""
@@ -53,6 +81,86 @@ def originals(sheet: Sheet, reorganisation: Reorganisation | None) -> dict[str, 
     if not reorganisation:
         return {}
     return {kept: sheet.renamed.get(column, sheet.texts[column]) for column, kept in ORIGINAL.items()}
+
+
+# --------------------------------------------------------------------------- resolved as the parameters are read
+
+def resolve(where: str, value, blocks: tuple[str, ...]) -> Reorganisation:
+    """The ``reorganisation`` a parameters file writes (``value``, named ``where``), resolved (see
+    :class:`Reorganisation`) with its old blocks mapped onto ``blocks``; ParamsError naming the entry at fault."""
+    given = convert(where, "reorganisation", value, Reorganisation)
+    return Reorganisation(blocks=_renames(where, "reorganisation.blocks", given.blocks, blocks),
+                          units=_renames(where, "reorganisation.units", given.units))
+
+
+def _name(where: str, key: str, value, old=None) -> str:
+    """An old or today's name, NFC and trimmed; ParamsError when it is not text or is empty."""
+    if not isinstance(value, str):
+        raise ParamsError(f'{where}: khóa "{key}": tên cần là chữ, nhận được {shown(value)}')
+    text = schema.nfc(value)
+    if not text:
+        at = f' (tên hiện nay của "{schema.nfc(str(old))}")' if old is not None else ""
+        raise ParamsError(f'{where}: khóa "{key}": tên trống{at}')
+    return text
+
+
+def _renames(where: str, key: str, given: dict, blocks: tuple[str, ...] | None = None) -> dict[str, str]:
+    """Old name -> today's name, resolved (see :class:`Reorganisation`); ``blocks``: the blocks today's must be."""
+    names: dict[str, str] = {}
+    """Folded old name -> today's name as written."""
+    written: dict[str, str] = {}
+    for old, new in given.items():
+        old_text, new_text = _name(where, key, old), _name(where, key, new, old)
+        folded = schema.fold(old_text)
+        if folded == schema.fold(new_text):
+            continue  # a name mapped to itself changes nothing
+        if folded in names and schema.fold(names[folded]) != schema.fold(new_text):
+            raise ParamsError(f'{where}: khóa "{key}": tên cũ "{old_text}" được ghi hai lần, sang "{names[folded]}" '
+                              f'và sang "{new_text}"')
+        names[folded] = new_text
+        written.setdefault(folded, old_text)
+    today: dict[str, str] = {}
+    renames = {written[f]: _follow(where, key, f, names, written, today) for f in names}
+    return renames if blocks is None else _onto_blocks(where, key, renames, blocks)
+
+
+def _follow(where: str, key: str, start: str, names: dict[str, str], written: dict[str, str],
+            today: dict[str, str]) -> str:
+    """Today's name of the old name folded ``start``: its target, that target's, ... ParamsError on a loop.
+
+    ``today`` (folded old name -> today's name) keeps every name resolved, so each is followed once: a
+    chain of n names takes n steps, not n² (n³ with the loop check)."""
+    if start in today:
+        return today[start]
+    path = [start]
+    on_path = {start}
+    target = names[start]
+    while (folded := schema.fold(target)) in names:
+        if folded in today:
+            target = today[folded]
+            break
+        if folded in on_path:
+            loop = " → ".join(f'"{written[f]}"' for f in [*path, folded])
+            raise ParamsError(f'{where}: khóa "{key}": tên chuyển vòng tròn {loop}; mỗi tên cũ cần về một tên hiện nay')
+        path.append(folded)
+        on_path.add(folded)
+        target = names[folded]
+    today.update(dict.fromkeys(path, target))
+    return target
+
+
+def _onto_blocks(where: str, key: str, renames: dict[str, str], blocks: tuple[str, ...]) -> dict[str, str]:
+    """Each old block's today's block in the spelling of ``blocks``; ParamsError naming an old block whose
+    today's block is not in ``blocks``, or an old block that still is one."""
+    spelling = {schema.fold(b): b for b in blocks}
+    for old, new in renames.items():
+        if schema.fold(old) in spelling:
+            raise ParamsError(f'{where}: khóa "{key}": khối "{old}" vẫn có trong blocks nên không là khối cũ; '
+                              f'bỏ nó khỏi blocks hoặc khỏi {key}')
+        if schema.fold(new) not in spelling:
+            raise ParamsError(f'{where}: khóa "{key}": khối cũ "{old}" chuyển sang "{new}", nhưng "{new}" không có '
+                              f"trong blocks; {schema.need_choice(blocks)}")
+    return {old: spelling[schema.fold(new)] for old, new in renames.items()}
 
 
 # --------------------------------------------------------------------------- what check says

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import unicodedata
 from pathlib import Path
 
@@ -9,7 +10,10 @@ import pytest
 
 from sangkien import paths
 from sangkien.errors import ParamsError
-from sangkien.inputs.params import KINDS, Params, Signer, convert, default_blocks, field_types, load_params
+from sangkien import inputs
+from sangkien.inputs import yamlfile
+from sangkien.inputs.fields import convert, field_types
+from sangkien.inputs.params import KINDS, Params, Signer, default_blocks, load_params
 
 SAMPLE = "data/sample/so-dang-ky-sang-kien.xlsx"
 MINIMAL = f"year: 2023\ndata: {SAMPLE}\n"
@@ -111,6 +115,35 @@ def test_sha256_covers_every_file(params_file):
     first = load_params(2023, params_file(MINIMAL)).sha256()
     second = load_params(2023, params_file(MINIMAL + "place: Hải Dương\n")).sha256()
     assert len(first) == 64 and first != second
+
+
+def test_sha256_names_the_bytes_that_were_parsed(params_file):
+    """The digest is of the defaults then the year's file as they were read: a file saved over afterwards
+    changes neither the values nor the digest (it is not read again)."""
+    path = params_file(MINIMAL)
+    params = load_params(2023, path)
+    parsed = paths.DEFAULTS_FILE.read_bytes() + path.read_bytes()
+    path.write_text(MINIMAL + "place: Hải Dương\n", encoding="utf-8")
+    assert params.sha256() == hashlib.sha256(parsed).hexdigest()
+    assert params.place == "Hải Phòng"
+
+
+def test_each_parameters_file_is_read_once(params_file, monkeypatch, write_register, make_row):
+    """``load_params`` and ``check`` without ``--params`` read each parameters file once."""
+    read: list[Path] = []
+    original = yamlfile._param_bytes
+
+    def counted(path):
+        read.append(Path(path))
+        return original(path)
+
+    monkeypatch.setattr(yamlfile, "_param_bytes", counted)
+    path = params_file(MINIMAL)
+    load_params(2023, path).sha256()
+    assert read == [paths.DEFAULTS_FILE, path]
+    read.clear()
+    inputs.check(write_register([make_row()]))
+    assert read == [paths.DEFAULTS_FILE]
 
 
 # --------------------------------------------------------------------------- mistakes
@@ -260,3 +293,33 @@ def test_converters_are_chosen_by_the_fields_type():
     types = field_types(Params)
     assert types["issue_date"] == (datetime.date | None) and types["blocks"] == tuple[str, ...]
     assert types["signer"] is Signer and types["data"] is Path
+
+
+# --------------------------------------------------------------------------- a reorganisation's long chains
+
+CHAIN = 4_000
+
+
+def _chain(order) -> str:
+    """``reorganisation.units`` mapping "Đơn vị i" to "Đơn vị i+1" for i in ``order``."""
+    return "reorganisation:\n  units:\n" + "".join(f"    Đơn vị {i}: Đơn vị {i + 1}\n" for i in order)
+
+
+@pytest.mark.parametrize("order", [range(CHAIN), range(CHAIN - 1, -1, -1)], ids=["forward", "backward"])
+def test_a_long_chain_of_names_ends_at_todays(params_file, order):
+    """Every old name of a chain of 4,000 is counted under the last one, whichever order the file lists them."""
+    units = load_params(2023, params_file(MINIMAL + _chain(order))).reorganisation.units
+    assert units == {f"Đơn vị {i}": f"Đơn vị {CHAIN}" for i in order}
+
+
+def test_a_long_loop_of_names_is_named_from_the_first(params_file):
+    path = params_file(MINIMAL + _chain(range(CHAIN)) + f"    Đơn vị {CHAIN}: Đơn vị 0\n")
+    loop = " → ".join(f'"Đơn vị {i}"' for i in [*range(CHAIN + 1), 0])
+    assert error_of(2023, path) == (f'{path}: khóa "reorganisation.units": tên chuyển vòng tròn {loop}; mỗi tên cũ '
+                                    "cần về một tên hiện nay")
+
+
+def test_chains_that_meet_end_at_the_same_name(params_file):
+    text = ("reorganisation:\n  units:\n    C: D\n    A: B\n    B: C\n    X: B\n    Y: X\n    D: E\n")
+    units = load_params(2023, params_file(MINIMAL + text)).reorganisation.units
+    assert units == dict.fromkeys(["C", "A", "B", "X", "Y", "D"], "E")

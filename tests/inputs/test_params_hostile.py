@@ -3,11 +3,9 @@ expand without end, values too long to show, a period that does not come before 
 are folders or loops of links. Each is exit 2 with one short line, before anything is written."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from sangkien.inputs.params import MAX_DEPTH
+from sangkien.inputs.yamlfile import MAX_DEPTH
 
 SAMPLE = "data/sample/so-dang-ky-sang-kien.xlsx"
 
@@ -42,7 +40,7 @@ def test_a_key_written_twice_at_any_depth(build, text, key, lines):
 
 
 def test_keys_merged_in_may_be_overridden_as_yaml_means(tmp_path):
-    from sangkien.inputs.params import load_yaml
+    from sangkien.inputs.yamlfile import load_yaml
 
     path = tmp_path / "p.yaml"
     path.write_text("base: &b {name: A, title: B}\nsigner:\n  <<: *b\n  name: C\n", encoding="utf-8")
@@ -54,11 +52,10 @@ BOMB = "".join([f"year: 2023\ndata: {SAMPLE}\n", 'a: &a ["lol","lol","lol","lol"
     + ["recipients: [" + ",".join(["*i"] * 9) + "]\n"])
 
 
-def test_an_alias_bomb_is_refused_at_once_in_one_short_line(build):
-    started = time.perf_counter()
+def test_an_alias_bomb_is_refused_in_one_short_line(build):
+    """Refused on the composed document, before a value is built (how fast: benchmarks, not here)."""
     status, err, path = build(BOMB)
-    seconds = time.perf_counter() - started
-    assert status == 2 and seconds < 1, seconds
+    assert status == 2
     assert err == (f"{path}, dòng 8: giá trị này có hơn 100.000 phần tử khi các bí danh YAML (*tên) được mở ra; "
                    "hãy viết các giá trị ra trực tiếp\n")
 
@@ -86,6 +83,17 @@ def test_a_document_that_loops_or_nests_without_end_is_refused(build, text, expe
 def test_a_huge_parameters_file_is_refused_unread(build):
     status, err, path = build(f"year: 2023\ndata: {SAMPLE}\n# " + "x" * (1 << 20) + "\n")
     assert status == 2 and err == f"{path}: tệp tham số lớn hơn 1.024 KB; một tệp tham số chỉ cần vài KB\n"
+
+
+def test_a_comma_in_the_path_is_shown_as_written(tmp_path, run_main):
+    """Only the number is written the Vietnamese way (1.024): the file's path keeps its commas."""
+    folder = tmp_path / "a,b"
+    folder.mkdir()
+    path = folder / "2023.yaml"
+    path.write_text(f"year: 2023\ndata: {SAMPLE}\n# " + "x" * (1 << 20) + "\n", encoding="utf-8")
+    status, _, err = run_main("build", 2023, "--params", path, "--out", tmp_path / "out")
+    assert status == 2 and err == f"{path}: tệp tham số lớn hơn 1.024 KB; một tệp tham số chỉ cần vài KB\n"
+    assert "a,b" in err
 
 
 @pytest.mark.parametrize("value, shown", [
