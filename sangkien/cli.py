@@ -227,7 +227,8 @@ def shown_problems(problems: list[str], limit: int = MAX_PROBLEMS_SHOWN) -> list
     """
     if len(problems) <= limit:
         return list(problems)
-    more = f"{len(problems) - limit:,}".replace(",", ".")
-    total = f"{len(problems):,}".replace(",", ".")
+    from sangkien.inputs.shown import thousands
+
+    more, total = thousands(len(problems) - limit), thousands(len(problems))
     return problems[:limit] + [f"… và {more} vấn đề khác (tổng cộng {total}); sửa những vấn đề trên rồi chạy lại "
                                "để xem tiếp"]

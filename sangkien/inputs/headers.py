@@ -17,6 +17,7 @@ from typing import Callable
 
 from sangkien.inputs import schema
 from sangkien.inputs.cells import cell_text, is_blank
+from sangkien.inputs.shown import thousands
 
 HEAD_ROWS = 30
 """The header row is looked for among this many first rows of a sheet."""
@@ -203,10 +204,6 @@ class Header:
     """The columns whose header names their unit."""
 
 
-def _grouped(factor: float) -> str:
-    return f"{factor:,.0f}".replace(",", ".")
-
-
 def _claim(header: Header, place: Callable[[int], str], row: int, position: int, text: str, reading: Reading) -> None:
     cid = reading.column
     if cid in header.positions:
@@ -219,7 +216,7 @@ def _claim(header: Header, place: Callable[[int], str], row: int, position: int,
         header.with_unit.add(cid)
     if reading.scale != 1:
         header.scales[cid] = reading.scale
-        said.append(f"số tiền nhân {_grouped(reading.scale)} thành đồng")
+        said.append(f"số tiền nhân {thousands(round(reading.scale))} thành đồng")
     if said:
         header.notes.append(f'"{text}"' + (" " if reading.why else ": ") + ", ".join(said))
 
@@ -291,7 +288,7 @@ def _unit_above(header: Header, rows: list[list], place: Callable[[int], str]) -
             elif factor is not None and factor != 1:
                 for cid in money:
                     header.scales[cid] = factor
-                    header.notes.append(f'"{header.written[cid]}": số tiền nhân {_grouped(factor)} thành đồng '
+                    header.notes.append(f'"{header.written[cid]}": số tiền nhân {thousands(round(factor))} thành đồng '
                                         f'(theo "{said}" ở dòng {number})')
             return
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sangkien.errors import DataError
 from sangkien.inputs import encodings as legacy
+from sangkien.inputs.shown import thousands
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 MAX_CELL = 32_767
@@ -120,18 +121,14 @@ def _too_long(path: Path, text: str, delimiter: str) -> DataError:
             for column, cell in enumerate(row, start=1):
                 if len(cell) > MAX_CELL:
                     return DataError(
-                        f"{path}: dòng {number}, cột {column_letter(column)}: ô dài {_grouped(len(cell))} ký tự, "
-                        f"quá giới hạn {_grouped(MAX_CELL)} ký tự một ô của Excel; có thể một dấu ngoặc kép (\") mở "
+                        f"{path}: dòng {number}, cột {column_letter(column)}: ô dài {thousands(len(cell))} ký tự, "
+                        f"quá giới hạn {thousands(MAX_CELL)} ký tự một ô của Excel; có thể một dấu ngoặc kép (\") mở "
                         "mà không đóng")
     except csv.Error:
         pass
     finally:
         csv.field_size_limit(limit)
-    return DataError(f"{path}: tệp CSV có một ô dài quá {_grouped(MAX_CELL)} ký tự")
-
-
-def _grouped(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
+    return DataError(f"{path}: tệp CSV có một ô dài quá {thousands(MAX_CELL)} ký tự")
 
 
 def read_csv(path: Path, data: bytes) -> list[list]:

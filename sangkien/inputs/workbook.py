@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 from sangkien.errors import DataError
+from sangkien.inputs.shown import thousands
 
 NOT_COMPUTED = "formula"
 """A quirk: a formula saved without its value (a file written by a program, never opened in Excel)."""
@@ -234,13 +235,9 @@ def refuse_unreadable(path: Path, data: bytes) -> None:
     except (zipfile.BadZipFile, ValueError, OSError):
         return  # calamine says it is not a workbook
     if unpacked > max(UNPACKED_FLOOR, UNPACKED_RATIO * len(data)):
-        raise DataError(f"{path}: tệp {_grouped(len(data))} byte nhưng giải nén ra {_grouped(unpacked)} byte, gấp "
-                        f"{_grouped(unpacked // len(data))} lần (sổ Excel thật chỉ gấp 5–15 lần): không đọc; hãy mở "
+        raise DataError(f"{path}: tệp {thousands(len(data))} byte nhưng giải nén ra {thousands(unpacked)} byte, gấp "
+                        f"{thousands(unpacked // len(data))} lần (sổ Excel thật chỉ gấp 5–15 lần): không đọc; hãy mở "
                         "bằng Excel kiểm tra rồi lưu lại")
-
-
-def _grouped(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 class ExcelBook:

@@ -21,7 +21,7 @@ from pathlib import Path
 from sangkien import paths
 from sangkien.pipeline.forked import Forked
 from sangkien.pipeline.manifest import timed
-from sangkien.pipeline.workarounds import weasyprint_exit, weasyprint_subset
+from sangkien.pipeline.workarounds import weasyprint_exit, weasyprint_libraries, weasyprint_subset
 
 REMOVE_TAG = "remove-cell"
 """Cells with this tag (notes for analysts) are not shown in the report."""
@@ -52,6 +52,7 @@ def _print_setup():
 
 @lru_cache(maxsize=1)
 def _print_setup_in(folder: str):
+    weasyprint_libraries.loaded()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -209,9 +210,9 @@ def pdf_identifier(page: str) -> bytes:
 def write_pdf(page: str, target: Path, authors: tuple[str, ...] = (), description: str = "") -> None:
     """Lay the HTML page out on A4 with the shipped fonts and write it as PDF/A-2b; the XMP metadata
     names the page's title, ``authors`` (the issuing body) and ``description`` (the subject line)."""
+    font_config, fonts_css = _print_setup()  # first: WeasyPrint imported as it should be
     from weasyprint import HTML
 
-    font_config, fonts_css = _print_setup()
     html = HTML(string=page, base_url=str(paths.TEMPLATES_DIR) + "/", url_fetcher=_local_fetcher())
     document = html.render(stylesheets=[fonts_css], font_config=font_config)
     document.metadata.authors = list(authors) or document.metadata.authors

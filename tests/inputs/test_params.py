@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sangkien import paths
+from sangkien import inputs, paths
 from sangkien.errors import ParamsError
-from sangkien import inputs
 from sangkien.inputs import yamlfile
 from sangkien.inputs.fields import convert, field_types
 from sangkien.inputs.params import KINDS, Params, Signer, default_blocks, load_params
