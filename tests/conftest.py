@@ -6,9 +6,7 @@ A test that starts a kernel, builds a report or runs a command in a new interpre
 (``make test-fast`` leaves those out)."""
 from __future__ import annotations
 
-import csv
 import fcntl
-import io
 import os
 import pickle
 import signal
@@ -18,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from registers import HEADER, IDS, write_register_file  # noqa: F401 (HEADER: one of the constants tests import here)
 
 from sangkien.pipeline.workarounds import jsonschema_iri
 
@@ -25,11 +24,6 @@ jsonschema_iri.keep_out()  # as in every build: nbformat imported without rfc398
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The register's header as the sample writes it: the Vietnamese labels, in the contract's order.
-HEADER = ["Mã số", "Năm", "Tên sáng kiến", "Tác giả", "Đơn vị", "Khối", "Lĩnh vực",
-          "Kết quả", "Số tiền làm lợi", "Điểm"]
-IDS = ["ma_so", "nam", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc",
-       "ket_qua", "so_tien_lam_loi", "diem"]
 EDU, OTHER = "Giáo dục", "Quận, huyện, sở, ngành"
 BLOCKS = (EDU, OTHER)
 """The sample's (and the shared defaults') blocks."""
@@ -82,33 +76,12 @@ def make_row():
 @pytest.fixture
 def write_register(tmp_path):
     """``write_register(rows, header=None, fmt="csv"|"xlsx", name=None, delimiter=",", bom=False,
-    encoding="utf-8")`` writes a register into ``tmp_path`` and returns its path.
-
-    ``rows`` are lists of cell values (``None`` is an empty cell); ``header`` defaults to HEADER
-    (``header=[]`` writes no header row). For CSV, values are written with ``str`` (an empty
-    string for ``None``).
+    encoding="utf-8")`` writes a register into ``tmp_path`` (``so-dang-ky.FMT`` unless ``name`` is given)
+    and returns its path: :func:`registers.write_register_file`, which says how.
     """
 
-    def write(rows, header=None, fmt="csv", name=None, delimiter=",", bom=False, encoding="utf-8") -> Path:
-        header = HEADER if header is None else header
-        table = ([list(header)] if header else []) + [list(r) for r in rows]
-        path = tmp_path / (name or f"so-dang-ky.{fmt}")
-        if fmt == "xlsx":
-            from openpyxl import Workbook
-
-            workbook = Workbook()
-            sheet = workbook.active
-            for r in table:
-                sheet.append(r)
-            workbook.save(path)
-        elif fmt == "csv":
-            buffer = io.StringIO(newline="")
-            writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-            writer.writerows([["" if v is None else v for v in r] for r in table])
-            path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode(encoding))
-        else:
-            raise ValueError(fmt)
-        return path
+    def write(rows, header=None, fmt="csv", name=None, **how) -> Path:
+        return write_register_file(tmp_path / (name or f"so-dang-ky.{fmt}"), rows, header, fmt=fmt, **how)
 
     return write
 
@@ -157,6 +130,20 @@ def benchmark(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def tree(folder: Path, *, folders: bool = False) -> dict[str, bytes]:
+    """Every file under ``folder``: its path relative to ``folder`` (``a/b.html``) -> its bytes, sorted by
+    path; with ``folders``, every folder too, as ``a/`` -> ``b""`` (so an empty folder left behind shows).
+    What tests compare to say "this folder is exactly as it was" or "holds exactly these files"."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir():
+            if folders:
+                found[path.relative_to(folder).as_posix() + "/"] = b""
+        else:
+            found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return found
 
 
 def built_once(tmp_path_factory, name: str, make):

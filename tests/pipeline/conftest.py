@@ -12,7 +12,6 @@ command line in this process, for commands that fail before any kernel starts) a
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import shutil
 import subprocess
@@ -22,7 +21,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import EDU, HEADER, built_once
+from conftest import EDU, built_once
+from registers import write_register_file
 
 from sangkien.pipeline.build import build_year
 
@@ -45,9 +45,7 @@ def _write_year(folder: Path, rows=None, year: int = YEAR, extra: str = "", data
     """``folder/so-dang-ky.csv`` (``rows``, or the small rows of ``year``; unless ``data`` names a register
     already written) and ``folder/YEAR.yaml`` naming it; returns the parameters file."""
     if data is None:
-        data = folder / "so-dang-ky.csv"
-        with open(data, "w", encoding="utf-8", newline="") as f:
-            csv.writer(f).writerows([HEADER, *(rows if rows is not None else _small_rows(years=(year,)))])
+        data = write_register_file(folder / "so-dang-ky.csv", rows if rows is not None else _small_rows(years=(year,)))
     params = folder / f"{year}.yaml"
     params.write_text(f"year: {year}\ndata: {data}\nissue_date: {year + 1}-01-05\ndoc_number: '7'\n{extra}",
                       encoding="utf-8")

@@ -11,6 +11,7 @@ import nbformat
 import psutil
 import pytest
 from batches import build_all_command, write_years
+from conftest import tree
 
 import sangkien
 from sangkien import paths
@@ -31,10 +32,6 @@ def dask_address():
     with dask.config.set(cluster.QUIET), distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", memory_limit=0) as local:
         yield local.scheduler_address
-
-
-def _files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def _manifest(folder: Path) -> dict:
@@ -59,8 +56,8 @@ def test_the_cluster_publishes_what_jobs_publishes(tmp_path, write_year, small_r
     assert "2023: đã dựng" in err
     assert "2023  đã dựng" in summary and "2023/bao-cao-2023.html" in summary
     assert "Tổng: 1 năm đã dựng, 0 năm không đổi, 0 năm lỗi" in summary
-    assert _files(dask) == _files(jobs)  # the year, its unit sheets, the index; no staging folder left
-    assert {"2023/don-vi/don-vi-0.html", "2023/don-vi/don-vi-1.html"} <= set(_files(dask))  # two tasks' sheets
+    assert sorted(tree(dask)) == sorted(tree(jobs))  # the year, its unit sheets, the index; no staging folder left
+    assert {"2023/don-vi/don-vi-0.html", "2023/don-vi/don-vi-1.html"} <= set(tree(dask))  # two tasks' sheets
     made, expected = _manifest(dask / "2023"), _manifest(jobs / "2023")
     for key in ("outputs", "inputs", "figures", "units", "fingerprint"):
         assert made[key] == expected[key], key
@@ -120,7 +117,7 @@ def test_a_failing_year_and_a_lost_worker(tmp_path, write_year, small_rows, sang
     assert sorted(p.name for p in out.iterdir()) == [".locks", "2022", "2023", "_failed", "index.html"]
     for year in ("2022", "2023"):
         manifest = _manifest(out / year)
-        assert sorted(manifest["files_sha256"]) + ["manifest.json"] == _files(out / year)
+        assert sorted(manifest["files_sha256"]) + ["manifest.json"] == sorted(tree(out / year))
         index = (out / "index.html").read_text(encoding="utf-8")
         assert f'href="{year}/bao-cao-{year}.html"' in index
 

@@ -3,7 +3,6 @@ the build touches only its own; the register (and the parameters) read once, wha
 files meanwhile; the output folder a file or a link; permission denied, a read-only or a full disk."""
 from __future__ import annotations
 
-import csv
 import errno
 import hashlib
 import json
@@ -13,7 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EDU, HEADER
+from conftest import EDU, tree
+from registers import write_register_file
 
 from sangkien.pipeline import execute, stage
 
@@ -22,19 +22,8 @@ USER_FILES = {"ban-ky-scan.pdf": b"%PDF-1.4 the signed copy", "ghi-chu/doc-truoc
               "don-vi/nhan-xet.txt": b"a note beside the unit sheets"}
 
 
-def _tree(folder: Path) -> dict[str, str]:
-    """sha256 of every file under ``folder`` by relative path (folders as ``path/``)."""
-    return {p.relative_to(folder).as_posix() + ("/" if p.is_dir() else ""):
-            ("" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(folder.rglob("*"))}
-
-
-def _everything(tmp_path: Path) -> dict[str, str]:
-    return {k: v for k, v in _tree(tmp_path).items() if not k.startswith(".")}
-
-
-def _write_register(path: Path, rows) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([HEADER, *rows])
+def _everything(tmp_path: Path) -> dict[str, bytes]:
+    return {k: v for k, v in tree(tmp_path, folders=True).items() if not k.startswith(".")}
 
 
 def _rows(units=("Đơn vị 0", "Đơn vị 1"), n: int = 3, year: int = 2023):
@@ -49,7 +38,7 @@ def _only_its_own_files(year: Path, mine: dict[str, str]) -> dict:
     """Check that the year's folder holds the analyst's files (``mine``) byte for byte and, beside them,
     exactly the files of the build its manifest describes; that manifest."""
     manifest = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
-    files = {k: v for k, v in _tree(year).items() if not k.endswith("/")}
+    files = {rel: hashlib.sha256(data).hexdigest() for rel, data in tree(year).items()}
     assert {rel: files[rel] for rel in mine} == mine, "the analyst's files, byte for byte"
     built = {rel: digest for rel, digest in files.items() if rel not in mine and rel != "manifest.json"}
     assert built == manifest["files_sha256"], "exactly the files of this build"
@@ -73,7 +62,7 @@ def test_the_analysts_files_survive_every_build_and_a_build_reads_its_inputs_onc
     (year / "ghi-chu").mkdir(parents=True)
     (year / "don-vi").mkdir()
     register, params = year / "so-dang-ky.csv", tmp_path / "2023.yaml"
-    _write_register(register, _rows(units=("Đơn vị 0",)))
+    write_register_file(register, _rows(units=("Đơn vị 0",)))
     for rel, data in USER_FILES.items():
         (year / rel).write_bytes(data)
     params.write_text(f"year: 2023\ndata: {register}\ndoc_number: '7'\n", encoding="utf-8")
@@ -87,7 +76,7 @@ def test_the_analysts_files_survive_every_build_and_a_build_reads_its_inputs_onc
     assert "don-vi/index.html" in _only_its_own_files(year, mine)["files_sha256"]
 
     newer = tmp_path / "newer.csv"
-    _write_register(newer, _rows(units=("Trường Mới Lưu Sau",), n=8))
+    write_register_file(newer, _rows(units=("Trường Mới Lưu Sau",), n=8))
     new_sha = hashlib.sha256(newer.read_bytes()).hexdigest()
     real_run = execute.run_notebook
 
@@ -172,7 +161,7 @@ def test_permission_denied_while_publishing_is_one_line_and_publishes_nothing(sm
     the CSV annex are put in place before the workbook annex is refused, and the PDF and the Word draft
     of the published year, which it does not make, are still to move away."""
     out = copy_published(small_year.out)
-    before = _tree(out / "2023")
+    before = tree(out / "2023", folders=True)
     assert {"bao-cao-2023.pdf", "bao-cao-2023.docx"} <= set(before)
     real = os.replace
 
@@ -187,7 +176,7 @@ def test_permission_denied_while_publishing_is_one_line_and_publishes_nothing(sm
     assert (status, stdout) == (1, "")
     assert err == (f"{out / '2023'}: không có quyền ghi vào thư mục này; hãy cấp quyền ghi hoặc chọn thư mục khác; "
                    "không có gì được công bố, báo cáo đã công bố trước đó giữ nguyên\n")
-    assert _tree(out / "2023") == before  # the files renamed before the refusal were put back
+    assert tree(out / "2023", folders=True) == before  # the files renamed before the refusal were put back
     assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
 
 
@@ -227,7 +216,7 @@ def test_a_full_or_read_only_disk_is_one_line_and_publishes_nothing(small_disk, 
     file system's refusal, the same to any process.)"""
     out = small_disk / "out"
     shutil.copytree(small_year.out, out)
-    before = _tree(out / "2023")
+    before = tree(out / "2023", folders=True)
     assert "bao-cao-2023.pdf" in before
     stats = os.statvfs(small_disk)
     filler = small_disk / "filler"
@@ -236,14 +225,14 @@ def test_a_full_or_read_only_disk_is_one_line_and_publishes_nothing(small_disk, 
     assert (status, stdout) == (1, "")
     assert err == (f"{out}: ổ đĩa đã đầy; hãy giải phóng chỗ trống rồi chạy lại; không có gì được công bố, "
                    "báo cáo đã công bố trước đó giữ nguyên\n")
-    assert _tree(out / "2023") == before and sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
+    assert tree(out / "2023", folders=True) == before and sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
     filler.unlink()
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     status, _, err = sangkien_main("build", 2023, "--params", small_year.params, "--out", out, "--force")
     assert status == 1 and err == (
         f"{out}: ổ đĩa chỉ cho đọc, không ghi được; hãy chọn thư mục khác; không có gì được công bố, báo cáo đã "
         "công bố trước đó giữ nguyên\n"), err
-    assert _tree(out / "2023") == before
+    assert tree(out / "2023", folders=True) == before
 
 
 def test_build_unit_refuses_a_year_folder_that_is_a_link(tmp_path, write_year):
