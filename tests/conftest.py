@@ -1,12 +1,15 @@
-"""Shared constants and fixtures of every layer's tests: the register's header, a valid row, a register
-written to a temporary file, the command line run in a new interpreter.
+"""Shared constants, fixtures and helpers of every layer's tests: the register's header (from
+tests/registers.py), a valid row, a register written to a temporary file, a folder's files (``tree``), the
+command line in this process or in a new interpreter, the sample year built once.
 
-Tests import the constants with ``from conftest import HEADER, BLOCKS, ...`` (``tests/`` is on the path).
-A test that starts a kernel, builds a report or runs a command in a new interpreter is marked ``slow``
-(``make test-fast`` leaves those out)."""
+Tests import the constants and helpers with ``from conftest import HEADER, BLOCKS, tree, ...`` (``tests/`` is
+on the path). A test that starts any process (a kernel, a command in a new interpreter, a tool; a build
+does) is marked ``slow``: ``make test-fast`` leaves those out, and :class:`NoNewProcess` fails a test not
+so marked that starts one."""
 from __future__ import annotations
 
 import fcntl
+import multiprocessing.process
 import os
 import pickle
 import signal
@@ -52,6 +55,69 @@ def pytest_collection_modifyitems(config, items):
         return (LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST), -slow[item.path])
 
     items.sort(key=rank)
+
+
+class NoNewProcess:
+    """A test not marked ``slow`` starts no process: ``make test-fast`` (``-m "not slow"``) runs the tests that
+    start no kernel, no new interpreter and no tool, and this guard keeps it so.
+
+    While such a test is set up (its fixtures of every scope: a session fixture that builds a year is set
+    up inside the first test that asks for it) and while it runs, starting a process fails it, naming the
+    call: ``subprocess.Popen`` of anything (a kernel too), a ``multiprocessing`` process (a process pool's
+    too), ``os.fork``, ``os.posix_spawn``, ``os.system``. A failure the code under test catches still fails
+    the test when it ends. Slow tests, and pytest-xdist's workers (started before any test), start
+    processes as before. A plugin (registered by :func:`pytest_configure`), not a fixture of this folder, so
+    that it also covers the doctests collected from ``sangkien/``."""
+
+    CALLS = ((subprocess.Popen, "_execute_child", "subprocess.Popen"),
+             (multiprocessing.process.BaseProcess, "start", "a multiprocessing process"),
+             *((os, name, f"os.{name}") for name in ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system")))
+
+    def __init__(self):
+        self.test = None  # the test not marked slow being set up or run, if any
+        self.started: list[str] = []
+        self.patch = pytest.MonkeyPatch()
+
+    def pytest_sessionstart(self):
+        for owner, name, what in self.CALLS:
+            self.patch.setattr(owner, name, self._guarded(getattr(owner, name), what))
+
+    def pytest_sessionfinish(self):
+        self.patch.undo()
+
+    def _guarded(self, start, what: str):
+        def guarded(*args, **kwargs):
+            if self.test is not None:
+                self.started.append(what)
+                command = f": {args[1]!r:.200}" if what == "subprocess.Popen" else ""  # (self, args, ...)
+                pytest.fail(f"{self.test.nodeid} starts a process ({what}) but is not marked slow: make "
+                            "test-fast runs only tests that start no process (no kernel, interpreter or tool); mark it "
+                            f"@pytest.mark.slow, or keep the work in this process{command}", pytrace=False)
+            return start(*args, **kwargs)
+
+        return guarded
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_setup(self, item):
+        return (yield from self._watching(item))
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item):
+        return (yield from self._watching(item))
+
+    def _watching(self, item):
+        self.test, self.started = (None if item.get_closest_marker("slow") else item), []
+        try:
+            result = yield
+        finally:
+            self.test = None
+        if self.started:  # the failure was caught on the way
+            pytest.fail(f"{item.nodeid} started a process ({self.started[0]}) and is not marked slow", pytrace=False)
+        return result
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(NoNewProcess(), "sangkien-no-new-process")
 
 
 @pytest.fixture

@@ -114,6 +114,7 @@ def test_the_analysts_files_survive_every_build_and_a_build_reads_its_inputs_onc
     assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
 
 
+@pytest.mark.slow  # the build starts its kernel before it finds the analyst's file
 def test_a_file_of_the_analysts_under_an_outputs_name_is_never_overwritten(tmp_path, write_year, sangkien_main):
     params = write_year(tmp_path)
     year = tmp_path / "out" / "2023"
