@@ -6,9 +6,9 @@ A test that changes a published year works on a copy (``copy_published``) or put
 
 Helpers, handed out as fixtures: ``write_year`` (a register and a parameters file in a folder),
 ``small_rows``, ``digests`` (the sha256 of every file of a folder), ``wait_for`` (poll, with a deadline,
-for what a running build shows: a staging folder, a written file, a kernel), ``sangkien_main`` (the
-command line in this process, for commands that fail before any kernel starts) and ``stop_once_made``
-(a stop landing the instant a folder is made).
+for what a running build shows: a staging folder, a written file, a kernel) and ``stop_once_made`` (a
+stop landing the instant a folder is made). The command line in this process is ``run_main`` of
+tests/conftest.py.
 """
 from __future__ import annotations
 
@@ -124,12 +124,6 @@ def copy_published(tmp_path):
         return target
 
     return copy
-
-
-@pytest.fixture
-def sangkien_main(run_main):
-    """``sangkien_main(*args)``: the command line run in this process (``run_main`` of tests/conftest.py)."""
-    return run_main
 
 
 @pytest.fixture

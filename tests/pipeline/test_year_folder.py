@@ -47,7 +47,7 @@ def _only_its_own_files(year: Path, mine: dict[str, str]) -> dict:
 
 @pytest.mark.slow
 def test_the_analysts_files_survive_every_build_and_a_build_reads_its_inputs_once(tmp_path, monkeypatch,
-                                                                                  sangkien_main):
+                                                                                  run_main):
     """Two guarantees, along one year's three builds (each a build of the other test they once were).
 
     The analyst's files: the register kept in OUT/2023 itself, a signed copy and notes beside the outputs
@@ -71,7 +71,7 @@ def test_the_analysts_files_survive_every_build_and_a_build_reads_its_inputs_onc
     old_params = hashlib.sha256((ROOT / "params" / "defaults.yaml").read_bytes() + params.read_bytes()).hexdigest()
     build = ("build", 2023, "--params", params, "--data", register, "--out", out, "--to", "html")
 
-    status, _, err = sangkien_main(*build, "--units")
+    status, _, err = run_main(*build, "--units")
     assert status == 0, err
     assert "don-vi/index.html" in _only_its_own_files(year, mine)["files_sha256"]
 
@@ -86,7 +86,7 @@ def test_the_analysts_files_survive_every_build_and_a_build_reads_its_inputs_onc
         return real_run(*args, **kwargs)
 
     monkeypatch.setattr(execute, "run_notebook", saved_meanwhile)
-    status, _, err = sangkien_main(*build, "--force")
+    status, _, err = run_main(*build, "--force")
     monkeypatch.undo()
     assert status == 0, err
     mine["so-dang-ky.csv"] = new_sha  # the analyst's new bytes, untouched by the build
@@ -104,7 +104,7 @@ def test_the_analysts_files_survive_every_build_and_a_build_reads_its_inputs_onc
     assert "Số: 7/" in page and "Số: 99/" not in page and "Trường Mới" not in page
     assert manifest["files_sha256"]["bao-cao-2023.html"] == hashlib.sha256(page.encode()).hexdigest()
 
-    status, _, err = sangkien_main(*build)
+    status, _, err = run_main(*build)
     assert status == 0 and "đã thay đổi: sổ đăng ký, tệp tham số" in err, err
     manifest = _only_its_own_files(year, mine)
     assert manifest["inputs"]["data"]["sha256"] == new_sha != old_sha
@@ -115,13 +115,13 @@ def test_the_analysts_files_survive_every_build_and_a_build_reads_its_inputs_onc
 
 
 @pytest.mark.slow  # the build starts its kernel before it finds the analyst's file
-def test_a_file_of_the_analysts_under_an_outputs_name_is_never_overwritten(tmp_path, write_year, sangkien_main):
+def test_a_file_of_the_analysts_under_an_outputs_name_is_never_overwritten(tmp_path, write_year, run_main):
     params = write_year(tmp_path)
     year = tmp_path / "out" / "2023"
     year.mkdir(parents=True)
     (year / "bao-cao-2023.pdf").write_bytes(b"a PDF of the analyst's")
     before = _everything(tmp_path)
-    status, out, err = sangkien_main("build", 2023, "--params", params, "--out", tmp_path / "out")
+    status, out, err = run_main("build", 2023, "--params", params, "--out", tmp_path / "out")
     assert (status, out) == (2, "")
     assert err == (f"{year / 'bao-cao-2023.pdf'}: tệp này không do lần dựng trước ghi (manifest.json không liệt kê "
                    "nó) nên sangkien không ghi đè; hãy dời nó sang chỗ khác hoặc đổi tên rồi dựng lại\n")
@@ -129,7 +129,7 @@ def test_a_file_of_the_analysts_under_an_outputs_name_is_never_overwritten(tmp_p
 
 
 @pytest.mark.parametrize("what", ["year-file", "year-link", "out-link", "out-file"])
-def test_an_output_folder_that_is_a_file_or_a_link_is_refused_before_any_work(tmp_path, write_year, sangkien_main,
+def test_an_output_folder_that_is_a_file_or_a_link_is_refused_before_any_work(tmp_path, write_year, run_main,
                                                                                what):
     params = write_year(tmp_path)
     elsewhere = tmp_path / "elsewhere"
@@ -144,7 +144,7 @@ def test_an_output_folder_that_is_a_file_or_a_link_is_refused_before_any_work(tm
     else:
         named.symlink_to(elsewhere)
     before = _everything(tmp_path)
-    status, _, err = sangkien_main("build", 2023, "--params", params, "--out", out)
+    status, _, err = run_main("build", 2023, "--params", params, "--out", out)
     kind = "là một tệp, không phải thư mục" if what.endswith("file") else "là một liên kết tượng trưng"
     assert status == 2 and err.count("\n") == 1 and err.startswith(f"{named}: ") and kind in err, err
     assert _everything(tmp_path) == before
@@ -155,7 +155,7 @@ def test_an_output_folder_that_is_a_file_or_a_link_is_refused_before_any_work(tm
 
 @pytest.mark.slow
 def test_permission_denied_while_publishing_is_one_line_and_publishes_nothing(small_year, copy_published,
-                                                                              monkeypatch, sangkien_main):
+                                                                              monkeypatch, run_main):
     """The year's folder refuses the new files (as a folder the analyst cannot write to would; the tests
     run as root, which no permission stops): one line naming the folder, exit 1, the year as it was. The
     rebuild makes the page only (publishing is the same whatever the formats): the page, the notebook and
@@ -172,7 +172,7 @@ def test_permission_denied_while_publishing_is_one_line_and_publishes_nothing(sm
         return real(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", refused)
-    status, stdout, err = sangkien_main("build", 2023, "--params", small_year.params, "--out", out, "--force",
+    status, stdout, err = run_main("build", 2023, "--params", small_year.params, "--out", out, "--force",
                                         "--to", "html")
     assert (status, stdout) == (1, "")
     assert err == (f"{out / '2023'}: không có quyền ghi vào thư mục này; hãy cấp quyền ghi hoặc chọn thư mục khác; "
@@ -182,12 +182,12 @@ def test_permission_denied_while_publishing_is_one_line_and_publishes_nothing(sm
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root is not stopped by a folder's permissions")
-def test_a_read_only_output_folder_is_one_line(tmp_path, write_year, sangkien_main):
+def test_a_read_only_output_folder_is_one_line(tmp_path, write_year, run_main):
     params = write_year(tmp_path)
     out = tmp_path / "out"
     out.mkdir(mode=0o555)
     try:
-        status, _, err = sangkien_main("build", 2023, "--params", params, "--out", out)
+        status, _, err = run_main("build", 2023, "--params", params, "--out", out)
     finally:
         out.chmod(0o755)
     assert status == 1 and err.startswith(f"{out}: không có quyền ghi") and err.count("\n") == 1, err
@@ -210,7 +210,7 @@ def small_disk(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_full_or_read_only_disk_is_one_line_and_publishes_nothing(small_disk, small_year, sangkien_main):
+def test_a_full_or_read_only_disk_is_one_line_and_publishes_nothing(small_disk, small_year, run_main):
     """The year published on a small disk (the session's small year, copied there); the disk filled up: a
     rebuild stops with one line naming the output folder (exit 1), the year as it was, no staging folder
     left; the same on the disk made read-only. (The command line in this process: what is tested is the
@@ -222,14 +222,14 @@ def test_a_full_or_read_only_disk_is_one_line_and_publishes_nothing(small_disk, 
     stats = os.statvfs(small_disk)
     filler = small_disk / "filler"
     filler.write_bytes(b"\0" * (stats.f_bavail * stats.f_frsize - 64 * 1024))  # 64 KB left
-    status, stdout, err = sangkien_main("build", 2023, "--params", small_year.params, "--out", out, "--force")
+    status, stdout, err = run_main("build", 2023, "--params", small_year.params, "--out", out, "--force")
     assert (status, stdout) == (1, "")
     assert err == (f"{out}: ổ đĩa đã đầy; hãy giải phóng chỗ trống rồi chạy lại; không có gì được công bố, "
                    "báo cáo đã công bố trước đó giữ nguyên\n")
     assert tree(out / "2023", folders=True) == before and sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
     filler.unlink()
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
-    status, _, err = sangkien_main("build", 2023, "--params", small_year.params, "--out", out, "--force")
+    status, _, err = run_main("build", 2023, "--params", small_year.params, "--out", out, "--force")
     assert status == 1 and err == (
         f"{out}: ổ đĩa chỉ cho đọc, không ghi được; hãy chọn thư mục khác; không có gì được công bố, báo cáo đã "
         "công bố trước đó giữ nguyên\n"), err
