@@ -29,7 +29,8 @@ def write_register_file(path: Path, rows: Iterable[Sequence], header: Sequence |
 
     A workbook when ``fmt`` is ``"xlsx"`` (by default, when ``path`` ends in ``.xlsx``); else a CSV as Excel
     writes one: values written with ``str``, ``None`` as an empty field, lines ending in CRLF, separated by
-    ``delimiter``, in ``encoding``, after a UTF-8 byte order mark when ``bom``.
+    ``delimiter``, in ``encoding``, after the byte order mark (U+FEFF in ``encoding``) when ``bom`` (the
+    ``utf-16`` codec writes its own).
     """
     header = HEADER if header is None else header
     table = ([list(header)] if header else []) + [list(row) for row in rows]
@@ -48,5 +49,5 @@ def write_register_file(path: Path, rows: Iterable[Sequence], header: Sequence |
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(
         [["" if v is None else v for v in row] for row in table])
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode(encoding))
+    path.write_bytes((("\ufeff" if bom else "") + buffer.getvalue()).encode(encoding))
     return path
