@@ -32,7 +32,7 @@ PYTEST_WORKERS ?= 2
 test: $(STAMP) ## run the test suite (two workers)
 	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
-test-fast: $(STAMP) ## the tests that start no kernel and no new interpreter (seconds, while editing)
+test-fast: $(STAMP) ## the tests that start no process: no kernel, interpreter or tool (tests/conftest.py enforces it)
 	$(PY) -m pytest -q -m "not slow"
 
 lab: $(STAMP) ## start JupyterLab on notebooks/ (kernel "sangkien": this venv, package importable)

@@ -1,14 +1,15 @@
-"""Shared constants and fixtures of every layer's tests: the register's header, a valid row, a register
-written to a temporary file, the command line run in a new interpreter.
+"""Shared constants, fixtures and helpers of every layer's tests: the register's header (from
+tests/registers.py), a valid row, a register written to a temporary file, a folder's files (``tree``), the
+command line in this process or in a new interpreter, the sample year built once.
 
-Tests import the constants with ``from conftest import HEADER, BLOCKS, ...`` (``tests/`` is on the path).
-A test that starts a kernel, builds a report or runs a command in a new interpreter is marked ``slow``
-(``make test-fast`` leaves those out)."""
+Tests import the constants and helpers with ``from conftest import HEADER, BLOCKS, tree, ...`` (``tests/`` is
+on the path). A test that starts any process (a kernel, a command in a new interpreter, a tool; a build
+does) is marked ``slow``: ``make test-fast`` leaves those out, and :class:`NoNewProcess` fails a test not
+so marked that starts one."""
 from __future__ import annotations
 
-import csv
 import fcntl
-import io
+import multiprocessing.process
 import os
 import pickle
 import signal
@@ -18,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from registers import HEADER, IDS, write_register_file  # noqa: F401 (HEADER: one of the constants tests import here)
 
 from sangkien.pipeline.workarounds import jsonschema_iri
 
@@ -25,11 +27,6 @@ jsonschema_iri.keep_out()  # as in every build: nbformat imported without rfc398
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The register's header as the sample writes it: the Vietnamese labels, in the contract's order.
-HEADER = ["Mã số", "Năm", "Tên sáng kiến", "Tác giả", "Đơn vị", "Khối", "Lĩnh vực",
-          "Kết quả", "Số tiền làm lợi", "Điểm"]
-IDS = ["ma_so", "nam", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc",
-       "ket_qua", "so_tien_lam_loi", "diem"]
 EDU, OTHER = "Giáo dục", "Quận, huyện, sở, ngành"
 BLOCKS = (EDU, OTHER)
 """The sample's (and the shared defaults') blocks."""
@@ -60,6 +57,69 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=rank)
 
 
+class NoNewProcess:
+    """A test not marked ``slow`` starts no process: ``make test-fast`` (``-m "not slow"``) runs the tests that
+    start no kernel, no new interpreter and no tool, and this guard keeps it so.
+
+    While such a test is set up (its fixtures of every scope: a session fixture that builds a year is set
+    up inside the first test that asks for it) and while it runs, starting a process fails it, naming the
+    call: ``subprocess.Popen`` of anything (a kernel too), a ``multiprocessing`` process (a process pool's
+    too), ``os.fork``, ``os.posix_spawn``, ``os.system``. A failure the code under test catches still fails
+    the test when it ends. Slow tests, and pytest-xdist's workers (started before any test), start
+    processes as before. A plugin (registered by :func:`pytest_configure`), not a fixture of this folder, so
+    that it also covers the doctests collected from ``sangkien/``."""
+
+    CALLS = ((subprocess.Popen, "_execute_child", "subprocess.Popen"),
+             (multiprocessing.process.BaseProcess, "start", "a multiprocessing process"),
+             *((os, name, f"os.{name}") for name in ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system")))
+
+    def __init__(self):
+        self.test = None  # the test not marked slow being set up or run, if any
+        self.started: list[str] = []
+        self.patch = pytest.MonkeyPatch()
+
+    def pytest_sessionstart(self):
+        for owner, name, what in self.CALLS:
+            self.patch.setattr(owner, name, self._guarded(getattr(owner, name), what))
+
+    def pytest_sessionfinish(self):
+        self.patch.undo()
+
+    def _guarded(self, start, what: str):
+        def guarded(*args, **kwargs):
+            if self.test is not None:
+                self.started.append(what)
+                command = f": {args[1]!r:.200}" if what == "subprocess.Popen" else ""  # (self, args, ...)
+                pytest.fail(f"{self.test.nodeid} starts a process ({what}) but is not marked slow: make "
+                            "test-fast runs only tests that start no process (no kernel, interpreter or tool); mark it "
+                            f"@pytest.mark.slow, or keep the work in this process{command}", pytrace=False)
+            return start(*args, **kwargs)
+
+        return guarded
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_setup(self, item):
+        return (yield from self._watching(item))
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item):
+        return (yield from self._watching(item))
+
+    def _watching(self, item):
+        self.test, self.started = (None if item.get_closest_marker("slow") else item), []
+        try:
+            result = yield
+        finally:
+            self.test = None
+        if self.started:  # the failure was caught on the way
+            pytest.fail(f"{item.nodeid} started a process ({self.started[0]}) and is not marked slow", pytrace=False)
+        return result
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(NoNewProcess(), "sangkien-no-new-process")
+
+
 @pytest.fixture
 def make_row():
     """``make_row(**values)``: one valid row as a list in HEADER order; keyword arguments (column ids)
@@ -82,33 +142,12 @@ def make_row():
 @pytest.fixture
 def write_register(tmp_path):
     """``write_register(rows, header=None, fmt="csv"|"xlsx", name=None, delimiter=",", bom=False,
-    encoding="utf-8")`` writes a register into ``tmp_path`` and returns its path.
-
-    ``rows`` are lists of cell values (``None`` is an empty cell); ``header`` defaults to HEADER
-    (``header=[]`` writes no header row). For CSV, values are written with ``str`` (an empty
-    string for ``None``).
+    encoding="utf-8")`` writes a register into ``tmp_path`` (``so-dang-ky.FMT`` unless ``name`` is given)
+    and returns its path: :func:`registers.write_register_file`, which says how.
     """
 
-    def write(rows, header=None, fmt="csv", name=None, delimiter=",", bom=False, encoding="utf-8") -> Path:
-        header = HEADER if header is None else header
-        table = ([list(header)] if header else []) + [list(r) for r in rows]
-        path = tmp_path / (name or f"so-dang-ky.{fmt}")
-        if fmt == "xlsx":
-            from openpyxl import Workbook
-
-            workbook = Workbook()
-            sheet = workbook.active
-            for r in table:
-                sheet.append(r)
-            workbook.save(path)
-        elif fmt == "csv":
-            buffer = io.StringIO(newline="")
-            writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-            writer.writerows([["" if v is None else v for v in r] for r in table])
-            path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode(encoding))
-        else:
-            raise ValueError(fmt)
-        return path
+    def write(rows, header=None, fmt="csv", name=None, **how) -> Path:
+        return write_register_file(tmp_path / (name or f"so-dang-ky.{fmt}"), rows, header, fmt=fmt, **how)
 
     return write
 
@@ -157,6 +196,20 @@ def benchmark(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def tree(folder: Path, *, folders: bool = False) -> dict[str, bytes]:
+    """Every file under ``folder``: its path relative to ``folder`` (``a/b.html``) -> its bytes, sorted by
+    path; with ``folders``, every folder too, as ``a/`` -> ``b""`` (so an empty folder left behind shows).
+    What tests compare to say "this folder is exactly as it was" or "holds exactly these files"."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir():
+            if folders:
+                found[path.relative_to(folder).as_posix() + "/"] = b""
+        else:
+            found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return found
 
 
 def built_once(tmp_path_factory, name: str, make):

@@ -4,7 +4,8 @@ header, an STT column and a row numbering the columns, the unit merged down over
 drop-down choices, amounts in millions; and Excel's quirks written as Excel saves them (error values,
 ``t="e"``) by editing the saved package.
 
-``from officebooks import office_workbook, clean_rows, ...`` (``tests/`` is on the path).
+``from officebooks import office_workbook, clean_rows, ...`` (``tests/`` is on the path); the same rows as one
+clean register (the header on row 1, nothing else) are ``registers.write_register_file(path, clean_rows())``.
 """
 from __future__ import annotations
 
@@ -104,19 +105,6 @@ def office_workbook(path: Path, sheets: dict[str, list[list]], hidden_lists: boo
         _office_sheet(workbook.create_sheet(name), rows, numbering=numbering)
     if hidden_lists:
         workbook.active = 1
-    workbook.save(path)
-    return path
-
-
-def clean_workbook(path: Path, rows: list[list]) -> Path:
-    """The same rows as one clean register: the header on row 1, nothing else."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
     workbook.save(path)
     return path
 

@@ -9,11 +9,10 @@ comparison period, and more recognised initiatives than the appendix prints).
 """
 from __future__ import annotations
 
-import csv
 import random
 from pathlib import Path
 
-from conftest import HEADER
+from registers import write_register_file
 
 PARENT = "UBND TỈNH HÀ SƠN"
 ISSUER = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
@@ -86,9 +85,7 @@ SECTIONS = """sections:
 
 def write_province(folder: Path) -> dict[int, Path]:
     """The register and the parameters files (2024, 2019) in ``folder``; ``{year: parameters file}``."""
-    data = folder / "so-dang-ky-ha-son.csv"
-    with open(data, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([HEADER, *rows()])
+    data = write_register_file(folder / "so-dang-ky-ha-son.csv", rows())
     files = {}
     for year, start in ((2024, 2020), (2019, 2019)):
         path = folder / f"ha-son-{year}.yaml"

@@ -2,11 +2,11 @@
 worker calls them many times). Before, ``sangkien.build`` became the submodule after the first call."""
 from __future__ import annotations
 
-import csv
 import json
 
 import pytest
-from conftest import HEADER, SAMPLE_REGISTER
+from conftest import SAMPLE_REGISTER
+from registers import write_register_file
 
 import sangkien
 from sangkien import paths
@@ -19,12 +19,10 @@ def year_params(tmp_path_factory):
     over two years and two units (the calls are the point, not the figures: the sample's workbook is read
     again by every call)."""
     folder = tmp_path_factory.mktemp("params")
-    data = folder / "so-dang-ky.csv"
     rows = [[f"SK-{year}-{i}", year, f"Giải pháp {i}", "Lê Văn A; Trần Thị B", ("Sở Y tế", "Sở Tài chính")[i % 2],
              "Giáo dục", "Y tế", "Công nhận" if i % 3 else "Không công nhận", 5_000_000, 80]
             for year in (2022, 2023) for i in range(3)]
-    with open(data, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([HEADER, *rows])
+    data = write_register_file(folder / "so-dang-ky.csv", rows)
     (folder / "2023.yaml").write_text(f"year: 2023\ndata: {data}\n", encoding="utf-8")
     return folder
 

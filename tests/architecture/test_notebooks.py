@@ -45,6 +45,7 @@ def test_no_outputs_or_execution_counts(path):
     assert not dirty, f"{path.name}: code cells {dirty} committed with outputs or execution counts (run: make strip)"
 
 
+@pytest.mark.slow
 def test_nbstripout_would_change_nothing():
     """The same check as nbstripout's git filter (outputs, counts, volatile metadata), with no per-clone setup:
     one run over every notebook, which names each one it would strip."""
@@ -59,6 +60,7 @@ def test_make_strip_uses_the_same_options():
     assert "-m nbstripout $(NBSTRIP) notebooks/*.ipynb" in makefile
 
 
+@pytest.mark.slow
 def test_strip_turns_a_run_notebook_back_into_the_committed_one(tmp_path):
     """What Lab adds on a run (outputs, counts, language_info details) is all removed by `make strip`."""
     notebook = _read(paths.REPORT_NOTEBOOK)
@@ -127,6 +129,7 @@ def _execute(notebook, cwd: Path, timeout: int = 300):
     return client.execute()  # kernel from the notebook's metadata, as in Lab and under `papermill`
 
 
+@pytest.mark.slow
 def test_report_notebook_runs_top_to_bottom_with_its_defaults():
     """As an analyst does in Lab (Run All, working folder notebooks/): every cell runs, the report shows."""
     notebook = _read(paths.REPORT_NOTEBOOK)
@@ -138,6 +141,7 @@ def test_report_notebook_runs_top_to_bottom_with_its_defaults():
     assert "BÁO CÁO" in html and "2023" in html
 
 
+@pytest.mark.slow
 def test_autoreload_picks_up_an_edited_module(tmp_path):
     """Editing a sentence in a module and re-running a cell shows the new sentence (no kernel restart)."""
     first_cell = next(c for c in _read(paths.REPORT_NOTEBOOK).cells if c.cell_type == "code")
@@ -158,6 +162,7 @@ def test_autoreload_picks_up_an_edited_module(tmp_path):
     assert (before, after) == ("'Câu cũ.'", "'Câu mới.'")
 
 
+@pytest.mark.slow
 def test_ruff_finds_nothing_in_the_package():
     env = {**os.environ, "NO_COLOR": "1"}
     done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "sangkien"], cwd=ROOT,

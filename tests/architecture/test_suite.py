@@ -1,10 +1,12 @@
 """How the suite itself runs: ``make test`` on two workers, one test file to a worker, the longest files
-first (tests/conftest.py), and the benchmark timing the very command the Makefile runs."""
+first (tests/conftest.py), and the benchmark timing the very command the Makefile runs; ``make test-fast``
+starts no process."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import conftest
+import pytest
 from conftest import benchmark
 
 
@@ -37,3 +39,31 @@ def test_the_scoped_suite_is_todays_tests_of_the_old_files_and_functions():
     current = ["tests/a.py::test_x", "tests/a.py::test_y[1]", "tests/a.py::test_y[2]", "tests/a.py::test_new",
                "tests/c.py::test_z"]
     assert _bench().in_scope(current, old) == ["tests/a.py::test_x", "tests/a.py::test_y[1]", "tests/a.py::test_y[2]"]
+
+
+def test_a_test_not_marked_slow_cannot_start_a_process(request):
+    """The guard of tests/conftest.py (``NoNewProcess``): each way of starting a process fails a fast test,
+    naming it. Caught here on purpose, so the guard's record is emptied before the test ends."""
+    import multiprocessing
+    import os
+    import subprocess
+
+    guard = request.config.pluginmanager.get_plugin("sangkien-no-new-process")
+    starts = {
+        "subprocess.Popen": lambda: subprocess.run(["true"]),
+        "a multiprocessing process": lambda: multiprocessing.get_context("fork").Process(target=print).start(),
+        "os.fork": lambda: os.fork() or os._exit(0),  # were it let through, the child would end at once
+        "os.system": lambda: os.system("true"),
+    }
+    for what, start in starts.items():
+        with pytest.raises(pytest.fail.Exception, match=f"starts a process \\({what}\\) but is not marked slow"):
+            start()
+    assert guard.started == list(starts)
+    guard.started.clear()
+
+
+@pytest.mark.slow
+def test_a_slow_test_starts_processes_as_before():
+    import subprocess
+
+    assert subprocess.run(["true"]).returncode == 0

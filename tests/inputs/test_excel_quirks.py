@@ -3,13 +3,11 @@ amounts typed as text by one rule, over-long cells, and CSV files as Excel write
 bytes."""
 from __future__ import annotations
 
-import csv
-import io
-
 import pandas as pd
 import pytest
-from conftest import BLOCKS, HEADER
+from conftest import BLOCKS
 from officebooks import clean_rows, edit_cells, error_cell, office_workbook
+from registers import write_register_file
 
 from sangkien.errors import DataError
 from sangkien.figures import frame as frame_of
@@ -143,19 +141,10 @@ def test_a_comma_that_may_group_thousands_is_refused(typed):
 
 # --------------------------------------------------------------------------- CSV files as Excel writes them
 
-def _csv_text(rows: list[list], delimiter: str = ",", header=HEADER) -> str:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerows([list(header)] + [["" if v is None else v for v in row] for row in rows])
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_unicode_text_utf16_tab_separated_is_read(tmp_path, write_register, encoding):
-    text = _csv_text(clean_rows(), "\t")
-    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[encoding]
-    path = tmp_path / "unicode-text.csv"
-    path.write_bytes(bom + text.encode(encoding))
+    path = write_register_file(tmp_path / "unicode-text.csv", clean_rows(), delimiter="\t", encoding=encoding,
+                               bom=encoding != "utf-16")  # the utf-16 codec writes its byte order mark itself
     reference = frame_of(read_register(write_register(clean_rows(), fmt="xlsx"), BLOCKS))
     pd.testing.assert_frame_equal(frame_of(read_register(path, BLOCKS)), reference)
 
@@ -164,8 +153,8 @@ def test_unicode_text_utf16_tab_separated_is_read(tmp_path, write_register, enco
 def test_a_sep_line_names_the_separator_and_excel_hides_it(tmp_path, delimiter):
     rows = clean_rows()
     rows[1][2] = "Tên, có dấu phẩy; và chấm phẩy"
-    path = tmp_path / "sep.csv"
-    path.write_bytes((f"sep={delimiter}\r\n" + _csv_text(rows, delimiter)).encode("utf-8"))
+    path = write_register_file(tmp_path / "sep.csv", rows, delimiter=delimiter)
+    path.write_bytes(f"sep={delimiter}\r\n".encode() + path.read_bytes())
     register = read_register(path, BLOCKS)
     assert register.columns["ten_sang_kien"][1] == "Tên, có dấu phẩy; và chấm phẩy"
     assert register.columns["row"][:2] == [2, 3]  # the header is row 1, as Excel shows the file
@@ -175,8 +164,7 @@ def test_a_sep_line_names_the_separator_and_excel_hides_it(tmp_path, delimiter):
 def test_tab_and_semicolon_separators(tmp_path, delimiter):
     rows = clean_rows()
     rows[0][5] = "Quận, huyện, sở, ngành"
-    path = tmp_path / "so.csv"
-    path.write_bytes(_csv_text(rows, delimiter).encode("utf-8-sig"))
+    path = write_register_file(tmp_path / "so.csv", rows, delimiter=delimiter, bom=True)
     assert read_register(path, BLOCKS).columns["khoi"][0] == "Quận, huyện, sở, ngành"
 
 
@@ -190,8 +178,7 @@ def test_a_workbook_renamed_csv_is_named_as_one(tmp_path, suffix, start):
 
 
 def test_utf16_without_a_bom_is_not_called_a_legacy_encoding(tmp_path):
-    path = tmp_path / "so.csv"
-    path.write_bytes(_csv_text(clean_rows(), "\t").encode("utf-16-le"))
+    path = write_register_file(tmp_path / "so.csv", clean_rows(), delimiter="\t", encoding="utf-16-le")
     (line,) = problems_of(path)
     assert "UTF-16" in line and "TCVN3" not in line and "VNI" not in line
 
@@ -207,10 +194,9 @@ def test_an_over_long_cell_is_named_by_row_and_column(write_register):
 
 def test_a_quote_left_open_is_named_by_its_row(tmp_path):
     rows = [row for row in clean_rows() if "," not in row[5]] * 400  # no other quote in the file
-    text = _csv_text([[f"SK-{i}"] + row[1:] for i, row in enumerate(rows)])
-    lines = text.split("\r\n")
+    path = write_register_file(tmp_path / "so.csv", [[f"SK-{i}"] + row[1:] for i, row in enumerate(rows)])
+    lines = path.read_bytes().decode("utf-8").split("\r\n")
     lines[3] = lines[3].replace(",Giải pháp", ',"Giải pháp', 1)  # the quote is never closed: the rest is one cell
-    path = tmp_path / "so.csv"
-    path.write_text("\r\n".join(lines), encoding="utf-8")
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
     (line,) = problems_of(path)
     assert line.startswith(f"{path}: dòng 4, cột C: ô dài ")

@@ -3,8 +3,9 @@ UTF-8 CSV file as it decodes, each distinct cell made once, give exactly what re
 from __future__ import annotations
 
 import pytest
-from conftest import BLOCKS, HEADER
+from conftest import BLOCKS
 from openpyxl import Workbook
+from registers import write_register_file
 
 from sangkien.errors import DataError
 from sangkien.inputs import reading
@@ -47,10 +48,9 @@ def test_true_beside_one_stays_a_truth_value(tmp_path, monkeypatch):
 
 def test_a_utf8_csv_read_as_it_decodes_is_what_reading_whole_gives(tmp_path, monkeypatch):
     monkeypatch.setattr(reading, "DECODED_AS_READ", 0)
-    lines = [",".join(HEADER)] + [f'SK-{i},2023,"Tên, {i % 7}",Nguyễn Văn A,Sở Y tế,"{BLOCKS[1]}",Y tế,Công nhận,,80'
-                                  for i in range(3000)]
-    path = tmp_path / "lon.csv"
-    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode())
+    path = write_register_file(tmp_path / "lon.csv", [
+        [f"SK-{i}", 2023, f"Tên, {i % 7}", "Nguyễn Văn A", "Sở Y tế", BLOCKS[1], "Y tế", "Công nhận", None, 80]
+        for i in range(3000)], bom=True)
     data = read_bytes(path)
     rows = read_csv(path, data)
     assert rows == _read_text(path, data)
@@ -60,10 +60,11 @@ def test_a_utf8_csv_read_as_it_decodes_is_what_reading_whole_gives(tmp_path, mon
 
 def test_a_csv_not_utf8_past_the_first_piece_names_the_same_byte(tmp_path, monkeypatch):
     monkeypatch.setattr(reading, "DECODED_AS_READ", 0)
-    good = ",".join(HEADER) + "\n" + "SK-1,2023,Tên,Nguyễn Văn A,Sở Y tế,Giáo dục,Y tế,Công nhận,,80\n" * 5000
-    data = good.encode() + "Đà Nẵng".encode("cp1258", "ignore") + b"\n"
-    path = tmp_path / "cuoi.csv"
+    row = ["SK-1", 2023, "Tên", "Nguyễn Văn A", "Sở Y tế", "Giáo dục", "Y tế", "Công nhận", None, 80]
+    path = write_register_file(tmp_path / "cuoi.csv", [row] * 5000)
+    good = path.read_bytes()
+    data = good + "Đà Nẵng".encode("cp1258", "ignore") + b"\n"
     path.write_bytes(data)
     with pytest.raises(DataError) as caught:
         read_csv(path, data)
-    assert f"(byte {len(good.encode()) + 1})" in str(caught.value)
+    assert f"(byte {len(good) + 1})" in str(caught.value)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from conftest import BLOCKS, EDU, HEADER, OTHER
-from officebooks import OFFICE_HEADER, clean_rows, clean_workbook, office_row, office_workbook
+from officebooks import OFFICE_HEADER, clean_rows, office_row, office_workbook
+from registers import write_register_file
 
 from sangkien.errors import DataError
 from sangkien.figures import frame as frame_of
@@ -31,7 +32,7 @@ def comparable(path) -> pd.DataFrame:
 
 @pytest.fixture
 def clean(tmp_path):
-    return clean_workbook(tmp_path / "clean.xlsx", clean_rows())
+    return write_register_file(tmp_path / "clean.xlsx", clean_rows())
 
 
 def by_block(rows: list[list]) -> dict[str, list[list]]:
@@ -126,16 +127,10 @@ def test_no_sheet_with_a_header_is_one_line_saying_what_each_holds(tmp_path):
 
 
 def test_a_header_of_two_rows(tmp_path):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["STT"] + HEADER[:8] + ["Hiệu quả", None])
-    sheet.append([None] * 9 + ["Số tiền làm lợi (đồng)", "Điểm"])
-    for number, row in enumerate(clean_rows(), start=1):
-        sheet.append([number] + row)
-    workbook.save(tmp_path / "so.xlsx")
-    register = read_register(tmp_path / "so.xlsx", BLOCKS)
+    second = [None] * 9 + ["Số tiền làm lợi (đồng)", "Điểm"]
+    numbered = [[number] + row for number, row in enumerate(clean_rows(), start=1)]
+    path = write_register_file(tmp_path / "so.xlsx", [second] + numbered, ["STT"] + HEADER[:8] + ["Hiệu quả", None])
+    register = read_register(path, BLOCKS)
     assert register.columns["so_tien_lam_loi"][0] == clean_rows()[0][8]
     assert register.reading[0] == 'đã đọc trang "Sheet" (tiêu đề ở dòng 1–2, 12 dòng)'
 
@@ -234,14 +229,9 @@ def test_a_header_with_invisible_characters_is_recognised(write_register, spelle
 
 
 def test_the_office_header_is_read_whatever_its_order(tmp_path):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.active.append(OFFICE_HEADER)
-    for number, row in enumerate(clean_rows(), start=1):
-        workbook.active.append(office_row(number, row))
-    workbook.save(tmp_path / "so.xlsx")
-    assert figures(tmp_path / "so.xlsx") == figures(clean_workbook(tmp_path / "clean.xlsx", clean_rows()))
+    office = [office_row(number, row) for number, row in enumerate(clean_rows(), start=1)]
+    path = write_register_file(tmp_path / "so.xlsx", office, OFFICE_HEADER)
+    assert figures(path) == figures(write_register_file(tmp_path / "clean.xlsx", clean_rows()))
 
 
 def test_a_summary_sheet_beside_the_register_is_not_read(tmp_path):

@@ -8,16 +8,14 @@
 """
 from __future__ import annotations
 
-import csv
-import io
 import string
 import unicodedata
-from pathlib import Path
 
 import pytest
 from conftest import HEADER, IDS
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from registers import write_register_file
 
 from sangkien import cli, figures
 from sangkien.errors import DataError
@@ -78,21 +76,6 @@ def initiatives(draw):
     return true, cells
 
 
-def _write(path: Path, table: list[list], fmt: str) -> Path:
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        for row in table:
-            book.active.append(row)
-        book.save(path)
-    else:
-        buffer = io.StringIO(newline="")
-        csv.writer(buffer, lineterminator="\r\n").writerows([["" if v is None else v for v in r] for r in table])
-        path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
-    return path
-
-
 def _table(items, header=HEADER) -> list[list]:
     rows = []
     for n, (_, cells) in enumerate(items, start=1):
@@ -106,7 +89,8 @@ def _table(items, header=HEADER) -> list[list]:
 def test_valid_registers_give_the_figures_of_a_direct_count(tmp_path_factory, items, fmt, year, header_style):
     header = {"labels": HEADER, "ids": [i.upper() for i in IDS],
               "messy": [f"  {unicodedata.normalize('NFD', h.lower())} " for h in HEADER]}[header_style]
-    path = _write(tmp_path_factory.mktemp("reg") / f"so-dang-ky.{fmt}", _table(items, header), fmt)
+    table = _table(items, header)  # its header row first
+    path = write_register_file(tmp_path_factory.mktemp("reg") / f"so-dang-ky.{fmt}", table, [], bom=True)
     register = read_register(path, BLOCKS)
     got = figures.manifest_figures(frame_of(register), year, 2016, BLOCKS)
 
@@ -186,7 +170,7 @@ def test_every_corruption_is_named_by_row_and_column(tmp_path_factory, capsys, i
     else:
         column, value, expected = CORRUPTIONS[kind]
         row[IDS.index(column)] = value
-    path = _write(tmp_path_factory.mktemp("bad") / f"so-dang-ky.{fmt}", table, fmt)
+    path = write_register_file(tmp_path_factory.mktemp("bad") / f"so-dang-ky.{fmt}", table, [], bom=True)
     before = path.read_bytes()
 
     capsys.readouterr()

@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 from conftest import EDU, OTHER
+from registers import write_register_file
 
 from sangkien import paths
 from sangkien.errors import DataError, ParamsError
@@ -186,18 +187,21 @@ def test_today_name():
 
 # --------------------------------------------------------------------------- check: two registers, one history
 
-HEADER = "Mã số,Năm,Tên sáng kiến,Tác giả,Đơn vị,Khối,Lĩnh vực,Kết quả,Số tiền làm lợi,Điểm\n"
 HAI_PHONG = [  # the city's register: its old blocks and districts until 2024, today's names in 2025
-    "HP-2023-1,2023,A,Lê A,UBND quận Hồng Bàng,\"Quận, huyện, sở, ngành\",Hành chính công,Công nhận,,80",
-    "HP-2024-1,2024,B,Lê B,UBND quận Hồng Bàng,\"Quận, huyện, sở, ngành\",Hành chính công,Không công nhận,,60",
-    "HP-2024-2,2024,C,Lê C,Trường THPT Ngô Quyền,Giáo dục,Giáo dục,Công nhận,,85",
-    "HP-2025-1,2025,D,Lê D,UBND phường Hồng Bàng,\"Sở, ngành, địa phương\",Hành chính công,Công nhận,,90",
-    "HP-2025-2,2025,E,Lê E,UBND phường Hải Dương,\"Sở, ngành, địa phương\",Xây dựng,Công nhận,,88",
+    ["HP-2023-1", 2023, "A", "Lê A", "UBND quận Hồng Bàng", OTHER, "Hành chính công", "Công nhận", None, 80],
+    ["HP-2024-1", 2024, "B", "Lê B", "UBND quận Hồng Bàng", OTHER, "Hành chính công", "Không công nhận", None, 60],
+    ["HP-2024-2", 2024, "C", "Lê C", "Trường THPT Ngô Quyền", EDU, "Giáo dục", "Công nhận", None, 85],
+    ["HP-2025-1", 2025, "D", "Lê D", "UBND phường Hồng Bàng", "Sở, ngành, địa phương", "Hành chính công", "Công nhận",
+     None, 90],
+    ["HP-2025-2", 2025, "E", "Lê E", "UBND phường Hải Dương", "Sở, ngành, địa phương", "Xây dựng", "Công nhận", None,
+     88],
 ]
 HAI_DUONG = [  # the merged province's register, with its own block names and its city's old name
-    "HD-2023-1,2023,F,Vũ F,UBND thành phố Hải Dương,\"Huyện, thị xã, thành phố, sở, ngành\",Xây dựng,Công nhận,,82",
-    "HD-2024-1,2024,G,Vũ G,UBND thành phố Hải Dương,\"Huyện, thị xã, thành phố, sở, ngành\",Xây dựng,Công nhận,,84",
-    "HD-2024-2,2024,H,Vũ H,Trường THPT chuyên Nguyễn Trãi,Giáo dục,Giáo dục,Công nhận,,91",
+    ["HD-2023-1", 2023, "F", "Vũ F", "UBND thành phố Hải Dương", "Huyện, thị xã, thành phố, sở, ngành", "Xây dựng",
+     "Công nhận", None, 82],
+    ["HD-2024-1", 2024, "G", "Vũ G", "UBND thành phố Hải Dương", "Huyện, thị xã, thành phố, sở, ngành", "Xây dựng",
+     "Công nhận", None, 84],
+    ["HD-2024-2", 2024, "H", "Vũ H", "Trường THPT chuyên Nguyễn Trãi", EDU, "Giáo dục", "Công nhận", None, 91],
 ]
 MERGED_PARAMS = (
     "year: 2025\ndata: so-dang-ky.csv\nblocks: [Giáo dục, 'Sở, ngành, địa phương']\n"
@@ -212,8 +216,7 @@ MERGED_PARAMS = (
 
 def test_check_of_two_provinces_registers_combined(tmp_path, run_main):
     """One file holding both registers: the merged province's earlier years are shown under today's names."""
-    data = tmp_path / "so-dang-ky.csv"
-    data.write_text(HEADER + "\n".join(HAI_PHONG + HAI_DUONG) + "\n", encoding="utf-8")
+    data = write_register_file(tmp_path / "so-dang-ky.csv", HAI_PHONG + HAI_DUONG)
     params = tmp_path / "2025.yaml"
     params.write_text(MERGED_PARAMS.replace("so-dang-ky.csv", str(data)), encoding="utf-8")
     status, out, err = run_main("check", data, "--params", params)
@@ -238,8 +241,7 @@ def test_check_of_two_provinces_registers_combined(tmp_path, run_main):
 
 
 def test_check_names_old_names_it_did_not_find(tmp_path, run_main):
-    data = tmp_path / "so-dang-ky.csv"
-    data.write_text(HEADER + "\n".join(HAI_PHONG) + "\n", encoding="utf-8")
+    data = write_register_file(tmp_path / "so-dang-ky.csv", HAI_PHONG)
     params = tmp_path / "2025.yaml"
     params.write_text(MERGED_PARAMS.replace("so-dang-ky.csv", str(data)), encoding="utf-8")
     status, out, err = run_main("check", data, "--params", params)

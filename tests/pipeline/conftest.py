@@ -6,13 +6,12 @@ A test that changes a published year works on a copy (``copy_published``) or put
 
 Helpers, handed out as fixtures: ``write_year`` (a register and a parameters file in a folder),
 ``small_rows``, ``digests`` (the sha256 of every file of a folder), ``wait_for`` (poll, with a deadline,
-for what a running build shows: a staging folder, a written file, a kernel), ``sangkien_main`` (the
-command line in this process, for commands that fail before any kernel starts) and ``stop_once_made``
-(a stop landing the instant a folder is made).
+for what a running build shows: a staging folder, a written file, a kernel) and ``stop_once_made`` (a
+stop landing the instant a folder is made). The command line in this process is ``run_main`` of
+tests/conftest.py.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import shutil
 import subprocess
@@ -22,7 +21,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import EDU, HEADER, built_once
+from conftest import EDU, built_once
+from registers import write_register_file
 
 from sangkien.pipeline.build import build_year
 
@@ -45,9 +45,7 @@ def _write_year(folder: Path, rows=None, year: int = YEAR, extra: str = "", data
     """``folder/so-dang-ky.csv`` (``rows``, or the small rows of ``year``; unless ``data`` names a register
     already written) and ``folder/YEAR.yaml`` naming it; returns the parameters file."""
     if data is None:
-        data = folder / "so-dang-ky.csv"
-        with open(data, "w", encoding="utf-8", newline="") as f:
-            csv.writer(f).writerows([HEADER, *(rows if rows is not None else _small_rows(years=(year,)))])
+        data = write_register_file(folder / "so-dang-ky.csv", rows if rows is not None else _small_rows(years=(year,)))
     params = folder / f"{year}.yaml"
     params.write_text(f"year: {year}\ndata: {data}\nissue_date: {year + 1}-01-05\ndoc_number: '7'\n{extra}",
                       encoding="utf-8")
@@ -126,12 +124,6 @@ def copy_published(tmp_path):
         return target
 
     return copy
-
-
-@pytest.fixture
-def sangkien_main(run_main):
-    """``sangkien_main(*args)``: the command line run in this process (``run_main`` of tests/conftest.py)."""
-    return run_main
 
 
 @pytest.fixture

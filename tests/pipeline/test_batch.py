@@ -58,11 +58,11 @@ def test_a_changed_input_rebuilds_then_is_up_to_date(small_year, copy_published)
 # ---------------------------------------------------------------------------- build --all
 
 @pytest.mark.slow
-def test_all_years_one_failing(tmp_path, write_year, small_rows, sangkien_main, monkeypatch):
+def test_all_years_one_failing(tmp_path, write_year, small_rows, run_main, monkeypatch):
     params_dir = write_years(tmp_path, write_year, small_rows, (2022, 2023, 2030), built=(2021, 2022, 2023))
     monkeypatch.setattr(paths, "PARAMS_DIR", params_dir)  # no rows of 2030 in the register: exit 2
     out = tmp_path / "out"
-    status, summary, err = sangkien_main("build", "--all", "--out", out, "--jobs", 2, "--to", "html")
+    status, summary, err = run_main("build", "--all", "--out", out, "--jobs", 2, "--to", "html")
     assert status == 2, err
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["2022", "2023", "index.html"]
     assert err.startswith("dựng 3 năm (2022–2030), 2 năm một lúc\n")
@@ -76,17 +76,17 @@ def test_all_years_one_failing(tmp_path, write_year, small_rows, sangkien_main, 
 
     # the second run: nothing changed (one worker process: each finds its year up to date as build_year does,
     # however many there are; two of them were shown building side by side above)
-    status, summary, _ = sangkien_main("build", "--all", "--out", out, "--jobs", 1, "--to", "html")
+    status, summary, _ = run_main("build", "--all", "--out", out, "--jobs", 1, "--to", "html")
     assert status == 2 and "Tổng: 0 năm đã dựng, 2 năm không đổi, 1 năm lỗi" in summary
 
 
-def test_all_jobs_must_be_positive(sangkien_main):
-    status, _, err = sangkien_main("build", "--all", "--jobs", "0")
+def test_all_jobs_must_be_positive(run_main):
+    status, _, err = run_main("build", "--all", "--jobs", "0")
     assert status == 2 and "--jobs" in err
 
 
-def test_jobs_only_with_all_or_units(sangkien_main, tmp_path):
-    status, _, err = sangkien_main("build", "2023", "--jobs", "2", "--out", tmp_path / "out")
+def test_jobs_only_with_all_or_units(run_main, tmp_path):
+    status, _, err = run_main("build", "2023", "--jobs", "2", "--out", tmp_path / "out")
     assert (status, err) == (2, "lệnh không hợp lệ: --jobs chỉ dùng cùng --all hoặc --units\n")
     assert not (tmp_path / "out").exists()
 

@@ -54,9 +54,9 @@ def test_outputs_and_manifest(built):
 
 
 @pytest.mark.slow
-def test_manifest_figures_are_the_figures_command(built, sangkien_main):
+def test_manifest_figures_are_the_figures_command(built, run_main):
     _, result = built
-    status, out, _ = sangkien_main("figures", 2023)
+    status, out, _ = run_main("figures", 2023)
     assert status == 0
     assert json.loads(out) == result.manifest["figures"]
 
@@ -145,33 +145,33 @@ def test_failing_cell_exit_4_keeps_published_year(small_year, copy_published, di
     assert sorted(p.name for p in out.iterdir()) == [".locks", "2023", "_failed"]  # no staging folder left
 
 
-def test_bad_data_exit_3_writes_nothing(tmp_path, sangkien_main):
+def test_bad_data_exit_3_writes_nothing(tmp_path, run_main):
     bad = tmp_path / "bad.csv"
     bad.write_text("Mã số,Năm\nX,abc\n", encoding="utf-8")
     out = tmp_path / "out"
-    status, _, err = sangkien_main("build", 2023, "--data", bad, "--out", out)
+    status, _, err = run_main("build", 2023, "--data", bad, "--out", out)
     assert status == 3, err
     assert "bad.csv" in err and "Traceback" not in err
     assert not out.exists()
 
 
-def test_bad_params_exit_2_writes_nothing(tmp_path, sangkien_main):
+def test_bad_params_exit_2_writes_nothing(tmp_path, run_main):
     params = tmp_path / "p.yaml"
     params.write_text("year: 2023\ndata: data/sample/so-dang-ky-sang-kien.xlsx\nperod_start: 2016\n", encoding="utf-8")
     out = tmp_path / "out"
-    status, _, err = sangkien_main("build", 2023, "--params", params, "--out", out)
+    status, _, err = run_main("build", 2023, "--params", params, "--out", out)
     assert status == 2
     assert "period_start" in err
     assert not out.exists()
 
 
-def test_year_without_rows_exit_2(tmp_path, sangkien_main):
+def test_year_without_rows_exit_2(tmp_path, run_main):
     params = tmp_path / "2030.yaml"
     params.write_text("year: 2030\ndata: data/sample/so-dang-ky-sang-kien.xlsx\n"  # the blocks since 2025
                       "blocks: [Giáo dục, 'Sở, ngành, địa phương']\n"
                       "reorganisation: {blocks: {'Quận, huyện, sở, ngành': 'Sở, ngành, địa phương'}}\n", encoding="utf-8")
     out = tmp_path / "out"
-    status, _, err = sangkien_main("build", 2030, "--params", params, "--out", out)
+    status, _, err = run_main("build", 2030, "--params", params, "--out", out)
     assert status == 2
     assert "2030" in err and "không có dòng nào" in err
     assert not out.exists()

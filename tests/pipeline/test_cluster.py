@@ -11,6 +11,7 @@ import nbformat
 import psutil
 import pytest
 from batches import build_all_command, write_years
+from conftest import tree
 
 import sangkien
 from sangkien import paths
@@ -33,16 +34,12 @@ def dask_address():
         yield local.scheduler_address
 
 
-def _files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-
-
 def _manifest(folder: Path) -> dict:
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.slow
-def test_the_cluster_publishes_what_jobs_publishes(tmp_path, write_year, small_rows, sangkien_main, monkeypatch,
+def test_the_cluster_publishes_what_jobs_publishes(tmp_path, write_year, small_rows, run_main, monkeypatch,
                                                    dask_address, digests, capsys):
     """One year with its two units' sheets (the report's task and one task per unit, the cluster having two
     threads), published as ``--jobs`` publishes it. Several years on the cluster at once, one failing:
@@ -50,17 +47,17 @@ def test_the_cluster_publishes_what_jobs_publishes(tmp_path, write_year, small_r
     params_dir = write_years(tmp_path, write_year, small_rows, (2023,))
     monkeypatch.setattr(paths, "PARAMS_DIR", params_dir)
     jobs, dask = tmp_path / "jobs", tmp_path / "dask"
-    status, _, err = sangkien_main("build", "--all", "--out", jobs, "--jobs", 2, "--to", "html", "--units")
+    status, _, err = run_main("build", "--all", "--out", jobs, "--jobs", 2, "--to", "html", "--units")
     assert status == 0, err
-    status, summary, err = sangkien_main("build", "--all", "--out", dask, "--scheduler", dask_address, "--to", "html",
+    status, summary, err = run_main("build", "--all", "--out", dask, "--scheduler", dask_address, "--to", "html",
                                          "--units")
     assert status == 0, err
     assert err.startswith(f"dựng 1 năm (2023–2023) trên cụm Dask {dask_address} (2 tiến trình tính toán)\n"), err
     assert "2023: đã dựng" in err
     assert "2023  đã dựng" in summary and "2023/bao-cao-2023.html" in summary
     assert "Tổng: 1 năm đã dựng, 0 năm không đổi, 0 năm lỗi" in summary
-    assert _files(dask) == _files(jobs)  # the year, its unit sheets, the index; no staging folder left
-    assert {"2023/don-vi/don-vi-0.html", "2023/don-vi/don-vi-1.html"} <= set(_files(dask))  # two tasks' sheets
+    assert sorted(tree(dask)) == sorted(tree(jobs))  # the year, its unit sheets, the index; no staging folder left
+    assert {"2023/don-vi/don-vi-0.html", "2023/don-vi/don-vi-1.html"} <= set(tree(dask))  # two tasks' sheets
     made, expected = _manifest(dask / "2023"), _manifest(jobs / "2023")
     for key in ("outputs", "inputs", "figures", "units", "fingerprint"):
         assert made[key] == expected[key], key
@@ -101,7 +98,7 @@ def _breaking_notebook(folder: Path, marker: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_a_failing_year_and_a_lost_worker(tmp_path, write_year, small_rows, sangkien_main, monkeypatch, dask_address):
+def test_a_failing_year_and_a_lost_worker(tmp_path, write_year, small_rows, run_main, monkeypatch, dask_address):
     """2021's cell fails (exit 4, its notebook kept here, nothing of it published); the worker building 2023
     is killed midway: the task runs again on another worker and 2023 is published whole; 2022 as always."""
     params_dir = write_years(tmp_path, write_year, small_rows, (2021, 2022, 2023))
@@ -109,7 +106,7 @@ def test_a_failing_year_and_a_lost_worker(tmp_path, write_year, small_rows, sang
     monkeypatch.setattr(paths, "PARAMS_DIR", params_dir)
     monkeypatch.setattr(paths, "REPORT_NOTEBOOK", _breaking_notebook(tmp_path, marker))
     out = tmp_path / "out"
-    status, summary, err = sangkien_main("build", "--all", "--out", out, "--scheduler", dask_address, "--to", "html")
+    status, summary, err = run_main("build", "--all", "--out", out, "--scheduler", dask_address, "--to", "html")
     assert status == 4, err
     killed = int(marker.read_text())
     assert not psutil.pid_exists(killed) or psutil.Process(killed).status() == psutil.STATUS_ZOMBIE
@@ -120,28 +117,28 @@ def test_a_failing_year_and_a_lost_worker(tmp_path, write_year, small_rows, sang
     assert sorted(p.name for p in out.iterdir()) == [".locks", "2022", "2023", "_failed", "index.html"]
     for year in ("2022", "2023"):
         manifest = _manifest(out / year)
-        assert sorted(manifest["files_sha256"]) + ["manifest.json"] == _files(out / year)
+        assert sorted(manifest["files_sha256"]) + ["manifest.json"] == sorted(tree(out / year))
         index = (out / "index.html").read_text(encoding="utf-8")
         assert f'href="{year}/bao-cao-{year}.html"' in index
 
 
-def test_an_address_that_is_not_one(sangkien_main, tmp_path):
-    status, _, err = sangkien_main("build", "--all", "--scheduler", "máy chủ:8786", "--out", tmp_path / "out")
+def test_an_address_that_is_not_one(run_main, tmp_path):
+    status, _, err = run_main("build", "--all", "--scheduler", "máy chủ:8786", "--out", tmp_path / "out")
     assert status == 2 and "không phải địa chỉ bộ lập lịch Dask" in err and "tcp://máy:8786" in err
     assert not (tmp_path / "out" / "2023").exists()
 
 
-def test_no_scheduler_answering(sangkien_main, tmp_path, monkeypatch):
+def test_no_scheduler_answering(run_main, tmp_path, monkeypatch):
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "1s")
-    status, _, err = sangkien_main("build", "--all", "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path / "out")
+    status, _, err = run_main("build", "--all", "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path / "out")
     assert status == 1, err
     assert err.startswith("không kết nối được tới bộ lập lịch Dask tcp://127.0.0.1:9 sau 1s"), err
 
 
-def test_scheduler_only_with_all(sangkien_main, tmp_path):
-    status, _, err = sangkien_main("build", "2023", "--scheduler", "local", "--out", tmp_path / "out")
+def test_scheduler_only_with_all(run_main, tmp_path):
+    status, _, err = run_main("build", "2023", "--scheduler", "local", "--out", tmp_path / "out")
     assert (status, err) == (2, "lệnh không hợp lệ: --scheduler chỉ dùng cùng --all\n")
-    status, _, err = sangkien_main("build", "--all", "--scheduler", "tcp://h:8786", "--jobs", "2")
+    status, _, err = run_main("build", "--all", "--scheduler", "tcp://h:8786", "--jobs", "2")
     assert status == 2 and "--jobs chỉ đi cùng --scheduler local" in err
 
 

@@ -35,10 +35,10 @@ def test_every_missing_part_is_named(tmp_path, write_year):
     assert "phần III. Đánh giá chung" in lines[0]
 
 
-def test_build_final_refuses_a_draft_writing_nothing(tmp_path, write_year, sangkien_main):
+def test_build_final_refuses_a_draft_writing_nothing(tmp_path, write_year, run_main):
     params = write_year(tmp_path, extra="sections:\n  context: Bối cảnh.\n")
     out = tmp_path / "out"
-    status, stdout, err = sangkien_main("build", 2023, "--params", params, "--out", out, "--final")
+    status, stdout, err = run_main("build", 2023, "--params", params, "--out", out, "--final")
     assert status == 2 and stdout == ""
     for key in ("sections.assessment", "sections.direction", "sections.recommendations"):
         assert key in err
@@ -46,7 +46,7 @@ def test_build_final_refuses_a_draft_writing_nothing(tmp_path, write_year, sangk
     assert not out.exists()
 
 
-def test_final_goes_with_one_year_only(tmp_path, sangkien_main):
-    status, _, err = sangkien_main("build", "--all", "--final", "--out", tmp_path / "out")
+def test_final_goes_with_one_year_only(tmp_path, run_main):
+    status, _, err = run_main("build", "--all", "--final", "--out", tmp_path / "out")
     assert status == 2 and "--final" in err
     assert not (tmp_path / "out").exists()

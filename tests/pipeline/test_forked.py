@@ -3,6 +3,7 @@ child is left however the caller's block ends."""
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import psutil
@@ -57,14 +58,24 @@ def test_an_error_that_does_not_pickle_comes_back_as_its_lines():
 
 
 @pytest.mark.slow
-def test_stopped_midway_no_child_is_left():
+def test_stopped_midway_no_child_is_left(monkeypatch):
+    """The child is killed, not waited for until its work ends, and reaped: no process is left, not even
+    a zombie."""
+    ended = []
+    wait = os.waitpid
+
+    def waited(pid, options):
+        ended.append(wait(pid, options))
+        return ended[-1]
+
+    monkeypatch.setattr(os, "waitpid", waited)
     aside = Forked(_sleep, 30)
     pid = aside.pid
-    assert psutil.pid_exists(pid)
-    started = time.perf_counter()
+    assert psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     aside.stop()
     aside.stop()  # again: nothing
-    assert time.perf_counter() - started < 5
+    ((reaped, status),) = ended  # waited for once
+    assert reaped == pid and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
     assert not psutil.pid_exists(pid)
 
 
@@ -72,8 +83,6 @@ def test_stopped_midway_no_child_is_left():
 def test_a_stop_arriving_while_forking_is_not_lost(monkeypatch):
     """SIGTERM during the fork itself (before this fix: raised inside the fork's hooks, which swallowed
     it, and the build went on and published): raised once the child is made, and the child killed."""
-    import signal
-
     from sangkien.pipeline import forked, interrupts
 
     children = []

@@ -124,6 +124,7 @@ gc.collect()
 '''
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("process", ["command", "worker"])
 @pytest.mark.parametrize("where", ["awaiting", "destructor"])
 def test_a_stopped_process_prints_nothing_of_what_its_stop_cut_short(process, where):

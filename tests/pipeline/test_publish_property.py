@@ -12,7 +12,6 @@ does first) finishes it.
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
 import functools
 import hashlib
@@ -22,9 +21,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import EDU, HEADER
+from conftest import EDU, tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from registers import write_register_file
 
 from sangkien import provenance
 from sangkien.pipeline import build, execute, freshness, manifest, render, stage, unitsheets
@@ -185,12 +185,7 @@ def _write_register(path: Path, version: str) -> None:
     rows = [[f"SK-{version}-{i}", 2023, f"Giải pháp {i}", "Tác giả", unit, EDU, EDU, "Công nhận", 1000, 80]
             for i, unit in enumerate(units)]
     rows.append(["SK-cu", 2022, "Cũ", "Tác giả", units[0], EDU, EDU, "Công nhận", "", 70])
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([HEADER, *rows])
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    write_register_file(path, rows)
 
 
 ERRORS = st.sampled_from(["kill", "interrupt", "disk full", "permission"])
@@ -239,7 +234,7 @@ def test_the_year_is_always_the_last_committed_build_plus_the_analysts_files(tmp
             n = int(point.split(":")[1]) if point and point.startswith("publish") else 0
             faults.arm(point.split(":")[0] if point else None, n, _error(error) if error else None)
             _text.build += 1
-            before = _tree(final)
+            before = tree(final)
             try:
                 build_year(2023, params_file=params, data_file=register, out_dir=out, formats=step["formats"],
                            force=step["force"], units=step["units"])
@@ -252,7 +247,7 @@ def test_the_year_is_always_the_last_committed_build_plus_the_analysts_files(tmp
             if faults.killed:  # what the next build of the year does first
                 faults.arm(None, 0, None)
                 build.finish_interrupted(out, 2023)
-            now = _tree(final)
+            now = tree(final)
             if committed or (not fired and (final / "manifest.json").is_file()):
                 listed = json.loads(now["manifest.json"])["files_sha256"]
                 published = {rel: now[rel] for rel in listed}

@@ -2,13 +2,12 @@
 comparison in the manifest, the PDF and the unit sheets is made in today's names, the report saying so."""
 from __future__ import annotations
 
-import csv
 import json
 import re
 
 import pytest
-from conftest import HEADER
 from pypdf import PdfReader
+from registers import write_register_file
 
 from sangkien.pipeline.build import build_year
 
@@ -43,10 +42,9 @@ reorganisation:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reorganised")
-    data = folder / "so-dang-ky.csv"
-    with open(data, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([HEADER] + [[f"SK-{i}", nam, f"Giải pháp {i}", "Lê A; Trần B", unit, block, "Văn hóa - Xã hội",
-                                             result, 2_000_000, 80] for i, (nam, block, unit, result) in enumerate(ROWS)])
+    data = write_register_file(folder / "so-dang-ky.csv", [
+        [f"SK-{i}", nam, f"Giải pháp {i}", "Lê A; Trần B", unit, block, "Văn hóa - Xã hội", result, 2_000_000, 80]
+        for i, (nam, block, unit, result) in enumerate(ROWS)])
     params = folder / "2025.yaml"
     params.write_text(PARAMS.format(data=data), encoding="utf-8")
     # no Word draft: nothing here reads it (the manifest, the PDF and the unit sheets carry the comparisons)

@@ -180,7 +180,7 @@ def test_same_inputs_same_bytes(small_year, blocked_build, digests):
         assert again[name] == small_year.digests[name], name
 
 
-def test_bad_data_through_build_same_lines_as_check(tmp_path, write_year, small_rows, sangkien_main):
+def test_bad_data_through_build_same_lines_as_check(tmp_path, write_year, small_rows, run_main):
     rows = small_rows()
     rows[0][1] = "hai nghìn"
     rows[1][5] = "Khối lạ"
@@ -189,17 +189,17 @@ def test_bad_data_through_build_same_lines_as_check(tmp_path, write_year, small_
     data = tmp_path / "so-dang-ky.csv"
     before = data.read_bytes()
     out = tmp_path / "out"
-    built = sangkien_main("build", 2023, "--params", params, "--out", out)
-    checked = sangkien_main("check", data, "--params", params)
+    built = run_main("build", 2023, "--params", params, "--out", out)
+    checked = run_main("check", data, "--params", params)
     assert built[0] == 3 and checked[0] == 3
     assert built[2] == checked[2] and len(built[2].splitlines()) == 3
     assert not out.exists() and data.read_bytes() == before
 
 
-def test_yaml_syntax_error_names_the_line(tmp_path, sangkien_main):
+def test_yaml_syntax_error_names_the_line(tmp_path, run_main):
     params = tmp_path / "2023.yaml"
     params.write_text("year: 2023\ndata: x.csv\nsections:\n  context: [chưa đóng\n", encoding="utf-8")
-    status, _, err = sangkien_main("build", 2023, "--params", params, "--out", tmp_path / "out")
+    status, _, err = run_main("build", 2023, "--params", params, "--out", tmp_path / "out")
     assert status == 2
     assert "dòng" in err and "YAML" in err
     assert len(err.strip().splitlines()) == 1
@@ -228,7 +228,7 @@ STOPS = [  # (stage, signal, sent to the whole process group as a terminal or a 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("stage_name, sig, group", STOPS, ids=[f"{s}-{g.name}{'-group' if p else ''}" for s, g, p in STOPS])
-def test_stopped_build_leaves_published_year_untouched(small_year, digests, wait_for, tmp_path, sangkien_main,
+def test_stopped_build_leaves_published_year_untouched(small_year, digests, wait_for, tmp_path, run_main,
                                                       stage_name, sig, group):
     """A build stopped at a given stage, before publishing: the published year is byte for byte the one
     before. The stopped build had other inputs (another SOURCE_DATE_EPOCH), so its year would differ.
@@ -256,7 +256,7 @@ def test_stopped_build_leaves_published_year_untouched(small_year, digests, wait
     else:  # killed outright: its staging folder stays until the next build of the year clears it
         assert process.returncode == -signal.SIGKILL
         assert len(left) == 3 and left[1].startswith(".staging-2023-"), left
-        status, _, err = sangkien_main("build", 2023, "--params", small_year.params, "--out", out)
+        status, _, err = run_main("build", 2023, "--params", small_year.params, "--out", out)
         assert status == 0, err
         assert "không đổi" in err  # up to date: debris cleared all the same
         assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
@@ -318,7 +318,7 @@ def test_a_run_stopped_while_its_kernel_works_prints_nothing_and_leaves_nothing(
 
 
 @pytest.mark.slow
-def test_two_builds_of_one_year_at_once(blocked_build, digests, tmp_path, sangkien_main):
+def test_two_builds_of_one_year_at_once(blocked_build, digests, tmp_path, run_main):
     """While a build of the year runs, its lock is held: a second build stops at once, with one line. The
     build running is ``blocked_build``'s (another interpreter), which this process found locked; the
     second build is the command line's, here, while this process holds the lock of a copy of that year."""
@@ -330,7 +330,7 @@ def test_two_builds_of_one_year_at_once(blocked_build, digests, tmp_path, sangki
     before = digests(out / "2023")
 
     with stage.year_lock(out, 2023):  # a build of the year running: the command line's second build
-        second = sangkien_main("build", 2023, "--params", blocked_build.params, "--out", out, "--force")
+        second = run_main("build", 2023, "--params", blocked_build.params, "--out", out, "--force")
     assert second == (1, "", f"một lần dựng báo cáo năm 2023 khác đang chạy ({out}); hãy đợi nó xong\n")
     assert digests(out / "2023") == before
     assert set(before) == {"bao-cao-2023.html", "bao-cao-2023.pdf", "bao-cao-2023.docx", "bao-cao-2023.ipynb",

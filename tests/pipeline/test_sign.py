@@ -197,50 +197,50 @@ def test_manifest_records_the_signed_file_and_the_year_stays_up_to_date(signed):
     assert again.outputs["signed"] == signed.result.path
 
 
-def _refused(sangkien_main, monkeypatch, pdf: Path, *args) -> str:
+def _refused(run_main, monkeypatch, pdf: Path, *args) -> str:
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     folder = pdf.parent
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    status, out, err = sangkien_main("sign", pdf, *args)
+    status, out, err = run_main("sign", pdf, *args)
     assert status == 2 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # nothing written, nothing changed
     return err
 
 
-def test_wrong_password_and_expired_certificate_exit_2(sample_year, pki, tmp_path, sangkien_main, monkeypatch):
+def test_wrong_password_and_expired_certificate_exit_2(sample_year, pki, tmp_path, run_main, monkeypatch):
     pdf = _copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
     monkeypatch.setenv("SAI", "không phải mật khẩu")
-    err = _refused(sangkien_main, monkeypatch, pdf, "--p12", pki.valid, "--password-env", "SAI")
+    err = _refused(run_main, monkeypatch, pdf, "--p12", pki.valid, "--password-env", "SAI")
     assert "sai mật khẩu" in err
-    err = _refused(sangkien_main, monkeypatch, pdf, "--p12", pki.expired, "--password-env", PASSWORD_ENV)
+    err = _refused(run_main, monkeypatch, pdf, "--p12", pki.expired, "--password-env", PASSWORD_ENV)
     assert "hết hạn" in err and "Nguyễn Văn Mẫu" in err
     monkeypatch.delenv("KHONG_CO", raising=False)
-    err = _refused(sangkien_main, monkeypatch, pdf, "--p12", pki.valid, "--password-env", "KHONG_CO")
+    err = _refused(run_main, monkeypatch, pdf, "--p12", pki.valid, "--password-env", "KHONG_CO")
     assert "KHONG_CO" in err
 
 
-def test_a_pdf_not_ours_or_edited_exit_2(sample_year, pki, tmp_path, sangkien_main, monkeypatch):
+def test_a_pdf_not_ours_or_edited_exit_2(sample_year, pki, tmp_path, run_main, monkeypatch):
     stranger = tmp_path / "khac" / "van-ban.pdf"
     stranger.parent.mkdir()
     with pikepdf.new() as pdf:
         pdf.add_blank_page()
         pdf.save(stranger)
-    err = _refused(sangkien_main, monkeypatch, stranger, "--p12", pki.valid, "--password-env", PASSWORD_ENV)
+    err = _refused(run_main, monkeypatch, stranger, "--p12", pki.valid, "--password-env", PASSWORD_ENV)
     assert "không phải báo cáo do sangkien dựng" in err
     folder = _copy_year(sample_year, tmp_path / "sua")
     with open(folder / "bao-cao-2023.pdf", "ab") as handle:
         handle.write(b"\n% edited\n")
-    err = _refused(sangkien_main, monkeypatch, folder / "bao-cao-2023.pdf", "--p12", pki.valid,
+    err = _refused(run_main, monkeypatch, folder / "bao-cao-2023.pdf", "--p12", pki.valid,
                    "--password-env", PASSWORD_ENV)
     assert "đã bị sửa" in err
 
 
 @needs_harfbuzz
-def test_a_signed_pdf_or_an_existing_output_exit_2(signed, pki, sangkien_main, monkeypatch):
-    err = _refused(sangkien_main, monkeypatch, signed.result.path, "--p12", pki.valid, "--password-env", PASSWORD_ENV,
+def test_a_signed_pdf_or_an_existing_output_exit_2(signed, pki, run_main, monkeypatch):
+    err = _refused(run_main, monkeypatch, signed.result.path, "--p12", pki.valid, "--password-env", PASSWORD_ENV,
                    "--out", signed.folder / "lan-hai.pdf")
     assert "đã có chữ ký số" in err
-    err = _refused(sangkien_main, monkeypatch, signed.folder / "bao-cao-2023.pdf", "--p12", pki.valid,
+    err = _refused(run_main, monkeypatch, signed.folder / "bao-cao-2023.pdf", "--p12", pki.valid,
                    "--password-env", PASSWORD_ENV)
     assert "đã có tệp này" in err
 
@@ -257,7 +257,7 @@ def _softhsm_library() -> str | None:
 @pytest.mark.skipif(shutil.which("softhsm2-util") is None or _softhsm_library() is None,
                     reason="SoftHSM (softhsm2-util and libsofthsm2.so) is not installed: no PKCS#11 token to try")
 @pytest.mark.skipif(importlib.util.find_spec("pkcs11") is None, reason="python-pkcs11 (pyhanko[pkcs11]) is not installed")
-def test_sign_with_a_pkcs11_token(sample_year, pki, tmp_path, sangkien_main, monkeypatch):
+def test_sign_with_a_pkcs11_token(sample_year, pki, tmp_path, run_main, monkeypatch):
     import pkcs11
     from cryptography.hazmat.primitives import serialization
     from pkcs11 import Attribute, CertificateType, ObjectClass
@@ -283,14 +283,14 @@ def test_sign_with_a_pkcs11_token(sample_year, pki, tmp_path, sangkien_main, mon
             Attribute.ID: b"\x01", Attribute.TOKEN: True})
     pdf = _copy_year(sample_year, tmp_path / "out") / "bao-cao-2023.pdf"
     monkeypatch.setenv("MA_PIN", "1234")
-    status, out, err = sangkien_main("sign", pdf, "--pkcs11-lib", _softhsm_library(), "--key-label", "ky-so",
+    status, out, err = run_main("sign", pdf, "--pkcs11-lib", _softhsm_library(), "--key-label", "ky-so",
                                      "--password-env", "MA_PIN")
     assert status == 0, err
     assert out.strip() == str(pdf.with_name("bao-cao-2023-da-ky.pdf"))
     status = _validate(pdf.with_name("bao-cao-2023-da-ky.pdf"), pki.ca)
     assert status.bottom_line and status.trusted
     monkeypatch.setenv("MA_PIN", "0000")
-    err = _refused(sangkien_main, monkeypatch, pdf, "--pkcs11-lib", _softhsm_library(), "--key-label", "ky-so",
+    err = _refused(run_main, monkeypatch, pdf, "--pkcs11-lib", _softhsm_library(), "--key-label", "ky-so",
                    "--password-env", "MA_PIN", "--out", pdf.with_name("lan-hai.pdf"))
     assert "sai mã PIN" in err
 

@@ -10,18 +10,10 @@ import shutil
 import signal
 
 import pytest
+from conftest import tree
 
 from sangkien.errors import BuildLockedError, OutputError, ParamsError
 from sangkien.pipeline import stage
-
-
-def _tree(folder) -> dict[str, bytes]:
-    """Every file under ``folder`` (relative path -> bytes), folders as ``path/`` -> b''."""
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        found[rel + "/" if path.is_dir() else rel] = b"" if path.is_dir() else path.read_bytes()
-    return found
 
 
 def _staged(out, files: dict[str, str], name: str = ".staging-2023-1", extra_manifest: dict | None = None):
@@ -143,16 +135,17 @@ def test_disk_full_in_the_staging_folder_is_one_line_naming_the_output_folder(tm
 
 def test_the_first_build_of_a_year_is_its_folder(tmp_path):
     final = _published(tmp_path, NEW)
-    assert _without_manifest(_tree(final)) == {"danh-sach.csv": b"new csv", "bao-cao-2023.html": b"new html",
-                                               "don-vi/": b"", "don-vi/a.html": b"new a", "don-vi/c.html": b"new c",
-                                               "don-vi/index.html": b"new index"}
+    assert _without_manifest(tree(final, folders=True)) == {
+        "danh-sach.csv": b"new csv", "bao-cao-2023.html": b"new html", "don-vi/": b"", "don-vi/a.html": b"new a",
+        "don-vi/c.html": b"new c", "don-vi/index.html": b"new index"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2023"]
 
 
 def test_publishing_replaces_only_the_previous_build_files(year_with_user_files):
     out, final = year_with_user_files
     stage.publish(_staged(out, NEW), final)
-    assert _without_manifest(_tree(final)) == _expected(NEW)  # the PDF and sheet b of the old build gone, the rest kept
+    # the PDF and sheet b of the old build gone, the rest kept
+    assert _without_manifest(tree(final, folders=True)) == _expected(NEW)
     assert set(json.loads((final / "manifest.json").read_text())["files_sha256"]) == set(NEW)
     assert sorted(p.name for p in out.iterdir()) == ["2023"]  # no staging folder left
 
@@ -186,13 +179,13 @@ def test_a_place_not_the_builds_own_is_refused_before_any_change(tmp_path, taken
     else:
         (tmp_path / "elsewhere").mkdir()
         (final / rel).symlink_to(tmp_path / "elsewhere")
-    before = _tree(final)
+    before = tree(final, folders=True)
     staging = _staged(out, NEW)
     with pytest.raises(ParamsError) as caught:
         stage.publish(staging, final)
     (line,) = caught.value.problems
     assert line.startswith(f"{final / rel}: ")
-    assert _tree(final) == before
+    assert tree(final, folders=True) == before
     assert not (tmp_path / "elsewhere").exists() or list((tmp_path / "elsewhere").iterdir()) == []
 
 
@@ -232,13 +225,13 @@ STEPS = 1 + len(NEW) + 1 + len(set(OLD) - set(NEW))
                          ids=["permission", "interrupt"])
 def test_a_failure_half_way_puts_the_previous_year_back(year_with_user_files, monkeypatch, n, error):
     out, final = year_with_user_files
-    before = _tree(final)
+    before = tree(final, folders=True)
     staging = _staged(out, NEW)
     monkeypatch.setattr(os, "replace", _Failing(os.replace, n, error))
     with pytest.raises(type(error)):
         stage.publish(staging, final)
     monkeypatch.undo()
-    assert _tree(final) == before
+    assert tree(final, folders=True) == before
     assert not (staging / stage.JOURNAL).exists()  # undone: the staging folder is plain debris
 
 
@@ -254,7 +247,7 @@ def _kill(*args):
 def test_a_publishing_killed_half_way_is_finished_by_the_next_build(year_with_user_files, monkeypatch, n):
     """Killed at the n-th rename (STEPS + 1: right after the last, the manifest's)."""
     out, final = year_with_user_files
-    before = _tree(final)
+    before = tree(final, folders=True)
     staging = _staged(out, NEW)
     if n <= STEPS:
         monkeypatch.setattr(os, "replace", _Failing(os.replace, n, _Killed()))
@@ -269,9 +262,9 @@ def test_a_publishing_killed_half_way_is_finished_by_the_next_build(year_with_us
         stage.clean_stale(out, 2023)
     assert committed == (n > STEPS)
     if committed:  # the manifest had moved: the new year stands, the clearing up finished
-        assert _without_manifest(_tree(final)) == _expected(NEW)
+        assert _without_manifest(tree(final, folders=True)) == _expected(NEW)
     else:
-        assert _tree(final) == before
+        assert tree(final, folders=True) == before
     assert sorted(p.name for p in out.iterdir()) == [".locks", "2023"]
 
 
@@ -302,7 +295,7 @@ def test_a_stop_signal_while_publishing_takes_effect_once_the_year_is_whole(year
     with pytest.raises(KeyboardInterrupt):
         stage.publish(_staged(out, NEW), final)
     assert len(calls) == STEPS  # every step ran
-    assert _without_manifest(_tree(final)) == _expected(NEW)
+    assert _without_manifest(tree(final, folders=True)) == _expected(NEW)
     assert signal.getsignal(signal.SIGINT) is handler
     assert sorted(p.name for p in out.iterdir()) == ["2023"]
 
@@ -338,7 +331,7 @@ def test_make_clean_removes_what_builds_wrote_and_nothing_else(year_with_user_fi
     (out / ".locks").mkdir()
     (out / "ghi-chu.txt").write_text("the analyst's, beside the years")
     stage.unpublish(out)
-    assert _tree(out) == {"2023/": b"", "ghi-chu.txt": b"the analyst's, beside the years",
+    assert tree(out, folders=True) == {"2023/": b"", "ghi-chu.txt": b"the analyst's, beside the years",
                           **{f"2023/{rel}": data for rel, data in _expected({}).items()}}
 
 

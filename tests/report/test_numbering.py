@@ -107,6 +107,7 @@ def _pdf_text(parts: list[str]) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
+@pytest.mark.slow  # laid out by WeasyPrint, whose first import runs ldconfig and gcc
 def test_the_page_numbers_tables_and_figures_in_order(first_html):
     for parts, expected in ((first_html[0], _expected_yearly()), (first_html[1], _expected_unit())):
         parts = parts + parts[:1]  # a cell run twice and shown twice is numbered on

@@ -1,26 +1,22 @@
 """Another province, other blocks: the wording follows the parameters, not Hai Phong."""
 from __future__ import annotations
 
-import csv
-
 import pytest
+from registers import write_register_file
 
 from sangkien.inputs.params import load_params
 from sangkien.inputs.register import read_register
 from sangkien.report.unit import UnitReport
 from sangkien.report.yearly import Report
 
-HEADER = ["ma_so", "nam", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua", "so_tien_lam_loi", "diem"]
 BLOCKS = ["Khối Doanh nghiệp", "Khối Y tế", "Nông nghiệp"]
 
 
 @pytest.fixture
 def province(tmp_path):
-    data = tmp_path / "so-dang-ky.csv"
     rows = [[f"X{i}", 2024 + i % 2, f"Sáng kiến {i}", "Lê A; Trần B", f"Công ty {i % 3}", BLOCKS[i % 3],
              "Cơ khí", "Công nhận" if i % 2 else "Không công nhận", "", ""] for i in range(24)]
-    with open(data, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([HEADER, *rows])
+    data = write_register_file(tmp_path / "so-dang-ky.csv", rows)
     params = tmp_path / "2025.yaml"
     params.write_text(f"year: 2025\ndata: {data}\nparent_body: UBND TỈNH QUẢNG NINH\nblocks:\n"
                       + "".join(f"  - {b}\n" for b in BLOCKS), encoding="utf-8")

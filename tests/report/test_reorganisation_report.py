@@ -2,17 +2,16 @@
 mapped with the initiatives each earlier name brought, and a merged unit names its predecessors."""
 from __future__ import annotations
 
-import csv
 import re
 
 import pytest
+from registers import write_register_file
 
 from sangkien import inputs
 from sangkien.report import wording
 from sangkien.report.unit import UnitReport
 from sangkien.report.yearly import Report
 
-HEADER = ["ma_so", "nam", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua", "so_tien_lam_loi", "diem"]
 EDU, OTHER, TODAY = "Giáo dục", "Quận, huyện, sở, ngành", "Sở, ngành, địa phương"
 CN, KCN = "Công nhận", "Không công nhận"
 # nam, khoi, don_vi, ket_qua
@@ -33,15 +32,10 @@ MAPPING = ("reorganisation:\n  blocks:\n    'Quận, huyện, sở, ngành': 'S�
 def load(tmp_path):
     """``load(extra)``: the parameters of 2025 (blocks of 2025, then ``extra``) and the register, as a build
     reads them."""
-    data = tmp_path / "so-dang-ky.csv"
-
-    def write(rows):
-        with open(data, "w", encoding="utf-8", newline="") as f:
-            csv.writer(f).writerows([HEADER] + [[f"SK-{i}", nam, f"Giải pháp {i}", "Lê A", unit, block, "Y tế", result,
-                                                 "", 80] for i, (nam, block, unit, result) in enumerate(rows)])
-
     def read(extra: str, blocks=(EDU, TODAY), rows=ROWS):
-        write(rows)
+        data = write_register_file(tmp_path / "so-dang-ky.csv", [
+            [f"SK-{i}", nam, f"Giải pháp {i}", "Lê A", unit, block, "Y tế", result, "", 80]
+            for i, (nam, block, unit, result) in enumerate(rows)])
         params = tmp_path / "2025.yaml"
         params.write_text(f"year: 2025\ndata: {data}\nperiod_start: 2023\nblocks: {list(blocks)}\n{extra}",
                           encoding="utf-8")

@@ -3,15 +3,14 @@ its own way, merged into one register with the figures of the same data kept cle
 every file listed; no source file ever changed."""
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 
 import pytest
 from conftest import BLOCKS, EDU, HEADER, OTHER
-from officebooks import clean_rows, clean_workbook, office_workbook
+from officebooks import clean_rows, office_workbook
 from openpyxl import load_workbook
+from registers import write_register_file
 
 from sangkien.figures import frame as frame_of
 from sangkien.figures import manifest_figures
@@ -29,14 +28,6 @@ def figures(path) -> dict:
     return manifest_figures(frame_of(read_register(path, BLOCKS)), 2023, 2016, BLOCKS)
 
 
-def unicode_text(path, rows) -> None:
-    """What Excel's "Unicode Text" writes: UTF-16 with its mark, tab separated."""
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, delimiter="\t", lineterminator="\r\n").writerows(
-        [HEADER] + [["" if v is None else v for v in row] for row in rows])
-    path.write_bytes(buffer.getvalue().encode("utf-16"))
-
-
 @pytest.fixture
 def units(tmp_path):
     """A folder of what four units sent, each its own way, and the same rows as one clean register."""
@@ -46,10 +37,11 @@ def units(tmp_path):
     office_workbook(folder / "so-y-te.xlsx", {"Sổ": rows[0:3]})  # title block, merged unit, totals, signature
     office_workbook(folder / "truong-ngo-quyen.xlsx", {"Năm 2023": [r for r in rows[3:6] if r[1] == 2023],
                                                       "Năm 2022": [r for r in rows[3:6] if r[1] == 2022]})
-    unicode_text(folder / "so-tai-chinh.csv", rows[6:9])
-    clean_workbook(folder / "truong-tran-phu.xlsx", rows[9:12])
+    # what Excel's "Unicode Text" writes: UTF-16 with its mark, tab separated
+    write_register_file(folder / "so-tai-chinh.csv", rows[6:9], delimiter="\t", encoding="utf-16")
+    write_register_file(folder / "truong-tran-phu.xlsx", rows[9:12])
     (folder / "~$so-y-te.xlsx").write_bytes(b"\x00lock")  # Excel's lock file while the workbook is open
-    return folder, clean_workbook(tmp_path / "clean.xlsx", rows)
+    return folder, write_register_file(tmp_path / "clean.xlsx", rows)
 
 
 def test_collect_gives_the_figures_of_the_clean_register(units, run_main, tmp_path):
@@ -105,7 +97,7 @@ def test_every_problem_of_every_file_and_nothing_written(units, run_main, tmp_pa
     folder, _ = units
     rows = clean_rows()
     rows[0][5] = "Khối lạ"
-    clean_workbook(folder / "trung-lap.xlsx", [rows[0], rows[10]])  # SK-01 and SK-11 sent twice
+    write_register_file(folder / "trung-lap.xlsx", [rows[0], rows[10]])  # SK-01 and SK-11 sent twice
     (folder / "hong.csv").write_bytes(b"PK\x03\x04 not really")
     out = tmp_path / "gop.xlsx"
     before = digests(folder)
@@ -155,7 +147,7 @@ def test_blocks_come_from_the_parameters(tmp_path, run_main):
     rows = clean_rows()[:2]
     rows[1][5] = "Doanh nghiệp"
     rows[1][4] = "Công ty X"
-    clean_workbook(folder / "a.xlsx", rows)
+    write_register_file(folder / "a.xlsx", rows)
     out = tmp_path / "gop.xlsx"
     assert run_main("collect", folder, "--out", out)[0] == 3
     params = tmp_path / "p.yaml"
