@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from officebooks import clean_rows, clean_workbook
+from officebooks import clean_rows
+from registers import write_register_file
 
 from sangkien import cli
 from sangkien.inputs import workbook
@@ -25,7 +26,7 @@ def test_a_password_protected_workbook_is_named_as_such(tmp_path, run_main):
 def _bomb(path, unpacked: int) -> None:
     """A workbook whose sheet's XML is ``unpacked`` bytes of blanks, deflated to almost nothing."""
     buffer = io.BytesIO()
-    clean = clean_workbook(path, clean_rows()[:2]).read_bytes()
+    clean = write_register_file(path, clean_rows()[:2]).read_bytes()
     with zipfile.ZipFile(io.BytesIO(clean)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
             data = source.read(info.filename)
@@ -50,7 +51,7 @@ def test_a_workbook_that_unpacks_to_far_more_than_a_register_is_refused(tmp_path
 
 
 def test_an_ordinary_workbook_is_far_under_the_limit(tmp_path):
-    path = clean_workbook(tmp_path / "so.xlsx", clean_rows())
+    path = write_register_file(tmp_path / "so.xlsx", clean_rows())
     workbook.refuse_unreadable(path, path.read_bytes())  # no error
 
 

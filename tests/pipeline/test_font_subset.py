@@ -33,6 +33,7 @@ def _pdf(tmp_path, name: str) -> bytes:
     return target.read_bytes()
 
 
+@pytest.mark.slow  # loading WeasyPrint asks ldconfig for its libraries
 def test_a_page_gives_the_same_bytes_with_the_system_subsetter_hidden_or_present(tmp_path, monkeypatch):
     from weasyprint.pdf import fonts
 
@@ -42,6 +43,7 @@ def test_a_page_gives_the_same_bytes_with_the_system_subsetter_hidden_or_present
     assert hidden == present
 
 
+@pytest.mark.slow  # loading WeasyPrint asks ldconfig for its libraries
 def test_no_clock_in_an_embedded_font(tmp_path):
     shipped = {TTFont(path)["head"].modified for path in sorted(paths.FONTS_DIR.glob("*.ttf"))}
     embedded = _embedded_fonts(_pdf(tmp_path, "page.pdf"))
@@ -49,6 +51,7 @@ def test_no_clock_in_an_embedded_font(tmp_path):
     assert {font["head"].modified for font in embedded.values()} <= shipped
 
 
+@pytest.mark.slow  # loading WeasyPrint asks ldconfig for its libraries
 def test_the_subset_keeps_every_glyph_the_page_uses_under_its_own_id(tmp_path):
     embedded = _embedded_fonts(_pdf(tmp_path, "page.pdf"))
     regular = next(font for name, font in embedded.items() if name.endswith("+SangkienSerif"))

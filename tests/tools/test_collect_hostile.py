@@ -9,8 +9,9 @@ import subprocess
 import sys
 
 import pytest
-from officebooks import clean_rows, clean_workbook
+from officebooks import clean_rows
 from openpyxl.worksheet.worksheet import Worksheet
+from registers import write_register_file
 
 from sangkien.errors import OutputError, ParamsError
 from sangkien.tools import collect as collecting
@@ -20,7 +21,7 @@ from sangkien.tools import collect as collecting
 def folder(tmp_path):
     folder = tmp_path / "don-vi"
     folder.mkdir()
-    clean_workbook(folder / "so-y-te.xlsx", clean_rows()[:3])
+    write_register_file(folder / "so-y-te.xlsx", clean_rows()[:3])
     return folder
 
 
@@ -96,7 +97,7 @@ def test_the_register_is_written_row_by_row_not_by_looking_for_the_last_row(tmp_
     rows = [list(row) for _ in range(25) for row in clean_rows()]
     for n, row in enumerate(rows):
         row[0] = f"SK-{n:04d}"
-    clean_workbook(folder / "nhieu-dong.xlsx", rows)
+    write_register_file(folder / "nhieu-dong.xlsx", rows)
     looked.clear()
     collected = collecting.collect(folder, tmp_path / "gop.xlsx", ("Giáo dục", "Quận, huyện, sở, ngành"))
     assert collected.rows == len(rows) == 300
@@ -120,7 +121,7 @@ def test_a_text_that_looks_like_a_formula_stays_text(folder, tmp_path):
 
     rows = clean_rows()[:2]
     rows[1][3] = "-Nguyễn Văn A"
-    source = clean_workbook(folder / "so-y-te.xlsx", rows)
+    source = write_register_file(folder / "so-y-te.xlsx", rows)
     book = load_workbook(source)
     typed = book.active.cell(2, 3)  # what Excel keeps for a text typed as '=HYPERLINK(...)
     typed.value, typed.data_type, typed.quotePrefix = '=HYPERLINK("http://example.invalid","Bấm")', "s", True

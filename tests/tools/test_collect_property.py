@@ -4,26 +4,19 @@ a source file changed, and a register written only when every file reads, holdin
 ``check`` reads from each file."""
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 
-from conftest import BLOCKS, HEADER
+from conftest import BLOCKS
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from officebooks import clean_rows, clean_workbook, office_workbook
+from officebooks import clean_rows, office_workbook
+from registers import write_register_file
 
 from sangkien.errors import SangkienError
 from sangkien.inputs.register import read_register
 from sangkien.tools.collect import collect
 
 KINDS = ("clean", "office", "csv", "junk-xlsx", "junk-csv", "empty-csv", "ods", "folder", "dangling-link")
-
-
-def _csv(path, rows) -> None:
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerows([HEADER] + [["" if v is None else v for v in row] for row in rows])
-    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
 
 
 def _make(folder, n: int, kind: str, junk: bytes) -> None:
@@ -33,11 +26,11 @@ def _make(folder, n: int, kind: str, junk: bytes) -> None:
         row[0] = f"SK-{n:02d}-{i}"
     name = f"don-vi-{n:02d}"
     if kind == "clean":
-        clean_workbook(folder / f"{name}.xlsx", rows)
+        write_register_file(folder / f"{name}.xlsx", rows)
     elif kind == "office":
         office_workbook(folder / f"{name}.xlsx", {"Sổ": rows})
     elif kind == "csv":
-        _csv(folder / f"{name}.csv", rows)
+        write_register_file(folder / f"{name}.csv", rows, bom=True)
     elif kind == "junk-xlsx":
         (folder / f"{name}.xlsx").write_bytes(junk)
     elif kind == "junk-csv":
@@ -48,7 +41,7 @@ def _make(folder, n: int, kind: str, junk: bytes) -> None:
         (folder / f"{name}.ods").write_bytes(junk)
     elif kind == "folder":
         (folder / name).mkdir()
-        clean_workbook(folder / name / "ben-trong.xlsx", rows)
+        write_register_file(folder / name / "ben-trong.xlsx", rows)
     else:
         (folder / f"{name}.xlsx").symlink_to(folder / "khong-co.xlsx")
 
