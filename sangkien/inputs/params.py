@@ -129,6 +129,9 @@ class Params:
                                "và phương hướng, nhiệm vụ năm NĂM+1")
     """The subject line under 'BÁO CÁO'; empty gives the standard one for the year."""
     signer: Signer = _field("người ký", factory=Signer)
+    timezone: str = _field("múi giờ của cơ quan", "Asia/Ho_Chi_Minh",
+                           note="giờ ký số (trên dấu chữ ký và trong manifest.json) tính theo múi giờ này, dù máy "
+                                "đặt múi giờ nào; tên múi giờ IANA")
     recipients: tuple[str, ...] = _field("nơi nhận", (),
                                          note="mỗi dòng một nơi nhận; dòng cuối thường là \"Lưu: VT, ...\"")
     sections: Sections = _field("các phần do chuyên viên viết", factory=Sections,

@@ -11,4 +11,5 @@ module of that library again before anything else.
 | :mod:`.weasyprint_exit` | WeasyPrint 70.0 | its font configuration dropped before the interpreter exits |
 | :mod:`.weasyprint_subset` | WeasyPrint 70.0, uharfbuzz 0.55.0 | every embedded font subset by the pinned HarfBuzz (same bytes on every machine, no clock in the font) |
 | :mod:`.pyhanko_font` | pyHanko 0.38.0 | a signature stamp's TrueType font (2048 units per em) drawn with its own letter spacing |
+| :mod:`.pyhanko_office` | pyHanko 0.38.0 | a signature's times in the office's zone (not the machine's), and Info and XMP agreeing after it (PDF/A-2b) |
 """
