@@ -74,6 +74,16 @@ def test_a_byte_appended_is_not_valid(signed, pki, sangkien_main, tmp_path):
     assert "1 byte thêm vào sau phần đã ký" in err
 
 
+def test_a_byte_changed_inside_what_was_signed_is_not_valid(signed, pki, sangkien_main, tmp_path):
+    data = bytearray(signed.path.read_bytes())
+    at = data.index(b"%", 1) + 1  # the header's comment of binary bytes (line 2): the PDF still reads
+    data[at] ^= 0x01
+    changed = tmp_path / "sua-mot-byte.pdf"
+    changed.write_bytes(bytes(data))
+    _, err = _verified(sangkien_main, changed, "--trust", pki.ca, status=3)
+    assert "nội dung đã ký bị thay đổi" in err
+
+
 def test_an_update_after_signing_is_not_valid(signed, pki, sangkien_main, tmp_path):
     """An annotation added in an incremental update (the signature's own bytes untouched)."""
     from pyhanko.pdf_utils import generic
