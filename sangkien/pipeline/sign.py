@@ -169,7 +169,7 @@ def printed_signer(data: bytes) -> str:
         if place is None:
             return ""
         page, left, top = reader.pages[reader.get_destination_page_number(place)], float(place.left), float(place.top)
-        pieces: list[tuple[float, float, str]] = []
+        pieces: list[tuple[int, float, str]] = []
 
         def keep(text, cm, tm, font, size):
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]

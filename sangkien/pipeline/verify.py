@@ -195,6 +195,8 @@ def _manifest_beside(pdf: Path) -> dict | None:
 
 
 def _is_our_report(prefix: bytes) -> bool:
+    """Whether ``prefix`` (the bytes before the signature's update) is a report as sangkien builds it: one
+    revision, its producer sangkien, its signature block's destination."""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -203,7 +205,8 @@ def _is_our_report(prefix: bytes) -> bool:
     try:
         reader = PdfFileReader(io.BytesIO(prefix), strict=False)
         info = reader.trailer["/Info"] if "/Info" in reader.trailer else {}
-        return str(info.get("/Creator", "")) == CREATOR and ANCHOR_SPACE in _destinations(reader.root)
+        built_once = reader.xrefs.total_revisions == 1  # as the build writes it: no update before the signature's
+        return built_once and str(info.get("/Creator", "")) == CREATOR and ANCHOR_SPACE in _destinations(reader.root)
     except (PdfReadError, ValueError, KeyError, TypeError):
         return False
 
@@ -235,10 +238,6 @@ def _build(found: Verification, manifest: dict | None, data: bytes, signature) -
 
 def verify(pdf: str | Path, trust: str | Path | None = None) -> Verification:
     """Check the signed report ``pdf`` (see the module's docstring); ParamsError when it cannot be read."""
-    from pyhanko.pdf_utils.misc import PdfReadError
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-
     pdf, trust = Path(pdf), Path(trust) if trust is not None else None
     try:
         data = pdf.read_bytes()
@@ -246,20 +245,33 @@ def verify(pdf: str | Path, trust: str | Path | None = None) -> Verification:
         raise ParamsError(f"{files.shown(pdf)}: không đọc được tệp ({exc.strerror or exc})") from None
     found, context, manifest = Verification(pdf), _context(trust), _manifest_beside(pdf)
     with _quiet():
-        try:
-            reader = PdfFileReader(io.BytesIO(data), strict=False)
-            signatures = reader.embedded_signatures
-        except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-            found.problems.append(f"không đọc được tệp PDF ({exc})")
-            return found
-        if not signatures:
-            found.problems.append("tệp không có chữ ký số")
-            return found
-        signature = signatures[0]
+        _check(found, data, context, trust, manifest)
+    return found
+
+
+def _check(found: Verification, data: bytes, context, trust: Path | None, manifest: dict | None) -> None:
+    """Fill ``found`` for the signed PDF ``data``: a damaged file or signature is a problem, never an error."""
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        found.problems.append(f"không đọc được tệp PDF hoặc chữ ký số trong tệp ({exc})")
+        return
+    if not signatures:
+        found.problems.append("tệp không có chữ ký số")
+        return
+    signature = signatures[0]
+    try:
         status = validate_pdf_signature(signature, signer_validation_context=context, ts_validation_context=context)
-        _signature_facts(found, status, trust, _office_zone(manifest))
-        _coverage(found, status, reader, signature, len(data))
-        _build(found, manifest, data, signature)
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:  # pyHanko's validation errors are ValueErrors
+        found.problems.append(f"chữ ký số trong tệp bị hỏng, không kiểm được ({exc})")
+        return
+    _signature_facts(found, status, trust, _office_zone(manifest))
+    _coverage(found, status, reader, signature, len(data))
+    _build(found, manifest, data, signature)
     if len(signatures) > 1:
         found.problems.append(f"tệp có {len(signatures)} chữ ký; báo cáo chỉ ký một lần")
-    return found

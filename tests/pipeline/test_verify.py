@@ -138,10 +138,13 @@ def test_an_untrusted_certificate_is_said_and_fails_only_against_the_ca_given(si
     assert "không nối tới CA trong" in err
 
 
-def test_an_unsigned_report_or_a_missing_file(sample_year, sangkien_main, tmp_path):
+def test_an_unsigned_report_a_file_not_a_pdf_or_a_missing_file(sample_year, sangkien_main, tmp_path):
     _, result = sample_year
     _, err = _verified(sangkien_main, result.outputs["pdf"], status=3)
     assert "không có chữ ký số" in err
+    (tmp_path / "khong-phai-pdf.pdf").write_bytes(b"not a PDF")
+    _, err = _verified(sangkien_main, tmp_path / "khong-phai-pdf.pdf", status=3)
+    assert "không đọc được tệp PDF" in err
     code, out, err = sangkien_main("verify", tmp_path / "khong-co.pdf")
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "không đọc được tệp" in err
 
