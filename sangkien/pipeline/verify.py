@@ -221,6 +221,8 @@ def _build(found: Verification, manifest: dict | None, data: bytes, signature) -
         recorded = (manifest.get("files_sha256") or {}).get(name)
         if recorded and recorded in digests:
             found.build = f"đúng bản dựng mà manifest.json ghi ({name}, năm {manifest.get('year', '?')})"
+            if (manifest.get("signed") or {}).get("sha256") == files.sha256_bytes(data):
+                found.build += "; đúng tệp đã ký mà manifest.json ghi"
             return
         found.build = f"KHÔNG phải bản dựng mà manifest.json bên cạnh ghi ({name}, năm {manifest.get('year', '?')})"
         found.problems.append(f"phần đã ký không phải bản dựng {name} mà manifest.json của thư mục này ghi (bản "

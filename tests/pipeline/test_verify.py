@@ -62,7 +62,8 @@ def test_an_intact_report_in_its_year_folder_is_valid(signed, pki, sangkien_main
     assert "+0700" in lines["Thời gian ký"] and "dấu thời gian RFC 3161" in lines["Thời gian ký"]
     assert lines["Chứng thư số"].startswith("tin cậy") and "CA thử nghiệm sangkien" in lines["Chứng thư số"]
     assert lines["Phạm vi ký"] == "chữ ký phủ toàn bộ tệp, trừ phần cập nhật của chính chữ ký"
-    assert lines["Bản dựng"].startswith("đúng bản dựng mà manifest.json ghi (bao-cao-2023.pdf, năm 2023)")
+    assert lines["Bản dựng"] == ("đúng bản dựng mà manifest.json ghi (bao-cao-2023.pdf, năm 2023); đúng tệp đã ký mà "
+                                 "manifest.json ghi")
     found = sangkien.verify(signed.path, trust=pki.ca)
     assert found.valid and found.time_stamped and found.trusted and found.signer == SIGNER
 
