@@ -141,14 +141,26 @@ def _signature_facts(found: Verification, status, trust: Path | None, zone) -> N
         anchor = status.validation_path[0] if status.validation_path is not None else None
         found.trust_note = "tin cậy" + (f" — nối tới CA {_name_of(anchor)[0]}" if anchor is not None else "")
         return
-    indication = getattr(status.trust_problem_indic, "name", "") or ""
-    why = "" if not indication or "CHAIN" in indication else f" ({indication})"
     if trust is not None:
-        found.trust_note = f"KHÔNG tin cậy — không nối tới CA trong {trust}{why}"
-        found.problems.append(f"chứng thư số của {found.signer} không nối tới CA trong {trust}{why}")
+        why = _untrusted_why(getattr(status.trust_problem_indic, "name", "") or "", trust)
+        found.trust_note = f"KHÔNG tin cậy — {why}"
+        found.problems.append(f"chứng thư số của {found.signer}: {why}")
     else:
         found.trust_note = ("chưa kiểm — không có CA tin cậy nào được chỉ ra (thêm --trust CA.pem, chứng thư gốc của tổ "
                             "chức cấp chứng thư số); chữ ký chưa được coi là tin cậy")
+
+
+UNTRUSTED_BECAUSE = (("REVOKED", "đã bị thu hồi"), ("NOT_YET_VALID", "chưa đến thời hạn hiệu lực"),
+                     ("OUT_OF_BOUNDS", "ngoài thời hạn hiệu lực"), ("EXPIRED", "ngoài thời hạn hiệu lực"))
+"""pyHanko's indication (AdES) of why a certificate is not trusted, in words, by a part of its name. Any
+other (no chain found, or the chain's constraints: a self-signed certificate, a key not for signing) is
+said as not chaining to the CA."""
+
+
+def _untrusted_why(indication: str, trust: Path) -> str:
+    """Why the certificate is not trusted by the CA in ``trust``."""
+    said = next((words for part, words in UNTRUSTED_BECAUSE if part in indication), None)
+    return f"không nối tới CA trong {trust}" if said is None else f"nối tới CA trong {trust} nhưng {said}"
 
 
 def _coverage(found: Verification, status, reader, signature, size: int) -> None:
