@@ -42,6 +42,35 @@ def _formats(text: str) -> tuple[str, ...]:
     return formats
 
 
+def _add_signing(sub) -> None:
+    """``sign`` and ``verify``: a built report signed, a signed report checked."""
+    sign = sub.add_parser("sign", help="ký số tệp PDF của báo cáo (PAdES), hiện chữ ký ở khối chữ ký; ghi ra tệp mới")
+    sign.add_argument("pdf", type=Path, help="tệp PDF do lệnh build tạo ra")
+    sign.add_argument("--p12", type=Path, help="tệp chứng thư số PKCS#12 (.p12, .pfx)")
+    sign.add_argument("--pkcs11-lib", type=Path, help="thư viện PKCS#11 của thiết bị ký số (token USB), thay cho --p12")
+    sign.add_argument("--key-label", help="với --pkcs11-lib: nhãn của khóa ký trên thiết bị")
+    sign.add_argument("--password-env", metavar="NAME",
+                      help="biến môi trường chứa mật khẩu (hoặc mã PIN); không có thì hỏi (ẩn) khi chạy ở cửa sổ lệnh")
+    sign.add_argument("--out", type=Path, help="tệp đã ký (mặc định: cạnh tệp PDF, đuôi -da-ky.pdf)")
+    sign.add_argument("--image", type=Path, help="ảnh chữ ký (PNG, nền trong suốt) đặt trong ô chữ ký")
+    sign.add_argument("--seal", type=Path, help="ảnh con dấu (PNG) đặt đè lên phần bên trái của ảnh chữ ký")
+    sign.add_argument("--tsa", metavar="URL", help="dịch vụ cấp dấu thời gian (RFC 3161): chữ ký mang dấu thời gian "
+                                                   "(PAdES B-T); dịch vụ không trả lời thì không ký")
+    sign.add_argument("--signer-as-printed", metavar="TÊN",
+                      help="tên người ký như báo cáo in, khi tên trên chứng thư số viết khác (ghi vào manifest.json)")
+    sign.add_argument("--trust", type=Path, metavar="CA.pem",
+                      help="chứng thư CA (PEM hoặc DER) mà chứng thư số phải nối tới; không chỉ ra, hoặc không nối "
+                           "tới, thì vẫn ký, kèm một dòng cảnh báo")
+    sign.add_argument("--params", type=Path,
+                      help="tệp tham số có timezone (mặc định: tham số của năm trong manifest.json, hoặc tham số chung)")
+
+    verify = sub.add_parser("verify", help="kiểm tra một báo cáo đã ký số, như bên nhận kiểm tra")
+    verify.add_argument("pdf", type=Path, help="tệp PDF đã ký")
+    verify.add_argument("--trust", type=Path, metavar="CA.pem",
+                        help="chứng thư CA tin cậy (PEM hoặc DER): chữ ký phải nối tới CA này (không có thì sự tin "
+                             "cậy không được kiểm, và không làm chữ ký mất hiệu lực)")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sangkien", description="Báo cáo phong trào sáng kiến hằng năm (sangkien).")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -84,16 +113,7 @@ def make_parser() -> argparse.ArgumentParser:
     new_year.add_argument("year", type=int, help="năm báo cáo mới")
     new_year.add_argument("--params-dir", type=Path, default=None, help="thư mục tệp tham số (mặc định: params/)")
 
-    sign = sub.add_parser("sign", help="ký số tệp PDF của báo cáo (PAdES), hiện chữ ký ở khối chữ ký; ghi ra tệp mới")
-    sign.add_argument("pdf", type=Path, help="tệp PDF do lệnh build tạo ra")
-    sign.add_argument("--p12", type=Path, help="tệp chứng thư số PKCS#12 (.p12, .pfx)")
-    sign.add_argument("--pkcs11-lib", type=Path, help="thư viện PKCS#11 của thiết bị ký số (token USB), thay cho --p12")
-    sign.add_argument("--key-label", help="với --pkcs11-lib: nhãn của khóa ký trên thiết bị")
-    sign.add_argument("--password-env", metavar="NAME",
-                      help="biến môi trường chứa mật khẩu (hoặc mã PIN); không có thì hỏi (ẩn) khi chạy ở cửa sổ lệnh")
-    sign.add_argument("--out", type=Path, help="tệp đã ký (mặc định: cạnh tệp PDF, đuôi -da-ky.pdf)")
-    sign.add_argument("--image", type=Path, help="ảnh chữ ký (PNG, nền trong suốt) đặt trong ô chữ ký")
-    sign.add_argument("--seal", type=Path, help="ảnh con dấu (PNG) đặt đè lên phần bên trái của ảnh chữ ký")
+    _add_signing(sub)
 
     params = sub.add_parser("params", help="liệt kê mọi tham số: kiểu, mặc định, ý nghĩa")
     params.add_argument("--markdown", action="store_true", help="in thành bảng Markdown")
@@ -136,6 +156,8 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "sign":
         return _sign(args)
+    if args.command == "verify":
+        return _verify(args)
     if args.command == "params":
         from sangkien.inputs.paramdoc import render_markdown, render_text
 
@@ -177,16 +199,32 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _sign(args: argparse.Namespace) -> int:
-    """``sign PDF``: the signed file on stdout, who signed and where it is recorded on stderr."""
+    """``sign PDF``: the signed file on stdout; who signed, where it is recorded and any warning on stderr."""
     from sangkien.api import sign_pdf
 
     signed = sign_pdf(args.pdf, args.out, p12=args.p12, pkcs11_lib=args.pkcs11_lib, key_label=args.key_label,
-                      password_env=args.password_env, image=args.image, seal=args.seal)
+                      password_env=args.password_env, image=args.image, seal=args.seal, tsa=args.tsa,
+                      signer_as_printed=args.signer_as_printed, trust=args.trust, params=args.params)
+    for line in signed.warnings:
+        print(line, file=sys.stderr)
     where = f"; đã ghi vào {signed.manifest}" if signed.manifest else ""
-    print(f"{args.pdf}: đã ký — {signed.signer}, {signed.signed_at:%d/%m/%Y %H:%M:%S}, trang {signed.placement.page + 1}"
-          f"{where}", file=sys.stderr)
+    stamped = ", có dấu thời gian" if signed.time_stamped else ""
+    print(f"{args.pdf}: đã ký — {signed.signer}, {signed.signed_at:%d/%m/%Y %H:%M:%S %z}{stamped}, "
+          f"trang {signed.placement.page + 1}{where}", file=sys.stderr)
     print(signed.path)
     return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    """``verify SIGNED.pdf``: what was found on stdout, one fact a line; each reason it is not valid on stderr;
+    exit 0 valid, 3 not valid."""
+    from sangkien.api import verify
+
+    verified = verify(args.pdf, trust=args.trust)
+    print("\n".join(verified.lines()))
+    for reason in verified.problems:
+        print(f"{args.pdf}: không hợp lệ — {reason}", file=sys.stderr)
+    return 0 if verified.valid else 3
 
 
 def main(argv: list[str] | None = None) -> int:

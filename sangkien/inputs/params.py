@@ -98,6 +98,9 @@ class Params:
                                    "và phương hướng, nhiệm vụ năm NĂM+1")
     """The subject line under 'BÁO CÁO'; empty gives the standard one for the year."""
     signer: Signer = documented("người ký", factory=Signer)
+    timezone: str = documented("múi giờ của cơ quan", "Asia/Ho_Chi_Minh",
+                               note="giờ ký số (trên dấu chữ ký và trong manifest.json) tính theo múi giờ này, dù máy "
+                                    "đặt múi giờ nào; tên múi giờ IANA")
     recipients: tuple[str, ...] = documented("nơi nhận", (),
                                              note="mỗi dòng một nơi nhận; dòng cuối thường là \"Lưu: VT, ...\"")
     sections: Sections = documented("các phần do chuyên viên viết", factory=Sections,

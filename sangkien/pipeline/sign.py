@@ -11,11 +11,21 @@ The signed PDF is a new file (default: next to the PDF, ``…-da-ky.pdf``); the 
 changed. Signed into the year's folder, the year's ``manifest.json`` gains ``outputs.signed`` and a
 ``signed`` record with its sha256 (outside ``files_sha256``: a signed file does not make the next build
 think an output was edited). Before anything is written, SigningError (exit 2) for a PDF that is not a
-sangkien report or was changed after its build, one already signed, a wrong password or PIN, or a
-certificate that is not valid today.
+sangkien report or was changed after its build, one already signed, a wrong password or PIN, a
+certificate that is not valid today, or one whose holder is not the signer the report prints (read from
+the PDF itself, so a report outside its year folder is checked too; ``signer_as_printed`` accepts a
+holder whose name is printed otherwise, and the manifest says so). A certificate that does not chain to
+a trusted CA (or is self-signed) signs, with one warning line.
+
+Times are the office's: the stamp, the signature's ``/M``, the metadata and the manifest use the
+parameters' ``timezone`` (default Asia/Ho_Chi_Minh), whatever the machine's zone. With ``tsa`` the
+signature carries an RFC 3161 time-stamp from that service (PAdES B-T); a service that fails or does not
+answer within TSA_TIMEOUT_S is an error (exit 1) and nothing is written. The signature's update keeps
+the PDF/A-2b metadata consistent (:mod:`.workarounds.pyhanko_office`).
 """
 from __future__ import annotations
 
+import asyncio
 import datetime
 import getpass
 import io
@@ -26,8 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sangkien import files, paths
-from sangkien.errors import SigningError
+from sangkien.errors import SangkienError, SigningError
+from sangkien.inputs.schema import fold
 from sangkien.pipeline.workarounds.pyhanko_font import font_factory
+from sangkien.pipeline.workarounds.pyhanko_office import office_signer, office_writer
 
 SIGNED_SUFFIX = "-da-ky.pdf"
 FIELD_NAME = "ChuKySo"
@@ -42,6 +54,12 @@ IMAGE_SHARE = 0.36
 STAMP_TEXT = "Ký bởi: %(signer)s\n%(organisation)sThời gian ký: %(ts)s"
 TIME_FORMAT = "%d/%m/%Y %H:%M:%S %z"
 FONT_SIZE = 8
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+"""The office's zone when the parameters name none (the ``timezone`` parameter's default)."""
+TSA_TIMEOUT_S = 15
+"""How long a time-stamping service may take to answer one request (signing asks it twice)."""
+NAME_LINES_PT = 60
+"""How far below the top of the signer's name (``sangkien-sig-name``) its text is read: three lines of 13.5 pt."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,12 @@ class Signed:
     placement: Placement
     manifest: Path | None
     """The manifest that records the signed file (None when it was written elsewhere)."""
+    printed: str = ""
+    """The signer's name as the report prints it."""
+    time_stamped: bool = False
+    """True when the signature carries a time-stamp (``tsa``)."""
+    warnings: tuple[str, ...] = ()
+    """One line each, for the user (an untrusted or self-signed certificate)."""
 
 
 # --------------------------------------------------------------------------- is it ours, and where to sign
@@ -130,6 +154,33 @@ def check_unchanged(pdf: Path, data: bytes) -> None:
     if recorded and recorded != files.sha256_bytes(data):
         raise SigningError(f"{files.shown(pdf)}: tệp đã bị sửa sau lần dựng (mã băm khác manifest.json); "
                            "hãy dựng lại báo cáo rồi ký")
+
+
+def printed_signer(data: bytes) -> str:
+    """The signer's name as the report ``data`` prints it: the text under the ``sangkien-sig-name``
+    destination, in the signature's column (NFC, spaces collapsed; "" when the line is blank). Read from
+    the PDF itself, so that a report moved out of its year folder is checked against what it shows."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        place = reader.named_destinations.get(ANCHOR_NAME)
+        if place is None:
+            return ""
+        page, left, top = reader.pages[reader.get_destination_page_number(place)], float(place.left), float(place.top)
+        pieces: list[tuple[int, float, str]] = []
+
+        def keep(text, cm, tm, font, size):
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if text.strip() and x >= left - 1 and top - NAME_LINES_PT <= y <= top:
+                pieces.append((-round(y), x, text))
+
+        page.extract_text(visitor_text=keep)
+    except (PyPdfError, ValueError, KeyError, TypeError):
+        return ""
+    return " ".join("".join(text for *_, text in sorted(pieces)).split())
 
 
 # --------------------------------------------------------------------------- the signer
@@ -205,6 +256,80 @@ def _certificate_lines(signer) -> tuple[str, str]:
     return name, subject.get("organization_name") or ""
 
 
+def check_signer(holder: str, printed: str, as_printed: str | None = None) -> None:
+    """SigningError unless the certificate's ``holder`` is the signer the report prints (``printed``),
+    compared as register text (NFC, spaces, case). ``as_printed``: the holder is accepted for a name
+    printed otherwise, when it repeats the printed name (the one who signs says whom they sign for)."""
+    if not printed:
+        raise SigningError("báo cáo chưa in tên người ký (signer.name trong tệp tham số còn trống); hãy ghi tên "
+                           "người ký rồi dựng bản để ký (build NĂM --final)")
+    if as_printed is not None:
+        if fold(as_printed) != fold(printed):
+            raise SigningError(f"--signer-as-printed ghi “{as_printed}” nhưng báo cáo in tên người ký “{printed}”; "
+                               "hãy ghi đúng tên như báo cáo in")
+        return
+    if fold(holder) != fold(printed):
+        raise SigningError(f"chứng thư số là của “{holder}” nhưng báo cáo in tên người ký “{printed}”; hãy ký bằng "
+                           f"chứng thư số của {printed}, hoặc nếu đúng là một người mà tên in khác đi, thêm "
+                           f"--signer-as-printed \"{printed}\"")
+
+
+def trust_warnings(signer, trust: Path | None = None) -> tuple[str, ...]:
+    """One line when the signer's certificate is self-signed, does not chain to the CA in ``trust`` (a PEM
+    or DER file), or cannot be checked because no CA was given: the signature is made, but a receiver may
+    not trust it. Only the CA given is trusted (no operating system's list: the CAs that issue
+    Vietnamese officials' certificates are seldom in it); nothing is fetched from the network."""
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, ValidationError
+
+    certificate = signer.signing_cert
+    name = certificate.subject.native.get("common_name") or certificate.subject.human_friendly
+    if certificate.self_signed != "no":
+        return (f"cảnh báo: chứng thư số của {name} là chứng thư tự ký (không do tổ chức chứng thực nào cấp); "
+                "bên nhận sẽ không tin cậy chữ ký này",)
+    if trust is None:
+        return (f"cảnh báo: chưa kiểm chứng thư số của {name} với CA nào; thêm --trust CA.pem (chứng thư gốc của "
+                "tổ chức cấp chứng thư số) để biết bên nhận có tin cậy chữ ký không",)
+    try:
+        roots = [load_cert_from_pemder(str(trust))]
+    except (OSError, ValueError) as exc:
+        raise SigningError(f"{trust}: không đọc được chứng thư CA ({exc})") from None
+    validator = CertificateValidator(certificate, intermediate_certs=list(signer.cert_registry or ()),
+                                     validation_context=ValidationContext(trust_roots=roots, allow_fetching=False))
+    try:
+        asyncio.run(validator.async_validate_path())
+    except (PathBuildingError, PathValidationError, ValidationError):
+        return (f"cảnh báo: chứng thư số của {name} không nối tới CA trong {trust}; chữ ký vẫn được tạo nhưng bên "
+                "nhận tin CA đó sẽ không tin cậy chữ ký",)
+    return ()
+
+
+# --------------------------------------------------------------------------- the time
+
+def office_zone(pdf: Path, params: str | Path | None = None) -> datetime.tzinfo:
+    """The office's zone: the ``timezone`` of the parameters file ``params``, or else of the year the
+    manifest beside ``pdf`` records, or else of the shared defaults (default Asia/Ho_Chi_Minh)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from sangkien.inputs.params import load_params, load_yaml
+
+    manifest = _listed_in_manifest(pdf) or {}
+    recorded = (manifest.get("inputs", {}).get("params", {}).get("files") or [None])[-1]
+    if params is None and recorded and Path(recorded).is_file():
+        params = recorded
+    if params is not None:
+        where, name = str(params), load_params(None, params, require_data=False).timezone
+    else:
+        where = str(paths.DEFAULTS_FILE)
+        name = load_yaml(paths.DEFAULTS_FILE).get("timezone") if paths.DEFAULTS_FILE.exists() else None
+    try:
+        return ZoneInfo(str(name or DEFAULT_TIMEZONE).strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SigningError(f'{where}: khóa "timezone" cần tên một múi giờ (ví dụ Asia/Ho_Chi_Minh), nhận được '
+                           f"{name!r}") from None
+
+
 # --------------------------------------------------------------------------- the stamp
 
 def _background(image: Path | None, seal: Path | None):
@@ -261,19 +386,54 @@ def stamp_style(image: Path | None = None, seal: Path | None = None):
 
 # --------------------------------------------------------------------------- signing
 
-def signed_bytes(data: bytes, signer, placement: Placement, style, name: str, organisation: str) -> bytes:
-    """``data`` signed (PAdES, SHA-256) by ``signer`` with the visible stamp at ``placement``."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
+@dataclass(frozen=True)
+class Signature:
+    """What a signature is made of, besides the PDF: who signs, where, with what stamp, when, and the
+    time-stamping service (or None)."""
 
-    meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, md_algorithm="sha256", name=name,
+    signer: object
+    placement: Placement
+    style: object
+    name: str
+    organisation: str
+    signed_at: datetime.datetime
+    tsa: str | None = None
+
+
+def _timestamper(url: str):
+    """pyHanko's RFC 3161 client for the service at ``url``, answering within TSA_TIMEOUT_S."""
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    if not url.startswith(("http://", "https://")):
+        raise SigningError(f"--tsa {url}: cần địa chỉ http:// hoặc https:// của dịch vụ cấp dấu thời gian")
+    return HTTPTimeStamper(url, timeout=TSA_TIMEOUT_S)
+
+
+def signed_bytes(data: bytes, signature: Signature) -> bytes:
+    """``data`` signed (PAdES, SHA-256; B-T with a time-stamp when ``signature.tsa``) with the visible
+    stamp; the times in ``signature.signed_at``'s zone. SangkienError (exit 1) when the time-stamping
+    service fails or does not answer."""
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.timestamps import TimestampRequestError
+
+    meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, md_algorithm="sha256", name=signature.name,
                                         subfilter=fields.SigSeedSubFilter.PADES, reason="Ký ban hành văn bản")
-    spec = fields.SigFieldSpec(FIELD_NAME, on_page=placement.page, box=placement.box)
-    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
+    spec = fields.SigFieldSpec(FIELD_NAME, on_page=signature.placement.page, box=signature.placement.box)
+    timestamper = _timestamper(signature.tsa) if signature.tsa else None
+    pdf_signer = office_signer(signature.signed_at, meta, signer=signature.signer, stamp_style=signature.style,
+                               new_field_spec=spec, timestamper=timestamper)
+    organisation = f"{signature.organisation}\n" if signature.organisation else ""
     output = io.BytesIO()
-    pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), output=output,
-                        appearance_text_params={"signer": name,
-                                                "organisation": f"{organisation}\n" if organisation else ""})
+    try:
+        pdf_signer.sign_pdf(office_writer(data, signature.signed_at), output=output,
+                            appearance_text_params={"signer": signature.name, "organisation": organisation,
+                                                    "ts": signature.signed_at.strftime(TIME_FORMAT)})
+    except (TimestampRequestError, OSError) as exc:  # a timeout is an OSError
+        if timestamper is None:
+            raise
+        cause = exc.__cause__ or exc
+        raise SangkienError(f"--tsa {signature.tsa}: dịch vụ cấp dấu thời gian không trả lời được ({type(cause).__name__}"
+                            f"{': ' + str(cause) if str(cause) else ''}); chưa ký, không ghi tệp nào") from None
     return output.getvalue()
 
 
@@ -289,14 +449,26 @@ def output_path(pdf: Path, out: Path | None) -> Path:
     return target
 
 
-def sign(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path | None = None,
-         pkcs11_lib: str | Path | None = None, key_label: str | None = None, password_env: str | None = None,
-         image: str | Path | None = None, seal: str | Path | None = None) -> Signed:
-    """Sign the report ``pdf`` into a new file with a PKCS#12 file (``p12``) or a PKCS#11 token
-    (``pkcs11_lib`` and ``key_label``), the password or PIN read from ``password_env``."""
-    pdf = Path(pdf)
+def _open_signer(p12, pkcs11_lib, key_label: str | None, password_env: str | None):
+    """The signer of a PKCS#12 file or of a key on a PKCS#11 token, and the token's open session (or None)."""
     if (p12 is None) == (pkcs11_lib is None) or (pkcs11_lib is not None and not key_label):
         raise SigningError("lệnh không hợp lệ: cần --p12 TỆP, hoặc --pkcs11-lib THƯ-VIỆN cùng --key-label NHÃN")
+    if p12 is not None:
+        return load_p12(Path(p12), secret(password_env, "mật khẩu tệp chứng thư số")), None
+    return open_token(Path(pkcs11_lib), key_label, secret(password_env, "mã PIN thiết bị ký số"))
+
+
+def sign(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path | None = None,
+         pkcs11_lib: str | Path | None = None, key_label: str | None = None, password_env: str | None = None,
+         image: str | Path | None = None, seal: str | Path | None = None, tsa: str | None = None,
+         signer_as_printed: str | None = None, trust: str | Path | None = None,
+         params: str | Path | None = None) -> Signed:
+    """Sign the report ``pdf`` into a new file with a PKCS#12 file (``p12``) or a PKCS#11 token
+    (``pkcs11_lib`` and ``key_label``), the password or PIN read from ``password_env``; time-stamped by
+    the service at ``tsa`` when given. ``signer_as_printed``: the name the report prints, for a holder
+    printed otherwise. ``trust``: the CA the certificate should chain to (else a warning). ``params``: the
+    parameters whose ``timezone`` applies (default: the year's, else the shared defaults)."""
+    pdf = Path(pdf)
     try:
         data = pdf.read_bytes()
     except OSError as exc:
@@ -304,24 +476,29 @@ def sign(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path | No
     placement = signature_place(data, files.shown(pdf))
     check_unchanged(pdf, data)
     target = output_path(pdf, Path(out) if out else None)
-    session = None
-    if p12 is not None:
-        signer = load_p12(Path(p12), secret(password_env, "mật khẩu tệp chứng thư số"))
-    else:
-        signer, session = open_token(Path(pkcs11_lib), key_label, secret(password_env, "mã PIN thiết bị ký số"))
+    printed, zone = printed_signer(data), office_zone(pdf, params)
+    signer, session = _open_signer(p12, pkcs11_lib, key_label, password_env)
     try:
         name, organisation = _certificate_lines(signer)
+        check_signer(name, printed, signer_as_printed)
+        warnings = trust_warnings(signer, Path(trust) if trust else None)
         style = stamp_style(Path(image) if image else None, Path(seal) if seal else None)
-        signed_at = datetime.datetime.now().astimezone()
-        content = signed_bytes(data, signer, placement, style, name, organisation)
+        signed_at = datetime.datetime.now(zone).replace(microsecond=0)
+        content = signed_bytes(data, Signature(signer, placement, style, name, organisation, signed_at, tsa))
     finally:
         if session is not None:
             session.close()
-    manifest = _publish(pdf, target, content, name, signed_at)
-    return Signed(target, name, signed_at, placement, manifest)
+    record = {"signer": name, "printed_signer": printed, "time": signed_at.isoformat(),
+              "signed_at": signed_at.isoformat(), "timezone": str(zone)}
+    if signer_as_printed is not None:
+        record["signer_as_printed"] = True  # the holder's name differs from the printed one, accepted by the signer
+    if tsa:
+        record["tsa"] = tsa
+    manifest = _publish(pdf, target, content, record)
+    return Signed(target, name, signed_at, placement, manifest, printed, bool(tsa), warnings)
 
 
-def _publish(pdf: Path, target: Path, content: bytes, signer: str, signed_at: datetime.datetime) -> Path | None:
+def _publish(pdf: Path, target: Path, content: bytes, record: dict) -> Path | None:
     """Write the signed file; in the year's folder, under the year's lock, and record it in the manifest."""
     manifest = _listed_in_manifest(pdf)
     if manifest is None or target.parent.resolve() != pdf.parent.resolve() or not isinstance(manifest.get("year"), int):
@@ -333,8 +510,7 @@ def _publish(pdf: Path, target: Path, content: bytes, signer: str, signed_at: da
         manifest = _listed_in_manifest(pdf) or manifest
         files.write_atomic(target, content)
         manifest["outputs"]["signed"] = target.name
-        manifest["signed"] = {"file": target.name, "sha256": files.sha256_bytes(content), "of": pdf.name,
-                              "signer": signer, "signed_at": signed_at.isoformat(timespec="seconds")}
+        manifest["signed"] = {"file": target.name, "sha256": files.sha256_bytes(content), "of": pdf.name, **record}
         path = pdf.parent / "manifest.json"
         files.write_atomic(path, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return path

@@ -141,3 +141,20 @@ def stop_once_made(monkeypatch):
         monkeypatch.setattr(Path, "mkdir", made_then_stopped)
 
     return patch
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    """A PKI made for the run (``signing.make_pki``): a CA, signers' .p12 files, a time-stamping authority."""
+    import signing
+
+    return signing.make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def tsa(pki):
+    """An RFC 3161 time-stamping service on 127.0.0.1 for the run (``signing.time_stamping_service``)."""
+    import signing
+
+    with signing.time_stamping_service(pki) as service:
+        yield service

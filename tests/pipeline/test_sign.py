@@ -16,69 +16,14 @@ from types import SimpleNamespace
 
 import pikepdf
 import pytest
+from signing import OTHER, PASSWORD, PASSWORD_ENV, SIGNER, copy_year
 
 from sangkien.pipeline import sign
 
 pytestmark = pytest.mark.slow
-PASSWORD_ENV = "SANGKIEN_TEST_P12_PASSWORD"
-PASSWORD = "mật-khẩu 2024"
 needs_harfbuzz = pytest.mark.skipif(importlib.util.find_spec("uharfbuzz") is None,
                                     reason="uharfbuzz (pyhanko[opentype]) is not installed: the stamp's Vietnamese "
                                            "font is embedded with it")
-
-
-def _name(common: str, organisation: str):
-    from cryptography import x509
-    from cryptography.x509.oid import NameOID
-
-    return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common)])
-
-
-def _usage(signing: bool):
-    from cryptography import x509
-
-    return x509.KeyUsage(digital_signature=signing, content_commitment=signing, key_encipherment=False,
-                         data_encipherment=False, key_agreement=False, key_cert_sign=not signing,
-                         crl_sign=not signing, encipher_only=False, decipher_only=False)
-
-
-def _certificate(subject, issuer, public_key, signing_key, serial: int, days: tuple[int, int], ca: bool):
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-
-    now = datetime.datetime.now(datetime.UTC)
-    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)
-            .serial_number(serial).not_valid_before(now + datetime.timedelta(days=days[0]))
-            .not_valid_after(now + datetime.timedelta(days=days[1]))
-            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-            .add_extension(_usage(not ca), critical=True)
-            .sign(signing_key, hashes.SHA256()))
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    """A CA, a signer valid today (.p12) and one whose certificate expired yesterday."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
-
-    folder = tmp_path_factory.mktemp("pki")
-    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca_name = _name("CA thử nghiệm sangkien", "Phòng thử nghiệm")
-    ca = _certificate(ca_name, ca_name, ca_key.public_key(), ca_key, 1, (-2, 3650), ca=True)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    signer_name = _name("Nguyễn Văn Mẫu", "Sở Khoa học và Công nghệ Hải Phòng")
-    files = {}
-    for label, serial, days in (("valid", 2, (-1, 365)), ("expired", 3, (-400, -1))):
-        cert = _certificate(signer_name, ca_name, key.public_key(), ca_key, serial, days, ca=False)
-        files[label] = folder / f"{label}.p12"
-        files[label].write_bytes(pkcs12.serialize_key_and_certificates(
-            b"ky-so", key, cert, [ca], serialization.BestAvailableEncryption(PASSWORD.encode())))
-        files[label + "_cert"] = cert
-    (folder / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    return SimpleNamespace(folder=folder, ca=folder / "ca.pem", key=key, **files)
 
 
 @pytest.fixture(scope="module")
@@ -97,23 +42,17 @@ def images(tmp_path_factory):
     return folder / "chu-ky.png", folder / "con-dau.png"
 
 
-def _copy_year(sample_year, target: Path) -> Path:
-    out, _ = sample_year
-    shutil.copytree(out / "2023", target / "2023")
-    return target / "2023"
-
-
 @pytest.fixture(scope="module")
 def signed(sample_year, pki, images, tmp_path_factory):
     """The sample year copied, and its PDF signed with the valid .p12, the signature and seal images."""
     if importlib.util.find_spec("uharfbuzz") is None:
         pytest.skip("uharfbuzz (pyhanko[opentype]) is not installed")
-    folder = _copy_year(sample_year, tmp_path_factory.mktemp("signed-out"))
+    folder = copy_year(sample_year, tmp_path_factory.mktemp("signed-out"))
     before = hashlib.sha256((folder / "bao-cao-2023.pdf").read_bytes()).hexdigest()
     os.environ[PASSWORD_ENV] = PASSWORD
     try:
         result = sign.sign(folder / "bao-cao-2023.pdf", p12=pki.valid, password_env=PASSWORD_ENV,
-                           image=images[0], seal=images[1])
+                           image=images[0], seal=images[1], trust=pki.ca)
     finally:
         del os.environ[PASSWORD_ENV]
     return SimpleNamespace(folder=folder, result=result, unsigned_sha256=before)
@@ -208,7 +147,7 @@ def _refused(run_main, monkeypatch, pdf: Path, *args) -> str:
 
 
 def test_wrong_password_and_expired_certificate_exit_2(sample_year, pki, tmp_path, run_main, monkeypatch):
-    pdf = _copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    pdf = copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
     monkeypatch.setenv("SAI", "không phải mật khẩu")
     err = _refused(run_main, monkeypatch, pdf, "--p12", pki.valid, "--password-env", "SAI")
     assert "sai mật khẩu" in err
@@ -227,7 +166,7 @@ def test_a_pdf_not_ours_or_edited_exit_2(sample_year, pki, tmp_path, run_main, m
         pdf.save(stranger)
     err = _refused(run_main, monkeypatch, stranger, "--p12", pki.valid, "--password-env", PASSWORD_ENV)
     assert "không phải báo cáo do sangkien dựng" in err
-    folder = _copy_year(sample_year, tmp_path / "sua")
+    folder = copy_year(sample_year, tmp_path / "sua")
     with open(folder / "bao-cao-2023.pdf", "ab") as handle:
         handle.write(b"\n% edited\n")
     err = _refused(run_main, monkeypatch, folder / "bao-cao-2023.pdf", "--p12", pki.valid,
@@ -281,7 +220,7 @@ def test_sign_with_a_pkcs11_token(sample_year, pki, tmp_path, run_main, monkeypa
             Attribute.VALUE: certificate.public_bytes(serialization.Encoding.DER),
             Attribute.SUBJECT: certificate.subject.public_bytes(), Attribute.LABEL: "chung-thu-so",
             Attribute.ID: b"\x01", Attribute.TOKEN: True})
-    pdf = _copy_year(sample_year, tmp_path / "out") / "bao-cao-2023.pdf"
+    pdf = copy_year(sample_year, tmp_path / "out") / "bao-cao-2023.pdf"
     monkeypatch.setenv("MA_PIN", "1234")
     status, out, err = run_main("sign", pdf, "--pkcs11-lib", _softhsm_library(), "--key-label", "ky-so",
                                      "--password-env", "MA_PIN")
@@ -302,9 +241,195 @@ def test_the_api_signs_twice_in_one_process(sample_year, pki, tmp_path, monkeypa
 
     if importlib.util.find_spec("uharfbuzz") is None:
         pytest.skip("uharfbuzz (pyhanko[opentype]) is not installed")
-    pdf = _copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    pdf = copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     for name in ("ban-1.pdf", "ban-2.pdf"):
         result = sangkien.sign_pdf(pdf, tmp_path / name, p12=pki.valid, password_env=PASSWORD_ENV)
         status = _validate(result.path, pki.ca)
         assert result.path == tmp_path / name and status.intact and status.trusted
+
+
+# --------------------------------------------------------------------------- still PDF/A-2b once signed
+
+def _tied_fields(pdf) -> dict[str, tuple]:
+    """Every Info entry PDF/A ties to an XMP property: name -> (Info's value, XMP's value), as pikepdf maps them."""
+    from pikepdf.models.metadata import DOCINFO_MAPPING
+
+    found = {}
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        for namespace, key, name, converter in DOCINFO_MAPPING:
+            info = pdf.docinfo.get(name)
+            xmp = meta.get(f"{{{namespace}}}{key}")
+            if info is not None:
+                info = converter.xmp_from_docinfo(str(info)) if converter is not None else str(info)
+            found[name] = (info, xmp)
+    return found
+
+
+def _same(info, xmp) -> bool:
+    with_zone = isinstance(info, str) and info[:4].isdigit() and "T" in info
+    return datetime.datetime.fromisoformat(info) == datetime.datetime.fromisoformat(xmp) if with_zone else info == xmp
+
+
+@needs_harfbuzz
+def test_signed_copy_keeps_info_and_xmp_in_agreement_and_the_unsigned_bytes_as_its_prefix(signed):
+    unsigned = (signed.folder / "bao-cao-2023.pdf").read_bytes()
+    signed_bytes = signed.result.path.read_bytes()
+    assert signed_bytes.startswith(unsigned) and len(signed_bytes) > len(unsigned)  # an incremental update only
+    with pikepdf.open(signed.result.path) as pdf:
+        fields = _tied_fields(pdf)
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            assert meta.pdfa_status == "2B"
+    disagree = {name: pair for name, pair in fields.items() if (pair[0] is None) != (pair[1] is None)
+                or (pair[0] is not None and not _same(*pair))}
+    assert not disagree
+    assert {"/Producer", "/ModDate", "/Title", "/Author", "/Subject", "/Creator"} <= {
+        name for name, (info, _) in fields.items() if info is not None}
+    producer = fields["/Producer"][0]
+    assert "WeasyPrint" in producer and "pyHanko" in producer
+    assert datetime.datetime.fromisoformat(fields["/ModDate"][1]) == signed.result.signed_at
+
+
+# --------------------------------------------------------------------------- the signer checked
+
+def test_names_compare_as_register_text():
+    import unicodedata
+
+    sign.check_signer(unicodedata.normalize("NFD", " NGUYỄN  VĂN\u00a0mẫu "), SIGNER)
+    with pytest.raises(sign.SigningError, match=f"{OTHER}.*{SIGNER}"):
+        sign.check_signer(OTHER, SIGNER)
+    with pytest.raises(sign.SigningError, match="chưa in tên người ký"):
+        sign.check_signer(SIGNER, "")
+
+
+@needs_harfbuzz
+def test_the_printed_signer_is_read_from_the_pdf(sample_year):
+    _, result = sample_year
+    assert sign.printed_signer(result.outputs["pdf"].read_bytes()) == SIGNER
+
+
+@needs_harfbuzz
+def test_another_persons_certificate_is_refused_naming_both(sample_year, pki, tmp_path, run_main, monkeypatch):
+    pdf = copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    err = _refused(run_main, monkeypatch, pdf, "--p12", pki.other, "--password-env", PASSWORD_ENV)
+    assert OTHER in err and SIGNER in err and "--signer-as-printed" in err
+    err = _refused(run_main, monkeypatch, pdf, "--p12", pki.other, "--password-env", PASSWORD_ENV,
+                   "--signer-as-printed", "Lê Văn Khác")
+    assert "Lê Văn Khác" in err and SIGNER in err
+
+
+@needs_harfbuzz
+def test_a_signer_printed_otherwise_is_accepted_on_request_and_the_manifest_says_so(
+        sample_year, pki, tmp_path, run_main, monkeypatch):
+    pdf = copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    status, out, err = run_main("sign", pdf, "--p12", pki.other, "--password-env", PASSWORD_ENV,
+                                     "--signer-as-printed", SIGNER.upper(), "--trust", pki.ca)
+    assert status == 0, err
+    record = json.loads((pdf.parent / "manifest.json").read_text(encoding="utf-8"))["signed"]
+    assert record["signer"] == OTHER and record["printed_signer"] == SIGNER and record["signer_as_printed"] is True
+
+
+@needs_harfbuzz
+@pytest.mark.parametrize("p12, trust, warning", [("valid", "other_ca", "không nối tới"), ("valid", None, "chưa kiểm"),
+                                                  ("self_signed", "ca", "tự ký")])
+def test_an_untrusted_or_self_signed_certificate_signs_with_one_warning(
+        sample_year, pki, tmp_path, run_main, monkeypatch, p12, trust, warning):
+    pdf = copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    trusting = ("--trust", getattr(pki, trust)) if trust else ()
+    status, out, err = run_main("sign", pdf, "--p12", getattr(pki, p12), "--password-env", PASSWORD_ENV, *trusting)
+    assert status == 0, err
+    warnings = [line for line in err.splitlines() if line.startswith("cảnh báo")]
+    assert len(warnings) == 1 and warning in warnings[0] and SIGNER in warnings[0]
+    assert len(err.splitlines()) == 2  # the warning, and what was signed
+
+
+# --------------------------------------------------------------------------- the office's time, a time-stamp
+
+@pytest.fixture
+def machine_zone(monkeypatch):
+    """``machine_zone(name)``: the process's clock zone set to ``name`` (TZ) for the test, restored after."""
+    import time
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+def _signature_time(path: Path) -> str:
+    with pikepdf.open(path) as pdf:
+        return str(pdf.Root.AcroForm.Fields[0].V.M)
+
+
+@needs_harfbuzz
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Ho_Chi_Minh", "America/New_York"])
+def test_the_time_is_the_offices_whatever_the_machines_zone(sample_year, pki, tmp_path, monkeypatch, machine_zone,
+                                                            zone):
+    machine_zone(zone)
+    pdf = copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    result = sign.sign(pdf, p12=pki.valid, password_env=PASSWORD_ENV, trust=pki.ca)
+    assert result.signed_at.utcoffset() == datetime.timedelta(hours=7)
+    assert result.signed_at.strftime(sign.TIME_FORMAT).endswith("+0700")  # as the stamp prints it
+    record = json.loads((pdf.parent / "manifest.json").read_text(encoding="utf-8"))["signed"]
+    assert record["time"].endswith("+07:00") and record["timezone"] == "Asia/Ho_Chi_Minh"
+    assert _signature_time(result.path).endswith("+07'00'")
+    with pikepdf.open(result.path) as pdf_file:
+        assert str(pdf_file.docinfo["/ModDate"]).endswith("+07'00'")
+
+
+@needs_harfbuzz
+def test_a_timezone_parameter_sets_the_office_zone(sample_year, pki, tmp_path, monkeypatch):
+    params = tmp_path / "tham-so.yaml"
+    params.write_text("year: 2023\ndata: data/sample/so-dang-ky-sang-kien.xlsx\ntimezone: Asia/Tokyo\n",
+                      encoding="utf-8")
+    pdf = copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    result = sign.sign(pdf, tmp_path / "ky.pdf", p12=pki.valid, password_env=PASSWORD_ENV, trust=pki.ca, params=params)
+    assert result.signed_at.utcoffset() == datetime.timedelta(hours=9)
+    params.write_text("year: 2023\ndata: data/sample/so-dang-ky-sang-kien.xlsx\ntimezone: Sao Hỏa/Mặt Trăng\n",
+                      encoding="utf-8")
+    with pytest.raises(sign.SigningError, match="timezone"):
+        sign.sign(pdf, tmp_path / "ky-2.pdf", p12=pki.valid, password_env=PASSWORD_ENV, params=params)
+
+
+@needs_harfbuzz
+def test_a_time_stamp_from_the_service_makes_it_pades_b_t(sample_year, pki, tsa, tmp_path, run_main, monkeypatch):
+    pdf = copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    status, out, err = run_main("sign", pdf, "--p12", pki.valid, "--password-env", PASSWORD_ENV,
+                                     "--tsa", tsa.url, "--trust", pki.ca)
+    assert status == 0 and "có dấu thời gian" in err, err
+    validated = _validate(Path(out.strip()), pki.ca)
+    assert validated.bottom_line and validated.timestamp_validity is not None
+    assert validated.timestamp_validity.intact and validated.timestamp_validity.trusted
+    record = json.loads((pdf.parent / "manifest.json").read_text(encoding="utf-8"))["signed"]
+    assert record["tsa"] == tsa.url
+
+
+@needs_harfbuzz
+@pytest.mark.parametrize("service", ["broken", "silent", "closed"])
+def test_a_time_stamping_service_that_fails_is_exit_1_writing_nothing(
+        sample_year, pki, tsa, tmp_path, run_main, monkeypatch, service):
+    import socket
+
+    if service == "closed":  # a port nobody listens on
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            url = f"http://127.0.0.1:{probe.getsockname()[1]}/tsa"
+    else:
+        url = getattr(tsa, service)
+    monkeypatch.setattr(sign, "TSA_TIMEOUT_S", 1)
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    folder = copy_year(sample_year, tmp_path)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    status, out, err = run_main("sign", folder / "bao-cao-2023.pdf", "--p12", pki.valid, "--password-env",
+                                     PASSWORD_ENV, "--tsa", url, "--trust", pki.ca)
+    assert status == 1 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert url in err and "dấu thời gian" in err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

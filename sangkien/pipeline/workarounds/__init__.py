@@ -12,4 +12,5 @@ module of that library again before anything else.
 | :mod:`.weasyprint_subset` | WeasyPrint 70.0, uharfbuzz 0.55.0 | every embedded font subset by the pinned HarfBuzz (same bytes on every machine, no clock in the font) |
 | :mod:`.weasyprint_libraries` | WeasyPrint 70.0, cffi 2.0 | its system libraries found from one `ldconfig -p`, not ~68 processes (1.3 s) at import |
 | :mod:`.pyhanko_font` | pyHanko 0.38.0 | a signature stamp's TrueType font (2048 units per em) drawn with its own letter spacing |
+| :mod:`.pyhanko_office` | pyHanko 0.38.0 | a signature's times in the office's zone (not the machine's), and Info and XMP agreeing after it (PDF/A-2b) |
 """
