@@ -77,7 +77,7 @@ def build_all(out: str | Path | None = None, formats=None, jobs: int | None = No
 def build_unit(year: int, unit: str, params: str | Path | None = None, data: str | Path | None = None,
                out: str | Path | None = None, formats=None) -> dict[str, Path]:
     """One unit's result sheet into ``out/YEAR/don-vi/``; returns ``{format: path}``."""
-    from sangkien.pipeline.unitsheets import build_unit as build
+    from sangkien.pipeline.build import build_unit as build
 
     return build(year, unit, params_file=params, data_file=data, out_dir=out, formats=tuple(formats or DEFAULT_FORMATS))
 

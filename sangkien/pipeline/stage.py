@@ -155,7 +155,7 @@ def year_lock(out_dir: Path, year: int):
 def clean_stale(out_dir: Path, year: int) -> None:
     """Clear what interrupted builds of ``year`` left (call with its lock held): a publishing cut short
     is finished first (:func:`recover`), then the staging folders are removed."""
-    for debris in sorted(out_dir.glob(f".staging-{year}-*")) + sorted(out_dir.glob(f".old-{year}-*")):
+    for debris in sorted(out_dir.glob(f".staging-{year}-*")):
         if (debris / JOURNAL).is_file():
             recover(debris, out_dir / str(year))
         shutil.rmtree(debris, ignore_errors=True)
@@ -185,13 +185,16 @@ def staging(out_dir: Path, year: int):
 
 def _plan(staging: Path, final: Path) -> dict:
     """What publishing ``staging`` into ``final`` does: the files to put in place (the manifest last),
-    the previous build's files to move away, the folders to make."""
+    the previous build's files to move away, the folders to make. A file the new manifest lists that
+    ``staging`` does not hold is left as it is when the previous build wrote it (one unit's sheet added
+    to a year: :func:`sangkien.pipeline.build.build_unit`)."""
     manifest = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))
-    new = sorted(manifest["files_sha256"]) + [MANIFEST]
     _refuse_non_folder(final, "thư mục báo cáo của năm")
     mine = owned(final)
+    listed = sorted(manifest["files_sha256"]) + [MANIFEST]
+    new = [rel for rel in listed if rel not in mine or os.path.lexists(staging / rel)]
     check_free(final, new, mine)
-    stale = sorted(rel for rel in mine - set(new) if not _through_a_link(final, rel)
+    stale = sorted(rel for rel in mine - set(listed) if not _through_a_link(final, rel)
                    and os.path.lexists(final / rel) and not (final / rel).is_dir())
     sheets = any(rel.startswith(UNIT_SHEETS + "/") for rel in new)
     made = [UNIT_SHEETS] if sheets and not (final / UNIT_SHEETS).is_dir() else []
@@ -301,6 +304,6 @@ def unpublish(out_dir: Path) -> None:
         for folder in (final / UNIT_SHEETS, final):
             with contextlib.suppress(OSError):
                 folder.rmdir()
-    for debris in [*out_dir.glob(".staging-*"), *out_dir.glob(".old-*"), out_dir / "_failed", out_dir / ".locks"]:
+    for debris in [*out_dir.glob(".staging-*"), out_dir / "_failed", out_dir / ".locks"]:
         shutil.rmtree(debris, ignore_errors=True)
     (out_dir / "index.html").unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from batches import build_all_command, write_years
 
 from sangkien import paths
 from sangkien.errors import CellError, DataError
-from sangkien.pipeline import batch, freshness, indexes, unitsheets, workers
+from sangkien.pipeline import batch, build, freshness, indexes, unitsheets, workers
 from sangkien.pipeline.build import build_year
 from sangkien.pipeline.workers import Outcome
 
@@ -223,7 +223,7 @@ def test_units_build_one_sheet_per_unit_with_ascii_names(tmp_path, write_year, m
     # one unit's sheet alone (the call for fanning units out): the same page under the same name, here
     # into an output folder relative to a working folder outside the repository
     monkeypatch.chdir(tmp_path)
-    written = unitsheets.build_unit(2023, "sở y tế <SCRIPT>", params_file=params, out_dir="alone", formats=("html",))
+    written = build.build_unit(2023, "sở y tế <SCRIPT>", params_file=params, out_dir="alone", formats=("html",))
     assert written == {"html": Path("alone/2023/don-vi/so-y-te-script.html")}
     assert written["html"].read_text(encoding="utf-8") == sheet
     assert sorted(p.name for p in (tmp_path / "alone" / "2023" / "don-vi").iterdir()) == ["so-y-te-script.html"]

@@ -122,7 +122,7 @@ def test_a_stop_right_after_the_staging_folder_is_made_leaves_none(tmp_path, sto
 
 
 def test_staging_clears_what_interrupted_builds_left(tmp_path):
-    for name in (".staging-2023-1", ".old-2023-2", ".staging-2022-3"):
+    for name in (".staging-2023-1", ".staging-2022-3"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "x").write_text("x")
     with stage.staging(tmp_path, 2023) as folder:

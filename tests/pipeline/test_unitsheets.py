@@ -19,7 +19,7 @@ from conftest import EDU, OTHER
 from sangkien import inputs, paths
 from sangkien.errors import CellError, SangkienError
 from sangkien.inputs.params import Params
-from sangkien.pipeline import execute, render, unitsheets
+from sangkien.pipeline import build, execute, render, unitsheets
 from sangkien.pipeline.warm import WarmKernel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +49,7 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
     """The sheets as ``build YEAR --units --jobs 1`` makes them (:func:`unitsheets.sheets_alongside`, which
     ``build_year`` runs alongside the yearly report, which plays no part in a sheet: all four sheets
     in one worker process, one warm kernel, one after another) against an early sheet built alone
-    (:func:`unitsheets.build_unit`) and the last one, the most exposed to what earlier units left, executed by
+    (:func:`build.build_unit`) and the last one, the most exposed to what earlier units left, executed by
     Papermill in a kernel of its own (as the yearly report is) and laid out as a PDF in this process."""
     params = write_year(tmp_path, _rows(UNITS, {"Sở Tài chính": OTHER}))
     loaded, register = inputs.load(YEAR, params)
@@ -61,7 +61,7 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
     assert [sheet["unit"] for sheet in sheets.values()] == [
         "Phòng Giáo dục <b>Hải An</b>", "Sở Tài chính", "Trường THCS Lê Lợi", "UBND phường Đông Hải"]
     (early_stem, early), (last_stem, last) = list(sheets.items())[1], list(sheets.items())[-1]
-    alone = unitsheets.build_unit(YEAR, early["unit"], params_file=params, out_dir=tmp_path / "alone")
+    alone = build.build_unit(YEAR, early["unit"], params_file=params, out_dir=tmp_path / "alone")
     for kind in ("html", "pdf"):
         assert alone[kind].read_bytes() == (staging / early[kind]).read_bytes(), f"{early_stem}.{kind} differs built alone"
     execute.run_notebook(paths.UNIT_NOTEBOOK, tmp_path / "fresh.ipynb", loaded,
@@ -266,11 +266,12 @@ def _tracker(process: psutil.Process) -> bool:
         return False
 
 
-def test_a_stop_right_after_a_single_sheets_scratch_folder_is_made_leaves_none(tmp_path, write_year, stop_once_made):
-    """``build_unit`` works in a scratch folder inside the output folder (the analyst's): a stop landing as
-    soon as it is made removes it too, as the staging folder's (test_stage.py)."""
+def test_a_stop_while_a_single_sheet_is_made_publishes_nothing_and_leaves_no_staging_folder(tmp_path, write_year,
+                                                                                             stop_once_made):
+    """``build_unit`` works in the year's staging folder, as a build does: a stop as soon as the sheets'
+    folder is made there removes it all (the lock's folder stays, as after any build)."""
     params = write_year(tmp_path, _rows({"Đơn vị A": 1}))
-    stop_once_made(".unit-")
+    stop_once_made("don-vi")
     with pytest.raises(KeyboardInterrupt):
-        unitsheets.build_unit(YEAR, "Đơn vị A", params_file=params, out_dir=tmp_path / "out", formats=("html",))
-    assert list((tmp_path / "out" / str(YEAR) / "don-vi").iterdir()) == []
+        build.build_unit(YEAR, "Đơn vị A", params_file=params, out_dir=tmp_path / "out", formats=("html",))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".locks"]
