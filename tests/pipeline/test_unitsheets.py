@@ -3,6 +3,7 @@ nothing carried from one unit to the next, a failing unit named with its cell wh
 and a stop that leaves no kernel and no file behind."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -275,3 +276,38 @@ def test_a_stop_while_a_single_sheet_is_made_publishes_nothing_and_leaves_no_sta
     with pytest.raises(KeyboardInterrupt):
         build.build_unit(YEAR, "Đơn vị A", params_file=params, out_dir=tmp_path / "out", formats=("html",))
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".locks"]
+
+
+@pytest.mark.slow
+def test_a_sheet_built_alone_is_the_years_own_for_the_next_build_with_units(tmp_path, write_year, run_main):
+    """``build_unit`` publishes as a build does: into a year never built, the sheet and a manifest naming it
+    alone; ``build YEAR --units`` into the same folder then takes the sheet as its own (exit 0), and a sheet
+    built alone into a built year is recorded in its manifest (the year stays up to date)."""
+    params = write_year(tmp_path, _rows({"Đơn vị A": 1, "Đơn vị B": 2}))
+    out = tmp_path / "out"
+    final = out / str(YEAR)
+    written = build.build_unit(YEAR, "Đơn vị A", params_file=params, out_dir=out, formats=("html",))
+    assert written == {"html": final / "don-vi" / "don-vi-a.html"}
+    record = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
+    assert record["outputs"] == {} and record["units"] == {"don-vi-a": {"unit": "Đơn vị A", "html": "don-vi/don-vi-a.html"}}
+    assert list(record["files_sha256"]) == ["don-vi/don-vi-a.html"]
+    assert sorted(p.relative_to(final).as_posix() for p in final.rglob("*")) == [
+        "don-vi", "don-vi/don-vi-a.html", "manifest.json"]
+
+    status, _, err = run_main("build", YEAR, "--params", params, "--out", out, "--units", "--to", "html")
+    assert status == 0, err
+    assert f"{YEAR}: đã dựng — chưa có báo cáo nào được dựng cho năm này" in err
+    record = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(record["units"]) == ["don-vi-a", "don-vi-b"] and record["outputs"]["html"] == f"bao-cao-{YEAR}.html"
+
+    again = build.build_unit(YEAR, "Đơn vị B", params_file=params, out_dir=out, formats=("html",))
+    assert json.loads((final / "manifest.json").read_text(encoding="utf-8"))["fingerprint"] == record["fingerprint"]
+    result = build.build_year(YEAR, params_file=params, out_dir=out, formats=("html",), units=True)
+    assert result.up_to_date and again["html"].is_file()
+
+
+def test_a_sheet_of_a_unit_not_in_the_year_publishes_nothing(tmp_path, write_year):
+    params = write_year(tmp_path, _rows({"Đơn vị A": 1}))
+    with pytest.raises(SangkienError):
+        build.build_unit(YEAR, "Đơn vị không có", params_file=params, out_dir=tmp_path / "out", formats=("html",))
+    assert not (tmp_path / "out" / str(YEAR)).exists()
