@@ -15,11 +15,14 @@ Each step leans on modules of its own: :mod:`~sangkien.pipeline.freshness`, :mod
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sangkien import inputs, paths
-from sangkien.errors import ParamsError
+from sangkien.errors import ParamsError, writing_into
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
 from sangkien.pipeline import freshness, manifest, stage
@@ -85,14 +88,15 @@ class Plan:
                            up_to_date=written is None, reason=self.reason)
 
     @contextlib.contextmanager
-    def staging(self, names: list[str] | None = None):
+    def staging(self, names: list[str] | None = None, wait: bool = False):
         """The year's staging folder: ParamsError first, touching nothing, when a file the build writes
         (``names``, default :func:`file_names`) would take the place of a file it does not own; then the
-        year's lock and the folder (:func:`sangkien.pipeline.stage.staging`), removed when the block fails."""
+        year's lock (BuildLockedError while another build holds it; with ``wait``, once it let it go) and
+        the folder (:func:`sangkien.pipeline.stage.staging`), removed when the block fails."""
         if names is None:
             names = file_names(self.params, self.register, self.formats, self.units)
         stage.check_free(self.folder, names)
-        with stage.staging(self.out_dir, self.year) as folder:
+        with stage.staging(self.out_dir, self.year, wait) as folder:
             yield folder
 
 
@@ -227,32 +231,44 @@ def build_year(
 def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=None,
                formats: tuple[str, ...] = ("html", "pdf")) -> dict[str, Path]:
     """One unit's sheet as a single call, for fanning units out over many workers or machines (Airflow,
-    Dask: see docs/scaling.md): the year planned (:func:`plan`), the sheet made in its staging folder
-    under the name ``build YEAR --units`` gives it, and published (:func:`publish`): recorded in the
-    year's manifest (a year never built gets one naming the sheet alone), so the next ``build YEAR
-    --units`` replaces it as its own. Returns ``{format: path}``. ``build YEAR --units`` remains the way to
-    publish a year with all its sheets in one consistent step."""
+    Dask: see docs/scaling.md): the year planned (:func:`plan`), the sheet made under the name ``build
+    YEAR --units`` gives it, then published (:func:`publish`): recorded in the year's manifest (a year never
+    built gets one naming the sheet alone), so the next ``build YEAR --units`` replaces it as its own.
+    Returns ``{format: path}``. The sheet is made outside the year's lock, which it takes (waiting for
+    another build of the year to end) only to publish: the units of a year may be built side by side.
+    ``build YEAR --units`` remains the way to publish a year with all its sheets in one consistent step."""
     from sangkien.inputs.renames import today_name
-    from sangkien.pipeline import execute, unitsheets, workers
+    from sangkien.pipeline import unitsheets
     from sangkien.report.unit import find_unit
 
     formats = unitsheets.sheet_formats(formats)
     year_plan = plan(year, params_file, data_file, out_dir, formats, force=True, units=True)
     stems = dict(unitsheets.planned(year_plan.register, year_plan.year))
     name = find_unit(today_name(unit, year_plan.params.reorganisation), list(stems), year_plan.year)
-    stem = stems[name]
-    files = {kind: f"{UNIT_SHEETS}/{stem}.{kind}" for kind in formats}
-    with year_plan.staging(list(files.values())) as staging:
-        (staging / UNIT_SHEETS).mkdir()
-        kept = execute.snapshot(year_plan.params, year_plan.register, staging)
-        [outcome] = unitsheets.build_batch(year_plan.year, str(kept), str(paths.UNIT_NOTEBOOK),
-                                           str(staging / UNIT_SHEETS), str(year_plan.folder / UNIT_SHEETS),
-                                           formats, [(name, stem)])
-        if outcome.failed:
-            raise workers.error(outcome.problems, outcome.exit_status)
-        kept.unlink()
-        publish(year_plan, staging, Made(None, {}, {stem: {"unit": name, **files}}))
+    files = {kind: f"{UNIT_SHEETS}/{stems[name]}.{kind}" for kind in formats}
+    stage.check_free(year_plan.folder, list(files.values()))
+    scratch = year_plan.out_dir / f".unit-{year_plan.year}-{stems[name]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:  # made inside: a stop landing right after the folder is made removes it too
+        _make_sheet(year_plan, name, stems[name], scratch)
+        with year_plan.staging(list(files.values()), wait=True) as staging:
+            os.rename(scratch / UNIT_SHEETS, staging / UNIT_SHEETS)
+            publish(year_plan, staging, Made(None, {}, {stems[name]: {"unit": name, **files}}))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return {kind: year_plan.folder / path for kind, path in files.items()}
+
+
+def _make_sheet(year_plan: Plan, unit: str, stem: str, scratch: Path) -> None:
+    """The make step of one unit's sheet: into ``scratch/don-vi/`` (:func:`unitsheets.build_batch`)."""
+    from sangkien.pipeline import execute, unitsheets, workers
+
+    with writing_into(year_plan.out_dir):
+        (scratch / UNIT_SHEETS).mkdir(parents=True)
+    kept = execute.snapshot(year_plan.params, year_plan.register, scratch)
+    [outcome] = unitsheets.build_batch(year_plan.year, str(kept), str(paths.UNIT_NOTEBOOK), str(scratch / UNIT_SHEETS),
+                                       str(year_plan.folder / UNIT_SHEETS), year_plan.formats, [(unit, stem)])
+    if outcome.failed:
+        raise workers.error(outcome.problems, outcome.exit_status)
 
 
 def file_names(params: Params, register: Register, formats: tuple[str, ...], units: bool) -> list[str]:

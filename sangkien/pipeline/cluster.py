@@ -1,21 +1,22 @@
 """``build --all --scheduler ADDRESS``: the years, and with ``--units`` their unit sheets, as tasks on a
 Dask cluster (``dask.distributed``); ``local`` starts one on this machine.
 
-The work is split where the files are:
+A year is planned, made and published by the steps of every build (:mod:`sangkien.pipeline.build`),
+split where the files are; this module only connects, submits and gathers:
 
-1. The client (this process) loads and validates each year's inputs and decides, as
-   :func:`~sangkien.pipeline.build.build_year` does, whether the published year is up to date: such a
-   year is never sent. For a year to build it takes the year's lock and a staging folder, as a build does.
-2. It sends the year as tasks: the report (the notebook executed, the pages rendered) and, with
-   ``--units``, the unit sheets in batches (:func:`sangkien.pipeline.unitsheets.build_batch`) beside it.
-   A task carries the validated parameters and register (the snapshot a build hands its kernels, as
-   bytes) and the notebook's bytes; it works in a folder of its own on the worker and hands back the
-   finished files as bytes. A worker needs the project and its libraries installed, no shared file
-   system and no input file.
-3. When the last task of a year is back, the client writes its files into the staging folder, the unit
-   sheets' index and the manifest last, and publishes with the rules of every build
-   (:func:`sangkien.pipeline.stage.publish`: only the build's own files replaced, the manifest last, a
-   journal).
+1. The client (this process) plans each year (:func:`~sangkien.pipeline.build.plan`: inputs validated,
+   ``--final``'s requirements, up to date or not: such a year is never sent) and, for a year to build,
+   takes its lock and a staging folder (:meth:`~sangkien.pipeline.build.Plan.staging`).
+2. It sends the year as tasks: the report's, which runs the make step
+   (:func:`~sangkien.pipeline.build.make`) in a folder of its own on the worker, and, with ``--units``, the
+   unit sheets in batches (:func:`sangkien.pipeline.unitsheets.build_batch`) beside it. A task carries the
+   validated parameters and register (the snapshot a build hands its kernels, as bytes:
+   :func:`sangkien.inputs.snapshot.dumps`) and the notebook's bytes, and hands back the finished files
+   as bytes. A worker needs the project and its libraries installed, no shared file system and no input
+   file.
+3. As the tasks come back, the client writes their files into the staging folder; after the last, the
+   unit sheets' index, then the publish step (:func:`~sangkien.pipeline.build.publish`: the manifest,
+   only the build's own files replaced, a journal).
 
 A worker lost midway (killed, out of memory, its machine gone): the scheduler runs its task again on
 another worker (``distributed.scheduler.allowed-failures``, 3 by default, then the year fails); nothing

@@ -20,9 +20,9 @@ from pathlib import Path
 from sangkien import paths
 from sangkien.errors import problems_of, writing_into
 from sangkien.pipeline import indexes, workers
+from sangkien.pipeline.indexes import UNIT_SHEETS
 from sangkien.pipeline.workers import Outcome
 
-FOLDER = indexes.UNIT_SHEETS
 SHEET_FORMATS = ("html", "pdf")
 """A unit's sheet is a notice read and sent as it is: no Word draft (the build's other formats are ignored)."""
 
@@ -118,7 +118,7 @@ def sheets_alongside(params, register, register_file: Path, staging: Path, forma
     notebook = Path(notebook or paths.UNIT_NOTEBOOK)
     stems = dict(planned(register, params.year))
     units = list(stems)
-    folder = staging / FOLDER
+    folder = staging / UNIT_SHEETS
     folder.mkdir()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(units)))
     batches = [[(u, stems[u]) for u in units[i::jobs]] for i in range(jobs)]
@@ -143,9 +143,9 @@ def finished(staging: Path, year: int, sheets: list[tuple[str, str]], formats: t
     ``staging``)."""
     if failures:
         raise_first(failures)
-    made = {stem: {"unit": unit, **{kind: f"{FOLDER}/{stem}.{kind}" for kind in formats}} for unit, stem in sheets}
-    (staging / FOLDER).mkdir(exist_ok=True)
-    indexes.write_units(staging / FOLDER, year, made)
+    made = {stem: {"unit": unit, **{kind: f"{UNIT_SHEETS}/{stem}.{kind}" for kind in formats}} for unit, stem in sheets}
+    (staging / UNIT_SHEETS).mkdir(exist_ok=True)
+    indexes.write_units(staging / UNIT_SHEETS, year, made)
     return made
 
 

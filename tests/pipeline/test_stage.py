@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import threading
 
 import pytest
 
@@ -385,3 +386,22 @@ def test_a_signed_pdf_is_never_the_builds_to_replace(tmp_path):
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     mine = stage.owned(folder)
     assert "bao-cao-2023.pdf" in mine and "bao-cao-2023-da-ky.pdf" not in mine
+
+
+def test_a_lock_taken_with_wait_is_held_once_the_other_build_lets_it_go(tmp_path):
+    """A unit's sheet built alone waits for the year's lock to publish (``wait``), where a build is refused."""
+    taken = threading.Event()
+
+    def waiting() -> None:
+        with stage.year_lock(tmp_path, 2023, wait=True):
+            taken.set()
+
+    with stage.year_lock(tmp_path, 2023):
+        with pytest.raises(BuildLockedError):
+            with stage.year_lock(tmp_path, 2023):
+                pass
+        waiter = threading.Thread(target=waiting)
+        waiter.start()
+        assert not taken.wait(0.2)  # still held here
+    waiter.join()
+    assert taken.is_set()

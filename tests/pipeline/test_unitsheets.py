@@ -267,15 +267,14 @@ def _tracker(process: psutil.Process) -> bool:
         return False
 
 
-def test_a_stop_while_a_single_sheet_is_made_publishes_nothing_and_leaves_no_staging_folder(tmp_path, write_year,
-                                                                                             stop_once_made):
-    """``build_unit`` works in the year's staging folder, as a build does: a stop as soon as the sheets'
-    folder is made there removes it all (the lock's folder stays, as after any build)."""
+def test_a_stop_right_after_a_single_sheets_scratch_folder_is_made_leaves_none(tmp_path, write_year, stop_once_made):
+    """``build_unit`` makes its sheet in a scratch folder of the output folder (the analyst's), outside the
+    year's lock: a stop landing as soon as it is made removes it too, as the staging folder's (test_stage.py)."""
     params = write_year(tmp_path, _rows({"Đơn vị A": 1}))
-    stop_once_made("don-vi")
+    stop_once_made(".unit-")
     with pytest.raises(KeyboardInterrupt):
         build.build_unit(YEAR, "Đơn vị A", params_file=params, out_dir=tmp_path / "out", formats=("html",))
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".locks"]
+    assert list((tmp_path / "out").iterdir()) == []
 
 
 @pytest.mark.slow
