@@ -117,16 +117,16 @@ def plan(year: int, params_file: str | Path | None = None, data_file: str | Path
         require_final(params)
     notebook = Path(notebook or paths.REPORT_NOTEBOOK)
     fingerprint = freshness.of_build(params, register.sha256, notebook, formats, units)
-    made = Plan(params, register, out_dir, notebook, tuple(formats), units, fingerprint, "--force")
+    year_plan = Plan(params, register, out_dir, notebook, tuple(formats), units, fingerprint, "--force")
     finish_interrupted(out_dir, params.year)
     if not force:
         state = published_state(out_dir, params.year, fingerprint)
-        made.reason = state.reason
+        year_plan.reason = state.reason
         if state.up_to_date:
-            made.published = state.manifest
-            return made
+            year_plan.published = state.manifest
+            return year_plan
     require_rows(params, register)
-    return made
+    return year_plan
 
 
 @dataclass
