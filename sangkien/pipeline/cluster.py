@@ -174,9 +174,9 @@ def _plan(year: int, params_file: Path, out: Path, formats: tuple[str, ...], for
         else:
             from sangkien.pipeline.unitsheets import planned
 
+            sheets = planned(plan.register, plan.year) if units else None
             closing = contextlib.ExitStack()
-            staging = closing.enter_context(plan.staging())
-            state = _Year(plan, staging, closing, planned(plan.register, plan.year) if units else None)
+            state = _Year(plan, closing.enter_context(plan.staging()), closing, sheets)
     except Exception as exc:
         problems, status = problems_of(exc)
         state = Outcome(year, "failed", exit_status=status, problems=problems)
