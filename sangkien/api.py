@@ -79,7 +79,8 @@ def build_all(out: str | Path | None = None, formats=None, jobs: int | None = No
 
 def build_unit(year: int, unit: str, params: str | Path | None = None, data: str | Path | None = None,
                out: str | Path | None = None, formats=None) -> dict[str, Path]:
-    """One unit's result sheet into ``out/YEAR/don-vi/``; returns ``{format: path}``."""
+    """One unit's result sheet into ``out/YEAR/don-vi/``, published as a build publishes and recorded in the
+    year's manifest (a later ``build YEAR --units`` takes it as its own); returns ``{format: path}``."""
     from sangkien.pipeline.build import build_unit as build
 
     return build(year, unit, params_file=params, data_file=data, out_dir=out, formats=tuple(formats or DEFAULT_FORMATS))
