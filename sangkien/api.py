@@ -64,20 +64,24 @@ def build_year(year: int, params: str | Path | None = None, data: str | Path | N
 
 
 def build_all(out: str | Path | None = None, formats=None, jobs: int | None = None, force: bool = False,
-              units: bool = False, params_dir: str | Path | None = None, scheduler: str | None = None) -> int:
+              units: bool = False, params_dir: str | Path | None = None, scheduler: str | None = None,
+              final: bool = False) -> int:
     """Build every ``params/YEAR.yaml``, ``jobs`` at a time, or as tasks on the Dask cluster at ``scheduler``
     (``tcp://host:8786``; ``"local"`` starts one on this machine, ``jobs`` worker processes); returns the
-    exit status. A ``scheduler`` that is not an address: ParamsError; none answering there: SangkienError."""
+    exit status. ``final``: each year as the version to sign (a year lacking something for it fails,
+    naming it). A ``scheduler`` that is not an address, or ``jobs`` with a remote one: ParamsError; none
+    answering there: SangkienError."""
     from sangkien.pipeline.batch import build_all as build
 
     return build(out_dir=out, formats=tuple(formats or DEFAULT_FORMATS), jobs=jobs, force=force, units=units,
-                 params_dir=params_dir, scheduler=scheduler)
+                 params_dir=params_dir, scheduler=scheduler, final=final)
 
 
 def build_unit(year: int, unit: str, params: str | Path | None = None, data: str | Path | None = None,
                out: str | Path | None = None, formats=None) -> dict[str, Path]:
-    """One unit's result sheet into ``out/YEAR/don-vi/``; returns ``{format: path}``."""
-    from sangkien.pipeline.unitsheets import build_unit as build
+    """One unit's result sheet into ``out/YEAR/don-vi/``, published as a build publishes and recorded in the
+    year's manifest (a later ``build YEAR --units`` takes it as its own); returns ``{format: path}``."""
+    from sangkien.pipeline.build import build_unit as build
 
     return build(year, unit, params_file=params, data_file=data, out_dir=out, formats=tuple(formats or DEFAULT_FORMATS))
 

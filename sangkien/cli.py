@@ -173,9 +173,6 @@ def _build(args: argparse.Namespace) -> int:
     if args.all:
         if args.year is not None or args.params or args.data or args.final:
             raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params, --data hay --final")
-        if args.scheduler is not None and args.jobs is not None and args.scheduler != "local":
-            raise ParamsError("lệnh không hợp lệ: --jobs chỉ đi cùng --scheduler local (số tiến trình của cụm trên "
-                              "máy này); một cụm Dask ở xa tự chia việc cho các tiến trình của nó")
         return build_all(out=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=args.units,
                          scheduler=args.scheduler)
     if args.scheduler is not None:

@@ -36,22 +36,35 @@ def keep(params: Params) -> KeptParams:
     return KeptParams(**values, kept_sha256=params.sha256())
 
 
+def _payload(params: Params, register: Register) -> dict:
+    return {"params": keep(params), "path": str(register.path), "sha256": register.sha256,
+            "columns": register.columns, "headers": register.headers, "blocks": register.blocks,
+            "reorganisation": register.reorganisation}
+
+
+def dumps(params: Params, register: Register) -> bytes:
+    """The validated parameters and register as bytes, as :func:`save` writes them (a Dask task carries them)."""
+    return pickle.dumps(_payload(params, register), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def save(params: Params, register: Register, target: Path) -> None:
-    """Keep the validated parameters and register for a notebook's kernel (``register_file``)."""
-    payload = {"params": keep(params), "path": str(register.path), "sha256": register.sha256,
-               "columns": register.columns, "headers": register.headers, "blocks": register.blocks,
-               "reorganisation": register.reorganisation}
+    """Keep the validated parameters and register for a notebook's kernel (``register_file``); streamed to
+    the file, never whole in memory (a national register's snapshot is hundreds of megabytes)."""
     with open(target, "wb") as f:
-        pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(_payload(params, register), f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def load(source: str | Path, year: int | None = None) -> tuple[KeptParams, Register]:
-    """The parameters and register :func:`save` kept (ParamsError when they are not of ``year``)."""
+    """The parameters and register :func:`save` (or :func:`dumps`) kept (ParamsError when they are not of
+    ``year``)."""
     with open(source, "rb") as f:
-        payload = pickle.load(f)
-    params = payload["params"]
+        params, register = _restored(pickle.load(f))
     if year is not None and params.year != year:
         raise ParamsError(f"{source}: bản sổ đăng ký đã kiểm tra là của năm {params.year}, không phải năm {year}")
+    return params, register
+
+
+def _restored(payload: dict) -> tuple[KeptParams, Register]:
     register = Register(path=Path(payload["path"]), columns=payload["columns"], headers=payload["headers"],
                         sha256=payload["sha256"], blocks=payload["blocks"], reorganisation=payload["reorganisation"])
-    return params, register
+    return payload["params"], register

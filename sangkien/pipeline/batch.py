@@ -17,6 +17,7 @@ from concurrent.futures import as_completed
 from pathlib import Path
 
 from sangkien import files, paths
+from sangkien.errors import ParamsError
 from sangkien.pipeline import indexes, interrupts, stage, workers
 from sangkien.pipeline.workers import Outcome
 
@@ -30,18 +31,18 @@ def param_years(params_dir: Path | None = None) -> list[int]:
 
 
 def _build_one(year: int, params_file: str, out_dir: str | None, formats: tuple[str, ...], force: bool,
-               units: bool) -> Outcome:
+               units: bool, final: bool) -> Outcome:
     """Runs in a worker: one year, every outcome returned as plain data (never raised)."""
-    return workers.attempt(year, _build, year, params_file, out_dir, formats, force, units)
+    return workers.attempt(year, _build, year, params_file, out_dir, formats, force, units, final)
 
 
 def _build(year: int, params_file: str, out_dir: str | None, formats: tuple[str, ...], force: bool,
-           units: bool) -> Outcome:
+           units: bool, final: bool) -> Outcome:
     from sangkien.pipeline.build import build_year
 
     # The years are the batch's parallelism: a year's own PDF/Word overlap would only compete for the cores.
     result = build_year(year, params_file=params_file, out_dir=out_dir, formats=formats, force=force, units=units,
-                        overlap=False)
+                        final=final, overlap=False)
     return Outcome(year, "up-to-date" if result.up_to_date else "built", reason=result.reason,
                    outputs={k: str(v) for k, v in result.outputs.items()})
 
@@ -58,14 +59,22 @@ def _line(outcome: Outcome) -> str:
 
 
 def build_all(out_dir=None, formats=("html", "pdf", "docx"), jobs: int | None = None, force: bool = False,
-              units: bool = False, params_dir: str | Path | None = None, scheduler: str | None = None) -> int:
+              units: bool = False, params_dir: str | Path | None = None, scheduler: str | None = None,
+              final: bool = False) -> int:
     """Build every year of ``params/`` (or ``params_dir``), ``jobs`` at a time (default: the number of cores),
     or on the Dask cluster at ``scheduler`` (``tcp://host:8786``; ``local`` starts one here, ``jobs``
-    worker processes: :mod:`sangkien.pipeline.cluster`).
+    worker processes: :mod:`sangkien.pipeline.cluster`); with ``final``, each year as the version to sign
+    (a year that lacks something for it fails, naming what).
 
     Returns 0 when every year was built or up to date; otherwise the failing years' exit status
-    (1 when they differ).
+    (1 when they differ). ParamsError (exit 2), before anything, for ``jobs`` with a remote ``scheduler``
+    (its workers are the cluster's own).
     """
+    from sangkien.pipeline.cluster import LOCAL
+
+    if scheduler is not None and scheduler != LOCAL and jobs is not None:
+        raise ParamsError("lệnh không hợp lệ: --jobs chỉ đi cùng --scheduler local (số tiến trình của cụm trên "
+                          "máy này); một cụm Dask ở xa tự chia việc cho các tiến trình của nó")
     out = Path(out_dir or paths.REPORTS_DIR)
     stage.check_out(out)
     params_dir = Path(params_dir or paths.PARAMS_DIR)
@@ -79,10 +88,10 @@ def build_all(out_dir=None, formats=("html", "pdf", "docx"), jobs: int | None = 
 
         with cluster.connect(scheduler, jobs) as client:
             return _run(years, out, cluster.heading(client, scheduler), lambda emit: cluster.run(
-                client, order, params_dir, out, tuple(formats), force, units, emit))
+                client, order, params_dir, out, tuple(formats), force, units, emit, final))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(years)))
     return _run(years, out, f", {jobs} năm một lúc",
-                lambda emit: _in_processes(jobs, order, params_dir, out, tuple(formats), force, units, emit))
+                lambda emit: _in_processes(jobs, order, params_dir, out, tuple(formats), force, units, final, emit))
 
 
 def longest_first(out: Path, years: list[int]) -> list[int]:
@@ -105,10 +114,11 @@ def longest_first(out: Path, years: list[int]) -> list[int]:
 
 
 def _in_processes(jobs: int, years: list[int], params_dir: Path, out: Path, formats: tuple[str, ...], force: bool,
-                  units: bool, emit) -> None:
+                  units: bool, final: bool, emit) -> None:
     """The years in ``jobs`` worker processes of this machine, each outcome to ``emit`` as it comes."""
     with workers.pool(jobs) as pool:
-        futures = [pool.submit(_build_one, year, str(params_dir / f"{year}.yaml"), str(out), formats, force, units)
+        futures = [pool.submit(_build_one, year, str(params_dir / f"{year}.yaml"), str(out), formats, force, units,
+                               final)
                    for year in years]
         for future in as_completed(futures):
             interrupts.check()

@@ -1,21 +1,22 @@
 """``build --all --scheduler ADDRESS``: the years, and with ``--units`` their unit sheets, as tasks on a
 Dask cluster (``dask.distributed``); ``local`` starts one on this machine.
 
-The work is split where the files are:
+A year is planned, made and published by the steps of every build (:mod:`sangkien.pipeline.build`),
+split where the files are; this module only connects, submits and gathers:
 
-1. The client (this process) loads and validates each year's inputs and decides, as
-   :func:`~sangkien.pipeline.build.build_year` does, whether the published year is up to date: such a
-   year is never sent. For a year to build it takes the year's lock and a staging folder, as a build does.
-2. It sends the year as tasks: the report (the notebook executed, the pages rendered) and, with
-   ``--units``, the unit sheets in batches (:func:`sangkien.pipeline.unitsheets.build_batch`) beside it.
-   A task carries the validated parameters and register (the snapshot a build hands its kernels, as
-   bytes) and the notebook's bytes; it works in a folder of its own on the worker and hands back the
-   finished files as bytes. A worker needs the project and its libraries installed, no shared file
-   system and no input file.
-3. When the last task of a year is back, the client writes its files into the staging folder, the unit
-   sheets' index and the manifest last, and publishes with the rules of every build
-   (:func:`sangkien.pipeline.stage.publish`: only the build's own files replaced, the manifest last, a
-   journal).
+1. The client (this process) plans each year (:func:`~sangkien.pipeline.build.plan`: inputs validated,
+   ``--final``'s requirements, up to date or not: such a year is never sent) and, for a year to build,
+   takes its lock and a staging folder (:meth:`~sangkien.pipeline.build.Plan.staging`).
+2. It sends the year as tasks: the report's, which runs the make step
+   (:func:`~sangkien.pipeline.build.make`) in a folder of its own on the worker, and, with ``--units``, the
+   unit sheets in batches (:func:`sangkien.pipeline.unitsheets.build_batch`) beside it. A task carries the
+   validated parameters and register (the snapshot a build hands its kernels, as bytes:
+   :func:`sangkien.inputs.snapshot.dumps`) and the notebook's bytes, and hands back the finished files
+   as bytes. A worker needs the project and its libraries installed, no shared file system and no input
+   file.
+3. As the tasks come back, the client writes their files into the staging folder; after the last, the
+   unit sheets' index, then the publish step (:func:`~sangkien.pipeline.build.publish`: the manifest,
+   only the build's own files replaced, a journal).
 
 A worker lost midway (killed, out of memory, its machine gone): the scheduler runs its task again on
 another worker (``distributed.scheduler.allowed-failures``, 3 by default, then the year fails); nothing
@@ -38,9 +39,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sangkien import inputs, paths
+from sangkien import paths
 from sangkien.errors import ParamsError, SangkienError, problems_of
-from sangkien.pipeline import build, freshness, indexes, interrupts, manifest, stage, workers
+from sangkien.pipeline import build, indexes, interrupts, workers
 from sangkien.pipeline.workers import Outcome
 
 LOCAL = "local"
@@ -101,17 +102,13 @@ def heading(client, address: str) -> str:
 class _Year:
     """A year whose tasks are out: what the client keeps to publish it."""
 
-    year: int
-    params: object
-    register: object
-    fingerprint: dict
-    reason: str
+    plan: build.Plan
     staging: Path
-    closing: contextlib.AbstractContextManager
-    """The staging folder's context (the year's lock held): left when the year is published or fails."""
-    formats: tuple[str, ...]
-    units: list[tuple[str, str]] | None
-    seconds: float
+    closing: contextlib.ExitStack
+    """Holds the staging folder's context (the year's lock held) until the year is published or fails."""
+    sheets: list[tuple[str, str]] | None
+    """The unit sheets to build, ``[(unit, stem)]`` (with ``--units``)."""
+    seconds: float = 0.0
     waiting: int = 0
     report: dict | None = None
     unit_failures: list[Outcome] = field(default_factory=list)
@@ -122,9 +119,13 @@ class _Year:
     units_started: float = field(default_factory=time.perf_counter)
     units_seconds: float = 0.0
 
+    @property
+    def year(self) -> int:
+        return self.plan.year
+
 
 def run(client, years: list[int], params_dir: Path, out: Path, formats: tuple[str, ...], force: bool, units: bool,
-        emit: Callable[[Outcome], None]) -> None:
+        emit: Callable[[Outcome], None], final: bool = False) -> None:
     """Build ``years`` on the cluster of ``client``, calling ``emit`` with each year's outcome as soon as it
     is known (up to date, failed or published)."""
     from distributed import as_completed
@@ -134,7 +135,7 @@ def run(client, years: list[int], params_dir: Path, out: Path, formats: tuple[st
     done = as_completed()
     try:
         for year in years:
-            state = _plan(year, params_dir / f"{year}.yaml", out, formats, force, units)
+            state = _plan(year, params_dir / f"{year}.yaml", out, formats, force, units, final)
             if isinstance(state, Outcome):
                 emit(state)
                 continue
@@ -152,7 +153,7 @@ def run(client, years: list[int], params_dir: Path, out: Path, formats: tuple[st
             state, part = flying.pop(future)
             _receive(state, part, future)
             if state.waiting == 0:
-                emit(_complete(open_years.pop(state.year), out))
+                emit(_complete(open_years.pop(state.year)))
     except BaseException as exc:
         client.cancel(list(flying))
         for state in open_years.values():
@@ -160,52 +161,27 @@ def run(client, years: list[int], params_dir: Path, out: Path, formats: tuple[st
         raise
 
 
-def _plan(year: int, params_file: Path, out: Path, formats: tuple[str, ...], force: bool, units: bool) -> _Year | Outcome:
-    """What the client does before a year's tasks go out (never raises: a failure is the year's outcome)."""
+def _plan(year: int, params_file: Path, out: Path, formats: tuple[str, ...], force: bool, units: bool,
+          final: bool) -> _Year | Outcome:
+    """The year planned as every build is (:func:`sangkien.pipeline.build.plan`): its outcome when it is up
+    to date or cannot be built, else its state with the lock held and a staging folder made (never raises)."""
     started = time.perf_counter()
     try:
-        state = _prepare(year, params_file, out, formats, force, units)
+        plan = build.plan(year, params_file, None, out, formats, force=force, units=units, final=final)
+        if plan.up_to_date:
+            state = Outcome(plan.year, "up-to-date", reason=plan.reason,
+                            outputs={k: str(v) for k, v in plan.result().outputs.items()})
+        else:
+            from sangkien.pipeline.unitsheets import planned
+
+            sheets = planned(plan.register, plan.year) if units else None
+            closing = contextlib.ExitStack()
+            state = _Year(plan, closing.enter_context(plan.staging()), closing, sheets)
     except Exception as exc:
         problems, status = problems_of(exc)
         state = Outcome(year, "failed", exit_status=status, problems=problems)
     state.seconds = time.perf_counter() - started
     return state
-
-
-def _prepare(year: int, params_file: Path, out: Path, formats: tuple[str, ...], force: bool, units: bool) -> _Year | Outcome:
-    """The year's inputs validated; its outcome when it is up to date, else its state with the lock held
-    and a staging folder made (what ``build_year`` does before a kernel starts)."""
-    stage.check_out(out, year, units)
-    params, register = inputs.load(year, params_file)
-    notebook = Path(paths.REPORT_NOTEBOOK)
-    fingerprint = freshness.of_build(params, register.sha256, notebook, formats, units)
-    build.finish_interrupted(out, params.year)
-    published = None if force else build.published_state(out, params.year, fingerprint)
-    final = out / str(params.year)
-    if published is not None and published.up_to_date:
-        outputs = {k: str(final / v) for k, v in published.manifest["outputs"].items()}
-        return Outcome(params.year, "up-to-date", reason=published.reason, outputs=outputs)
-    build.require_rows(params, register)
-    stage.check_free(final, build.file_names(params, register, formats, units))
-    sheets = None
-    if units:
-        from sangkien.pipeline.unitsheets import planned
-
-        sheets = planned(register, params.year)
-    closing = stage.staging(out, params.year)
-    folder = closing.__enter__()
-    return _Year(params.year, params, register, fingerprint, "--force" if force else published.reason, folder, closing,
-                 tuple(formats), sheets, 0.0)
-
-
-def _snapshot(params, register) -> bytes:
-    """The validated parameters and register as the kernels read them (:mod:`sangkien.inputs.snapshot`)."""
-    from sangkien.inputs import snapshot
-
-    with tempfile.TemporaryDirectory(prefix="sangkien-snapshot-") as folder:
-        target = Path(folder) / "snapshot.pickle"
-        snapshot.save(params, register, target)
-        return target.read_bytes()
 
 
 def _notebook(path: Path) -> tuple[str, str, bytes]:
@@ -216,23 +192,27 @@ def _notebook(path: Path) -> tuple[str, str, bytes]:
 
 def _submit(client, state: _Year) -> list:
     """The year's tasks: the report's, and the unit sheets' in batches; ``[(future, "report" or the batch)]``."""
+    from sangkien.inputs import snapshot
+
+    plan = state.plan
     key = f"sangkien-{state.year}-{os.getpid()}-{time.time_ns()}"
     # A task's result, not scattered data: a worker lost with it, the scheduler makes it again from the
     # task (scattered data would be lost for good, and the year's tasks cancelled).
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Large object", UserWarning)  # a large register: sent once, as meant
-        kept = client.submit(_identity, _snapshot(state.params, state.register), key=f"{key}-so-dang-ky", pure=False)
+        kept = client.submit(_identity, snapshot.dumps(plan.params, plan.register), key=f"{key}-so-dang-ky",
+                             pure=False)
     state.kept = kept
     state.units_started = time.perf_counter()
-    tasks = [(client.submit(_report_task, state.year, kept, _notebook(paths.REPORT_NOTEBOOK), state.formats,
+    tasks = [(client.submit(_report_task, state.year, kept, _notebook(plan.notebook), plan.formats,
                             key=f"{key}-bao-cao", pure=False, retries=1), "report")]
-    if state.units is not None:
+    if state.sheets is not None:
         from sangkien.pipeline.unitsheets import sheet_formats
 
         notebook = _notebook(paths.UNIT_NOTEBOOK)
-        shown = str(state.staging.parent / str(state.year))
-        for n, batch in enumerate(_batches(state.units, _threads(client))):
-            tasks.append((client.submit(_units_task, state.year, kept, notebook, sheet_formats(state.formats), shown,
+        shown = str(plan.folder)
+        for n, batch in enumerate(_batches(state.sheets, _threads(client))):
+            tasks.append((client.submit(_units_task, state.year, kept, notebook, sheet_formats(plan.formats), shown,
                                         batch, key=f"{key}-don-vi-{n}", pure=False, retries=1), batch))
     state.waiting = len(tasks)
     return tasks
@@ -289,12 +269,12 @@ def _lost(year: int, exc: Exception) -> str:
     return f"năm {year}: việc gửi lên cụm Dask không chạy xong ({type(exc).__name__}: {exc}); không có gì được công bố"
 
 
-def _complete(state: _Year, out: Path) -> Outcome:
+def _complete(state: _Year) -> Outcome:
     """The year's last task is back: publish it (or report its failure, publishing nothing)."""
     started = time.perf_counter()
     state.kept = None  # every task of the year is back: the snapshot may go
     try:
-        outcome = _publish(state, out)
+        outcome = _publish(state)
     except Exception as exc:
         outcome = _failed(state, exc)
     outcome.seconds = state.seconds + time.perf_counter() - started
@@ -308,33 +288,27 @@ def _failed(state: _Year, exc: Exception) -> Outcome:
     return Outcome(state.year, "failed", exit_status=status, problems=problems, seconds=state.seconds)
 
 
-def _publish(state: _Year, out: Path) -> Outcome:
+def _publish(state: _Year) -> Outcome:
+    """The year's files are in its staging folder: the unit sheets' index, then the manifest and the
+    publishing every build ends with (:func:`sangkien.pipeline.build.publish`)."""
     report = state.report or {}
     outcome: Outcome = report["outcome"]
     if state.error is not None:
         raise state.error
     if outcome.failed:
-        raise workers.error(outcome.problems + _keep_failed(report, out / "_failed" / str(state.year)),
-                            outcome.exit_status)
-    sheets = None
-    timings = dict(report["timings"])
-    if state.units is not None:
+        raise workers.error(outcome.problems + _keep_failed(report, state.plan.failed_dir), outcome.exit_status)
+    made = build.Made(outcome.outputs, dict(report["timings"]))
+    if state.sheets is not None:
         from sangkien.pipeline import unitsheets
 
-        if state.unit_failures:
-            order = {unit: n for n, (unit, _) in enumerate(state.units)}
-            unitsheets.raise_first(sorted(state.unit_failures, key=lambda o: order.get(o.subject, 0)))
-        kinds = unitsheets.sheet_formats(state.formats)
-        sheets = {stem: {"unit": unit, **{k: f"{indexes.UNIT_SHEETS}/{stem}.{k}" for k in kinds}}
-                  for unit, stem in state.units}
-        (state.staging / indexes.UNIT_SHEETS).mkdir(exist_ok=True)
-        indexes.write_units(state.staging / indexes.UNIT_SHEETS, state.year, sheets)
-        timings["units"] = round(state.units_seconds, 3)
-    final = out / str(state.year)
-    manifest.write(state.staging, state.params, state.register, outcome.outputs, timings, sheets, state.fingerprint)
-    stage.publish(state.staging, final)
-    state.closing.__exit__(None, None, None)
-    return Outcome(state.year, "built", reason=state.reason, outputs={k: str(final / v) for k, v in outcome.outputs.items()})
+        order = {unit: n for n, (unit, _) in enumerate(state.sheets)}
+        failures = sorted(state.unit_failures, key=lambda o: order.get(o.subject, 0))
+        made.sheets = unitsheets.finished(state.staging, state.year, state.sheets,
+                                          unitsheets.sheet_formats(state.plan.formats), failures)
+        made.timings["units"] = round(state.units_seconds, 3)
+    result = build.publish(state.plan, state.staging, made)
+    state.closing.close()
+    return Outcome(state.year, "built", reason=result.reason, outputs={k: str(v) for k, v in result.outputs.items()})
 
 
 def _keep_failed(report: dict, failed_dir: Path) -> list[str]:
@@ -350,7 +324,8 @@ def _keep_failed(report: dict, failed_dir: Path) -> list[str]:
 
 
 def _abandon(state: _Year, exc: BaseException) -> None:
-    """Leave the year's staging context as a failed build does: the staging folder removed, the lock let go."""
+    """Leave the year's staging context as a failed build does (the failure handed to it): the staging folder
+    removed, the lock let go."""
     with contextlib.suppress(Exception):
         state.closing.__exit__(type(exc), exc, exc.__traceback__)
 
@@ -414,11 +389,9 @@ def _report_task(year: int, kept: bytes, notebook: tuple[str, str, bytes], forma
 @functools.lru_cache(maxsize=1)
 def _warm_once() -> None:
     """The first report of a worker process: Papermill, nbconvert, WeasyPrint and docxtpl imported in the
-    task's own thread, one after the other, before any kernel starts. Once, a worker's first build that
-    imported them in a background thread (as ``build_year`` does) failed in the Word draft with
-    "'lxml.etree._Element' object has no attribute 'p_lst'" (python-docx's element classes not
-    registered); not reproduced since. Importing in one thread rules out an import race, the likeliest
-    cause, for about a second of a worker's first year."""
+    task's own thread, one after the other, before any kernel starts (python-docx's element classes are
+    registered as they import: importing them in one thread rules out a race with another), for about a
+    second of a worker's first year."""
     from sangkien.pipeline import execute, render
 
     execute.prepare()
@@ -427,17 +400,19 @@ def _warm_once() -> None:
 
 def _report(year: int, register_file: Path, notebook: Path, staging: Path, failed: Path, formats: tuple[str, ...],
             timings: dict[str, float]) -> Outcome:
+    """The year's files made into ``staging`` by the make step of every build (:func:`sangkien.pipeline.build.make`),
+    from the snapshot the client sent."""
     from sangkien.inputs import snapshot
-    from sangkien.pipeline import execute, render
+    from sangkien.pipeline import execute
 
     params, register = snapshot.load(register_file, year)
     _warm_once()
     # The cluster's parallelism is its tasks: no second process beside the PDF (overlap=False).
-    with execute.kernel_ahead() as kernel, render.ahead(register, overlap=False, formats=formats) as early:
-        with manifest.timed(timings, "execute"):
-            executed = execute.run_report(notebook, staging, params, register_file, failed, kernel_manager=kernel)
-        outputs = render.render_report(executed, params, register, staging, formats, early, timings, overlap=False)
-    return Outcome(year, "built", outputs=outputs)
+    with execute.kernel_ahead() as kernel:
+        made = build.make(params, register, notebook, staging, formats, failed, kernel=kernel,
+                          register_file=register_file)
+    timings.update(made.timings)
+    return Outcome(year, "built", outputs=made.outputs)
 
 
 def _units_task(year: int, kept: bytes, notebook: tuple[str, str, bytes], formats: tuple[str, ...], shown: str,

@@ -99,6 +99,8 @@ def check(folder: Path, current: dict[str, str]) -> Freshness:
         return Freshness(False, "chưa có báo cáo nào được dựng cho năm này")
     except (OSError, ValueError):
         return Freshness(False, "manifest.json của lần dựng trước không đọc được")
+    if isinstance(manifest, dict) and manifest.get("outputs") == {}:  # unit sheets built alone, no report yet
+        return Freshness(False, "chưa có báo cáo nào được dựng cho năm này")
     previous = manifest.get("fingerprint")
     if not isinstance(previous, dict):
         return Freshness(False, "lần dựng trước không ghi dấu vân tay đầu vào (phiên bản cũ)")

@@ -47,5 +47,33 @@ def write(staging: Path, params: Params, register: Register, outputs: dict[str, 
         "fingerprint": fingerprint,
         "files_sha256": freshness.file_digests(staging),
     }
-    (staging / FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    store(staging, manifest)
     return manifest
+
+
+def with_sheets(staging: Path, previous: dict | None, year: int, sheets: dict) -> dict:
+    """Write ``staging/manifest.json`` for unit sheets added to a year (one unit's sheet built alone): the
+    published manifest ``previous`` (a bare record of the year when it was never built) with ``sheets``
+    among its units and the digests of the files in ``staging`` among its files; return it."""
+    manifest = dict(previous or {"year": year, "outputs": {}})
+    manifest["units"] = {**(manifest.get("units") or {}), **sheets}
+    manifest["files_sha256"] = {**(manifest.get("files_sha256") or {}), **freshness.file_digests(staging)}
+    store(staging, manifest)
+    return manifest
+
+
+def published(folder: Path) -> dict | None:
+    """The manifest of the year published in ``folder``; None when there is none (or none readable)."""
+    try:
+        manifest = json.loads((folder / FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def store(folder: Path, manifest: dict) -> Path:
+    """``folder/manifest.json`` written whole (a reader sees the old one or the new one); its path. Every
+    manifest is written here: a build's, a unit's sheet added, a signature recorded."""
+    target = folder / FILE
+    files.write_atomic(target, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    return target

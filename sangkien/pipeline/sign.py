@@ -504,6 +504,7 @@ def _publish(pdf: Path, target: Path, content: bytes, record: dict) -> Path | No
     if manifest is None or target.parent.resolve() != pdf.parent.resolve() or not isinstance(manifest.get("year"), int):
         files.write_atomic(target, content)
         return None
+    from sangkien.pipeline import manifest as year_record
     from sangkien.pipeline import stage
 
     with stage.year_lock(pdf.parent.parent, manifest["year"]):
@@ -511,6 +512,4 @@ def _publish(pdf: Path, target: Path, content: bytes, record: dict) -> Path | No
         files.write_atomic(target, content)
         manifest["outputs"]["signed"] = target.name
         manifest["signed"] = {"file": target.name, "sha256": files.sha256_bytes(content), "of": pdf.name, **record}
-        path = pdf.parent / "manifest.json"
-        files.write_atomic(path, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    return path
+        return year_record.store(pdf.parent, manifest)

@@ -137,14 +137,15 @@ def check_free(final: Path, names, mine: set[str] | None = None) -> None:
 # --------------------------------------------------------------------------- the lock and the staging folder
 
 @contextlib.contextmanager
-def year_lock(out_dir: Path, year: int):
-    """Hold the build lock of ``year`` under ``out_dir``; BuildLockedError when another build has it."""
+def year_lock(out_dir: Path, year: int, wait: bool = False):
+    """Hold the build lock of ``year`` under ``out_dir``; BuildLockedError when another build has it, or
+    with ``wait``, once it let it go (a unit's sheet built alone waits to add itself to the year)."""
     lock_dir = out_dir / ".locks"
     lock_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_dir / f"{year}.lock", os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildLockedError(f"một lần dựng báo cáo năm {year} khác đang chạy ({out_dir}); hãy đợi nó xong") from None
         yield
@@ -155,21 +156,21 @@ def year_lock(out_dir: Path, year: int):
 def clean_stale(out_dir: Path, year: int) -> None:
     """Clear what interrupted builds of ``year`` left (call with its lock held): a publishing cut short
     is finished first (:func:`recover`), then the staging folders are removed."""
-    for debris in sorted(out_dir.glob(f".staging-{year}-*")) + sorted(out_dir.glob(f".old-{year}-*")):
+    for debris in sorted(out_dir.glob(f".staging-{year}-*")):
         if (debris / JOURNAL).is_file():
             recover(debris, out_dir / str(year))
         shutil.rmtree(debris, ignore_errors=True)
 
 
 @contextlib.contextmanager
-def staging(out_dir: Path, year: int):
-    """Hold the lock of ``year``, clear what interrupted builds left, and yield a new, empty staging
-    folder; it is removed when the ``with`` block fails (publish it before the block ends), unless a
-    publishing could not be undone (the next build finishes it). A permission, disk-full or read-only
-    error in the block is an OutputError naming the folder."""
+def staging(out_dir: Path, year: int, wait: bool = False):
+    """Hold the lock of ``year`` (with ``wait``, once another build let it go), clear what interrupted
+    builds left, and yield a new, empty staging folder; it is removed when the ``with`` block fails
+    (publish it before the block ends), unless a publishing could not be undone (the next build finishes
+    it). A permission, disk-full or read-only error in the block is an OutputError naming the folder."""
     with writing_into(out_dir, "; không có gì được công bố, báo cáo đã công bố trước đó giữ nguyên"):
         out_dir.mkdir(parents=True, exist_ok=True)
-        with year_lock(out_dir, year):
+        with year_lock(out_dir, year, wait):
             clean_stale(out_dir, year)
             folder = out_dir / f".staging-{year}-{os.getpid()}"
             try:  # made inside: a stop landing right after the folder is made removes it too
@@ -185,13 +186,16 @@ def staging(out_dir: Path, year: int):
 
 def _plan(staging: Path, final: Path) -> dict:
     """What publishing ``staging`` into ``final`` does: the files to put in place (the manifest last),
-    the previous build's files to move away, the folders to make."""
+    the previous build's files to move away, the folders to make. A file the new manifest lists that
+    ``staging`` does not hold is left as it is when the previous build wrote it (one unit's sheet added
+    to a year: :func:`sangkien.pipeline.build.build_unit`)."""
     manifest = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))
-    new = sorted(manifest["files_sha256"]) + [MANIFEST]
     _refuse_non_folder(final, "thư mục báo cáo của năm")
     mine = owned(final)
+    listed = sorted(manifest["files_sha256"]) + [MANIFEST]
+    new = [rel for rel in listed if rel not in mine or os.path.lexists(staging / rel)]
     check_free(final, new, mine)
-    stale = sorted(rel for rel in mine - set(new) if not _through_a_link(final, rel)
+    stale = sorted(rel for rel in mine - set(listed) if not _through_a_link(final, rel)
                    and os.path.lexists(final / rel) and not (final / rel).is_dir())
     sheets = any(rel.startswith(UNIT_SHEETS + "/") for rel in new)
     made = [UNIT_SHEETS] if sheets and not (final / UNIT_SHEETS).is_dir() else []
@@ -301,6 +305,6 @@ def unpublish(out_dir: Path) -> None:
         for folder in (final / UNIT_SHEETS, final):
             with contextlib.suppress(OSError):
                 folder.rmdir()
-    for debris in [*out_dir.glob(".staging-*"), *out_dir.glob(".old-*"), out_dir / "_failed", out_dir / ".locks"]:
+    for debris in [*out_dir.glob(".staging-*"), *out_dir.glob(".unit-*"), out_dir / "_failed", out_dir / ".locks"]:
         shutil.rmtree(debris, ignore_errors=True)
     (out_dir / "index.html").unlink(missing_ok=True)

@@ -5,8 +5,9 @@ put forward an initiative that year, in ``jobs`` worker processes, each working 
 units in one warm kernel (:mod:`sangkien.pipeline.warm`: started once, cleared between units, so a sheet
 costs its own work, not a kernel's start and imports); each sheet is rendered to HTML and PDF like the
 yearly report, into ``don-vi/`` of the year's staging folder, under a readable ASCII file name
-(:func:`sangkien.pipeline.names.unique_stems`). A sheet built so is the same, byte for byte, as the sheet
-built alone (:func:`build_unit`).
+(:func:`sangkien.pipeline.names.unique_stems`): outputs of the year's build, published with its report
+(:mod:`~sangkien.pipeline.build`). A sheet built so is the same, byte for byte, as the sheet built alone
+(:func:`sangkien.pipeline.build.build_unit`), which goes through the same plan and publishing.
 """
 from __future__ import annotations
 
@@ -14,15 +15,14 @@ import contextlib
 import os
 import shutil
 import tempfile
-import uuid
 from pathlib import Path
 
 from sangkien import paths
 from sangkien.errors import problems_of, writing_into
-from sangkien.pipeline import indexes, stage, workers
+from sangkien.pipeline import indexes, workers
+from sangkien.pipeline.indexes import UNIT_SHEETS
 from sangkien.pipeline.workers import Outcome
 
-FOLDER = indexes.UNIT_SHEETS
 SHEET_FORMATS = ("html", "pdf")
 """A unit's sheet is a notice read and sent as it is: no Word draft (the build's other formats are ignored)."""
 
@@ -118,7 +118,7 @@ def sheets_alongside(params, register, register_file: Path, staging: Path, forma
     notebook = Path(notebook or paths.UNIT_NOTEBOOK)
     stems = dict(planned(register, params.year))
     units = list(stems)
-    folder = staging / FOLDER
+    folder = staging / UNIT_SHEETS
     folder.mkdir()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(units)))
     batches = [[(u, stems[u]) for u in units[i::jobs]] for i in range(jobs)]
@@ -130,14 +130,23 @@ def sheets_alongside(params, register, register_file: Path, staging: Path, forma
             failures: list[Outcome] = []
             for future in futures:
                 failures.extend(outcome for outcome in future.result() if outcome.failed)
-            if failures:
-                raise_first(failures)
-            made = {stems[unit]: {"unit": unit, **{kind: f"{FOLDER}/{stems[unit]}.{kind}" for kind in formats}}
-                    for unit in units}
-            indexes.write_units(folder, params.year, made)
-            return made
+            return finished(staging, params.year, list(stems.items()), formats, failures)
 
         yield sheets
+
+
+def finished(staging: Path, year: int, sheets: list[tuple[str, str]], formats: tuple[str, ...],
+             failures: list[Outcome]) -> dict[str, dict[str, str]]:
+    """The year's sheets once every batch is back (``sheets``: [(unit, stem)] in the index's order): the
+    first of ``failures``' error (:func:`raise_first`), else the index written into ``staging/don-vi/`` and
+    the sheets as the manifest records them, ``{stem: {"unit": name, kind: path}}`` (paths relative to
+    ``staging``)."""
+    if failures:
+        raise_first(failures)
+    made = {stem: {"unit": unit, **{kind: f"{UNIT_SHEETS}/{stem}.{kind}" for kind in formats}} for unit, stem in sheets}
+    (staging / UNIT_SHEETS).mkdir(exist_ok=True)
+    indexes.write_units(staging / UNIT_SHEETS, year, made)
+    return made
 
 
 def raise_first(failures: list[Outcome]) -> None:
@@ -148,43 +157,3 @@ def raise_first(failures: list[Outcome]) -> None:
         lines.append(f"và {len(failures) - 1} đơn vị khác cũng lỗi: "
                      + "; ".join(f'"{o.subject}"' for o in failures[1:6]) + ("; …" if len(failures) > 6 else ""))
     raise workers.error(lines, first.exit_status)
-
-
-def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=None,
-               formats: tuple[str, ...] = ("html", "pdf")) -> dict[str, Path]:
-    """One unit's sheet as a single call, for fanning units out over many workers or machines
-    (Airflow, Dask: see docs/scaling.md). Writes ``OUT/YEAR/don-vi/STEM.html`` and ``.pdf`` (each
-    file renamed into place whole) under the same name ``build YEAR --units`` gives it, and returns
-    ``{format: path}``. ``build YEAR --units`` remains the way to publish a year with all its sheets
-    in one consistent step.
-    """
-    from sangkien import inputs
-    from sangkien.inputs.renames import today_name
-    from sangkien.pipeline.execute import snapshot
-    from sangkien.report.unit import find_unit
-
-    out_dir = Path(out_dir or paths.REPORTS_DIR)
-    stage.check_out(out_dir, year, units=True)
-    formats = sheet_formats(formats)
-
-    params, register = inputs.load(year, params_file, data_file)
-    stems = dict(planned(register, params.year))
-    name = find_unit(today_name(unit, params.reorganisation), list(stems), params.year)
-    stem = stems[name]
-    folder = out_dir / str(params.year) / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    scratch = folder / f".unit-{stem}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    try:  # made inside: a stop landing right after the folder is made removes it too
-        scratch.mkdir()
-        kept = snapshot(params, register, scratch)
-        [outcome] = build_batch(params.year, str(kept),
-                            str(paths.UNIT_NOTEBOOK), str(scratch), str(folder), tuple(formats), [(name, stem)])
-        if outcome.failed:
-            raise workers.error(outcome.problems, outcome.exit_status)
-        written = {}
-        for kind in formats:
-            os.replace(scratch / f"{stem}.{kind}", folder / f"{stem}.{kind}")
-            written[kind] = folder / f"{stem}.{kind}"
-        return written
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)

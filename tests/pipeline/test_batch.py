@@ -12,9 +12,10 @@ import psutil
 import pytest
 from batches import build_all_command, write_years
 
+import sangkien
 from sangkien import paths
 from sangkien.errors import CellError, DataError
-from sangkien.pipeline import batch, freshness, indexes, unitsheets, workers
+from sangkien.pipeline import batch, build, freshness, indexes, unitsheets, workers
 from sangkien.pipeline.build import build_year
 from sangkien.pipeline.workers import Outcome
 
@@ -58,7 +59,7 @@ def test_a_changed_input_rebuilds_then_is_up_to_date(small_year, copy_published)
 # ---------------------------------------------------------------------------- build --all
 
 @pytest.mark.slow
-def test_all_years_one_failing(tmp_path, write_year, small_rows, run_main, monkeypatch):
+def test_all_years_one_failing(tmp_path, write_year, small_rows, run_main, monkeypatch, capsys):
     params_dir = write_years(tmp_path, write_year, small_rows, (2022, 2023, 2030), built=(2021, 2022, 2023))
     monkeypatch.setattr(paths, "PARAMS_DIR", params_dir)  # no rows of 2030 in the register: exit 2
     out = tmp_path / "out"
@@ -78,6 +79,14 @@ def test_all_years_one_failing(tmp_path, write_year, small_rows, run_main, monke
     # however many there are; two of them were shown building side by side above)
     status, summary, _ = run_main("build", "--all", "--out", out, "--jobs", 1, "--to", "html")
     assert status == 2 and "Tổng: 0 năm đã dựng, 2 năm không đổi, 1 năm lỗi" in summary
+
+    # the version to sign, through the API: every year's plan refuses the empty sections, even an up-to-date year's
+    before = (out / "2023" / "manifest.json").read_bytes()
+    capsys.readouterr()
+    assert sangkien.build_all(out=out, formats=["html"], jobs=1, params_dir=params_dir, final=True) == 2
+    summary = capsys.readouterr().out
+    assert "Tổng: 0 năm đã dựng, 0 năm không đổi, 3 năm lỗi" in summary and "sections.context" in summary
+    assert (out / "2023" / "manifest.json").read_bytes() == before
 
 
 def test_all_jobs_must_be_positive(run_main):
@@ -223,7 +232,7 @@ def test_units_build_one_sheet_per_unit_with_ascii_names(tmp_path, write_year, m
     # one unit's sheet alone (the call for fanning units out): the same page under the same name, here
     # into an output folder relative to a working folder outside the repository
     monkeypatch.chdir(tmp_path)
-    written = unitsheets.build_unit(2023, "sở y tế <SCRIPT>", params_file=params, out_dir="alone", formats=("html",))
+    written = build.build_unit(2023, "sở y tế <SCRIPT>", params_file=params, out_dir="alone", formats=("html",))
     assert written == {"html": Path("alone/2023/don-vi/so-y-te-script.html")}
     assert written["html"].read_text(encoding="utf-8") == sheet
     assert sorted(p.name for p in (tmp_path / "alone" / "2023" / "don-vi").iterdir()) == ["so-y-te-script.html"]

@@ -14,6 +14,7 @@ from batches import build_all_command, write_years
 from conftest import tree
 
 import sangkien
+import sangkien.errors
 from sangkien import paths
 from sangkien.pipeline import cluster
 
@@ -164,3 +165,24 @@ def test_sigterm_cancels_the_tasks_and_publishes_nothing_half(tmp_path, write_ye
     for name in left:
         if name.isdigit():
             assert (out / name / "manifest.json").is_file()
+
+
+def test_jobs_with_a_remote_scheduler_is_refused_by_the_api_too(tmp_path):
+    """The API refuses what the command line refuses (one check, in the batch): ``jobs`` sets the worker
+    processes of a local cluster only; nothing is tried, no scheduler reached."""
+    with pytest.raises(sangkien.errors.ParamsError, match="--jobs chỉ đi cùng --scheduler local"):
+        sangkien.build_all(out=tmp_path / "out", jobs=2, scheduler="tcp://127.0.0.1:9")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_final_holds_on_the_cluster(tmp_path, write_year, small_rows, dask_address, capsys):
+    """``final`` on a cluster is planned as on every path: a year whose sections are empty fails there
+    (exit 2, naming each), before any task goes out, and nothing of it is published."""
+    params_dir = write_years(tmp_path, write_year, small_rows, (2023,))
+    out = tmp_path / "out"
+    capsys.readouterr()
+    assert sangkien.build_all(out=out, formats=["html"], params_dir=params_dir, scheduler=dask_address, final=True) == 2
+    err = capsys.readouterr().err
+    assert "2023: lỗi" in err and "sections.context" in err and "--final: chưa dựng bản để ký" in err
+    assert not (out / "2023").exists()

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import threading
 
 import pytest
 from conftest import tree
@@ -114,7 +115,7 @@ def test_a_stop_right_after_the_staging_folder_is_made_leaves_none(tmp_path, sto
 
 
 def test_staging_clears_what_interrupted_builds_left(tmp_path):
-    for name in (".staging-2023-1", ".old-2023-2", ".staging-2022-3"):
+    for name in (".staging-2023-1", ".staging-2022-3"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "x").write_text("x")
     with stage.staging(tmp_path, 2023) as folder:
@@ -378,3 +379,22 @@ def test_a_signed_pdf_is_never_the_builds_to_replace(tmp_path):
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     mine = stage.owned(folder)
     assert "bao-cao-2023.pdf" in mine and "bao-cao-2023-da-ky.pdf" not in mine
+
+
+def test_a_lock_taken_with_wait_is_held_once_the_other_build_lets_it_go(tmp_path):
+    """A unit's sheet built alone waits for the year's lock to publish (``wait``), where a build is refused."""
+    taken = threading.Event()
+
+    def waiting() -> None:
+        with stage.year_lock(tmp_path, 2023, wait=True):
+            taken.set()
+
+    with stage.year_lock(tmp_path, 2023):
+        with pytest.raises(BuildLockedError):
+            with stage.year_lock(tmp_path, 2023):
+                pass
+        waiter = threading.Thread(target=waiting)
+        waiter.start()
+        assert not taken.wait(0.2)  # still held here
+    waiter.join()
+    assert taken.is_set()

@@ -3,6 +3,7 @@ nothing carried from one unit to the next, a failing unit named with its cell wh
 and a stop that leaves no kernel and no file behind."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -19,7 +20,7 @@ from conftest import EDU, OTHER
 from sangkien import inputs, paths
 from sangkien.errors import CellError, SangkienError
 from sangkien.inputs.params import Params
-from sangkien.pipeline import execute, render, unitsheets
+from sangkien.pipeline import build, execute, render, unitsheets
 from sangkien.pipeline.warm import WarmKernel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +50,7 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
     """The sheets as ``build YEAR --units --jobs 1`` makes them (:func:`unitsheets.sheets_alongside`, which
     ``build_year`` runs alongside the yearly report, which plays no part in a sheet: all four sheets
     in one worker process, one warm kernel, one after another) against an early sheet built alone
-    (:func:`unitsheets.build_unit`) and the last one, the most exposed to what earlier units left, executed by
+    (:func:`build.build_unit`) and the last one, the most exposed to what earlier units left, executed by
     Papermill in a kernel of its own (as the yearly report is) and laid out as a PDF in this process."""
     params = write_year(tmp_path, _rows(UNITS, {"Sở Tài chính": OTHER}))
     loaded, register = inputs.load(YEAR, params)
@@ -61,7 +62,7 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
     assert [sheet["unit"] for sheet in sheets.values()] == [
         "Phòng Giáo dục <b>Hải An</b>", "Sở Tài chính", "Trường THCS Lê Lợi", "UBND phường Đông Hải"]
     (early_stem, early), (last_stem, last) = list(sheets.items())[1], list(sheets.items())[-1]
-    alone = unitsheets.build_unit(YEAR, early["unit"], params_file=params, out_dir=tmp_path / "alone")
+    alone = build.build_unit(YEAR, early["unit"], params_file=params, out_dir=tmp_path / "alone")
     for kind in ("html", "pdf"):
         assert alone[kind].read_bytes() == (staging / early[kind]).read_bytes(), f"{early_stem}.{kind} differs built alone"
     execute.run_notebook(paths.UNIT_NOTEBOOK, tmp_path / "fresh.ipynb", loaded,
@@ -267,10 +268,45 @@ def _tracker(process: psutil.Process) -> bool:
 
 
 def test_a_stop_right_after_a_single_sheets_scratch_folder_is_made_leaves_none(tmp_path, write_year, stop_once_made):
-    """``build_unit`` works in a scratch folder inside the output folder (the analyst's): a stop landing as
-    soon as it is made removes it too, as the staging folder's (test_stage.py)."""
+    """``build_unit`` makes its sheet in a scratch folder of the output folder (the analyst's), outside the
+    year's lock: a stop landing as soon as it is made removes it too, as the staging folder's (test_stage.py)."""
     params = write_year(tmp_path, _rows({"Đơn vị A": 1}))
     stop_once_made(".unit-")
     with pytest.raises(KeyboardInterrupt):
-        unitsheets.build_unit(YEAR, "Đơn vị A", params_file=params, out_dir=tmp_path / "out", formats=("html",))
-    assert list((tmp_path / "out" / str(YEAR) / "don-vi").iterdir()) == []
+        build.build_unit(YEAR, "Đơn vị A", params_file=params, out_dir=tmp_path / "out", formats=("html",))
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.slow
+def test_a_sheet_built_alone_is_the_years_own_for_the_next_build_with_units(tmp_path, write_year, run_main):
+    """``build_unit`` publishes as a build does: into a year never built, the sheet and a manifest naming it
+    alone; ``build YEAR --units`` into the same folder then takes the sheet as its own (exit 0), and a sheet
+    built alone into a built year is recorded in its manifest (the year stays up to date)."""
+    params = write_year(tmp_path, _rows({"Đơn vị A": 1, "Đơn vị B": 2}))
+    out = tmp_path / "out"
+    final = out / str(YEAR)
+    written = build.build_unit(YEAR, "Đơn vị A", params_file=params, out_dir=out, formats=("html",))
+    assert written == {"html": final / "don-vi" / "don-vi-a.html"}
+    record = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
+    assert record["outputs"] == {} and record["units"] == {"don-vi-a": {"unit": "Đơn vị A", "html": "don-vi/don-vi-a.html"}}
+    assert list(record["files_sha256"]) == ["don-vi/don-vi-a.html"]
+    assert sorted(p.relative_to(final).as_posix() for p in final.rglob("*")) == [
+        "don-vi", "don-vi/don-vi-a.html", "manifest.json"]
+
+    status, _, err = run_main("build", YEAR, "--params", params, "--out", out, "--units", "--to", "html")
+    assert status == 0, err
+    assert f"{YEAR}: đã dựng — chưa có báo cáo nào được dựng cho năm này" in err
+    record = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(record["units"]) == ["don-vi-a", "don-vi-b"] and record["outputs"]["html"] == f"bao-cao-{YEAR}.html"
+
+    again = build.build_unit(YEAR, "Đơn vị B", params_file=params, out_dir=out, formats=("html",))
+    assert json.loads((final / "manifest.json").read_text(encoding="utf-8"))["fingerprint"] == record["fingerprint"]
+    result = build.build_year(YEAR, params_file=params, out_dir=out, formats=("html",), units=True)
+    assert result.up_to_date and again["html"].is_file()
+
+
+def test_a_sheet_of_a_unit_not_in_the_year_publishes_nothing(tmp_path, write_year):
+    params = write_year(tmp_path, _rows({"Đơn vị A": 1}))
+    with pytest.raises(SangkienError):
+        build.build_unit(YEAR, "Đơn vị không có", params_file=params, out_dir=tmp_path / "out", formats=("html",))
+    assert not (tmp_path / "out" / str(YEAR)).exists()

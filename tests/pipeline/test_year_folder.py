@@ -238,13 +238,13 @@ def test_a_full_or_read_only_disk_is_one_line_and_publishes_nothing(small_disk, 
 
 def test_build_unit_refuses_a_year_folder_that_is_a_link(tmp_path, write_year):
     from sangkien.errors import ParamsError
-    from sangkien.pipeline import unitsheets
+    from sangkien.pipeline import build
 
     params = write_year(tmp_path)
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "2023").symlink_to(tmp_path)
     with pytest.raises(ParamsError):
-        unitsheets.build_unit(2023, "Đơn vị 0", params_file=params, out_dir=tmp_path / "out")
+        build.build_unit(2023, "Đơn vị 0", params_file=params, out_dir=tmp_path / "out")
     assert not (tmp_path / "don-vi").exists()
 
 
