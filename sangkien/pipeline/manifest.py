@@ -28,8 +28,6 @@ def write(staging: Path, params: Params, register: Register, outputs: dict[str, 
           sheets: dict | None, fingerprint: dict[str, str]) -> dict:
     """Write ``staging/manifest.json`` for the finished year and return it; written last, it records the
     digests of every other file in ``staging``."""
-    from sangkien import figures
-
     manifest = {
         "year": params.year,
         "outputs": outputs,
@@ -39,7 +37,7 @@ def write(staging: Path, params: Params, register: Register, outputs: dict[str, 
                        "sha256": params.sha256(),
                        "files": [str(f) for f in params.files]},
         },
-        "figures": figures.manifest_figures(figures.frame(register), params.year, params.period_start, params.blocks),
+        "figures": printed_figures(staging / outputs["notebook"]) if "notebook" in outputs else None,
         "sample_data": params.sample_data,
         "software": {**provenance.software(), "font_subsetter": weasyprint_subset.version()},
         "timings_s": timings,
@@ -47,8 +45,27 @@ def write(staging: Path, params: Params, register: Register, outputs: dict[str, 
         "fingerprint": fingerprint,
         "files_sha256": freshness.file_digests(staging),
     }
+    if manifest["figures"] is None:  # a notebook of the analyst's own that does not end with the colophon
+        from sangkien import figures
+
+        manifest["figures"] = figures.manifest_figures(figures.frame(register), params.year, params.period_start,
+                                                       params.blocks)
     store(staging, manifest)
     return manifest
+
+
+def printed_figures(notebook: Path) -> dict | None:
+    """The figures the executed ``notebook`` printed (its colophon's output metadata,
+    :data:`sangkien.report.markup.PRINTED_FIGURES`), or None when no output carries them."""
+    from sangkien.report.markup import PRINTED_FIGURES
+
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    for cell in reversed(cells):
+        for output in cell.get("outputs", []):
+            found = output.get("metadata", {}).get("text/html", {}).get(PRINTED_FIGURES)
+            if found is not None:
+                return found
+    return None
 
 
 def with_sheets(staging: Path, previous: dict | None, year: int, sheets: dict) -> dict:

@@ -42,14 +42,23 @@ def text(value) -> str:
     return _SPAN.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', esc(value))
 
 
+PRINTED_FIGURES = "sangkien/figures"
+"""The key of the yearly report's colophon output metadata holding the figures it printed
+(:meth:`sangkien.report.yearly.Report.figures`): the build reads the manifest's figures there, from the
+kernel that printed them, instead of working them out a second time."""
+
+
 @dataclass(frozen=True)
 class Html:
     """A piece of the report: shown as HTML in JupyterLab and copied as is into the exported page."""
 
     html: str
+    metadata: dict | None = None
+    """What the build reads back from the executed notebook beside the page (the figures the report printed,
+    for manifest.json); never shown."""
 
-    def _repr_html_(self) -> str:
-        return self.html
+    def _repr_html_(self):
+        return self.html if self.metadata is None else (self.html, self.metadata)
 
     def __repr__(self) -> str:  # the text/plain form: never shown in the report
         return "<sangkien.Html>"

@@ -18,7 +18,7 @@ from sangkien import files, inputs, provenance
 from sangkien.inputs.params import Params, Sections
 from sangkien.inputs.register import Register
 from sangkien.report import annex, charts, document, tables, wording
-from sangkien.report.markup import TOC_MARK, Html, bullets, esc, markdown, paragraph
+from sangkien.report.markup import PRINTED_FIGURES, TOC_MARK, Html, bullets, esc, markdown, paragraph
 
 SECTION_KEYS = tuple(f.name for f in dataclasses.fields(Sections))
 
@@ -218,4 +218,4 @@ class Report:
         lines = wording.colophon_lines(files.shown(p.data, outside="name"), len(self.frame), self.register.sha256,
                                        [files.shown(f, outside="name") for f in p.files], p.sha256(), provenance.git_commit(),
                                        provenance.build_date(p.issue_date))
-        return Html(document.colophon(lines))
+        return Html(document.colophon(lines), metadata={PRINTED_FIGURES: self.figures()})
