@@ -19,11 +19,11 @@ from pathlib import Path
 
 from sangkien import paths
 from sangkien.errors import problems_of, writing_into
-from sangkien.pipeline import indexes, stage, workers
+from sangkien.pipeline import exporters, indexes, stage, workers
 from sangkien.pipeline.workers import Outcome
 
 FOLDER = indexes.UNIT_SHEETS
-SHEET_FORMATS = ("html", "pdf")
+SHEET_FORMATS = exporters.SHEET_FORMATS
 """A unit's sheet is a notice read and sent as it is: no Word draft (the build's other formats are ignored)."""
 
 

@@ -3,14 +3,14 @@ temporary folder (removed when it ends) must not leave a later PDF of the same p
 from __future__ import annotations
 
 from sangkien.files import private_tempdir
-from sangkien.pipeline import render
+from sangkien.pipeline.exporters import pdf
 
 
 def test_the_font_configuration_outlives_a_private_temporary_folder():
     with private_tempdir() as folder:
-        inside, _ = render._print_setup()
-    after, _ = render._print_setup()
+        inside, _ = pdf.print_setup()
+    after, _ = pdf.print_setup()
     assert after is not inside
     assert not folder.exists()
-    again, _ = render._print_setup()
+    again, _ = pdf.print_setup()
     assert again is after

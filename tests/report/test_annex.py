@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import zipfile
 
 import pandas as pd
 
@@ -67,6 +69,7 @@ def test_long_lists_are_referred_to(monkeypatch, tmp_path):
 # ---------------------------------------------------------------------------- the workbook (.xlsx)
 
 SUBTITLE = "(Kèm theo Báo cáo số 45/BC-SKHCN)"
+MADE = datetime.date(2024, 1, 5)
 
 
 def _params(**changes):
@@ -81,7 +84,7 @@ def _params(**changes):
 def _workbook(rows: pd.DataFrame, **changes):
     from openpyxl import load_workbook
 
-    return load_workbook(io.BytesIO(annex.recognized_workbook(rows, _params(**changes), SUBTITLE)))
+    return load_workbook(io.BytesIO(annex.recognized_workbook(rows, _params(**changes), SUBTITLE, MADE)))
 
 
 def test_workbook_is_an_annex_with_the_decree_header_and_the_list():
@@ -125,13 +128,17 @@ def test_workbook_keeps_formula_looking_text_as_text():
     author = next(c for c in sheet["D"] if c.value == "@SUM(A1)")
     assert title.value.startswith("=HYPERLINK(") and title.data_type == "s" and title.quotePrefix
     assert author.data_type == "s" and author.quotePrefix
-    import zipfile
 
-    with zipfile.ZipFile(io.BytesIO(annex.recognized_workbook(rows, _params(), SUBTITLE))) as package:
+    with zipfile.ZipFile(io.BytesIO(annex.recognized_workbook(rows, _params(), SUBTITLE, MADE))) as package:
         assert b"<f>" not in package.read("xl/worksheets/sheet1.xml")  # no formula anywhere
 
 
+def test_workbook_files_are_dated_the_day_it_was_made():
+    with zipfile.ZipFile(io.BytesIO(annex.recognized_workbook(frame(3), _params(), SUBTITLE, MADE))) as package:
+        assert {entry.date_time[:3] for entry in package.infolist()} == {(2024, 1, 5)}
+
+
 def test_workbook_bytes_are_the_same_for_the_same_inputs():
-    same = annex.recognized_workbook(frame(9), _params(), SUBTITLE)
-    assert same == annex.recognized_workbook(frame(9), _params(), SUBTITLE)
-    assert same != annex.recognized_workbook(frame(9), _params(), "(Kèm theo Báo cáo số 7/BC-SKHCN)")
+    same = annex.recognized_workbook(frame(9), _params(), SUBTITLE, MADE)
+    assert same == annex.recognized_workbook(frame(9), _params(), SUBTITLE, MADE)
+    assert same != annex.recognized_workbook(frame(9), _params(), "(Kèm theo Báo cáo số 7/BC-SKHCN)", MADE)
