@@ -502,8 +502,3 @@ def docx_bytes(page: str, draft: bool, made: datetime.date, template: Path | Non
     buffer = io.BytesIO()
     template.save(buffer)
     return files.deterministic_zip(buffer.getvalue(), datetime.datetime.combine(made, datetime.time()))
-
-
-def write_docx(page: str, target: Path, draft: bool, made: datetime.date) -> None:
-    """Write the Word draft of ``page`` to ``target`` (:func:`docx_bytes`)."""
-    target.write_bytes(docx_bytes(page, draft, made))

@@ -11,7 +11,6 @@ import csv
 import datetime
 import io
 import math
-from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
@@ -79,11 +78,6 @@ def recognized_csv(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
     for n, record in enumerate(_ordered(rows, blocks).itertuples(index=False), start=1):
         writer.writerow([str(n)] + [_cell(getattr(record, cid)) for cid, _ in COLUMNS])
     return buffer.getvalue()
-
-
-def write(rows: pd.DataFrame, blocks: Sequence[str], target: Path) -> None:
-    """Write the annex as UTF-8 with a byte-order mark, so that Excel reads the Vietnamese right."""
-    target.write_bytes(recognized_csv(rows, blocks).encode("utf-8-sig"))
 
 
 # --------------------------------------------------------------------------- the workbook (.xlsx)
@@ -305,8 +299,3 @@ def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str, made:
     if streamed is not None:
         package = annex_rows.splice(package, "xl/worksheets/sheet1.xml", streamed, f"{last_column}{last_row}")
     return files.deterministic_zip(package, datetime.datetime.combine(made, datetime.time()))
-
-
-def write_workbook(rows: pd.DataFrame, params: Params, subtitle: str, made: datetime.date, target: Path) -> None:
-    """Write the annex workbook (:func:`recognized_workbook`) to ``target``."""
-    target.write_bytes(recognized_workbook(rows, params, subtitle, made))

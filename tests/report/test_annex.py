@@ -40,13 +40,6 @@ def test_formula_text_is_not_a_formula_in_excel():
     assert body[0][2].startswith("'=HYPERLINK") and body[1][1] == "SK-001" and body[1][3] == "'@SUM(A1)"
 
 
-def test_written_with_a_bom(tmp_path):
-    target = tmp_path / annex.csv_name(2023)
-    annex.write(frame(3), BLOCKS, target)
-    assert target.name == "danh-sach-cong-nhan-2023.csv"
-    assert target.read_bytes().startswith(b"\xef\xbb\xbfSTT")
-
-
 def test_long_lists_are_referred_to(monkeypatch, tmp_path):
     from sangkien.inputs.params import load_params
     from sangkien.inputs.register import read_register
