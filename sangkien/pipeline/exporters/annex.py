@@ -13,6 +13,8 @@ def file_name(year: int) -> str:
 
 
 def make(source: Source) -> bytes:
+    """The workbook of the year's recognised initiatives, under the subtitle naming the report, dated by
+    the report's edition."""
     from sangkien.report import annex, document
 
     params = source.params

@@ -6,12 +6,14 @@ from sangkien.pipeline.exporters.base import Exporter, Source
 
 
 def file_name(year: int) -> str:
+    """The CSV's file (:func:`sangkien.report.annex.csv_name`)."""
     from sangkien.report import annex
 
     return annex.csv_name(year)
 
 
 def make(source: Source) -> bytes:
+    """The year's recognised initiatives as CSV text, with a byte-order mark."""
     from sangkien.report import annex
 
     return annex.recognized_csv(source.rows, source.params.blocks).encode("utf-8-sig")

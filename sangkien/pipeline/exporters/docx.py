@@ -6,10 +6,16 @@ from sangkien import paths
 from sangkien.pipeline.exporters.base import Exporter, Source
 
 
+def file_name(year: int) -> str:
+    """The Word draft's file: ``bao-cao-YEAR.docx``."""
+    return f"{paths.report_basename(year)}.docx"
+
+
 def make(source: Source) -> bytes:
+    """The Word draft of the page, marked and dated by the report's edition."""
     from sangkien.pipeline import word
 
     return word.docx_bytes(source.page, source.edition.draft, source.edition.made_on)
 
 
-EXPORTER = Exporter("docx", lambda year: f"{paths.report_basename(year)}.docx", make, chosen=True, beside_pdf=True)
+EXPORTER = Exporter("docx", file_name, make, chosen=True, beside_pdf=True)

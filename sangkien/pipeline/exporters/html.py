@@ -69,9 +69,15 @@ def page_bytes(page: str) -> bytes:
     return page.encode("utf-8")
 
 
+def file_name(year: int) -> str:
+    """The report's page's file: ``bao-cao-YEAR.html``."""
+    return f"{paths.report_basename(year)}.html"
+
+
 def make(source: Source) -> bytes:
+    """The report's page, as it is."""
     return page_bytes(source.page)
 
 
-EXPORTER = Exporter("html", lambda year: f"{paths.report_basename(year)}.html", make, chosen=True,
+EXPORTER = Exporter("html", file_name, make, chosen=True,
                     suffix="html", sheet=page_bytes)

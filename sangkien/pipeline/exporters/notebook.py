@@ -5,4 +5,10 @@ from __future__ import annotations
 from sangkien import paths
 from sangkien.pipeline.exporters.base import Exporter
 
-EXPORTER = Exporter("notebook", lambda year: f"{paths.report_basename(year)}.ipynb", make=None)
+
+def file_name(year: int) -> str:
+    """The executed notebook's file: ``bao-cao-YEAR.ipynb``."""
+    return f"{paths.report_basename(year)}.ipynb"
+
+
+EXPORTER = Exporter("notebook", file_name, make=None)

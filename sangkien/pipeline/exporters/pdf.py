@@ -80,10 +80,15 @@ def write_pdf(page: str, target: Path, authors: tuple[str, ...] = (), descriptio
     target.write_bytes(pdf_bytes(page, authors, description))
 
 
+def file_name(year: int) -> str:
+    """The report's PDF's file: ``bao-cao-YEAR.pdf``."""
+    return f"{paths.report_basename(year)}.pdf"
+
+
 def make(source: Source) -> bytes:
     """The report's PDF, its metadata naming the issuing body and the subject line."""
     return pdf_bytes(source.page, (source.params.issuing_body,), source.params.subject_line)
 
 
-EXPORTER = Exporter("pdf", lambda year: f"{paths.report_basename(year)}.pdf", make, chosen=True,
+EXPORTER = Exporter("pdf", file_name, make, chosen=True,
                     suffix="pdf", sheet=pdf_bytes)
