@@ -16,25 +16,28 @@ from pathlib import Path
 
 from sangkien.pipeline import exporters
 from sangkien.pipeline.exporters.html import export_html
-from sangkien.pipeline.exporters.pdf import print_setup, write_pdf  # noqa: F401 (write_pdf: the unit sheets')
+from sangkien.pipeline.exporters.pdf import write_pdf  # noqa: F401 (the unit sheets lay their PDF out with it)
 from sangkien.pipeline.forked import Forked
 from sangkien.pipeline.manifest import timed
 
 
-def warm_up(word: bool = True, pdf: bool = True) -> None:
+def warm_page() -> None:
     """Import nbconvert and export a page of one cell (the templates compiled, and the selectors nbconvert
-    looks for in every page: half a second the first time), ahead of use (safe to run in a thread); with
-    ``pdf``, import WeasyPrint and load the fonts (half a CPU-second more, wasted on a build without a
-    PDF); with ``word``, import the Word draft's libraries too."""
+    looks for in every page: half a second the first time), ahead of use (safe to run in a thread): every
+    format is made from the page."""
     import nbformat
 
     cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", {"text/html": "<p>.</p>"})])
     export_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("."), cell]), "")
-    if pdf:
-        print_setup()
-    if word:
-        import docxtpl  # noqa: F401
-        import lxml.html  # noqa: F401
+
+
+def warm_up(word: bool = True, pdf: bool = True) -> None:
+    """:func:`warm_page`; with ``pdf``, the PDF exporter's WeasyPrint and fonts too (half a CPU-second
+    more, wasted on a build without a PDF); with ``word``, the Word draft's libraries."""
+    warm_page()
+    for exporter, wanted in ((exporters.pdf.EXPORTER, pdf), (exporters.docx.EXPORTER, word)):
+        if wanted:
+            exporter.warm()
 
 
 class Background:
@@ -77,10 +80,11 @@ STOP_WAIT = 5.0
 
 @contextlib.contextmanager
 def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.FORMATS):
-    """The thread of the build that works while the kernel runs (a :class:`Background`): :func:`warm_up`
-    (the renderers of ``formats`` only), then the register's frame (:func:`sangkien.figures.frame`, kept in
-    the register's cache for the annexes and the manifest); with ``overlap`` the Word draft's libraries are
-    left to the process that makes it beside the PDF. The block's end waits for the thread (after a stop,
+    """The thread of the build that works while the kernel runs (a :class:`Background`): :func:`warm_page`
+    and what the exporters of ``formats`` load ahead (:attr:`~sangkien.pipeline.exporters.Exporter.warm`),
+    then the register's frame (:func:`sangkien.figures.frame`, kept in the register's cache for the annexes
+    and the manifest); with ``overlap``, what is made beside the PDF loads its own libraries in the process
+    that makes it. The block's end waits for the thread (after a stop,
     :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`). Start it after
     :func:`sangkien.pipeline.execute.prepare` and the build's own imports (pandas): two threads importing
     the same modules at once can fail."""
@@ -88,7 +92,10 @@ def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.F
     def work() -> None:
         from sangkien import figures
 
-        warm_up(word=not overlap and "docx" in formats, pdf="pdf" in formats)
+        warm_page()
+        for exporter in exporters.of_build(formats):
+            if exporter.warm is not None and not (overlap and exporter.beside_pdf):
+                exporter.warm()
         figures.frame(register)
 
     early = Background(work)

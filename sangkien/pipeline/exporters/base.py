@@ -54,6 +54,9 @@ class Exporter:
     """A unit sheet's file suffix ('html' for ``STEM.html``); empty when unit sheets are not made in it."""
     sheet: Callable[[str], bytes] | None = None
     """A unit sheet's bytes from its page; None when unit sheets are not made in it."""
+    warm: Callable[[], object] | None = None
+    """Loads what ``make`` needs (libraries, fonts) ahead of use, in a thread while the kernel works
+    (:func:`sangkien.pipeline.render.ahead`); None: nothing worth loading ahead."""
 
     @property
     def for_sheets(self) -> bool:

@@ -18,4 +18,10 @@ def make(source: Source) -> bytes:
     return word.docx_bytes(source.page, source.edition.draft, source.edition.made_on)
 
 
-EXPORTER = Exporter("docx", file_name, make, chosen=True, beside_pdf=True)
+def warm() -> None:
+    """The Word draft's libraries imported."""
+    import docxtpl  # noqa: F401
+    import lxml.html  # noqa: F401
+
+
+EXPORTER = Exporter("docx", file_name, make, chosen=True, beside_pdf=True, warm=warm)

@@ -90,5 +90,4 @@ def make(source: Source) -> bytes:
     return pdf_bytes(source.page, (source.params.issuing_body,), source.params.subject_line)
 
 
-EXPORTER = Exporter("pdf", file_name, make, chosen=True,
-                    suffix="pdf", sheet=pdf_bytes)
+EXPORTER = Exporter("pdf", file_name, make, chosen=True, suffix="pdf", sheet=pdf_bytes, warm=print_setup)
