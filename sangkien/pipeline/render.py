@@ -19,6 +19,7 @@ from sangkien.pipeline.exporters.html import export_html
 from sangkien.pipeline.exporters.pdf import write_pdf  # noqa: F401 (the unit sheets lay their PDF out with it)
 from sangkien.pipeline.forked import Forked
 from sangkien.pipeline.manifest import timed
+from sangkien.report.edition import Edition, edition_of
 
 
 def warm_page() -> None:
@@ -108,7 +109,7 @@ def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.F
 
 
 def render_report(notebook, params, register, staging: Path, formats: tuple[str, ...], early: Background,
-                  timings: dict[str, float], overlap: bool = True, edition=None) -> dict[str, str]:
+                  timings: dict[str, float], overlap: bool = True, edition: Edition | None = None) -> dict[str, str]:
     """The year's page, documents and annexes from the executed notebook (a nbformat node) into ``staging``,
     by every exporter a build in ``formats`` runs (:func:`sangkien.pipeline.exporters.of_build`).
 
@@ -119,7 +120,6 @@ def render_report(notebook, params, register, staging: Path, formats: tuple[str,
     while this one lays the PDF out: on two cores it costs no time of its own. ``edition``: the
     parameters' (:func:`sangkien.report.edition.edition_of`), when the build has it already."""
     from sangkien.report import wording
-    from sangkien.report.edition import edition_of
     from sangkien.report.markup import TOC_MARK
 
     early.join()  # before forking too: no other thread works then
@@ -154,7 +154,7 @@ def _add_seconds(timings: dict[str, float], exporter, seconds: float) -> None:
 
 def beside_pdf(source, besides) -> tuple[dict[str, tuple[str, bytes]], dict[str, float]]:
     """What is made beside the PDF by the exporters ``besides``, as ``{kind: (file name, bytes)}``, and
-    the seconds each took (``{kind: s}``); no file is written (this runs in a forked child)."""
+    the seconds each took (``{kind: s}``); no file is written: this is what the forked child runs."""
     made, seconds = {}, {}
     for exporter in besides:
         started = time.perf_counter()
