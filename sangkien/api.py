@@ -10,8 +10,9 @@ from pathlib import Path
 from sangkien import inputs
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
+from sangkien.pipeline import exporters
 
-DEFAULT_FORMATS = ("html", "pdf", "docx")
+DEFAULT_FORMATS = exporters.FORMATS
 
 
 def load_inputs(year: int, params: str | Path | None = None, data: str | Path | None = None) -> tuple[Params, Register]:

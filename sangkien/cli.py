@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from sangkien.errors import ParamsError, problems_of
+from sangkien.pipeline.exporters import FORMATS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,9 +29,6 @@ def _jobs(text: str) -> int:
     if jobs < 1:
         raise argparse.ArgumentTypeError(f"--jobs cần một số nguyên từ 1 trở lên, không phải {text!r}")
     return jobs
-
-
-FORMATS = ("html", "pdf", "docx")
 
 
 def _formats(text: str) -> tuple[str, ...]:

@@ -25,13 +25,14 @@ from sangkien import inputs, paths
 from sangkien.errors import ParamsError, writing_into
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
-from sangkien.pipeline import freshness, manifest, stage
+from sangkien.pipeline import exporters, freshness, manifest, stage
 from sangkien.pipeline.indexes import UNIT_SHEETS
+from sangkien.report.edition import Edition, edition_of
 
 # The heavy modules (pandas, matplotlib, Papermill, nbconvert, WeasyPrint) are imported once a year
 # turns out to need building: finding it up to date takes a fraction of a second.
 
-FORMATS = ("html", "pdf", "docx")
+FORMATS = exporters.FORMATS
 
 
 @dataclass
@@ -60,6 +61,8 @@ class Plan:
     fingerprint: dict[str, str]
     reason: str
     """Why the year is built, or why it is up to date (Vietnamese)."""
+    edition: Edition
+    """Draft or final, and the date the files say they were made: decided here, once, for every exporter."""
     published: dict | None = None
 
     @property
@@ -111,13 +114,14 @@ def plan(year: int, params_file: str | Path | None = None, data_file: str | Path
     out_dir = Path(out_dir or paths.REPORTS_DIR)
     stage.check_out(out_dir, year, units)
     params, register = inputs.load(year, params_file, data_file)
+    edition = edition_of(params)
     if final:
         from sangkien.pipeline.final import require_final
 
-        require_final(params)
+        require_final(params, edition)
     notebook = Path(notebook or paths.REPORT_NOTEBOOK)
     fingerprint = freshness.of_build(params, register.sha256, notebook, formats, units)
-    year_plan = Plan(params, register, out_dir, notebook, tuple(formats), units, fingerprint, "--force")
+    year_plan = Plan(params, register, out_dir, notebook, tuple(formats), units, fingerprint, "--force", edition)
     finish_interrupted(out_dir, params.year)
     if not force:
         state = published_state(out_dir, params.year, fingerprint)
@@ -142,13 +146,13 @@ class Made:
 
 def make(params: Params, register: Register, notebook: Path, folder: Path, formats: tuple[str, ...],
          failed_dir: Path, kernel=None, register_file: Path | None = None, units: bool = False,
-         jobs: int | None = None, overlap: bool = False) -> Made:
+         jobs: int | None = None, overlap: bool = False, edition: Edition | None = None) -> Made:
     """The second step: the year's notebook executed (in ``kernel``, one started ahead, if given) and every
     file rendered into ``folder``; with ``units``, every unit's sheet built alongside in ``jobs`` worker
     processes. ``register_file``: the snapshot of the inputs for the kernels, when one was kept already
     (a Dask worker's), else kept in ``folder`` for the run and removed. While the notebook runs, a thread
     warms the renderers up (:func:`render.ahead`); with ``overlap`` (and no unit sheets, which take the
-    second core) the Word draft and the annexes are made beside the PDF."""
+    second core) the Word draft and the annexes are made beside the PDF. ``edition``: the plan's."""
     from sangkien.pipeline import execute, render, unitsheets
 
     execute.prepare()
@@ -162,7 +166,8 @@ def make(params: Params, register: Register, notebook: Path, folder: Path, forma
         with render.ahead(register, overlap, formats) as early:
             with manifest.timed(timings, "execute"):
                 executed = execute.run_report(notebook, folder, params, kept, failed_dir, kernel_manager=kernel)
-            outputs = render.render_report(executed, params, register, folder, formats, early, timings, overlap)
+            outputs = render.render_report(executed, params, register, folder, formats, early, timings, overlap,
+                                           edition)
         sheets = sheets()
     if register_file is None:
         kept.unlink(missing_ok=True)  # for the kernels only: not published
@@ -224,7 +229,8 @@ def build_year(
     # imports its own libraries; it is gone however the block ends.
     with execute.kernel_ahead() as kernel, year_plan.staging() as staging:
         made = make(year_plan.params, year_plan.register, year_plan.notebook, staging, year_plan.formats,
-                    year_plan.failed_dir, kernel=kernel, units=units, jobs=jobs, overlap=overlap)
+                    year_plan.failed_dir, kernel=kernel, units=units, jobs=jobs, overlap=overlap,
+                    edition=year_plan.edition)
         return publish(year_plan, staging, made)
 
 
@@ -245,7 +251,7 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
     year_plan = plan(year, params_file, data_file, out_dir, formats, force=True, units=True)
     stems = dict(unitsheets.planned(year_plan.register, year_plan.year))
     name = find_unit(today_name(unit, year_plan.params.reorganisation), list(stems), year_plan.year)
-    files = {kind: f"{UNIT_SHEETS}/{stems[name]}.{kind}" for kind in formats}
+    files = {e.key: f"{UNIT_SHEETS}/{e.sheet_name(stems[name])}" for e in exporters.sheet_exporters(formats)}
     stage.check_free(year_plan.folder, list(files.values()))
     scratch = year_plan.out_dir / f".unit-{year_plan.year}-{stems[name]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:  # made inside: a stop landing right after the folder is made removes it too
@@ -272,18 +278,14 @@ def _make_sheet(year_plan: Plan, unit: str, stem: str, scratch: Path) -> None:
 
 
 def file_names(params: Params, register: Register, formats: tuple[str, ...], units: bool) -> list[str]:
-    """The files the build will write in the year's folder (known before it starts)."""
-    from sangkien.report import annex
-
-    base = paths.report_basename(params.year)
-    names = [f"{base}.ipynb", annex.file_name(params.year)] + [f"{base}.{kind}" for kind in formats]
+    """The files the build will write in the year's folder (known before it starts), from the exporters'
+    registry (:func:`sangkien.pipeline.exporters.file_names`)."""
+    stems = None
     if units:
-        from sangkien.pipeline.unitsheets import planned, sheet_formats
+        from sangkien.pipeline.unitsheets import planned
 
-        names.append(f"{UNIT_SHEETS}/index.html")
-        names += [f"{UNIT_SHEETS}/{stem}.{kind}" for _, stem in planned(register, params.year)
-                  for kind in sheet_formats(formats)]
-    return names
+        stems = [stem for _, stem in planned(register, params.year)]
+    return exporters.file_names(params.year, formats, stems)
 
 
 def finish_interrupted(out_dir: Path, year: int) -> None:

@@ -41,7 +41,7 @@ from pathlib import Path
 
 from sangkien import paths
 from sangkien.errors import ParamsError, SangkienError, problems_of
-from sangkien.pipeline import build, indexes, interrupts, workers
+from sangkien.pipeline import build, exporters, indexes, interrupts, workers
 from sangkien.pipeline.workers import Outcome
 
 LOCAL = "local"
@@ -204,7 +204,7 @@ def _submit(client, state: _Year) -> list:
                              pure=False)
     state.kept = kept
     state.units_started = time.perf_counter()
-    tasks = [(client.submit(_report_task, state.year, kept, _notebook(plan.notebook), plan.formats,
+    tasks = [(client.submit(_report_task, state.year, kept, _notebook(plan.notebook), plan.formats, plan.edition,
                             key=f"{key}-bao-cao", pure=False, retries=1), "report")]
     if state.sheets is not None:
         from sangkien.pipeline.unitsheets import sheet_formats
@@ -359,7 +359,8 @@ def _local_notebook(scratch: Path, notebook: tuple[str, str, bytes]) -> Path:
     return copy
 
 
-def _report_task(year: int, kept: bytes, notebook: tuple[str, str, bytes], formats: tuple[str, ...]) -> dict:
+def _report_task(year: int, kept: bytes, notebook: tuple[str, str, bytes], formats: tuple[str, ...],
+                 edition) -> dict:
     """Runs on a worker: the year's notebook executed and its pages rendered; ``{"outcome", "timings",
     "files": {name: bytes}, "failed_notebook": (name, bytes) | None}``. Never raises."""
     from sangkien.pipeline.execute import SNAPSHOT
@@ -372,7 +373,7 @@ def _report_task(year: int, kept: bytes, notebook: tuple[str, str, bytes], forma
         staging.mkdir()
         timings: dict[str, float] = {}
         outcome = workers.attempt(year, _report, year, register_file, _local_notebook(scratch, notebook), staging,
-                                  failed, formats, timings)
+                                  failed, formats, edition, timings)
         result = {"outcome": outcome, "timings": timings, "files": {}, "failed_notebook": None}
         if outcome.failed:
             executed = next(failed.glob("*.ipynb"), None)
@@ -399,7 +400,7 @@ def _warm_once() -> None:
 
 
 def _report(year: int, register_file: Path, notebook: Path, staging: Path, failed: Path, formats: tuple[str, ...],
-            timings: dict[str, float]) -> Outcome:
+            edition, timings: dict[str, float]) -> Outcome:
     """The year's files made into ``staging`` by the make step of every build (:func:`sangkien.pipeline.build.make`),
     from the snapshot the client sent."""
     from sangkien.inputs import snapshot
@@ -410,7 +411,7 @@ def _report(year: int, register_file: Path, notebook: Path, staging: Path, faile
     # The cluster's parallelism is its tasks: no second process beside the PDF (overlap=False).
     with execute.kernel_ahead() as kernel:
         made = build.make(params, register, notebook, staging, formats, failed, kernel=kernel,
-                          register_file=register_file)
+                          register_file=register_file, edition=edition)
     timings.update(made.timings)
     return Outcome(year, "built", outputs=made.outputs)
 
@@ -433,7 +434,8 @@ def _units_task(year: int, kept: bytes, notebook: tuple[str, str, bytes], format
         stems = dict(batch)
         built = [stems[o.subject] for o in outcomes if not o.failed and o.subject in stems]
         return {"outcomes": outcomes,
-                "files": {f"{stem}.{kind}": (folder / f"{stem}.{kind}").read_bytes() for stem in built for kind in formats}}
+                "files": {e.sheet_name(stem): (folder / e.sheet_name(stem)).read_bytes() for stem in built
+                          for e in exporters.sheet_exporters(formats)}}
     except Exception as exc:  # build_batch never raises; reading its files may
         problems, status = problems_of(exc)
         return {"outcomes": [Outcome(unit, "failed", exit_status=status, problems=problems) for unit, _ in batch]}

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from sangkien import paths
 from sangkien.errors import problems_of, writing_into
-from sangkien.pipeline import indexes, workers
+from sangkien.pipeline import exporters, indexes, workers
 from sangkien.pipeline.indexes import UNIT_SHEETS
 from sangkien.pipeline.workers import Outcome
 
-SHEET_FORMATS = ("html", "pdf")
+SHEET_FORMATS = exporters.SHEET_FORMATS
 """A unit's sheet is a notice read and sent as it is: no Word draft (the build's other formats are ignored)."""
 
 
@@ -96,10 +96,7 @@ def _sheet(runner, renderers, params, unit: str, stem: str, register_file: str, 
     renderers.join()
     page = render.export_html(executed, wording.unit_page_title(params.year, unit))
     with writing_into(shown):
-        if "html" in formats:
-            (folder / f"{stem}.html").write_text(page, encoding="utf-8")
-        if "pdf" in formats:
-            render.write_pdf(page, folder / f"{stem}.pdf")
+        exporters.write_sheet(page, folder, stem, formats)
     return Outcome(unit, "built")
 
 
@@ -143,7 +140,8 @@ def finished(staging: Path, year: int, sheets: list[tuple[str, str]], formats: t
     ``staging``)."""
     if failures:
         raise_first(failures)
-    made = {stem: {"unit": unit, **{kind: f"{UNIT_SHEETS}/{stem}.{kind}" for kind in formats}} for unit, stem in sheets}
+    made = {stem: {"unit": unit, **{e.key: f"{UNIT_SHEETS}/{e.sheet_name(stem)}" for e in exporters.sheet_exporters(formats)}}
+            for unit, stem in sheets}
     (staging / UNIT_SHEETS).mkdir(exist_ok=True)
     indexes.write_units(staging / UNIT_SHEETS, year, made)
     return made

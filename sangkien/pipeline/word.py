@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from sangkien import files, paths, provenance
+from sangkien import files, paths
 from sangkien.report.wording import DRAFT_MARK
 
 BODY_MARKER = "[[NỘI DUNG]]"
@@ -460,11 +460,6 @@ def write_closing(document, element, style: str, ids: dict[str, str]) -> None:
 
 # --------------------------------------------------------------------------- the document
 
-def made_on(params) -> datetime.date:
-    """The date the Word file says it was made: the build's date (never the clock)."""
-    return provenance.build_date(params.issue_date) or datetime.date(params.year + 1, 1, 1)
-
-
 def parse(page: str):
     """The page's ``main`` element (or its body)."""
     import lxml.html
@@ -486,7 +481,8 @@ def fields_of(root, draft: bool) -> dict[str, str]:
 
 def docx_bytes(page: str, draft: bool, made: datetime.date, template: Path | None = None) -> bytes:
     """The Word draft of ``page`` (bytes, the same for the same page): the template filled, the body
-    written after the letterhead; ``draft`` marks every page "DỰ THẢO"."""
+    written after the letterhead; ``draft`` marks every page "DỰ THẢO"; the files dated ``made``
+    (both from :func:`sangkien.report.edition.edition_of`)."""
     from docxtpl import DocxTemplate
 
     root = parse(page)
@@ -506,8 +502,3 @@ def docx_bytes(page: str, draft: bool, made: datetime.date, template: Path | Non
     buffer = io.BytesIO()
     template.save(buffer)
     return files.deterministic_zip(buffer.getvalue(), datetime.datetime.combine(made, datetime.time()))
-
-
-def write_docx(page: str, target: Path, draft: bool, made: datetime.date) -> None:
-    """Write the Word draft of ``page`` to ``target`` (:func:`docx_bytes`)."""
-    target.write_bytes(docx_bytes(page, draft, made))

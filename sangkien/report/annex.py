@@ -1,5 +1,6 @@
 """The list of recognised initiatives as files sent with the report: an Excel workbook laid out as an
-official annex (:func:`write_workbook`) and a CSV for machines (:func:`write`).
+official annex (:func:`recognized_workbook`) and a CSV for machines (:func:`recognized_csv`); the build
+writes them through its exporters (:mod:`sangkien.pipeline.exporters`).
 
 The report's appendix prints the list when it is short enough to read (``APPENDIX_LIMIT``); a longer
 one (a province-wide register) is only referred to, and the files carry it whole.
@@ -10,13 +11,12 @@ import csv
 import datetime
 import io
 import math
-from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
 
 from sangkien import figures as fig
-from sangkien import files, provenance
+from sangkien import files
 from sangkien.inputs.params import Params
 from sangkien.report import annex_rows, wording
 
@@ -31,12 +31,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def file_name(year: int) -> str:
-    """The annex's file: the workbook the report sends and names (:func:`write_workbook`)."""
+    """The annex's file: the workbook the report sends and names (:func:`recognized_workbook`)."""
     return f"danh-sach-cong-nhan-{year}.xlsx"
 
 
 def csv_name(year: int) -> str:
-    """The same list as CSV, for machines (:func:`write`)."""
+    """The same list as CSV, for machines (:func:`recognized_csv`)."""
     return f"danh-sach-cong-nhan-{year}.csv"
 
 
@@ -78,11 +78,6 @@ def recognized_csv(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
     for n, record in enumerate(_ordered(rows, blocks).itertuples(index=False), start=1):
         writer.writerow([str(n)] + [_cell(getattr(record, cid)) for cid, _ in COLUMNS])
     return buffer.getvalue()
-
-
-def write(rows: pd.DataFrame, blocks: Sequence[str], target: Path) -> None:
-    """Write the annex as UTF-8 with a byte-order mark, so that Excel reads the Vietnamese right."""
-    target.write_bytes(recognized_csv(rows, blocks).encode("utf-8-sig"))
 
 
 # --------------------------------------------------------------------------- the workbook (.xlsx)
@@ -279,10 +274,11 @@ def _print_setup(sheet, last_column: str, last_row: int) -> None:
     sheet.oddFooter.center.text = "Trang &P/&N"
 
 
-def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str) -> bytes:
+def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str, made: datetime.date) -> bytes:
     """The annex as an Excel workbook (bytes, the same for the same inputs): the Decree 30 header, the
     title and ``subtitle`` (the report it goes with: :func:`sangkien.report.document.appendix_subtitle`),
-    then the recognised initiatives of ``rows`` under bold headers repeated on every printed page."""
+    then the recognised initiatives of ``rows`` under bold headers repeated on every printed page; its
+    files dated ``made`` (:attr:`sangkien.report.edition.Edition.made_on`)."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -302,10 +298,4 @@ def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str) -> by
     package = buffer.getvalue()
     if streamed is not None:
         package = annex_rows.splice(package, "xl/worksheets/sheet1.xml", streamed, f"{last_column}{last_row}")
-    made = provenance.build_date(params.issue_date) or datetime.date(params.year + 1, 1, 1)
     return files.deterministic_zip(package, datetime.datetime.combine(made, datetime.time()))
-
-
-def write_workbook(rows: pd.DataFrame, params: Params, subtitle: str, target: Path) -> None:
-    """Write the annex workbook (:func:`recognized_workbook`) to ``target``."""
-    target.write_bytes(recognized_workbook(rows, params, subtitle))

@@ -10,17 +10,15 @@ A method returns the same HTML however often it runs: tables and figures are num
 """
 from __future__ import annotations
 
-import dataclasses
 from functools import cached_property
 
 from sangkien import figures as fig
 from sangkien import files, inputs, provenance
-from sangkien.inputs.params import Params, Sections
+from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
 from sangkien.report import annex, charts, document, tables, wording
+from sangkien.report.edition import Edition, edition_of
 from sangkien.report.markup import PRINTED_FIGURES, TOC_MARK, Html, bullets, esc, markdown, paragraph
-
-SECTION_KEYS = tuple(f.name for f in dataclasses.fields(Sections))
 
 
 class Report:
@@ -88,11 +86,15 @@ class Report:
         """The ``figures`` object of manifest.json: the same numbers the report prints."""
         return fig.manifest_figures(self.frame, self.year, self.params.period_start, self.blocks)
 
+    @cached_property
+    def edition(self) -> Edition:
+        """Draft or final, and the date the report states it was made (:func:`~sangkien.report.edition.edition_of`)."""
+        return edition_of(self.params)
+
     @property
     def is_draft(self) -> bool:
         """True while an analyst's section is empty: every page then says 'DỰ THẢO'."""
-        sections = self.params.sections
-        return any(not getattr(sections, key).strip() for key in SECTION_KEYS)
+        return self.edition.draft
 
     @property
     def annex_only(self) -> bool:
@@ -217,5 +219,5 @@ class Report:
         p = self.params
         lines = wording.colophon_lines(files.shown(p.data, outside="name"), len(self.frame), self.register.sha256,
                                        [files.shown(f, outside="name") for f in p.files], p.sha256(), provenance.git_commit(),
-                                       provenance.build_date(p.issue_date))
+                                       self.edition.dated)
         return Html(document.colophon(lines), metadata={PRINTED_FIGURES: self.figures()})

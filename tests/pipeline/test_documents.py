@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 from docx.oxml.ns import qn
 
-from sangkien.pipeline import render
+from sangkien.pipeline.exporters.pdf import pdf_identifier
 from sangkien.report import wording
 
 pytestmark = pytest.mark.slow
@@ -53,7 +53,7 @@ def test_pdf_is_pdfa_2b_with_metadata_intent_and_embedded_fonts(folder):
         assert str(pdf.docinfo["/Title"]) == wording.report_page_title(2023)  # the same in the document information
         intent = pdf.Root.OutputIntents[0]
         assert intent.S == "/GTS_PDFA1" and intent.DestOutputProfile.N == 3 and "sRGB" in str(intent.OutputConditionIdentifier)
-        assert bytes(pdf.trailer.ID[0]) == render.pdf_identifier(page)  # stable: the page's digest
+        assert bytes(pdf.trailer.ID[0]) == pdf_identifier(page)  # stable: the page's digest
         images = [x for p in pdf.pages for x in (p.Resources.get("/XObject") or {}).values() if x.Subtype == "/Image"]
         charts = page.count("data:image/png;base64,")
         assert len({x.objgen for x in images}) == charts >= 2  # the charts, with their transparency (PDF/A-2 allows it)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sangkien.inputs.params import load_params
 from sangkien.pipeline import final
+from sangkien.report.edition import edition_of
 
 COMPLETE = """sections:
   context: Bối cảnh.
@@ -17,7 +18,7 @@ signer:
 
 def test_a_complete_report_is_final(tmp_path, write_year):
     params = load_params(2023, write_year(tmp_path, extra=COMPLETE))
-    assert final.missing_for_final(params) == [] and not final.is_draft(params)
+    assert final.missing_for_final(params) == [] and not edition_of(params).draft
     final.require_final(params)  # nothing raised
 
 
@@ -26,7 +27,8 @@ def test_every_missing_part_is_named(tmp_path, write_year):
     path.write_text(path.read_text(encoding="utf-8").replace("doc_number: '7'\n", "").replace(
         "issue_date: 2024-01-05\n", ""), encoding="utf-8")
     params = load_params(2023, path)
-    assert final.is_draft(params) and final.empty_sections(params) == ["assessment", "direction", "recommendations"]
+    edition = edition_of(params)
+    assert edition.draft and edition.empty_sections == ("assessment", "direction", "recommendations")
     lines = final.missing_for_final(params)
     assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in lines] == [
         "sections.assessment", "sections.direction", "sections.recommendations", "doc_number", "issue_date",

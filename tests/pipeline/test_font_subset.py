@@ -9,7 +9,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from sangkien import paths
-from sangkien.pipeline import render
+from sangkien.pipeline.exporters import pdf as pdf_exporter
 from sangkien.pipeline.workarounds import weasyprint_subset
 
 PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Thử phông</title></head>
@@ -29,7 +29,7 @@ def _embedded_fonts(pdf: bytes) -> dict[str, TTFont]:
 
 def _pdf(tmp_path, name: str) -> bytes:
     target = tmp_path / name
-    render.write_pdf(PAGE, target)
+    pdf_exporter.write_pdf(PAGE, target)
     return target.read_bytes()
 
 

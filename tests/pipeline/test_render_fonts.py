@@ -7,15 +7,15 @@ from __future__ import annotations
 import pytest
 
 from sangkien.files import private_tempdir
-from sangkien.pipeline import render
+from sangkien.pipeline.exporters import pdf
 
 
 @pytest.mark.slow
 def test_the_font_configuration_outlives_a_private_temporary_folder():
     with private_tempdir() as folder:
-        inside, _ = render._print_setup()
-    after, _ = render._print_setup()
+        inside, _ = pdf.print_setup()
+    after, _ = pdf.print_setup()
     assert after is not inside
     assert not folder.exists()
-    again, _ = render._print_setup()
+    again, _ = pdf.print_setup()
     assert again is after

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import zipfile
 
 import pandas as pd
 
@@ -38,13 +40,6 @@ def test_formula_text_is_not_a_formula_in_excel():
     assert body[0][2].startswith("'=HYPERLINK") and body[1][1] == "SK-001" and body[1][3] == "'@SUM(A1)"
 
 
-def test_written_with_a_bom(tmp_path):
-    target = tmp_path / annex.csv_name(2023)
-    annex.write(frame(3), BLOCKS, target)
-    assert target.name == "danh-sach-cong-nhan-2023.csv"
-    assert target.read_bytes().startswith(b"\xef\xbb\xbfSTT")
-
-
 def test_long_lists_are_referred_to(monkeypatch, tmp_path):
     from sangkien.inputs.params import load_params
     from sangkien.inputs.register import read_register
@@ -67,6 +62,7 @@ def test_long_lists_are_referred_to(monkeypatch, tmp_path):
 # ---------------------------------------------------------------------------- the workbook (.xlsx)
 
 SUBTITLE = "(Kèm theo Báo cáo số 45/BC-SKHCN)"
+MADE = datetime.date(2024, 1, 5)
 
 
 def _params(**changes):
@@ -81,7 +77,7 @@ def _params(**changes):
 def _workbook(rows: pd.DataFrame, **changes):
     from openpyxl import load_workbook
 
-    return load_workbook(io.BytesIO(annex.recognized_workbook(rows, _params(**changes), SUBTITLE)))
+    return load_workbook(io.BytesIO(annex.recognized_workbook(rows, _params(**changes), SUBTITLE, MADE)))
 
 
 def test_workbook_is_an_annex_with_the_decree_header_and_the_list():
@@ -125,13 +121,17 @@ def test_workbook_keeps_formula_looking_text_as_text():
     author = next(c for c in sheet["D"] if c.value == "@SUM(A1)")
     assert title.value.startswith("=HYPERLINK(") and title.data_type == "s" and title.quotePrefix
     assert author.data_type == "s" and author.quotePrefix
-    import zipfile
 
-    with zipfile.ZipFile(io.BytesIO(annex.recognized_workbook(rows, _params(), SUBTITLE))) as package:
+    with zipfile.ZipFile(io.BytesIO(annex.recognized_workbook(rows, _params(), SUBTITLE, MADE))) as package:
         assert b"<f>" not in package.read("xl/worksheets/sheet1.xml")  # no formula anywhere
 
 
+def test_workbook_files_are_dated_the_day_it_was_made():
+    with zipfile.ZipFile(io.BytesIO(annex.recognized_workbook(frame(3), _params(), SUBTITLE, MADE))) as package:
+        assert {entry.date_time[:3] for entry in package.infolist()} == {(2024, 1, 5)}
+
+
 def test_workbook_bytes_are_the_same_for_the_same_inputs():
-    same = annex.recognized_workbook(frame(9), _params(), SUBTITLE)
-    assert same == annex.recognized_workbook(frame(9), _params(), SUBTITLE)
-    assert same != annex.recognized_workbook(frame(9), _params(), "(Kèm theo Báo cáo số 7/BC-SKHCN)")
+    same = annex.recognized_workbook(frame(9), _params(), SUBTITLE, MADE)
+    assert same == annex.recognized_workbook(frame(9), _params(), SUBTITLE, MADE)
+    assert same != annex.recognized_workbook(frame(9), _params(), "(Kèm theo Báo cáo số 7/BC-SKHCN)", MADE)

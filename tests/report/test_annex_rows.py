@@ -9,7 +9,7 @@ import pytest
 
 from sangkien.report import annex, annex_rows
 
-from .test_annex import SUBTITLE, _params, frame
+from .test_annex import MADE, SUBTITLE, _params, frame
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"bấm\")", "+84 912 345 678", "-5", "@SUM(A1)", "\tthụt lề", "\rdòng",
            "  cách ở hai đầu  ", "a & b < c > d \"e\" 'f'", "dòng 1\ndòng 2\r\ndòng 3\ttab", "",
@@ -35,7 +35,7 @@ def _both(rows, monkeypatch):
     made = {}
     for name, start in [("cells", 10**9), ("stream", 0)]:
         monkeypatch.setattr(annex, "STREAM_FROM", start)
-        data = annex.recognized_workbook(rows, _params(), SUBTITLE)
+        data = annex.recognized_workbook(rows, _params(), SUBTITLE, MADE)
         made[name] = (data, load_workbook(io.BytesIO(data)).active)
     return made
 
@@ -93,7 +93,7 @@ def test_refused_characters_are_refused_the_same(monkeypatch):
     for start in (10**9, 0):
         monkeypatch.setattr(annex, "STREAM_FROM", start)
         with pytest.raises(IllegalCharacterError):
-            annex.recognized_workbook(rows, _params(), SUBTITLE)
+            annex.recognized_workbook(rows, _params(), SUBTITLE, MADE)
 
 
 def test_an_unusual_value_is_written_cell_by_cell(monkeypatch):

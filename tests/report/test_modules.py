@@ -15,13 +15,13 @@ from sangkien import paths, report
 
 FOLDER = Path(report.__file__).parent
 ORDER = {
-    "vnformat": 0, "markup": 0, "annex_rows": 0,
+    "vnformat": 0, "markup": 0, "annex_rows": 0, "edition": 0,
     "wording": 1,
     "tables": 2, "charts": 2, "document": 2, "annex": 2,
     "yearly": 3,
     "unit": 4,
 }
-"""From the bottom up: formats, markup and the annex's streamed rows; the words; tables, charts, the document's parts, the annex file;
+"""From the bottom up: formats, markup, the annex's streamed rows and the edition (draft or final); the words; tables, charts, the document's parts, the annex file;
 the yearly report; a unit's sheet (a yearly report of one unit)."""
 
 

@@ -1,0 +1,24 @@
+"""The annex workbook (``annex``): the year's recognised initiatives as a formatted Excel workbook, sent
+with every report (:func:`sangkien.report.annex.recognized_workbook`)."""
+from __future__ import annotations
+
+from sangkien.pipeline.exporters.base import Exporter, Source
+
+
+def file_name(year: int) -> str:
+    """The workbook's file, as the report names it (:func:`sangkien.report.annex.file_name`)."""
+    from sangkien.report import annex
+
+    return annex.file_name(year)
+
+
+def make(source: Source) -> bytes:
+    """The workbook of the year's recognised initiatives, under the subtitle naming the report, dated by
+    the report's edition."""
+    from sangkien.report import annex, document
+
+    params = source.params
+    return annex.recognized_workbook(source.rows, params, document.appendix_subtitle(params), source.edition.made_on)
+
+
+EXPORTER = Exporter("annex", file_name, make, beside_pdf=True)

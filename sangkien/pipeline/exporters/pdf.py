@@ -1,0 +1,95 @@
+"""PDF: the report's page laid out on A4 by WeasyPrint with the shipped fonts, as PDF/A-2b (XMP title and
+issuing body, an sRGB output intent, fonts embedded, an identifier stable across identical builds). A
+unit's sheet is laid out the same way (``STEM.pdf``)."""
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from sangkien import paths
+from sangkien.pipeline.exporters.base import Exporter, Source
+from sangkien.pipeline.workarounds import weasyprint_exit, weasyprint_libraries, weasyprint_subset
+
+
+def print_setup():
+    """WeasyPrint's font configuration and the fonts' CSS, made once per temporary folder: the fonts are
+    copied into the temporary folder, so a command run in a private one (``files.private_tempdir``,
+    removed when the command ends) must not leave a later PDF of the same process without its fonts."""
+    return _print_setup_in(tempfile.gettempdir())
+
+
+@lru_cache(maxsize=1)
+def _print_setup_in(folder: str):
+    weasyprint_libraries.loaded()
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    weasyprint_subset.install()
+    font_config = FontConfiguration()
+    fonts_css = CSS(filename=str(paths.PRINT_FONTS_CSS), font_config=font_config, url_fetcher=_local_fetcher())
+    return font_config, fonts_css
+
+
+weasyprint_exit.release_at_exit(_print_setup_in.cache_clear)
+
+
+@lru_cache(maxsize=1)
+def _local_fetcher():
+    """WeasyPrint's fetcher for embedded data and the package's own files; nothing from the network."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("file:") and not url.startswith(paths.PACKAGE.as_uri()):
+                raise ValueError(f"not fetched (outside the package): {url[:80]}")
+            return super().fetch(url, headers)
+
+    return LocalOnly(allowed_protocols=("data", "file"))
+
+
+PDF_VARIANT = "pdf/a-2b"
+"""PDF/A-2b (ISO 19005-2, level B) for archiving: fonts embedded, XMP metadata, an sRGB output intent;
+unlike PDF/A-1 it allows the transparency of the charts' PNG images and of a seal's image."""
+
+
+def pdf_identifier(page: str) -> bytes:
+    """The PDF's file identifier: a digest of the page it is laid out from, so that the same inputs give
+    the same bytes and another page another identifier.
+
+    >>> pdf_identifier("<p>x</p>") == pdf_identifier("<p>x</p>") != pdf_identifier("<p>y</p>")
+    True
+    """
+    return hashlib.sha256(page.encode("utf-8")).hexdigest()[:32].encode()
+
+
+def pdf_bytes(page: str, authors: tuple[str, ...] = (), description: str = "") -> bytes:
+    """The HTML page laid out on A4 with the shipped fonts, as PDF/A-2b; the XMP metadata names the page's
+    title, ``authors`` (the issuing body) and ``description`` (the subject line)."""
+    font_config, fonts_css = print_setup()  # first: WeasyPrint imported as it should be
+    from weasyprint import HTML
+
+    html = HTML(string=page, base_url=str(paths.TEMPLATES_DIR) + "/", url_fetcher=_local_fetcher())
+    document = html.render(stylesheets=[fonts_css], font_config=font_config)
+    document.metadata.authors = list(authors) or document.metadata.authors
+    document.metadata.description = description or document.metadata.description
+    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=pdf_identifier(page))
+
+
+def write_pdf(page: str, target: Path, authors: tuple[str, ...] = (), description: str = "") -> None:
+    """Write the page's PDF (:func:`pdf_bytes`) to ``target``."""
+    target.write_bytes(pdf_bytes(page, authors, description))
+
+
+def file_name(year: int) -> str:
+    """The report's PDF's file: ``bao-cao-YEAR.pdf``."""
+    return f"{paths.report_basename(year)}.pdf"
+
+
+def make(source: Source) -> bytes:
+    """The report's PDF, its metadata naming the issuing body and the subject line."""
+    return pdf_bytes(source.page, (source.params.issuing_body,), source.params.subject_line)
+
+
+EXPORTER = Exporter("pdf", file_name, make, chosen=True, suffix="pdf", sheet=pdf_bytes, warm=print_setup)

@@ -1,0 +1,62 @@
+"""The outputs as exporters (:mod:`sangkien.pipeline.exporters`): the names a build writes, the formats
+``--to`` offers, the unit sheets' formats and what is made beside the PDF all read from one registry;
+each exporter writes its file into a folder from the report's :class:`~sangkien.pipeline.exporters.Source`."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from sangkien import cli, inputs
+from sangkien.pipeline import exporters, unitsheets
+from sangkien.report import annex, document
+from sangkien.report.edition import edition_of
+
+REPORT_FILES = ["bao-cao-2023.ipynb", "danh-sach-cong-nhan-2023.xlsx", "danh-sach-cong-nhan-2023.csv"]
+"""What every build of 2023 writes, whatever its formats (manifest.json aside)."""
+
+
+def test_file_names_are_the_files_a_build_writes():
+    assert exporters.file_names(2023, ("html", "pdf", "docx")) == REPORT_FILES + [
+        "bao-cao-2023.html", "bao-cao-2023.pdf", "bao-cao-2023.docx"]
+    assert exporters.file_names(2023, ("docx", "html")) == REPORT_FILES + ["bao-cao-2023.docx", "bao-cao-2023.html"]
+    assert exporters.file_names(2023, ("pdf", "html"), ["so-y-te", "truong-x"]) == REPORT_FILES + [
+        "bao-cao-2023.pdf", "bao-cao-2023.html", "don-vi/index.html",
+        "don-vi/so-y-te.pdf", "don-vi/so-y-te.html", "don-vi/truong-x.pdf", "don-vi/truong-x.html"]
+    assert exporters.file_names(2023, ("docx",), []) == REPORT_FILES + ["bao-cao-2023.docx", "don-vi/index.html"]
+
+
+def test_the_lists_of_formats_derive_from_the_registry():
+    assert cli.FORMATS == exporters.FORMATS == ("html", "pdf", "docx")
+    assert exporters.OUTPUTS == ("notebook", "annex", "annex_csv", "html", "pdf", "docx")
+    assert unitsheets.SHEET_FORMATS == exporters.SHEET_FORMATS == ("html", "pdf")
+    assert unitsheets.sheet_formats(("docx", "pdf")) == ("pdf",)
+    assert [e.key for e in exporters.REGISTRY if e.beside_pdf] == ["annex", "annex_csv", "docx"]
+    assert [e.key for e in exporters.of_build(("docx",))] == ["notebook", "annex", "annex_csv", "docx"]
+
+
+@pytest.fixture(scope="module")
+def sample_source():
+    params, register = inputs.load(2023)
+    return exporters.Source("<p>.</p>", params, register, edition_of(params))
+
+
+def test_the_annexes_are_written_into_a_folder(sample_source, tmp_path):
+    source = sample_source
+    name = exporters.by_key("annex_csv").write(source, tmp_path)
+    assert name == annex.csv_name(2023) and (tmp_path / name).read_bytes().startswith(b"\xef\xbb\xbfSTT")
+    assert (tmp_path / name).read_bytes() == annex.recognized_csv(source.rows, source.params.blocks).encode("utf-8-sig")
+    name = exporters.by_key("annex").write(source, tmp_path)
+    data = (tmp_path / name).read_bytes()
+    assert name == annex.file_name(2023)
+    assert data == annex.recognized_workbook(source.rows, source.params, document.appendix_subtitle(source.params),
+                                             source.edition.made_on)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert {entry.date_time[:3] for entry in package.infolist()} == {source.edition.made_on.timetuple()[:3]}
+
+
+def test_a_unit_sheet_is_written_in_its_formats_only(tmp_path):
+    assert exporters.write_sheet("<p>x</p>", tmp_path, "so-y-te", ("docx", "html")) == {"html": "so-y-te.html"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["so-y-te.html"]
+    assert (tmp_path / "so-y-te.html").read_text(encoding="utf-8") == "<p>x</p>"
