@@ -56,10 +56,14 @@ def write(staging: Path, params: Params, register: Register, outputs: dict[str, 
 
 def printed_figures(notebook: Path) -> dict | None:
     """The figures the executed ``notebook`` printed (its colophon's output metadata,
-    :data:`sangkien.report.markup.PRINTED_FIGURES`), or None when no output carries them."""
+    :data:`sangkien.report.markup.PRINTED_FIGURES`), or None when no output carries them or it is not a
+    notebook."""
     from sangkien.report.markup import PRINTED_FIGURES
 
-    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):  # not a notebook the build can read: worked out on the host
+        return None
     for cell in reversed(cells):
         for output in cell.get("outputs", []):
             found = output.get("metadata", {}).get("text/html", {}).get(PRINTED_FIGURES)

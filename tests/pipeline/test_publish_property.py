@@ -124,7 +124,7 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
 
         return snapshot.load(register_file)[1]
 
-    def render_report(executed, params, register, staging, formats, early, timings, overlap=True):
+    def render_report(executed, params, register, staging, formats, early, timings, overlap=True, edition=None):
         faults.at("render")
         outputs = {"notebook": executed.name, "annex": f"danh-sach-cong-nhan-{params.year}.csv"}
         (staging / outputs["annex"]).write_text(_text("annex", params, register))

@@ -25,8 +25,8 @@ import subprocess
 started = []
 real = subprocess.Popen.__init__
 subprocess.Popen.__init__ = lambda self, *a, **k: started.append(a[0] if a else k.get("args")) or real(self, *a, **k)
-from sangkien.pipeline import render
-render._print_setup()
+from sangkien.pipeline.exporters import pdf
+pdf.print_setup()
 from weasyprint.text import ffi
 assert ffi.pango is not None and ffi.harfbuzz is not None
 print(len(started))
