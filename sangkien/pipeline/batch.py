@@ -86,7 +86,10 @@ def build_all(out_dir=None, formats=("html", "pdf", "docx"), jobs: int | None = 
     if scheduler is not None:
         from sangkien.pipeline import cluster
 
-        with cluster.connect(scheduler, jobs) as client:
+        # a local cluster never has more workers than there is work: a year each (with --units, at least a core
+        # each for the unit sheets' batches), as --jobs without a scheduler
+        work = max(len(years), os.cpu_count() or 1) if units else len(years)
+        with cluster.connect(scheduler, jobs, work=work) as client:
             return _run(years, out, cluster.heading(client, scheduler), lambda emit: cluster.run(
                 client, order, params_dir, out, tuple(formats), force, units, emit, final))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(years)))

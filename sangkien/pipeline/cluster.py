@@ -56,37 +56,80 @@ every 10 ms, the event loops' watchdog and the system monitor less often. Measur
 machine: a local cluster of two workers took 1.5 CPU-seconds in 15 s with Dask's defaults (a tenth of a
 core, taken from the builds), 0.2 with these. (A remote cluster is set up by whoever starts its workers:
 see docs/scaling.md.)"""
-_ADDRESS = re.compile(r"^([a-z][a-z0-9+.-]*://)?[^\s/:]+(:\d{1,5})?$")
+_ADDRESS = re.compile(r"^(?:(tcp|tls)://)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*)(?::(\d{1,5}))?$")
+"""A scheduler's address: ``tcp://`` (the default) or ``tls://``, a host name, IPv4 or [IPv6] address, a port."""
+DEFAULT_PORT = 8786
+HANDSHAKE_WAIT_S = 5.0
+"""How long a scheduler may take to send its greeting once connected (a Dask scheduler sends it at once)."""
+MAX_HANDSHAKE_BYTES = 64 << 20
+"""A Dask greeting is a few hundred bytes: a first frame announcing more than this is not one."""
 
 
 # --------------------------------------------------------------------------- the cluster
 
 @contextlib.contextmanager
-def connect(address: str, workers_count: int | None = None):
+def connect(address: str, workers_count: int | None = None, work: int = 1 << 30):
     """A ``distributed.Client`` of the cluster at ``address`` (``tcp://host:8786``), or of a cluster
-    started on this machine for ``local`` (``workers_count`` processes, default one a core) and closed
-    after. ParamsError (exit 2) for an address that is not one; SangkienError (exit 1) when no
-    scheduler answers there."""
+    started on this machine for ``local`` (``workers_count`` processes, default one a core, never more than
+    ``work``, the tasks there are at most) and closed after. ParamsError (exit 2) for an address that is
+    not one, or where something other than a Dask scheduler answers; SangkienError (exit 1) when nothing
+    answers there."""
     import dask
     from distributed import Client, LocalCluster
 
     if address == LOCAL:
-        count = workers_count or os.cpu_count() or 1
+        count = max(1, min(workers_count or os.cpu_count() or 1, work))
         with dask.config.set(QUIET), LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
                                                   dashboard_address=":0", memory_limit=0,
                                                   silence_logs=logging.ERROR) as local, Client(local) as client:
             yield client
         return
-    if not _ADDRESS.match(address):
-        raise ParamsError(f"lệnh không hợp lệ: --scheduler {address!r} không phải địa chỉ bộ lập lịch Dask; "
-                          "ghi dạng tcp://máy:8786, hoặc local để chạy một cụm trên máy này")
+    scheme, host, port = parse_address(address)
+    if scheme == "tcp":
+        probe(address, host, port)
     try:
-        client = Client(address, timeout=CONNECT_TIMEOUT)
+        client = Client(f"{scheme}://{f'[{host}]' if ':' in host else host}:{port}", timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as exc:
         raise SangkienError(f"không kết nối được tới bộ lập lịch Dask {address} sau {CONNECT_TIMEOUT} ({exc}); "
                             "hãy kiểm tra địa chỉ, cổng và rằng `dask scheduler` đang chạy ở đó") from None
     with client:
         yield client
+
+
+def parse_address(address: str) -> tuple[str, str, int]:
+    """``(scheme, host, port)`` of a scheduler's address; ParamsError (exit 2) for one that is not.
+
+    >>> parse_address("tcp://10.0.0.5:8786"), parse_address("may-tinh"), parse_address("tls://[::1]:9000")
+    (('tcp', '10.0.0.5', 8786), ('tcp', 'may-tinh', 8786), ('tls', '::1', 9000))
+    """
+    found = _ADDRESS.match(address)
+    if not found or int(found[3] or DEFAULT_PORT) > 65535 or address.lower() == LOCAL:
+        hint = "; cụm trên máy này viết bằng chữ thường: local" if address.strip().lower() == LOCAL else ""
+        raise ParamsError(f"lệnh không hợp lệ: --scheduler {address!r} không phải địa chỉ bộ lập lịch Dask; "
+                          f"ghi dạng tcp://máy:8786 (hoặc tls://...), hoặc local để chạy một cụm trên máy này{hint}")
+    return found[1] or "tcp", found[2].strip("[]"), int(found[3] or DEFAULT_PORT)
+
+
+def probe(address: str, host: str, port: int) -> None:
+    """ParamsError (exit 2) when what answers at ``host:port`` is not a Dask scheduler: it sends no greeting
+    within :data:`HANDSHAKE_WAIT_S` (a web server waiting for a request), or its first bytes are not a Dask
+    frame (a web server's "HTTP/1.1 400"). Nothing answering is left to Dask's own connection error."""
+    import socket
+    import struct
+
+    try:
+        with socket.create_connection((host, port), timeout=float(CONNECT_TIMEOUT.rstrip("s"))) as connection:
+            connection.settimeout(HANDSHAKE_WAIT_S)
+            first = connection.recv(8)
+    except TimeoutError:
+        first = b""
+    except OSError:
+        return
+    size = struct.unpack("<Q", first)[0] if len(first) == 8 else None
+    if size is None or size > MAX_HANDSHAKE_BYTES or first.startswith(b"HTTP"):
+        said = f" (nó trả lời {first[:12]!r})" if first else f" (không chào trong {HANDSHAKE_WAIT_S:g} giây)"
+        raise ParamsError(f"--scheduler {address}: ở đó có một chương trình nhưng không phải bộ lập lịch Dask{said}; "
+                          "hãy kiểm tra địa chỉ và cổng (thường là 8786) của `dask scheduler`")
 
 
 def heading(client, address: str) -> str:
