@@ -57,22 +57,17 @@ def printable(text: str | Path) -> str:
 def write_new(target: str | Path, data: bytes, mode: int = 0o644) -> Path:
     """Write ``data`` to ``target`` in one step, only if no file is there when it lands (FileExistsError
     otherwise, the existing file untouched): of two writers racing for one name, the second is refused."""
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.link(tmp, target)  # fails when the name is taken, unlike a rename
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return target
+    return _land(target, data, mode, os.link)  # a link fails when the name is taken, unlike a rename
 
 
 def write_atomic(target: str | Path, data: bytes, mode: int = 0o644) -> Path:
     """Write ``data`` to ``target`` in one step: a reader sees the old file or the new one, never a part."""
+    return _land(target, data, mode, os.replace)
+
+
+def _land(target: str | Path, data: bytes, mode: int, place) -> Path:
+    """``data`` written whole to a temporary file beside ``target``, then put in its place by ``place``
+    (``os.replace`` or ``os.link``); the temporary file never left behind."""
     target = Path(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -81,7 +76,7 @@ def write_atomic(target: str | Path, data: bytes, mode: int = 0o644) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)  # mkstemp makes it private; an output is an ordinary file
-        os.replace(tmp, target)
+        place(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)
     return target
