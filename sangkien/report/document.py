@@ -49,8 +49,12 @@ def notice_symbol(doc_symbol: str) -> str:
 
 
 def recipients(p: Params) -> tuple[str, ...]:
-    """The parameters' recipients, or those derived from the level and the bodies when they give none."""
-    return p.recipients or tuple(wording.default_recipients(p.recognition_level, p.parent_body, p.issuing_body))
+    """The parameters' recipients, or those derived from the level and the bodies when they give none; the
+    last is the archive line, "Lưu: VT, <drafting unit>" (``drafting_unit``) unless the parameters' list
+    writes one of its own."""
+    if p.recipients:
+        return tuple(wording.with_filing(p.recipients, p.drafting_unit))
+    return tuple(wording.default_recipients(p.recognition_level, p.parent_body, p.issuing_body, p.drafting_unit))
 
 
 def signer_name(p: Params) -> str:
