@@ -99,7 +99,8 @@ def _sheet(runner, renderers, params, unit: str, stem: str, register_file: str, 
         if "html" in formats:
             (folder / f"{stem}.html").write_text(page, encoding="utf-8")
         if "pdf" in formats:
-            render.write_pdf(page, folder / f"{stem}.pdf")
+            render.write_pdf(page, folder / f"{stem}.pdf", (params.issuing_body,),
+                             wording.notice_subject(params.year, unit))  # Author and Subject (Info and XMP)
     return Outcome(unit, "built")
 
 
