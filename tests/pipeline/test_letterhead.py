@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import io
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import docx
@@ -53,7 +53,7 @@ def _page() -> str:
             + "".join(_parts()) + "</main></body></html>")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font(style: str):
     from fontTools.ttLib import TTFont
 
