@@ -91,9 +91,10 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 HEADER_ROW = 7
 """The row of the table's column headers (the Decree 30 header, the title and the subtitle above it)."""
-WIDTHS = {"STT": 6, "ma_so": 16, "ten_sang_kien": 31, "tac_gia": 22, "don_vi": 21, "khoi": 14, "linh_vuc": 14,
-          "so_tien_lam_loi": 16, "diem": 6}
-"""Column widths (Excel's characters), by column id: together as wide as A4 landscape's printable width
+WIDTHS = {"STT": 5, "ma_so": 14, "ten_sang_kien": 27, "tac_gia": 19, "don_vi": 18, "khoi": 12, "linh_vuc": 12,
+          "so_tien_lam_loi": 14, "diem": 6}
+"""Column widths (Excel's characters: digits of the workbook's font, :data:`DIGIT_PIXELS`), by column id:
+together as wide as A4 landscape's printable width
 (:func:`printed_scale`), so that the list prints at 100% (12 pt text, not shrunk to fit); the code's column
 holds a code of 13 characters on one line, the amount's 40.000.000.000. They also place the header's rules: the code and
 the STT (A and B) as wide as the author's (D), so that C is centred under the bodies (A:D); F and G centred
@@ -101,7 +102,7 @@ under the motto (E:I)."""
 BODIES, NATION_COLUMNS = ("A", "D"), ("E", "I")
 """The header's blocks: the bodies on the left, the national motto on the right."""
 RULES = {"issuer": ("C", "C"), "motto": ("F", "G")}
-"""The rules drawn under the issuing body and under the motto (a top border of row 3), as offices draw them
+"""The rules drawn under the issuing body and under the motto (a bottom border of row 3), as offices draw them
 in a workbook: cell borders, centred under their line (the motto's about as long as it)."""
 ALIGNMENTS = {"STT": "center"}
 """Body columns aligned otherwise than by their value (the number centred: it stands apart from the code)."""
@@ -129,16 +130,17 @@ LINE_HEIGHT_PT = 15.75
 BODY_SIZE = 12
 """The list's text, in points."""
 A4_LANDSCAPE_WIDTH_MM = 297.0
-DIGIT_PIXELS = 7
-"""The widest digit of the workbook's default font (Calibri 11), in pixels at 96 dpi: Excel's unit of a
-column's width (ECMA-376, 18.3.1.13)."""
+DIGIT_PIXELS = 8
+"""The widest digit of the workbook's default font, the list's own (Times New Roman 12, :func:`_default_font`),
+in pixels at 96 dpi: Excel's unit of a column's width (ECMA-376, 18.3.1.13). The columns are then measured in
+the font they hold: a program that puts another font for it widens the columns and the text alike."""
 
 
 def column_mm(width: float) -> float:
     """A column ``width`` (Excel's characters) in millimetres as printed at 100%.
 
     >>> round(column_mm(10), 1)
-    18.5
+    21.2
     """
     pixels = int((256 * width + int(128 / DIGIT_PIXELS)) / 256 * DIGIT_PIXELS)
     return pixels * 25.4 / 96
@@ -160,7 +162,7 @@ def _lines(text, width: float) -> int:
     >>> _lines("Giải pháp nâng cao hiệu quả", 10), _lines(1500000, 16), _lines(None, 8)
     (3, 1, 1)
     """
-    capacity, lines, used = max(1, int(width * 1.1)), 1, 0
+    capacity, lines, used = max(1, int(width * 1.25)), 1, 0
     for word in str(text if text is not None else "").split():
         if used and used + 1 + len(word) > capacity:
             lines, used = lines + 1, len(word)
@@ -199,13 +201,13 @@ def _decree_header(sheet, params: Params, subtitle: str, last_column: str) -> No
         first = sheet[cells.split(":")[0]]
         _put_text(first, text)
         first.font, first.alignment = font, centred
-    rule = Border(top=Side(style="thin", color="000000"))
+    rule = Border(bottom=Side(style="thin", color="000000"))
     for first, last in RULES.values():
         for row in sheet[f"{first}3:{last}3"]:
             for cell in row:
                 cell.border = rule
-    sheet.row_dimensions[3].height = 6
-    sheet.row_dimensions[4].height = 21
+    sheet.row_dimensions[3].height = 4  # the rules a little under their line
+    sheet.row_dimensions[4].height = 30  # the title well under the rules
 
 
 def _table_header(sheet) -> list[str]:
@@ -328,6 +330,17 @@ def _print_setup(sheet, last_column: str, last_row: int) -> None:
     sheet.oddFooter.center.text = "Trang &P/&N"
 
 
+def _default_font(workbook) -> None:
+    """The workbook's default font (its "Normal" style, which sets the unit of the columns' widths) the
+    list's: Times New Roman of :data:`BODY_SIZE` points, not Calibri 11 (openpyxl 3.1 keeps it first among
+    the workbook's fonts, fontId 0)."""
+    from openpyxl.styles import Font
+
+    font = Font(name="Times New Roman", size=BODY_SIZE, family=1)
+    workbook._fonts = type(workbook._fonts)([font])
+    workbook._named_styles["Normal"].font = font
+
+
 def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str) -> bytes:
     """The annex as an Excel workbook (bytes, the same for the same inputs): the Decree 30 header, the
     title and ``subtitle`` (the report it goes with: :func:`sangkien.report.document.appendix_subtitle`),
@@ -336,6 +349,7 @@ def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str) -> by
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
+    _default_font(workbook)
     sheet = workbook.active
     sheet.title = "Danh sách"
     last_column = get_column_letter(len(COLUMNS) + 1)

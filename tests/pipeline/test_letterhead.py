@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
-import shutil
-import subprocess
 import unicodedata
 from functools import cache
 from pathlib import Path
 
 import docx
+import libreoffice
 import pytest
 from docx.oxml.ns import qn
 from pdfwords import MM, words
@@ -184,30 +182,18 @@ def test_pdf_keeps_citations_names_and_spans_of_years_whole(pdf_words):
 
 # --------------------------------------------------------------------------- the Word draft as LibreOffice lays it out
 
-FONTS_CONF = """<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{fonts}</dir>
-<cachedir>{cache}</cachedir></fontconfig>"""
-"""The machine's fonts and the shipped Tinos, which fontconfig's metric aliases put for Times New Roman."""
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@libreoffice.MISSING
 def test_libreoffice_lays_the_word_draft_out_as_the_pdf(tmp_path):
     shifted = "".join(paragraph(f"{'Năm ' * k}thực hiện Nghị định số 13/2012/NĐ-CP, Bệnh viện Sản - Nhi Hà Sơn.")
                       for k in range(30))  # the pieces at every place of a line, its end among them
     page = _page().replace("</main>", f'<div class="analyst">{shifted}</div></main>')
     source = tmp_path / "thu.docx"
     source.write_bytes(word.docx_bytes(page, draft=False, made=MADE))
-    conf = tmp_path / "fonts.conf"
-    conf.write_text(FONTS_CONF.format(fonts=paths.PACKAGE / "fonts", cache=tmp_path / "fc"), encoding="utf-8")
-    completed = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                                "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                               capture_output=True, text=True, timeout=240,
-                               env={**os.environ, "FONTCONFIG_FILE": str(conf)})
-    assert completed.returncode == 0 and (tmp_path / "thu.pdf").exists(), completed.stderr
+    converted = libreoffice.to_pdf(source, tmp_path)
     from pypdf import PdfReader
 
-    lines = [" ".join(line.split()) for p in PdfReader(str(tmp_path / "thu.pdf")).pages
+    lines = [" ".join(line.split()) for p in PdfReader(str(converted)).pages
              for line in p.extract_text().splitlines()]
     assert NATION in lines and MOTTO in lines  # each whole on its own line
     assert "THÔN" not in lines and "BÀ RỊA - VŨNG TÀU" in lines  # the bodies wrap in their column, names whole

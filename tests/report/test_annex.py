@@ -4,7 +4,9 @@ from __future__ import annotations
 import csv
 import io
 
+import libreoffice
 import pandas as pd
+import pytest
 
 from sangkien.report import annex
 
@@ -144,9 +146,9 @@ def test_rules_are_drawn_under_the_issuing_body_and_the_motto_centred():
 
     sheet = _workbook(frame(9)).active
     assert not sheet["E2"].font.u  # the motto is not underlined with the font: a rule is drawn under it
-    ruled = [c.coordinate for c in sheet[3] if c.border.top is not None and c.border.top.style == "thin"]
+    ruled = [c.coordinate for c in sheet[3] if c.border.bottom is not None and c.border.bottom.style == "thin"]
     assert ruled == ["C3", "F3", "G3"]
-    assert not [c for c in sheet[3] if c.border.bottom is not None and c.border.bottom.style]
+    assert not [c for c in sheet[3] if c.border.top is not None and c.border.top.style]
     widths = [annex.WIDTHS[cid] for cid in annex._IDS]
 
     def span(first: str, last: str) -> tuple[float, float]:
@@ -180,9 +182,9 @@ def test_the_list_prints_at_100_per_cent_on_a4_landscape_its_text_at_least_11_pt
     assert total <= printable and annex.printed_scale() == 1.0  # fit to width shrinks nothing
     body = sheet.cell(annex.HEADER_ROW + 1, 3)
     assert body.font.sz * min(1.0, printable / total) >= 11
-    # the workbook's default font sets Excel's unit of width (annex.DIGIT_PIXELS: Calibri 11's widest digit)
+    # the workbook's default font sets Excel's unit of width (annex.DIGIT_PIXELS: its widest digit): the list's
     default = sheet.parent._fonts[0]
-    assert (default.name, default.sz) == ("Calibri", 11)
+    assert (default.name, default.sz) == ("Times New Roman", annex.BODY_SIZE)
     # a code on one line, an amount of tens of billions without "####", a score (a cell's padding: 5 pixels)
     padding = 5 * 25.4 / 96
     for text, cid in (("HS-2019-04400", "ma_so"), ("40,000,000,000", "so_tien_lam_loi"), ("100.0", "diem")):
@@ -201,3 +203,40 @@ def _width_mm(text: str, size: float, bold: bool = False) -> float:
     cmap, advances = font.getBestCmap(), font["hmtx"]
     units = sum(advances[cmap[ord(c)]][0] for c in unicodedata.normalize("NFC", text))
     return units / font["head"].unitsPerEm * size * 25.4 / 72
+
+
+def _printed_sizes(workbook: bytes, folder) -> dict[str, float]:
+    """Each text's font size in the PDF LibreOffice prints ``workbook`` to (pypdf's reading of LibreOffice's
+    text matrices: compared between two prints, not taken as points)."""
+    from pypdf import PdfReader
+
+    source = folder / "in.xlsx"
+    source.write_bytes(workbook)
+    converted = libreoffice.to_pdf(source, folder)
+    sizes: dict[str, float] = {}
+
+    def seen(text, cm, tm, font, size):
+        if text.strip():
+            sizes.setdefault(text.strip(), abs(size * tm[3] * cm[3]))
+
+    PdfReader(str(converted)).pages[0].extract_text(visitor_text=seen)
+    return sizes
+
+
+@pytest.mark.slow
+@libreoffice.MISSING
+def test_libreoffice_prints_the_list_unshrunk(tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    reference = Workbook()  # one cell of the list's font, nothing to fit: printed at 100%
+    reference.active["A1"] = "Mẫu"
+    reference.active["A1"].font = Font(name="Times New Roman", size=annex.BODY_SIZE)
+    reference.active.page_setup.orientation = "landscape"
+    buffer = io.BytesIO()
+    reference.save(buffer)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    unit = _printed_sizes(buffer.getvalue(), tmp_path / "a")["Mẫu"]
+    printed = _printed_sizes(annex.recognized_workbook(frame(9), _params(), SUBTITLE), tmp_path / "b")
+    assert printed["Giải pháp 2"] / unit * annex.BODY_SIZE >= 11  # at least 11 pt on paper (9.5 before)
