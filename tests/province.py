@@ -17,6 +17,8 @@ from registers import write_register_file
 PARENT = "UBND TỈNH HÀ SƠN"
 ISSUER = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
 PLACE = "Hà Sơn"
+DRAFTING_UNIT = "QLCN"
+"""Its drafting unit (the archive line "Lưu: VT, QLCN"), not the shared defaults' one."""
 BLOCKS = ("Giáo dục và Đào tạo", "Sở, ban, ngành", "Doanh nghiệp")
 UNITS = {
     "Giáo dục và Đào tạo": ["Trường THPT chuyên Hà Sơn", "Trường THCS Đông Hòa", "Trường Tiểu học Ân Thi"],
@@ -91,7 +93,7 @@ def write_province(folder: Path) -> dict[int, Path]:
         path = folder / f"ha-son-{year}.yaml"
         path.write_text(
             f"year: {year}\ndata: {data}\nparent_body: {PARENT}\nissuing_body: {ISSUER}\nplace: {PLACE}\n"
-            f"doc_symbol: BC-SKHCN\nperiod_start: {start}\nsample_data: false\nblocks:\n"
+            f"doc_symbol: BC-SKHCN\ndrafting_unit: {DRAFTING_UNIT}\nperiod_start: {start}\nsample_data: false\nblocks:\n"
             + "".join(f"  - {b}\n" for b in BLOCKS) + SECTIONS.format(year=year, next_year=year + 1),
             encoding="utf-8")
         files[year] = path

@@ -101,8 +101,14 @@ class Params:
     timezone: str = documented("múi giờ của cơ quan", "Asia/Ho_Chi_Minh",
                                note="giờ ký số (trên dấu chữ ký và trong manifest.json) tính theo múi giờ này, dù máy "
                                     "đặt múi giờ nào; tên múi giờ IANA")
+    drafting_unit: str = documented("đơn vị soạn thảo (tên viết tắt)", "",
+                                    note="in ở dòng cuối của nơi nhận: \"Lưu: VT, QLKH\"; để trống thì chỉ \"Lưu: VT\"; "
+                                         "bỏ qua khi recipients đã có dòng \"Lưu: ...\"")
+    """The drafting unit inside the issuing body, abbreviated ('QLKH'): the archive line of Decree 30,
+    'Lưu: VT, QLKH'; empty: 'Lưu: VT'."""
     recipients: tuple[str, ...] = documented("nơi nhận", (),
-                                             note="mỗi dòng một nơi nhận; dòng cuối thường là \"Lưu: VT, ...\"")
+                                             note="mỗi dòng một nơi nhận; dòng cuối \"Lưu: VT, ...\" được thêm "
+                                                  "(theo drafting_unit) khi danh sách không có")
     sections: Sections = documented("các phần do chuyên viên viết", factory=Sections,
                                     note="Markdown: đoạn văn cách nhau một dòng trống, gạch đầu dòng, **đậm**, *nghiêng*")
     files: tuple[Path, ...] = ()

@@ -96,7 +96,8 @@ def _sheet(runner, renderers, params, unit: str, stem: str, register_file: str, 
     renderers.join()
     page = render.export_html(executed, wording.unit_page_title(params.year, unit))
     with writing_into(shown):
-        exporters.write_sheet(page, folder, stem, formats)
+        exporters.write_sheet(page, folder, stem, formats, (params.issuing_body,),
+                              wording.notice_subject(params.year, unit))  # Author and Subject (Info and XMP)
     return Outcome(unit, "built")
 
 

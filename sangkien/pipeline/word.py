@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sangkien import files, paths
+from sangkien.report.markup import unbreakable
 from sangkien.report.wording import DRAFT_MARK
 
 BODY_MARKER = "[[NỘI DUNG]]"
@@ -461,12 +462,16 @@ def write_closing(document, element, style: str, ids: dict[str, str]) -> None:
 # --------------------------------------------------------------------------- the document
 
 def parse(page: str):
-    """The page's ``main`` element (or its body)."""
+    """The page's ``main`` element (or its body), what it keeps on one line (``span.nowrap``, which Word
+    has no stylesheet for) written with characters that no line breaks inside (:func:`unbreakable`)."""
     import lxml.html
 
     tree = lxml.html.document_fromstring(page)
     found = tree.xpath("//main")
-    return found[0] if found else tree.body
+    root = found[0] if found else tree.body
+    for piece in select(root, "span.nowrap"):
+        piece.text = unbreakable(piece.text or "")
+    return root
 
 
 def fields_of(root, draft: bool) -> dict[str, str]:

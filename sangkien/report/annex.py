@@ -86,9 +86,23 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 HEADER_ROW = 7
 """The row of the table's column headers (the Decree 30 header, the title and the subtitle above it)."""
-WIDTHS = {"STT": 6, "ma_so": 15, "ten_sang_kien": 46, "tac_gia": 30, "don_vi": 30, "khoi": 18, "linh_vuc": 16,
-          "so_tien_lam_loi": 16, "diem": 8}
-"""Column widths (Excel's characters), by column id."""
+WIDTHS = {"STT": 5, "ma_so": 14, "ten_sang_kien": 27, "tac_gia": 19, "don_vi": 18, "khoi": 12, "linh_vuc": 12,
+          "so_tien_lam_loi": 14, "diem": 6}
+"""Column widths (Excel's characters: digits of the workbook's font, :data:`DIGIT_PIXELS`), by column id:
+together as wide as A4 landscape's printable width
+(:func:`printed_scale`), so that the list prints at 100% (12 pt text, not shrunk to fit); the code's column
+holds a code of 13 characters on one line, the amount's 40.000.000.000. They also place the header's rules: the code and
+the STT (A and B) as wide as the author's (D), so that C is centred under the bodies (A:D); F and G centred
+under the motto (E:I)."""
+BODIES, NATION_COLUMNS = ("A", "D"), ("E", "I")
+"""The header's blocks: the bodies on the left, the national motto on the right."""
+RULES = {"issuer": ("C", "C"), "motto": ("F", "G")}
+"""The rules drawn under the issuing body and under the motto (a bottom border of row 3), as offices draw them
+in a workbook: cell borders, centred under their line (the motto's about as long as it)."""
+ALIGNMENTS = {"STT": "center"}
+"""Body columns aligned otherwise than by their value (the number centred: it stands apart from the code)."""
+PAGE_MARGINS_INCHES = (0.6, 0.4)
+"""The printed page's left and right margins."""
 NUMBER_FORMATS = {"STT": "0", "so_tien_lam_loi": "#,##0", "diem": "0.0"}
 """Number formats, by column id (Excel shows the separators of the reader's locale: 1.500.000 in Vietnamese)."""
 
@@ -108,6 +122,32 @@ def _value(value):
 
 LINE_HEIGHT_PT = 15.75
 """One line of 12 pt Times New Roman in a row."""
+BODY_SIZE = 12
+"""The list's text, in points."""
+A4_LANDSCAPE_WIDTH_MM = 297.0
+DIGIT_PIXELS = 8
+"""The widest digit of the workbook's default font, the list's own (Times New Roman 12, :func:`_default_font`),
+in pixels at 96 dpi: Excel's unit of a column's width (ECMA-376, 18.3.1.13). The columns are then measured in
+the font they hold: a program that puts another font for it widens the columns and the text alike."""
+
+
+def column_mm(width: float) -> float:
+    """A column ``width`` (Excel's characters) in millimetres as printed at 100%.
+
+    >>> round(column_mm(10), 1)
+    21.2
+    """
+    pixels = int((256 * width + int(128 / DIGIT_PIXELS)) / 256 * DIGIT_PIXELS)
+    return pixels * 25.4 / 96
+
+
+def printed_scale() -> float:
+    """The scale the list prints at, fitted to A4 landscape's width: 1.0 when the columns fit the printable
+    width (the page less :data:`PAGE_MARGINS_INCHES`), less when they must shrink (text of
+    :data:`BODY_SIZE` points prints at this times its size)."""
+    printable = A4_LANDSCAPE_WIDTH_MM - 25.4 * sum(PAGE_MARGINS_INCHES)
+    return min(1.0, printable / sum(column_mm(w) for w in WIDTHS.values()))
+
 
 
 def _lines(text, width: float) -> int:
@@ -117,7 +157,7 @@ def _lines(text, width: float) -> int:
     >>> _lines("Giải pháp nâng cao hiệu quả", 10), _lines(1500000, 16), _lines(None, 8)
     (3, 1, 1)
     """
-    capacity, lines, used = max(1, int(width * 1.1)), 1, 0
+    capacity, lines, used = max(1, int(width * 1.25)), 1, 0
     for word in str(text if text is not None else "").split():
         if used and used + 1 + len(word) > capacity:
             lines, used = lines + 1, len(word)
@@ -137,14 +177,16 @@ def _put_text(cell, text) -> None:
 
 
 def _decree_header(sheet, params: Params, subtitle: str, last_column: str) -> None:
-    """Rows 1-5: the bodies (left) and the national motto (right), the title and the subtitle."""
-    from openpyxl.styles import Alignment, Font
+    """Rows 1-5: the bodies (left) and the national motto (right), each with its rule under it (row 3:
+    :data:`RULES`), the title and the subtitle."""
+    from openpyxl.styles import Alignment, Border, Font, Side
 
     centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    lines = [("A1:D1", params.parent_body, Font(name="Times New Roman", size=12)),
-             ("A2:D2", params.issuing_body, Font(name="Times New Roman", size=12, bold=True)),
-             (f"F1:{last_column}1", NATION, Font(name="Times New Roman", size=12, bold=True)),
-             (f"F2:{last_column}2", MOTTO, Font(name="Times New Roman", size=13, bold=True, underline="single")),
+    (a, d), (e, _) = BODIES, NATION_COLUMNS
+    lines = [(f"{a}1:{d}1", params.parent_body, Font(name="Times New Roman", size=12)),
+             (f"{a}2:{d}2", params.issuing_body, Font(name="Times New Roman", size=12, bold=True)),
+             (f"{e}1:{last_column}1", NATION, Font(name="Times New Roman", size=12, bold=True)),
+             (f"{e}2:{last_column}2", MOTTO, Font(name="Times New Roman", size=13, bold=True)),
              (f"A4:{last_column}4", wording.appendix_title(params.recognition_level, params.year),
               Font(name="Times New Roman", size=14, bold=True)),
              (f"A5:{last_column}5", subtitle,
@@ -154,7 +196,13 @@ def _decree_header(sheet, params: Params, subtitle: str, last_column: str) -> No
         first = sheet[cells.split(":")[0]]
         _put_text(first, text)
         first.font, first.alignment = font, centred
-    sheet.row_dimensions[4].height = 21
+    rule = Border(bottom=Side(style="thin", color="000000"))
+    for first, last in RULES.values():
+        for row in sheet[f"{first}3:{last}3"]:
+            for cell in row:
+                cell.border = rule
+    sheet.row_dimensions[3].height = 4  # the rules a little under their line
+    sheet.row_dimensions[4].height = 30  # the title well under the rules
 
 
 def _table_header(sheet) -> list[str]:
@@ -245,17 +293,20 @@ def _body_styles(workbook, ids: list[str], border) -> list[str]:
 
     names = []
     for cid in ids:
-        name = f"annex-{NUMBER_FORMATS.get(cid, 'text')}"
+        horizontal = ALIGNMENTS.get(cid)
+        name = f"annex-{NUMBER_FORMATS.get(cid, 'text')}" + (f"-{horizontal}" if horizontal else "")
         if name not in workbook.named_styles:
             workbook.add_named_style(NamedStyle(
-                name=name, font=Font(name="Times New Roman", size=12), border=border,
-                alignment=Alignment(vertical="top", wrap_text=True), number_format=NUMBER_FORMATS.get(cid, "General")))
+                name=name, font=Font(name="Times New Roman", size=BODY_SIZE), border=border,
+                alignment=Alignment(horizontal=horizontal, vertical="top", wrap_text=True),
+                number_format=NUMBER_FORMATS.get(cid, "General")))
         names.append(name)
     return names
 
 
 def _print_setup(sheet, last_column: str, last_row: int) -> None:
-    """A4 landscape, fitted to the page's width, the header row on every page, panes frozen under it."""
+    """A4 landscape, the header row on every page, panes frozen under it; the columns fit the page's width at
+    100% (:func:`printed_scale`; fitted to the width should a program measure them wider)."""
     from openpyxl.utils import get_column_letter
 
     for number, cid in enumerate(["STT"] + [cid for cid, _ in COLUMNS], start=1):
@@ -269,9 +320,20 @@ def _print_setup(sheet, last_column: str, last_row: int) -> None:
     setup.fitToWidth, setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left, sheet.page_margins.right = 0.6, 0.4
+    sheet.page_margins.left, sheet.page_margins.right = PAGE_MARGINS_INCHES
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
     sheet.oddFooter.center.text = "Trang &P/&N"
+
+
+def _default_font(workbook) -> None:
+    """The workbook's default font (its "Normal" style, which sets the unit of the columns' widths) the
+    list's: Times New Roman of :data:`BODY_SIZE` points, not Calibri 11 (openpyxl 3.1 keeps it first among
+    the workbook's fonts, fontId 0)."""
+    from openpyxl.styles import Font
+
+    font = Font(name="Times New Roman", size=BODY_SIZE, family=1)
+    workbook._fonts = type(workbook._fonts)([font])
+    workbook._named_styles["Normal"].font = font
 
 
 def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str, made: datetime.date) -> bytes:
@@ -283,6 +345,7 @@ def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str, made:
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
+    _default_font(workbook)
     sheet = workbook.active
     sheet.title = "Danh sách"
     last_column = get_column_letter(len(COLUMNS) + 1)

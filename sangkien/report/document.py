@@ -14,7 +14,7 @@ from typing import Sequence
 from sangkien.inputs.params import Params
 from sangkien.report import vnformat as vn
 from sangkien.report import wording
-from sangkien.report.markup import esc
+from sangkien.report.markup import esc, text
 
 
 def sample_notice() -> str:
@@ -49,8 +49,12 @@ def notice_symbol(doc_symbol: str) -> str:
 
 
 def recipients(p: Params) -> tuple[str, ...]:
-    """The parameters' recipients, or those derived from the level and the bodies when they give none."""
-    return p.recipients or tuple(wording.default_recipients(p.recognition_level, p.parent_body, p.issuing_body))
+    """The parameters' recipients, or those derived from the level and the bodies when they give none; the
+    last is the archive line, "Lưu: VT, <drafting unit>" (``drafting_unit``) unless the parameters' list
+    writes one of its own."""
+    if p.recipients:
+        return tuple(wording.with_filing(p.recipients, p.drafting_unit))
+    return tuple(wording.default_recipients(p.recognition_level, p.parent_body, p.issuing_body, p.drafting_unit))
 
 
 def signer_name(p: Params) -> str:
@@ -70,14 +74,14 @@ def header_columns(p: Params, doc_number: str | None = None, doc_symbol: str | N
     place_date = f"{p.place}, {issue_date(p)}"
     return f"""<table class="letterhead">
 <tr>
-  <td class="lh-left"><div class="parent-body">{esc(p.parent_body)}</div>
-    <div class="issuing-body">{esc(p.issuing_body)}</div><div class="rule rule-issuer"></div></td>
+  <td class="lh-left"><div class="parent-body">{text(p.parent_body)}</div>
+    <div class="issuing-body">{text(p.issuing_body)}</div><div class="rule rule-issuer"></div></td>
   <td class="lh-right"><div class="nation">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>
     <div class="motto"><span>Độc lập - Tự do - Hạnh phúc</span></div></td>
 </tr>
 <tr>
   <td class="lh-left"><div class="doc-number">Số: {esc(number)}/{esc(symbol)}</div></td>
-  <td class="lh-right"><div class="place-date">{esc(place_date)}</div></td>
+  <td class="lh-right"><div class="place-date">{text(place_date)}</div></td>
 </tr>
 </table>"""
 
@@ -85,14 +89,14 @@ def header_columns(p: Params, doc_number: str | None = None, doc_symbol: str | N
 def title_block(doc_type: str, subject: str) -> str:
     """The document type in capitals, the subject line under it, and the short rule."""
     return f"""<div class="doc-type">{esc(doc_type)}</div>
-<div class="doc-subject">{esc(subject)}</div>
+<div class="doc-subject">{text(subject)}</div>
 <div class="rule rule-subject"></div>"""
 
 
 def closing(p: Params, to: Sequence[str] | None = None) -> str:
     """'Nơi nhận' on the left (``to``, or :func:`recipients`), the signature on the right."""
     to = list(recipients(p) if to is None else to)
-    items = "".join(f"<li>- {esc(r)}{'.' if i == len(to) - 1 else ';'}</li>" for i, r in enumerate(to))
+    items = "".join(f"<li>- {text(r)}{'.' if i == len(to) - 1 else ';'}</li>" for i, r in enumerate(to))
     s = p.signer
     authority = f'<div class="sig-authority">{esc(s.authority)}</div>' if s.authority.strip() else ""
     return f"""<table class="closing">
@@ -113,8 +117,8 @@ def appendix_subtitle(p: Params) -> str:
 def appendix(title: str, subtitle: str, body: str) -> str:
     """The appendix on a page of its own: its heading, ``title`` and ``subtitle`` (text), then ``body`` (markup)."""
     return (f'<section class="appendix"><h2 id="phu-luc">{esc(wording.APPENDIX_HEADING)}</h2>'
-            f'<div class="appendix-title">{esc(title)}</div>'
-            f'<div class="appendix-sub">{esc(subtitle)}</div>{body}</section>')
+            f'<div class="appendix-title">{text(title)}</div>'
+            f'<div class="appendix-sub">{text(subtitle)}</div>{body}</section>')
 
 
 def colophon(lines: Sequence[str]) -> str:

@@ -27,19 +27,85 @@ def esc(text) -> str:
     )
 
 
-_SPAN = re.compile(r"\d{4}–\d{4}|\b[\w.-]+\.(?:csv|xlsx)\b")
+_KEEP_TOGETHER = re.compile(
+    r"\b\d+/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*"  # a document's number and symbol: 13/2012/NĐ-CP
+    r"|\b\d{4}–\d{4}\b"                                   # a span of years: 2016–2022
+    r"|\b[\w.-]+\.(?:csv|xlsx)\b"                          # a file's name
+    r"|(?:\w+ )?\w+(?: - \w+)+(?: \w+)?")                  # a name joined by a spaced hyphen: Bà Rịa - Vũng Tàu
+"""What is never broken across lines: found by :func:`kept_together`, the one place of these rules."""
+NBSP, WORD_JOINER = "\u00a0", "\u2060"
+
+
+def kept_together(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` has pieces that must stay on one line (start, end): a legal document's number and
+    symbol ('Nghị định số 13/2012/NĐ-CP' never broken after '13/2012/' nor at its hyphen), a span of years
+    ('2016–2022' never at the dash), a file's name, and a name joined by a spaced hyphen with a word of
+    each side ('Bệnh viện Sản - Nhi', 'TỈNH BÀ RỊA - VŨNG TÀU': a second word too when it starts with a
+    capital; 'tăng - giảm', not a name, may break).
+    The HTML wraps them (:func:`text`), the Word draft writes them with :func:`unbreakable`.
+
+    >>> s = "số 13/2012/NĐ-CP, 2016–2022, viện Sản - Nhi - Hà Sơn, TỈNH BÀ RỊA - VŨNG TÀU, tăng - giảm, tệp a-b.csv"
+    >>> [s[a:b] for a, b in kept_together(s)]
+    ['13/2012/NĐ-CP', '2016–2022', 'Sản - Nhi - Hà Sơn', 'BÀ RỊA - VŨNG TÀU', 'a-b.csv']
+    """
+    found = []
+    for match in _KEEP_TOGETHER.finditer(text):
+        start, end = match.span()
+        if " - " in match.group(0):
+            start, end = _name(match.group(0), start)
+        if start < end:
+            found.append((start, end))
+    return found
+
+
+def _name(piece: str, start: int) -> tuple[int, int]:
+    """(start, end) of the name in ``piece`` (at ``start``; a word, a spaced hyphen, a word...): each word
+    after a hyphen starts with a capital (the name stops before one that does not), a word before the
+    first one or after the last one only when it does; empty when no hyphen joins a name."""
+    parts = piece.split(" - ")
+    named = next((i for i, part in enumerate(parts[1:], 1) if not part[:1].isupper()), len(parts))
+    if named == 1:
+        return start, start
+    parts = parts[:named]
+    first, last = parts[0].split(" "), parts[-1].split(" ")
+    if len(first) == 2 and not first[0][:1].isupper():
+        start, parts[0] = start + len(first[0]) + 1, first[1]
+    if len(last) == 2 and not last[1][:1].isupper():
+        parts[-1] = last[0]
+    return start, start + len(" - ".join(parts))
+
+
+def unbreakable(piece: str) -> str:
+    """A piece that must stay on one line (:func:`kept_together`) as characters that no line breaks
+    inside, for where there is no stylesheet (the Word draft): spaces non-breaking, a word joiner after a
+    slash or a dash (the glyphs unchanged).
+
+    >>> unbreakable("13/2012/NĐ-CP"), unbreakable("2016–2022"), unbreakable("Sản - Nhi")
+    ('13/\u20602012/\u2060NĐ-\u2060CP', '2016–\u20602022', 'Sản\xa0-\xa0Nhi')
+    """
+    piece = piece.replace(" ", NBSP)
+    return re.sub(r"([/–-])(?=[^\s/–-])", r"\1" + WORD_JOINER, piece)
 
 
 def text(value) -> str:
-    """Text shown in the page (a sentence, a caption, a cell), escaped as :func:`esc` does; a span of years
-    ('2016–2022') and a file's name kept on one line.
+    """Text shown in the page (a sentence, a caption, a cell, a line of the letterhead), escaped as
+    :func:`esc` does; each piece :func:`kept_together` finds is wrapped to stay on one line.
 
     >>> text("Giai đoạn 2016–2022 <b>")
     'Giai đoạn <span class="nowrap">2016–2022</span> &lt;b&gt;'
     >>> text("tệp danh-sach-cong-nhan-2023.csv,")
     'tệp <span class="nowrap">danh-sach-cong-nhan-2023.csv</span>,'
     """
-    return _SPAN.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', esc(value))
+    return _kept_on_one_line(esc(value))
+
+
+def _kept_on_one_line(escaped: str) -> str:
+    """Escaped text (no markup) with each piece :func:`kept_together` finds in a ``span.nowrap``."""
+    out, last = [], 0
+    for start, end in kept_together(escaped):
+        out += [escaped[last:start], f'<span class="nowrap">{escaped[start:end]}</span>']
+        last = end
+    return "".join(out) + escaped[last:]
 
 
 PRINTED_FIGURES = "sangkien/figures"
@@ -105,6 +171,7 @@ def _make_markdown() -> MarkdownIt:
 
 
 _MD = _make_markdown()
+_TEXT_NODE = re.compile(r">([^<]+)<")
 
 
 def markdown(text: str) -> Html:
@@ -116,6 +183,7 @@ def markdown(text: str) -> Html:
     rendered = _MD.render(text or "")
     # markdown-it escapes <, >, & and quotes; braces and dollars are made inert as in esc().
     rendered = rendered.replace("{", "&#123;").replace("}", "&#125;").replace("$", "&#36;")
+    rendered = _TEXT_NODE.sub(lambda m: ">" + _kept_on_one_line(m.group(1)) + "<", rendered)
     # Headings in an analyst's text would break the report's numbering: show them as bold paragraphs.
     for level in range(1, 7):
         rendered = rendered.replace(f"<h{level}>", '<p class="md-heading"><strong>').replace(

@@ -163,5 +163,5 @@ class UnitReport(Report):
     def closing(self) -> Html:
         """The recipients (the unit, and the office's archive line) and the signature."""
         p = self.params
-        closing = document.closing(p, [self.unit, wording.filing_line(document.recipients(p))])
+        closing = document.closing(p, [self.unit, wording.filing_line(document.recipients(p), p.drafting_unit)])
         return Html(f'<div class="unit-closing">{closing}</div>')

@@ -81,17 +81,27 @@ SAMPLE_SIGNER = "Nguyễn Văn Mẫu"
 line is left blank for the clerk (and the version to sign refuses it)."""
 
 FILING = "Lưu: VT"
-"""The last recipient when the parameters give none ("Lưu" line of Decree 30: the office's archive)."""
+"""The archive line of Decree 30 ("Lưu: VT, <drafting unit>"): the records office; the drafting unit follows."""
 
 
-def default_recipients(level: str, parent_body: str, issuing_body: str) -> list[str]:
+def filing(drafting_unit: str) -> str:
+    """The archive line: the records office (VT) and the drafting unit's abbreviation, when there is one.
+
+    >>> filing("QLKH"), filing("  ")
+    ('Lưu: VT, QLKH', 'Lưu: VT')
+    """
+    unit = " ".join(drafting_unit.split())
+    return f"{FILING}, {unit}" if unit else FILING
+
+
+def default_recipients(level: str, parent_body: str, issuing_body: str, drafting_unit: str = "") -> list[str]:
     """'Nơi nhận' when the parameters give none, from the level and the bodies they do give (nothing of
     another province): the body above (to report to), the level's initiative council, the units that
-    put initiatives forward, the issuing body's leaders, the archive.
+    put initiatives forward, the issuing body's leaders, the archive (:func:`filing`).
 
-    >>> default_recipients("tỉnh", "UBND TỈNH HÀ SƠN", "SỞ KHOA HỌC VÀ CÔNG NGHỆ")
+    >>> default_recipients("tỉnh", "UBND TỈNH HÀ SƠN", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "QLKH")
     ['UBND tỉnh (để báo cáo)', 'Hội đồng Sáng kiến cấp tỉnh', 'Các đơn vị có sáng kiến đề nghị công nhận', \
-'Giám đốc, các Phó Giám đốc Sở', 'Lưu: VT']
+'Giám đốc, các Phó Giám đốc Sở', 'Lưu: VT, QLKH']
     >>> default_recipients("bộ", "BỘ CÔNG THƯƠNG", "VỤ KHOA HỌC VÀ CÔNG NGHỆ")[::3]
     ['Bộ Công thương (để báo cáo)', 'Lãnh đạo Vụ Khoa học và Công nghệ']
     """
@@ -99,12 +109,27 @@ def default_recipients(level: str, parent_body: str, issuing_body: str) -> list[
     leaders = ("Giám đốc, các Phó Giám đốc Sở" if fold(issuing_body).startswith("sở ")
                else f"Lãnh đạo {body_name(issuing_body)}")
     return [f"{above} (để báo cáo)", f"Hội đồng Sáng kiến cấp {level}", "Các đơn vị có sáng kiến đề nghị công nhận",
-            leaders, FILING]
+            leaders, filing(drafting_unit)]
 
 
-def filing_line(recipients: Sequence[str]) -> str:
-    """The archive line of a list of recipients ('Lưu: VT, QLKH'), or :data:`FILING` when it has none."""
-    return next((r for r in reversed(recipients) if fold(r).startswith("lưu")), FILING)
+def with_filing(recipients: Sequence[str], drafting_unit: str) -> list[str]:
+    """``recipients`` ending with the archive line: theirs when they have one (as written), else
+    :func:`filing` of ``drafting_unit`` added last.
+
+    >>> with_filing(["Sở Y tế"], "QLKH"), with_filing(["Sở Y tế", "Lưu: VT, P.KH"], "QLKH")
+    (['Sở Y tế', 'Lưu: VT, QLKH'], ['Sở Y tế', 'Lưu: VT, P.KH'])
+    """
+    return list(recipients) if _filing_of(recipients) else [*recipients, filing(drafting_unit)]
+
+
+def _filing_of(recipients: Sequence[str]) -> str | None:
+    return next((r for r in reversed(recipients) if fold(r).startswith("lưu")), None)
+
+
+def filing_line(recipients: Sequence[str], drafting_unit: str = "") -> str:
+    """The archive line of a list of recipients ('Lưu: VT, QLKH'), or :func:`filing` of ``drafting_unit``
+    when it has none."""
+    return _filing_of(recipients) or filing(drafting_unit)
 
 
 # =========================================================================== 2. the analyst's sections

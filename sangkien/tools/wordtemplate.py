@@ -28,6 +28,9 @@ FIXED_TIME = datetime.datetime(2024, 1, 1, 0, 0, 0)
 FONT = "Times New Roman"
 TEXT_WIDTH_MM = 165
 """A4's 210 mm less the left (30 mm) and right (15 mm) margins."""
+LETTERHEAD_LEFT = 40
+"""The letterhead's left column, in per cent of the text's width (the PDF's, report.css): the bodies wrap in
+it; the right one (60%, 99 mm) holds "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" on one line (88 mm at 12 pt bold)."""
 BODY_MARKER = "[[NỘI DUNG]]"
 """The paragraph the build replaces by the report's body (keep it last, alone on its line)."""
 FIELDS = ("parent_body", "issuing_body", "doc_number", "place_date", "doc_type", "subject", "draft_mark",
@@ -259,10 +262,12 @@ def _cell(cell, width_mm: float, lines: list[tuple[str, str]]) -> None:
 
 def _letterhead(document) -> None:
     """The two-column header: the bodies and the number on the left, the national motto and the place
-    and date on the right (a borderless table), then the document type, the subject and its rule."""
+    and date on the right (a borderless table of fixed widths, :data:`LETTERHEAD_LEFT`), then the
+    document type, the subject and its rule."""
     from docx.shared import Mm
 
-    left, right = 72.6, TEXT_WIDTH_MM - 72.6
+    left = TEXT_WIDTH_MM * LETTERHEAD_LEFT / 100
+    right = TEXT_WIDTH_MM - left
     table = document.add_table(rows=2, cols=2)
     table.style = document.styles["Bảng không viền"]
     table.autofit = False

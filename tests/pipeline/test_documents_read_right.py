@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from pdfwords import MM, Word, overlapping, words
 from province import BLOCKS as PROVINCE_BLOCKS
+from province import ISSUER, write_province
 from province import UNITS as PROVINCE_UNITS
-from province import write_province
 from pypdf import PdfReader
 
 from sangkien import inputs, paths
@@ -107,7 +107,7 @@ def test_1_nothing_of_hai_phong_in_the_province(province):
     text = _whole(year.outputs["pdf"])
     # recipients derived from the level and the bodies; the signer's name left blank for the clerk
     assert ("Nơi nhận: - UBND tỉnh (để báo cáo); - Hội đồng Sáng kiến cấp tỉnh; - Các đơn vị có sáng kiến đề nghị "
-            "công nhận; - Giám đốc, các Phó Giám đốc Sở; - Lưu: VT.") in text
+            "công nhận; - Giám đốc, các Phó Giám đốc Sở; - Lưu: VT, QLCN.") in text  # its drafting unit
 
 
 def test_1_placeholder_signer_only_on_sample_data(sample, province):
@@ -339,6 +339,17 @@ def test_6_names_in_vietnamese_order(province):
 
 # --------------------------------------------------------------------------- 7. unit sheets as notices
 
+def _notice_metadata(pdf: Path, subject: str) -> None:
+    """A notice's PDF names its author (the issuing body) and its subject, in the Info and in the XMP alike."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        assert (str(document.docinfo["/Author"]), str(document.docinfo["/Subject"])) == (ISSUER, subject), pdf.name
+        meta = document.open_metadata()
+        assert meta["{http://purl.org/dc/elements/1.1/}creator"] == [ISSUER], pdf.name
+        assert meta["{http://purl.org/dc/elements/1.1/}description"] == subject, pdf.name
+
+
 def test_7_unit_sheets_are_notices_to_their_unit(province):
     _, _, sheets, _ = province
     assert len(sheets) == sum(len(u) for u in PROVINCE_UNITS.values())
@@ -347,7 +358,8 @@ def test_7_unit_sheets_are_notices_to_their_unit(province):
         text = _whole(pdf)
         unit = next(u for u in names if f"Kết quả xét công nhận sáng kiến năm 2024 của {u}" in text)
         assert "THÔNG BÁO" in text and "/TB-SKHCN" in text and "BC-SKHCN" not in text
-        assert re.search(rf"Nơi nhận: - {re.escape(unit)}; - Lưu: VT\.", text), pdf.name
+        assert re.search(rf"Nơi nhận: - {re.escape(unit)}; - Lưu: VT, QLCN\.", text), pdf.name
+        _notice_metadata(pdf, wording.notice_subject(2024, unit))
         assert "để báo cáo" not in text and not [u for u in names - {unit} if f"- {u};" in text]
         page = pdf.with_suffix(".html").read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>") and "<nav" not in page  # no contents list outside the page

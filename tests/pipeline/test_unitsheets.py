@@ -73,7 +73,8 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
     fresh = render.export_html(nbformat.read(str(tmp_path / "fresh.ipynb"), as_version=4),
                                wording.unit_page_title(YEAR, last["unit"]))
     assert fresh == (staging / last["html"]).read_text(encoding="utf-8"), f"{last_stem}.html differs built alone"
-    pdf_exporter.write_pdf(fresh, tmp_path / "fresh.pdf")  # as a sheet's PDF is made (:func:`unitsheets._sheet`)
+    pdf_exporter.write_pdf(fresh, tmp_path / "fresh.pdf", (loaded.issuing_body,),  # as a sheet's PDF is made
+                           wording.notice_subject(YEAR, last["unit"]))  # (:func:`unitsheets._sheet`)
     assert (tmp_path / "fresh.pdf").read_bytes() == (staging / last["pdf"]).read_bytes(), f"{last_stem}.pdf differs"
 
 

@@ -6,7 +6,9 @@ import datetime
 import io
 import zipfile
 
+import libreoffice
 import pandas as pd
+import pytest
 
 from sangkien.report import annex
 
@@ -83,13 +85,13 @@ def _workbook(rows: pd.DataFrame, **changes):
 def test_workbook_is_an_annex_with_the_decree_header_and_the_list():
     sheet = _workbook(frame(9)).active
     assert annex.file_name(2023) == "danh-sach-cong-nhan-2023.xlsx"
-    assert [sheet["A1"].value, sheet["A2"].value, sheet["F1"].value, sheet["F2"].value] == [
+    assert [sheet["A1"].value, sheet["A2"].value, sheet["E1"].value, sheet["E2"].value] == [
         "UBND THÀNH PHỐ HẢI PHÒNG", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc"]
-    assert sheet["A2"].font.b and sheet["F1"].font.b and not sheet["A1"].font.b
+    assert sheet["A2"].font.b and sheet["E1"].font.b and not sheet["A1"].font.b
     assert sheet["A4"].value == "DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN CẤP THÀNH PHỐ NĂM 2023"
     assert sheet["A5"].value == "(Kèm theo Báo cáo số 45/BC-SKHCN)"
-    assert {"A1:D1", "A2:D2", "F1:I1", "F2:I2", "A4:I4", "A5:I5"} <= {str(r) for r in sheet.merged_cells.ranges}
+    assert {"A1:D1", "A2:D2", "E1:I1", "E2:I2", "A4:I4", "A5:I5"} <= {str(r) for r in sheet.merged_cells.ranges}
     header = [c.value for c in sheet[annex.HEADER_ROW]]
     assert header == ["STT", "Mã số", "Tên sáng kiến", "Tác giả", "Đơn vị", "Khối", "Lĩnh vực",
                       "Số tiền làm lợi (đồng)", "Điểm"]
@@ -135,3 +137,106 @@ def test_workbook_bytes_are_the_same_for_the_same_inputs():
     same = annex.recognized_workbook(frame(9), _params(), SUBTITLE, MADE)
     assert same == annex.recognized_workbook(frame(9), _params(), SUBTITLE, MADE)
     assert same != annex.recognized_workbook(frame(9), _params(), "(Kèm theo Báo cáo số 7/BC-SKHCN)", MADE)
+
+
+# --------------------------------------------------------------------------- printed as offices print it
+
+def test_rules_are_drawn_under_the_issuing_body_and_the_motto_centred():
+    from openpyxl.utils import column_index_from_string as index
+
+    sheet = _workbook(frame(9)).active
+    assert not sheet["E2"].font.u  # the motto is not underlined with the font: a rule is drawn under it
+    ruled = [c.coordinate for c in sheet[3] if c.border.bottom is not None and c.border.bottom.style == "thin"]
+    assert ruled == ["C3", "F3", "G3"]
+    assert not [c for c in sheet[3] if c.border.top is not None and c.border.top.style]
+    widths = [annex.WIDTHS[cid] for cid in annex._IDS]
+
+    def span(first: str, last: str) -> tuple[float, float]:
+        start = sum(widths[:index(first) - 1])
+        return start, sum(widths[:index(last)])
+
+    for block, rule in ((annex.BODIES, annex.RULES["issuer"]), (annex.NATION_COLUMNS, annex.RULES["motto"])):
+        (b0, b1), (r0, r1) = span(*block), span(*rule)
+        assert abs((b0 + b1) / 2 - (r0 + r1) / 2) <= 1  # centred under its line, within a character
+        assert r1 - r0 < b1 - b0
+    motto_rule_mm = sum(annex.column_mm(w) for w in widths[index("F") - 1:index("G")])
+    assert 0.85 < motto_rule_mm / _width_mm(annex.MOTTO, 13, bold=True) < 1.15  # about as long as the motto
+
+
+def test_stt_stands_apart_from_the_code():
+    sheet = _workbook(frame(9)).active
+    first = annex.HEADER_ROW + 1
+    number, code = sheet.cell(first, 1), sheet.cell(first, 2)
+    assert number.alignment.horizontal == "center" and code.alignment.horizontal in (None, "general", "left")
+    assert annex.column_mm(annex.WIDTHS["STT"]) - _width_mm("9999", 12) > 2  # room on both sides of the number
+
+
+def test_the_list_prints_at_100_per_cent_on_a4_landscape_its_text_at_least_11_pt():
+    sheet = _workbook(frame(9)).active
+    from openpyxl.utils import get_column_letter
+
+    widths = [sheet.column_dimensions[get_column_letter(n)].width for n in range(1, len(annex._IDS) + 1)]
+    assert widths == [annex.WIDTHS[cid] for cid in annex._IDS]
+    printable = 297 - 25.4 * (sheet.page_margins.left + sheet.page_margins.right)
+    total = sum(annex.column_mm(w) for w in widths)
+    assert total <= printable and annex.printed_scale() == 1.0  # fit to width shrinks nothing
+    body = sheet.cell(annex.HEADER_ROW + 1, 3)
+    assert body.font.sz * min(1.0, printable / total) >= 11
+    # the workbook's default font sets Excel's unit of width (annex.DIGIT_PIXELS: its widest digit): the list's
+    default = sheet.parent._fonts[0]
+    assert (default.name, default.sz) == ("Times New Roman", annex.BODY_SIZE)
+    # a code on one line, an amount of tens of billions without "####", a score (a cell's padding: 5 pixels)
+    padding = 5 * 25.4 / 96
+    for text, cid in (("HS-2019-04400", "ma_so"), ("40,000,000,000", "so_tien_lam_loi"), ("100.0", "diem")):
+        assert _width_mm(text, 12) < annex.column_mm(annex.WIDTHS[cid]) - padding, cid
+
+
+def _width_mm(text: str, size: float, bold: bool = False) -> float:
+    """One line of ``text`` in Times New Roman's metrics (the shipped Tinos), in mm."""
+    import unicodedata
+
+    from fontTools.ttLib import TTFont
+
+    from sangkien import paths
+
+    font = TTFont(paths.PACKAGE / "fonts" / f"Tinos-{'Bold' if bold else 'Regular'}.ttf")
+    cmap, advances = font.getBestCmap(), font["hmtx"]
+    units = sum(advances[cmap[ord(c)]][0] for c in unicodedata.normalize("NFC", text))
+    return units / font["head"].unitsPerEm * size * 25.4 / 72
+
+
+def _printed_sizes(workbook: bytes, folder) -> dict[str, float]:
+    """Each text's font size in the PDF LibreOffice prints ``workbook`` to (pypdf's reading of LibreOffice's
+    text matrices: compared between two prints, not taken as points)."""
+    from pypdf import PdfReader
+
+    source = folder / "in.xlsx"
+    source.write_bytes(workbook)
+    converted = libreoffice.to_pdf(source, folder)
+    sizes: dict[str, float] = {}
+
+    def seen(text, cm, tm, font, size):
+        if text.strip():
+            sizes.setdefault(text.strip(), abs(size * tm[3] * cm[3]))
+
+    PdfReader(str(converted)).pages[0].extract_text(visitor_text=seen)
+    return sizes
+
+
+@pytest.mark.slow
+@libreoffice.MISSING
+def test_libreoffice_prints_the_list_unshrunk(tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    reference = Workbook()  # one cell of the list's font, nothing to fit: printed at 100%
+    reference.active["A1"] = "Mẫu"
+    reference.active["A1"].font = Font(name="Times New Roman", size=annex.BODY_SIZE)
+    reference.active.page_setup.orientation = "landscape"
+    buffer = io.BytesIO()
+    reference.save(buffer)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    unit = _printed_sizes(buffer.getvalue(), tmp_path / "a")["Mẫu"]
+    printed = _printed_sizes(annex.recognized_workbook(frame(9), _params(), SUBTITLE, MADE), tmp_path / "b")
+    assert printed["Giải pháp 2"] / unit * annex.BODY_SIZE >= 11  # at least 11 pt on paper (9.5 before)

@@ -191,8 +191,9 @@ def test_sheet_parts_have_the_numbers(sheet):
     assert "Danh sách sáng kiến của đơn vị đề nghị công nhận năm 2023" in listing and listing.count("<tr>") == 1 + 5
     assert "81,3" in listing and "Đang xét" in listing and "SK-" in listing
     closing = sheet.closing().html
-    # the notice goes to the unit; the office keeps a copy; real data without a signer's name: a blank line
-    assert re.findall(r"<li>(.*?)</li>", closing) == [f"- {SCHOOL};", "- Lưu: VT."]
+    # the notice goes to the unit; the office keeps a copy (the drafting unit of the shared defaults); real data
+    # without a signer's name: a blank line
+    assert re.findall(r"<li>(.*?)</li>", closing) == [f"- {SCHOOL};", "- Lưu: VT, QLKH."]
     assert '<div class="sig-name"></div>' in closing and "Nguyễn Văn Mẫu" not in closing
     for part in (header, summary, trend, listing, closing):
         assert "nan" not in part.lower().split() and "None" not in part and "NaN" not in part

@@ -79,7 +79,8 @@ def sheet_exporters(formats: Iterable[str]) -> tuple[Exporter, ...]:
     return tuple(by_key(k) for k in _chosen(formats) if by_key(k).for_sheets)
 
 
-def write_sheet(page: str, folder: Path, stem: str, formats: Iterable[str]) -> dict[str, str]:
-    """A unit's sheet (its page) written into ``folder`` in each of its formats among ``formats``:
-    ``{format: file name}``."""
-    return {e.key: e.write_sheet(page, folder, stem) for e in sheet_exporters(formats)}
+def write_sheet(page: str, folder: Path, stem: str, formats: Iterable[str], authors: tuple[str, ...] = (),
+                subject: str = "") -> dict[str, str]:
+    """A unit's sheet (its page) written into ``folder`` in each of its formats among ``formats``, a
+    document's metadata naming ``authors`` (the issuing body) and ``subject``: ``{format: file name}``."""
+    return {e.key: e.write_sheet(page, folder, stem, authors, subject) for e in sheet_exporters(formats)}

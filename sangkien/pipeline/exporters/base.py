@@ -52,8 +52,9 @@ class Exporter:
     than its :class:`Source`, and writes no file)."""
     suffix: str = ""
     """A unit sheet's file suffix ('html' for ``STEM.html``); empty when unit sheets are not made in it."""
-    sheet: Callable[[str], bytes] | None = None
-    """A unit sheet's bytes from its page; None when unit sheets are not made in it."""
+    sheet: Callable[[str, tuple[str, ...], str], bytes] | None = None
+    """A unit sheet's bytes from its page, its authors (the issuing body) and its subject (a document's
+    metadata says them); None when unit sheets are not made in it."""
     warm: Callable[[], object] | None = None
     """Loads what ``make`` needs (libraries, fonts) ahead of use, in a thread while the kernel works
     (:func:`sangkien.pipeline.render.ahead`); None: nothing worth loading ahead."""
@@ -73,8 +74,8 @@ class Exporter:
         (folder / name).write_bytes(self.make(source))
         return name
 
-    def write_sheet(self, page: str, folder: Path, stem: str) -> str:
+    def write_sheet(self, page: str, folder: Path, stem: str, authors: tuple[str, ...] = (), subject: str = "") -> str:
         """A unit sheet's file written into ``folder``; its name."""
         name = self.sheet_name(stem)
-        (folder / name).write_bytes(self.sheet(page))
+        (folder / name).write_bytes(self.sheet(page, authors, subject))
         return name

@@ -79,5 +79,10 @@ def make(source: Source) -> bytes:
     return page_bytes(source.page)
 
 
+def sheet_bytes(page: str, authors: tuple[str, ...] = (), subject: str = "") -> bytes:
+    """A unit sheet's page file (its title and text say who and what: no other metadata)."""
+    return page_bytes(page)
+
+
 EXPORTER = Exporter("html", file_name, make, chosen=True,
-                    suffix="html", sheet=page_bytes)
+                    suffix="html", sheet=sheet_bytes)
