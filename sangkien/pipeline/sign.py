@@ -58,6 +58,10 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 """The office's zone when the parameters name none (the ``timezone`` parameter's default)."""
 TSA_TIMEOUT_S = 15
 """How long a time-stamping service may take to answer one request (signing asks it twice)."""
+MIN_KEY_BITS = {"rsa": 2048, "rsassa_pss": 2048, "dsa": 2048, "ec": 256}
+"""The smallest key a certificate may sign with, by algorithm (ETSI TS 119 312; validators reject smaller)."""
+SIGNING_USAGES = {"digital_signature", "non_repudiation"}
+"""A certificate whose key usage names neither is not for signing documents."""
 NAME_LINES_PT = 60
 """How far below the top of the signer's name (``sangkien-sig-name``) its text is read: three lines of 13.5 pt."""
 
@@ -197,17 +201,26 @@ def secret(env_name: str | None, what: str) -> str:
 
 
 def load_p12(p12: Path, password: str):
-    """The signer of a PKCS#12 file (.p12, .pfx); SigningError for a wrong password or a damaged file."""
+    """The signer of a PKCS#12 file (.p12, .pfx); SigningError for a wrong password, a damaged file, or one
+    without a private key or its certificate."""
     from pyhanko.sign.signers import SimpleSigner
 
     try:
         content = p12.read_bytes()
     except OSError as exc:
         raise SigningError(f"{p12}: không đọc được tệp chứng thư số ({exc.strerror or exc})") from None
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
     try:
-        return SimpleSigner.load_pkcs12_data(content, other_certs=[], passphrase=password.encode("utf-8"))
+        key, certificate, _ = pkcs12.load_key_and_certificates(content, password.encode("utf-8"))
     except ValueError:
         raise SigningError(f"{p12}: sai mật khẩu, hoặc tệp không phải chứng thư số PKCS#12 (.p12, .pfx)") from None
+    if key is None:
+        raise SigningError(f"{p12}: tệp .p12 không có khóa riêng (chỉ có chứng thư số); hãy xuất lại tệp .p12 kèm "
+                           "khóa riêng từ thiết bị hoặc máy đã tạo nó")
+    if certificate is None:
+        raise SigningError(f"{p12}: tệp .p12 không có chứng thư số của khóa riêng; hãy xuất lại tệp .p12 kèm chứng thư số")
+    return SimpleSigner.load_pkcs12_data(content, other_certs=[], passphrase=password.encode("utf-8"))
 
 
 def open_token(library: Path, key_label: str, pin: str):
@@ -253,7 +266,29 @@ def _certificate_lines(signer) -> tuple[str, str]:
         raise SigningError(f"chứng thư số của {name} đã hết hạn ngày {end:%d/%m/%Y}; không ký")
     if now < start:
         raise SigningError(f"chứng thư số của {name} chỉ có hiệu lực từ ngày {start:%d/%m/%Y}; không ký")
+    check_key(certificate, name)
     return name, subject.get("organization_name") or ""
+
+
+def check_key(certificate, name: str) -> None:
+    """SigningError when the ``certificate``'s key is too weak to sign (MIN_KEY_BITS), or its key usage, when
+    it states one, allows neither digitalSignature nor nonRepudiation: validators reject such signatures."""
+    algorithm = certificate.public_key.algorithm
+    least = MIN_KEY_BITS.get(algorithm)
+    if least is not None and certificate.public_key.bit_size < least:
+        raise SigningError(f"chứng thư số của {name} dùng khóa {algorithm.upper()} {certificate.public_key.bit_size} "
+                           f"bit, quá yếu (cần ít nhất {least} bit): bên nhận sẽ không chấp nhận chữ ký; không ký")
+    usage = certificate.key_usage_value
+    if usage is not None and not set(usage.native) & SIGNING_USAGES:
+        stated = ", ".join(_camel(u) for u in sorted(usage.native)) or "không có"
+        raise SigningError(f"chứng thư số của {name} không cấp để ký (mục đích dùng khóa: {stated}; cần "
+                           "digitalSignature hoặc nonRepudiation): bên nhận sẽ không chấp nhận chữ ký; không ký")
+
+
+def _camel(name: str) -> str:
+    """A key usage as RFC 5280 names it (``digital_signature`` -> ``digitalSignature``)."""
+    first, *rest = name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
 
 
 def check_signer(holder: str, printed: str, as_printed: str | None = None) -> None:

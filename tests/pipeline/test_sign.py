@@ -158,6 +158,15 @@ def test_wrong_password_and_expired_certificate_exit_2(sample_year, pki, tmp_pat
     assert "KHONG_CO" in err
 
 
+@pytest.mark.parametrize("p12, reason", [("weak_rsa", "RSA 1024 bit, quá yếu"), ("weak_ec", "EC 192 bit, quá yếu"),
+                                         ("encipherment", "keyEncipherment; cần digitalSignature hoặc nonRepudiation"),
+                                         ("no_key", "tệp .p12 không có khóa riêng")])
+def test_a_certificate_unfit_to_sign_exit_2_naming_why(sample_year, pki, tmp_path, run_main, monkeypatch, p12, reason):
+    pdf = copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    err = _refused(run_main, monkeypatch, pdf, "--p12", getattr(pki, p12), "--password-env", PASSWORD_ENV)
+    assert reason in err
+
+
 def test_a_pdf_not_ours_or_edited_exit_2(sample_year, pki, tmp_path, run_main, monkeypatch):
     stranger = tmp_path / "khac" / "van-ban.pdf"
     stranger.parent.mkdir()
