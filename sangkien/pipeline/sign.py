@@ -32,12 +32,14 @@ import io
 import json
 import os
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from sangkien import files, paths
 from sangkien.errors import SangkienError, SigningError
 from sangkien.inputs.schema import fold
+from sangkien.inputs.shown import thousands
 from sangkien.pipeline.workarounds.pyhanko_font import font_factory
 from sangkien.pipeline.workarounds.pyhanko_office import office_signer, office_writer
 
@@ -62,6 +64,10 @@ MIN_KEY_BITS = {"rsa": 2048, "rsassa_pss": 2048, "dsa": 2048, "ec": 256}
 """The smallest key a certificate may sign with, by algorithm (ETSI TS 119 312; validators reject smaller)."""
 SIGNING_USAGES = {"digital_signature", "non_repudiation"}
 """A certificate whose key usage names neither is not for signing documents."""
+IMAGE_MAX_PIXELS = 25_000_000
+"""The largest signature or seal image (points, width × height), checked before it is decoded."""
+IMAGE_MAX_RATIO = 20
+"""The thinnest: its long side at most this many times its short side."""
 NAME_LINES_PT = 60
 """How far below the top of the signer's name (``sangkien-sig-name``) its text is read: three lines of 13.5 pt."""
 
@@ -367,6 +373,19 @@ def office_zone(pdf: Path, params: str | Path | None = None) -> datetime.tzinfo:
 
 # --------------------------------------------------------------------------- the stamp
 
+def _check_image_size(path: Path, width: int, height: int) -> None:
+    """SigningError when an image of ``width`` × ``height`` points is too large (IMAGE_MAX_PIXELS) or too
+    thin (IMAGE_MAX_RATIO) to be a signature or a seal: decoding and scaling it would take minutes and
+    gigabytes."""
+    shown = f"{width}×{height} điểm ảnh"
+    if width * height > IMAGE_MAX_PIXELS:
+        raise SigningError(f"{path}: ảnh quá lớn ({shown}; tối đa {IMAGE_MAX_PIXELS // 1_000_000} triệu điểm ảnh); "
+                           "ảnh chữ ký hay con dấu chỉ cần vài trăm điểm ảnh mỗi cạnh: hãy thu nhỏ ảnh")
+    if min(width, height) < 1 or max(width, height) > IMAGE_MAX_RATIO * min(width, height):
+        raise SigningError(f"{path}: ảnh quá dẹt ({shown}; cạnh dài tối đa gấp {IMAGE_MAX_RATIO} lần cạnh ngắn); "
+                           "hãy cắt ảnh sát chữ ký hoặc con dấu")
+
+
 def _background(image: Path | None, seal: Path | None):
     """The signature's image with the seal over its left part (as offices stamp it), or None."""
     if image is None and seal is None:
@@ -379,8 +398,14 @@ def _background(image: Path | None, seal: Path | None):
         if path is None:
             continue
         try:
-            with Image.open(path) as opened:
-                picture = opened.convert("RGBA")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused below, in words
+                with Image.open(path) as opened:
+                    _check_image_size(path, *opened.size)  # read from the header, before anything is decoded
+                    picture = opened.convert("RGBA")
+        except Image.DecompressionBombError:
+            raise SigningError(f"{path}: ảnh quá lớn (hơn {thousands(Image.MAX_IMAGE_PIXELS)} điểm ảnh); ảnh chữ ký "
+                               "hay con dấu chỉ cần vài trăm điểm ảnh mỗi cạnh: hãy thu nhỏ ảnh") from None
         except (OSError, UnidentifiedImageError):
             raise SigningError(f"{path}: không đọc được ảnh (cần PNG hoặc JPEG)") from None
         parts.append(picture.resize((max(1, round(picture.width * height / picture.height)), height)))

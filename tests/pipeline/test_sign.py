@@ -167,6 +167,34 @@ def test_a_certificate_unfit_to_sign_exit_2_naming_why(sample_year, pki, tmp_pat
     assert reason in err
 
 
+def _png_header(path: Path, width: int, height: int) -> Path:
+    """A PNG of ``width`` × ``height`` as its header says, with a few bytes of pixels (enough to open it,
+    never to decode it: a 30000² image would take gigabytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+    return path
+
+
+@needs_harfbuzz
+@pytest.mark.parametrize("size, option, said", [((20000, 1), "--image", "ảnh quá dẹt"), ((1, 400), "--seal", "ảnh quá dẹt"),
+                                                ((6000, 5000), "--image", "ảnh quá lớn"),
+                                                ((30000, 30000), "--seal", "ảnh quá lớn")])
+def test_an_image_too_large_or_too_thin_exit_2_before_it_is_decoded(sample_year, pki, images, tmp_path, run_main,
+                                                                    monkeypatch, size, option, said):
+    pdf = copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    picture = _png_header(tmp_path / "anh.png", *size)
+    other = ("--seal", images[1]) if option == "--image" else ("--image", images[0])
+    err = _refused(run_main, monkeypatch, pdf, "--p12", pki.valid, "--password-env", PASSWORD_ENV, option, picture,
+                   *other)
+    assert said in err and str(picture) in err
+
+
 def test_a_pdf_not_ours_or_edited_exit_2(sample_year, pki, tmp_path, run_main, monkeypatch):
     stranger = tmp_path / "khac" / "van-ban.pdf"
     stranger.parent.mkdir()
