@@ -157,10 +157,44 @@ def _listed_in_manifest(pdf: Path) -> dict | None:
     return manifest if isinstance(manifest, dict) and manifest.get("outputs", {}).get("pdf") == pdf.name else None
 
 
+END_OF_LINES = (b"\r\n", b"\n", b"\r")
+
+
+def changed_after_build(data: bytes) -> str:
+    """What in the PDF ``data`` itself shows it was changed after sangkien built it, in words; "" when
+    nothing does. A build writes one revision, ending at its ``%%EOF`` and at most one end of line: an
+    incremental update after it (an annotation, a form value, a signature) or bytes after that ``%%EOF``
+    are a change, wherever the file lies (with or without its year's manifest).
+
+    >>> changed_after_build(b"%PDF-1.7 ... startxref 9 %%EOF\\n x")
+    'có 2 byte thêm vào sau dấu kết thúc %%EOF của bản dựng'
+    """
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    eof = data.find(b"%%EOF", max(data.rfind(b"startxref"), 0))
+    tail = data[eof + len(b"%%EOF"):] if eof >= 0 else data
+    tail = next((tail[len(end):] for end in END_OF_LINES if tail.startswith(end)), tail)
+    if eof < 0:
+        return "không có dấu kết thúc %%EOF (tệp bị cắt cụt hoặc bị sửa)"
+    if tail:
+        return f"có {len(tail)} byte thêm vào sau dấu kết thúc %%EOF của bản dựng"
+    try:
+        revisions = PdfFileReader(io.BytesIO(data), strict=False).xrefs.total_revisions
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        return f"không đọc được cấu trúc tệp ({exc})"
+    return f"có {revisions - 1} lần cập nhật thêm sau bản dựng" if revisions > 1 else ""
+
+
 def check_unchanged(pdf: Path, data: bytes) -> None:
-    """SigningError when the manifest beside ``pdf`` records other bytes for it (edited after the build)."""
+    """SigningError when the PDF ``data`` was changed after its build: its manifest beside ``pdf`` records
+    other bytes for it, or (wherever it lies) its own structure says so (:func:`changed_after_build`)."""
     manifest = _listed_in_manifest(pdf)
     recorded = (manifest or {}).get("files_sha256", {}).get(pdf.name)
+    changed = changed_after_build(data)
+    if changed:
+        raise SigningError(f"{files.shown(pdf)}: tệp đã bị sửa sau lần dựng ({changed}); chỉ ký đúng tệp PDF do "
+                           "lệnh build tạo ra: hãy dựng lại báo cáo rồi ký")
     if recorded and recorded != files.sha256_bytes(data):
         raise SigningError(f"{files.shown(pdf)}: tệp đã bị sửa sau lần dựng (mã băm khác manifest.json); "
                            "hãy dựng lại báo cáo rồi ký")

@@ -207,18 +207,20 @@ def _manifest_beside(pdf: Path) -> dict | None:
 
 
 def _is_our_report(prefix: bytes) -> bool:
-    """Whether ``prefix`` (the bytes before the signature's update) is a report as sangkien builds it: one
-    revision, its producer sangkien, its signature block's destination."""
+    """Whether ``prefix`` (the bytes before the signature's update) is a report exactly as sangkien builds
+    it: unchanged after its build (:func:`~sangkien.pipeline.sign.changed_after_build`, the check ``sign``
+    makes), its producer sangkien, its signature block's destination."""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    from sangkien.pipeline.sign import _destinations
+    from sangkien.pipeline.sign import _destinations, changed_after_build
 
+    if changed_after_build(prefix):
+        return False
     try:
         reader = PdfFileReader(io.BytesIO(prefix), strict=False)
         info = reader.trailer["/Info"] if "/Info" in reader.trailer else {}
-        built_once = reader.xrefs.total_revisions == 1  # as the build writes it: no update before the signature's
-        return built_once and str(info.get("/Creator", "")) == CREATOR and ANCHOR_SPACE in _destinations(reader.root)
+        return str(info.get("/Creator", "")) == CREATOR and ANCHOR_SPACE in _destinations(reader.root)
     except (PdfReadError, ValueError, KeyError, TypeError):
         return False
 

@@ -211,6 +211,48 @@ def test_a_pdf_not_ours_or_edited_exit_2(sample_year, pki, tmp_path, run_main, m
     assert "đã bị sửa" in err
 
 
+def _annotated(data: bytes) -> bytes:
+    """``data`` with an incremental update adding a note (an annotation) to its first page, as a PDF editor saves it."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    note = writer.add_object(generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/Annot"), generic.NameObject("/Subtype"): generic.NameObject("/Text"),
+        generic.NameObject("/Rect"): generic.ArrayObject(map(generic.NumberObject, (50, 50, 80, 80))),
+        generic.NameObject("/Contents"): generic.TextStringObject("sửa sau khi dựng")}))
+    page_ref, _ = writer.find_page_for_modification(0)
+    page = page_ref.get_object()
+    page[generic.NameObject("/Annots")] = generic.ArrayObject([*page.get("/Annots", []), note])
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@needs_harfbuzz
+@pytest.mark.parametrize("change, said", [(lambda data: data + b"x", "1 byte thêm vào sau dấu kết thúc %%EOF"),
+                                          (lambda data: data + b"\n", "1 byte thêm vào sau dấu kết thúc %%EOF"),
+                                          (_annotated, "1 lần cập nhật thêm sau bản dựng"), (None, "")],
+                         ids=["a-byte", "an-end-of-line", "an-annotation", "as-built"])
+def test_a_pdf_changed_after_its_build_is_refused_outside_its_year_folder(sample_year, pki, tmp_path, run_main,
+                                                                          monkeypatch, change, said):
+    _, result = sample_year
+    data = result.outputs["pdf"].read_bytes()
+    alone = tmp_path / "ban-sao" / "bao-cao.pdf"  # no manifest beside it: only its own structure tells
+    alone.parent.mkdir()
+    alone.write_bytes(change(data) if change else data)
+    if change is None:  # the copy as built signs
+        monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+        status, out, err = run_main("sign", alone, "--p12", pki.valid, "--password-env", PASSWORD_ENV, "--trust", pki.ca)
+        assert status == 0 and _validate(Path(out.strip()), pki.ca).bottom_line, err
+        return
+    err = _refused(run_main, monkeypatch, alone, "--p12", pki.valid, "--password-env", PASSWORD_ENV)
+    assert "đã bị sửa sau lần dựng" in err and said in err
+
+
 @needs_harfbuzz
 def test_a_signed_pdf_or_an_existing_output_exit_2(signed, pki, run_main, monkeypatch):
     err = _refused(run_main, monkeypatch, signed.result.path, "--p12", pki.valid, "--password-env", PASSWORD_ENV,
