@@ -588,22 +588,52 @@ def sign(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path | No
         record["signer_as_printed"] = True  # the holder's name differs from the printed one, accepted by the signer
     if tsa:
         record["tsa"] = tsa
-    manifest = _publish(pdf, target, content, record)
+    manifest = _publish(pdf, data, target, content, record)
     return Signed(target, name, signed_at, placement, manifest, printed, bool(tsa), warnings)
 
 
-def _publish(pdf: Path, target: Path, content: bytes, record: dict) -> Path | None:
-    """Write the signed file; in the year's folder, under the year's lock, and record it in the manifest."""
+def _publish(pdf: Path, data: bytes, target: Path, content: bytes, record: dict) -> Path | None:
+    """Write the signed file ``content`` (of the PDF bytes ``data``); in the year's folder, under the year's
+    lock, only once the year still holds ``data`` as its build (:func:`_still_the_year`), and record it in
+    the manifest: the signed file is removed again when the manifest cannot be written. The work done, a
+    stop arriving then does not make it a stopped command (:func:`.interrupts.completing`)."""
+    from sangkien.pipeline import interrupts
+
     manifest = _listed_in_manifest(pdf)
     if manifest is None or target.parent.resolve() != pdf.parent.resolve() or not isinstance(manifest.get("year"), int):
-        files.write_atomic(target, content)
+        with interrupts.completing():
+            files.write_atomic(target, content)
         return None
     from sangkien.pipeline import manifest as year_record
     from sangkien.pipeline import stage
 
-    with stage.year_lock(pdf.parent.parent, manifest["year"]):
-        manifest = _listed_in_manifest(pdf) or manifest
+    with stage.year_lock(pdf.parent.parent, manifest["year"]), interrupts.completing():
+        current = _still_the_year(pdf, data, target, manifest)
         files.write_atomic(target, content)
-        manifest["outputs"]["signed"] = target.name
-        manifest["signed"] = {"file": target.name, "sha256": files.sha256_bytes(content), "of": pdf.name, **record}
-        return year_record.store(pdf.parent, manifest)
+        current["outputs"]["signed"] = target.name
+        current["signed"] = {"file": target.name, "sha256": files.sha256_bytes(content), "of": pdf.name, **record}
+        try:
+            return year_record.store(pdf.parent, current)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+
+
+def _still_the_year(pdf: Path, data: bytes, target: Path, before: dict) -> dict:
+    """The year's manifest as it is now (call with the year's lock held); SigningError when the year no
+    longer holds the signed bytes ``data`` as its build (``before``: its manifest when they were read): it
+    was rebuilt or its PDF changed while ``sign`` waited (for a password, a token, a time-stamp), or another
+    signature took ``target`` meanwhile. Nothing is written then."""
+    current, year = _listed_in_manifest(pdf), before["year"]
+    recorded = (before.get("files_sha256") or {}).get(pdf.name)
+    try:
+        on_disk = files.sha256_bytes(pdf.read_bytes())
+    except OSError:
+        on_disk = None
+    if (current is None or current.get("year") != year or (current.get("files_sha256") or {}).get(pdf.name) != recorded
+            or on_disk != files.sha256_bytes(data)):
+        raise SigningError(f"{files.shown(pdf)}: năm {year} đã được dựng lại (hoặc tệp PDF đã đổi) trong lúc ký: tệp "
+                           "PDF của năm không còn là tệp vừa ký; chưa ghi gì — hãy ký lại tệp PDF mới")
+    if os.path.lexists(target):
+        raise SigningError(f"{files.shown(target)}: đã có tệp này (vừa được ghi trong lúc ký); không ghi đè")
+    return current

@@ -263,6 +263,79 @@ def test_a_signed_pdf_or_an_existing_output_exit_2(signed, pki, run_main, monkey
     assert "đã có tệp này" in err
 
 
+# --------------------------------------------------------------------------- races and stops
+
+@needs_harfbuzz
+def test_a_year_rebuilt_while_sign_waits_for_its_password_is_refused_writing_nothing(sample_year, pki, tmp_path,
+                                                                                    run_main, monkeypatch):
+    from sangkien.pipeline import manifest as year_record
+
+    folder = copy_year(sample_year, tmp_path)
+    pdf = folder / "bao-cao-2023.pdf"
+    answer = sign.secret
+
+    def rebuilt_meanwhile(env_name, what):  # the year rebuilt with other parameters while the prompt waits
+        rebuilt = pdf.read_bytes().replace(b"%%EOF", b"%% ban dung khac\n%%EOF")  # another build's bytes
+        pdf.write_bytes(rebuilt)
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest["files_sha256"][pdf.name] = hashlib.sha256(rebuilt).hexdigest()
+        year_record.store(folder, manifest)
+        return answer(env_name, what)
+
+    monkeypatch.setattr(sign, "secret", rebuilt_meanwhile)
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    status, out, err = run_main("sign", pdf, "--p12", pki.valid, "--password-env", PASSWORD_ENV, "--trust", pki.ca)
+    assert status == 2 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert "đã được dựng lại" in err and "chưa ghi gì" in err
+    assert not pdf.with_name("bao-cao-2023-da-ky.pdf").exists()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert "signed" not in manifest and "signed" not in manifest["outputs"]
+    assert manifest["files_sha256"][pdf.name] == hashlib.sha256(pdf.read_bytes()).hexdigest()  # the rebuild's, kept
+
+
+def _stop_after(owner, name: str, before: bool = False):
+    """``owner.name`` wrapped so that a SIGTERM lands just before it returns (``before``: before it runs)."""
+    import signal
+
+    call = getattr(owner, name)
+
+    def stopped(*args, **kwargs):
+        if before:
+            signal.raise_signal(signal.SIGTERM)
+        value = call(*args, **kwargs)
+        signal.raise_signal(signal.SIGTERM)
+        return value
+
+    return stopped
+
+
+@needs_harfbuzz
+@pytest.mark.parametrize("where", ["manifest written", "sign returned", "while signing"])
+def test_a_sigterm_after_the_signed_file_is_recorded_is_exit_0(sample_year, pki, tmp_path, run_main, monkeypatch,
+                                                               where):
+    import sangkien.api
+    from sangkien.pipeline import manifest as year_record
+
+    folder = copy_year(sample_year, tmp_path)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    if where == "manifest written":
+        monkeypatch.setattr(year_record, "store", _stop_after(year_record, "store"))
+    elif where == "sign returned":
+        monkeypatch.setattr(sangkien.api, "sign_pdf", _stop_after(sangkien.api, "sign_pdf"))
+    else:
+        monkeypatch.setattr(sign, "signed_bytes", _stop_after(sign, "signed_bytes", before=True))
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    status, out, err = run_main("sign", folder / "bao-cao-2023.pdf", "--p12", pki.valid, "--password-env",
+                                PASSWORD_ENV, "--trust", pki.ca)
+    signed_file = folder / "bao-cao-2023-da-ky.pdf"
+    if where == "while signing":  # stopped before anything was written: a stopped command, nothing written
+        assert status == 143 and {p.name: p.read_bytes() for p in folder.iterdir()} == before, err
+        return
+    assert status == 0 and out.strip() == str(signed_file) and "đã ký" in err, err
+    record = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["signed"]
+    assert record["sha256"] == hashlib.sha256(signed_file.read_bytes()).hexdigest()
+
+
 SOFTHSM_LIBRARIES = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
                      "/usr/local/lib/softhsm/libsofthsm2.so")
 
