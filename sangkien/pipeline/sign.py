@@ -11,11 +11,17 @@ The signed PDF is a new file (default: next to the PDF, ``…-da-ky.pdf``); the 
 changed. Signed into the year's folder, the year's ``manifest.json`` gains ``outputs.signed`` and a
 ``signed`` record with its sha256 (outside ``files_sha256``: a signed file does not make the next build
 think an output was edited). Before anything is written, SigningError (exit 2) for a PDF that is not a
-sangkien report or was changed after its build, one already signed, a wrong password or PIN, a
-certificate that is not valid today, or one whose holder is not the signer the report prints (read from
-the PDF itself, so a report outside its year folder is checked too; ``signer_as_printed`` accepts a
-holder whose name is printed otherwise, and the manifest says so). A certificate that does not chain to
-a trusted CA (or is self-signed) signs, with one warning line.
+sangkien report or was changed after its build (by the manifest's hash, or wherever it lies by its own
+structure: :func:`changed_after_build`), one already signed, a wrong password or PIN, a .p12 without its
+private key, a certificate that is not valid today, whose key is too weak (MIN_KEY_BITS) or whose key usage
+is not for signing, or whose holder is not the signer the report prints (read from the PDF itself, so a
+report outside its year folder is checked too; ``signer_as_printed`` accepts a holder whose name is
+printed otherwise, and the manifest says so), and for a signature or seal image too large or too thin
+(read from its header, before it is decoded). A certificate that does not chain to a trusted CA (or is
+self-signed) signs, with one warning line. In the year's folder the signed file is written, and
+recorded, under the year's lock and only when the year still holds the PDF that was signed (a rebuild
+while ``sign`` waited for a password is refused); once it is, the work is done, and a stop arriving then
+does not undo the exit status.
 
 Times are the office's: the stamp, the signature's ``/M``, the metadata and the manifest use the
 parameters' ``timezone`` (default Asia/Ho_Chi_Minh), whatever the machine's zone. With ``tsa`` the
