@@ -37,8 +37,9 @@ def _usage(signing: bool):
 
 
 def certificate(subject, issuer, public_key, signing_key, serial: int, days: tuple[int, int], ca: bool,
-                time_stamping: bool = False):
-    """An X.509 certificate: a CA's, a signer's, or (``time_stamping``) a time-stamping authority's."""
+                time_stamping: bool = False, usage=None):
+    """An X.509 certificate: a CA's, a signer's, or (``time_stamping``) a time-stamping authority's; ``usage``:
+    its key usage, when not the usual one of a CA or a signer."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.x509.oid import ExtendedKeyUsageOID
@@ -48,7 +49,7 @@ def certificate(subject, issuer, public_key, signing_key, serial: int, days: tup
                .serial_number(serial).not_valid_before(now + datetime.timedelta(days=days[0]))
                .not_valid_after(now + datetime.timedelta(days=days[1]))
                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-               .add_extension(_usage(not ca), critical=True))
+               .add_extension(usage or _usage(not ca), critical=True))
     if time_stamping:
         builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
     return builder.sign(signing_key, hashes.SHA256())
@@ -63,10 +64,32 @@ def _p12(path: Path, key, cert, chain) -> Path:
     return path
 
 
+def _unfit(folder: Path, ca_key, ca_name, ca) -> dict[str, Path]:
+    """.p12 files of SIGNER under the CA, valid today, that cannot sign: ``weak_rsa`` (an RSA key of 1024 bits),
+    ``weak_ec`` (an EC key on P-192), ``encipherment`` (a key usage of key encipherment only), ``no_key`` (the
+    certificate without its private key)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    made = {}
+    strong = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    encipherment = x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=True,
+                                 data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+                                 encipher_only=False, decipher_only=False)
+    for serial, (label, key, usage) in enumerate((
+            ("weak_rsa", rsa.generate_private_key(public_exponent=65537, key_size=1024), None),
+            ("weak_ec", ec.generate_private_key(ec.SECP192R1()), None),
+            ("encipherment", strong, encipherment), ("no_key", strong, None)), start=20):
+        cert = certificate(_name(SIGNER, ORGANISATION), ca_name, key.public_key(), ca_key, serial, (-1, 365),
+                           ca=False, usage=usage)
+        made[label] = _p12(folder / f"{label}.p12", None if label == "no_key" else key, cert, [ca])
+    return made
+
+
 def make_pki(folder: Path) -> SimpleNamespace:
     """In ``folder``: a CA (``ca``, its PEM), another CA nobody here trusts (``other_ca``), and .p12 files: ``valid``
     (SIGNER), ``expired`` (SIGNER, expired yesterday), ``other`` (OTHER), ``self_signed`` (SIGNER, its own
-    issuer); ``tsa_cert`` and ``tsa_key`` for a time-stamping authority under the CA."""
+    issuer), and those unfit to sign (:func:`_unfit`); ``tsa_cert`` and ``tsa_key`` for a time-stamping authority under the CA."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -84,6 +107,7 @@ def make_pki(folder: Path) -> SimpleNamespace:
         cert = certificate(_name(who, ORGANISATION), ca_name, key.public_key(), ca_key, serial, days, ca=False)
         files[label] = _p12(folder / f"{label}.p12", key, cert, [ca])
         files[label + "_cert"] = cert
+    files.update(_unfit(folder, ca_key, ca_name, ca))
     own = _name(SIGNER, ORGANISATION)
     files["self_signed"] = _p12(folder / "self_signed.p12", key,
                                 certificate(own, own, key.public_key(), key, 5, (-1, 365), ca=False), [])

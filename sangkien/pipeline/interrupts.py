@@ -4,7 +4,9 @@ The command line unwinds on Ctrl-C, SIGTERM (a scheduler stopping it) and SIGHUP
 like on Ctrl-C (:func:`unwinding`): every ``finally`` and ``except KeyboardInterrupt`` runs (staging
 folders, kernels and temporary files removed), then it ends with 128 + the signal's number. A few steps
 must not be cut in two — publishing a year, shutting a kernel down — and run with the signals deferred
-(:func:`deferred`): a signal arriving then takes effect when the step is over.
+(:func:`deferred`): a signal arriving then takes effect when the step is over. A command's last step, once
+done, is its work done (:func:`completing`: a signed file written and recorded): a stop arriving during it
+or after it does not make the command say it was stopped.
 """
 from __future__ import annotations
 
@@ -97,12 +99,18 @@ def unwinding():
 
     _stopped.clear()
     previous = _install(stopping_handler)
+    _unwinding.append(previous is not None)
     try:
         yield
     finally:
+        _unwinding.pop()
         _stopped.clear()
         if previous is not None:
             _restore(previous)
+
+
+_unwinding: list[bool] = []
+"""One entry per :func:`unwinding` block the process is in: whether it holds the stopping signals' handlers."""
 
 
 @contextlib.contextmanager
@@ -118,3 +126,30 @@ def deferred():
             _restore(previous)
             if caught:
                 signal.raise_signal(caught[0])
+
+
+@contextlib.contextmanager
+def completing():
+    """Run the block whole, as the command's last step: a stopping signal arriving meanwhile is noted, as
+    under :func:`deferred`. When the block ends without an error the work is done: within :func:`unwinding`
+    (the command line) a stop that arrived meanwhile, or arrives later until the command ends, is ignored,
+    so that the exit status says what happened (0: done); the handlers of :func:`unwinding` are put back when
+    it ends. When the block fails, or outside :func:`unwinding` (a library call, whose caller's handlers stay
+    its own), the stop is raised again once the block is over, as :func:`deferred` does."""
+    caught: list[int] = []
+    previous = _install(lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    except BaseException:
+        _over(previous, caught)
+        raise
+    if not (_unwinding and _unwinding[-1]):
+        _over(previous, caught)
+
+
+def _over(previous: dict | None, caught: list[int]) -> None:
+    """The handlers of ``previous`` put back, and the first stop ``caught`` meanwhile raised to them."""
+    if previous is not None:
+        _restore(previous)
+        if caught:
+            signal.raise_signal(caught[0])

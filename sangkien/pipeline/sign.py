@@ -11,11 +11,17 @@ The signed PDF is a new file (default: next to the PDF, ``…-da-ky.pdf``); the 
 changed. Signed into the year's folder, the year's ``manifest.json`` gains ``outputs.signed`` and a
 ``signed`` record with its sha256 (outside ``files_sha256``: a signed file does not make the next build
 think an output was edited). Before anything is written, SigningError (exit 2) for a PDF that is not a
-sangkien report or was changed after its build, one already signed, a wrong password or PIN, a
-certificate that is not valid today, or one whose holder is not the signer the report prints (read from
-the PDF itself, so a report outside its year folder is checked too; ``signer_as_printed`` accepts a
-holder whose name is printed otherwise, and the manifest says so). A certificate that does not chain to
-a trusted CA (or is self-signed) signs, with one warning line.
+sangkien report or was changed after its build (by the manifest's hash, or wherever it lies by its own
+structure: :func:`changed_after_build`), one already signed, a wrong password or PIN, a .p12 without its
+private key, a certificate that is not valid today, whose key is too weak (MIN_KEY_BITS) or whose key usage
+is not for signing, or whose holder is not the signer the report prints (read from the PDF itself, so a
+report outside its year folder is checked too; ``signer_as_printed`` accepts a holder whose name is
+printed otherwise, and the manifest says so), and for a signature or seal image too large or too thin
+(read from its header, before it is decoded). A certificate that does not chain to a trusted CA (or is
+self-signed) signs, with one warning line. In the year's folder the signed file is written, and
+recorded, under the year's lock and only when the year still holds the PDF that was signed (a rebuild
+while ``sign`` waited for a password is refused); once it is, the work is done, and a stop arriving then
+does not undo the exit status.
 
 Times are the office's: the stamp, the signature's ``/M``, the metadata and the manifest use the
 parameters' ``timezone`` (default Asia/Ho_Chi_Minh), whatever the machine's zone. With ``tsa`` the
@@ -32,12 +38,14 @@ import io
 import json
 import os
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from sangkien import files, paths
 from sangkien.errors import SangkienError, SigningError
 from sangkien.inputs.schema import fold
+from sangkien.inputs.shown import thousands
 from sangkien.pipeline.workarounds.pyhanko_font import font_factory
 from sangkien.pipeline.workarounds.pyhanko_office import office_signer, office_writer
 
@@ -58,6 +66,14 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 """The office's zone when the parameters name none (the ``timezone`` parameter's default)."""
 TSA_TIMEOUT_S = 15
 """How long a time-stamping service may take to answer one request (signing asks it twice)."""
+MIN_KEY_BITS = {"rsa": 2048, "rsassa_pss": 2048, "dsa": 2048, "ec": 256}
+"""The smallest key a certificate may sign with, by algorithm (ETSI TS 119 312; validators reject smaller)."""
+SIGNING_USAGES = {"digital_signature", "non_repudiation"}
+"""A certificate whose key usage names neither is not for signing documents."""
+IMAGE_MAX_PIXELS = 25_000_000
+"""The largest signature or seal image (points, width × height), checked before it is decoded."""
+IMAGE_MAX_RATIO = 20
+"""The thinnest: its long side at most this many times its short side."""
 NAME_LINES_PT = 60
 """How far below the top of the signer's name (``sangkien-sig-name``) its text is read: three lines of 13.5 pt."""
 
@@ -147,10 +163,44 @@ def _listed_in_manifest(pdf: Path) -> dict | None:
     return manifest if isinstance(manifest, dict) and manifest.get("outputs", {}).get("pdf") == pdf.name else None
 
 
+END_OF_LINES = (b"\r\n", b"\n", b"\r")
+
+
+def changed_after_build(data: bytes) -> str:
+    """What in the PDF ``data`` itself shows it was changed after sangkien built it, in words; "" when
+    nothing does. A build writes one revision, ending at its ``%%EOF`` and at most one end of line: an
+    incremental update after it (an annotation, a form value, a signature) or bytes after that ``%%EOF``
+    are a change, wherever the file lies (with or without its year's manifest).
+
+    >>> changed_after_build(b"%PDF-1.7 ... startxref 9 %%EOF\\n x")
+    'có 2 byte thêm vào sau dấu kết thúc %%EOF của bản dựng'
+    """
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    eof = data.find(b"%%EOF", max(data.rfind(b"startxref"), 0))
+    tail = data[eof + len(b"%%EOF"):] if eof >= 0 else data
+    tail = next((tail[len(end):] for end in END_OF_LINES if tail.startswith(end)), tail)
+    if eof < 0:
+        return "không có dấu kết thúc %%EOF (tệp bị cắt cụt hoặc bị sửa)"
+    if tail:
+        return f"có {len(tail)} byte thêm vào sau dấu kết thúc %%EOF của bản dựng"
+    try:
+        revisions = PdfFileReader(io.BytesIO(data), strict=False).xrefs.total_revisions
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        return f"không đọc được cấu trúc tệp ({exc})"
+    return f"có {revisions - 1} lần cập nhật thêm sau bản dựng" if revisions > 1 else ""
+
+
 def check_unchanged(pdf: Path, data: bytes) -> None:
-    """SigningError when the manifest beside ``pdf`` records other bytes for it (edited after the build)."""
+    """SigningError when the PDF ``data`` was changed after its build: its manifest beside ``pdf`` records
+    other bytes for it, or (wherever it lies) its own structure says so (:func:`changed_after_build`)."""
     manifest = _listed_in_manifest(pdf)
     recorded = (manifest or {}).get("files_sha256", {}).get(pdf.name)
+    changed = changed_after_build(data)
+    if changed:
+        raise SigningError(f"{files.shown(pdf)}: tệp đã bị sửa sau lần dựng ({changed}); chỉ ký đúng tệp PDF do "
+                           "lệnh build tạo ra: hãy dựng lại báo cáo rồi ký")
     if recorded and recorded != files.sha256_bytes(data):
         raise SigningError(f"{files.shown(pdf)}: tệp đã bị sửa sau lần dựng (mã băm khác manifest.json); "
                            "hãy dựng lại báo cáo rồi ký")
@@ -197,17 +247,26 @@ def secret(env_name: str | None, what: str) -> str:
 
 
 def load_p12(p12: Path, password: str):
-    """The signer of a PKCS#12 file (.p12, .pfx); SigningError for a wrong password or a damaged file."""
+    """The signer of a PKCS#12 file (.p12, .pfx); SigningError for a wrong password, a damaged file, or one
+    without a private key or its certificate."""
     from pyhanko.sign.signers import SimpleSigner
 
     try:
         content = p12.read_bytes()
     except OSError as exc:
         raise SigningError(f"{p12}: không đọc được tệp chứng thư số ({exc.strerror or exc})") from None
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
     try:
-        return SimpleSigner.load_pkcs12_data(content, other_certs=[], passphrase=password.encode("utf-8"))
+        key, certificate, _ = pkcs12.load_key_and_certificates(content, password.encode("utf-8"))
     except ValueError:
         raise SigningError(f"{p12}: sai mật khẩu, hoặc tệp không phải chứng thư số PKCS#12 (.p12, .pfx)") from None
+    if key is None:
+        raise SigningError(f"{p12}: tệp .p12 không có khóa riêng (chỉ có chứng thư số); hãy xuất lại tệp .p12 kèm "
+                           "khóa riêng từ thiết bị hoặc máy đã tạo nó")
+    if certificate is None:
+        raise SigningError(f"{p12}: tệp .p12 không có chứng thư số của khóa riêng; hãy xuất lại tệp .p12 kèm chứng thư số")
+    return SimpleSigner.load_pkcs12_data(content, other_certs=[], passphrase=password.encode("utf-8"))
 
 
 def open_token(library: Path, key_label: str, pin: str):
@@ -253,7 +312,29 @@ def _certificate_lines(signer) -> tuple[str, str]:
         raise SigningError(f"chứng thư số của {name} đã hết hạn ngày {end:%d/%m/%Y}; không ký")
     if now < start:
         raise SigningError(f"chứng thư số của {name} chỉ có hiệu lực từ ngày {start:%d/%m/%Y}; không ký")
+    check_key(certificate, name)
     return name, subject.get("organization_name") or ""
+
+
+def check_key(certificate, name: str) -> None:
+    """SigningError when the ``certificate``'s key is too weak to sign (MIN_KEY_BITS), or its key usage, when
+    it states one, allows neither digitalSignature nor nonRepudiation: validators reject such signatures."""
+    algorithm = certificate.public_key.algorithm
+    least = MIN_KEY_BITS.get(algorithm)
+    if least is not None and certificate.public_key.bit_size < least:
+        raise SigningError(f"chứng thư số của {name} dùng khóa {algorithm.upper()} {certificate.public_key.bit_size} "
+                           f"bit, quá yếu (cần ít nhất {least} bit): bên nhận sẽ không chấp nhận chữ ký; không ký")
+    usage = certificate.key_usage_value
+    if usage is not None and not set(usage.native) & SIGNING_USAGES:
+        stated = ", ".join(_camel(u) for u in sorted(usage.native)) or "không có"
+        raise SigningError(f"chứng thư số của {name} không cấp để ký (mục đích dùng khóa: {stated}; cần "
+                           "digitalSignature hoặc nonRepudiation): bên nhận sẽ không chấp nhận chữ ký; không ký")
+
+
+def _camel(name: str) -> str:
+    """A key usage as RFC 5280 names it (``digital_signature`` -> ``digitalSignature``)."""
+    first, *rest = name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
 
 
 def check_signer(holder: str, printed: str, as_printed: str | None = None) -> None:
@@ -332,6 +413,19 @@ def office_zone(pdf: Path, params: str | Path | None = None) -> datetime.tzinfo:
 
 # --------------------------------------------------------------------------- the stamp
 
+def _check_image_size(path: Path, width: int, height: int) -> None:
+    """SigningError when an image of ``width`` × ``height`` points is too large (IMAGE_MAX_PIXELS) or too
+    thin (IMAGE_MAX_RATIO) to be a signature or a seal: decoding and scaling it would take minutes and
+    gigabytes."""
+    shown = f"{width}×{height} điểm ảnh"
+    if width * height > IMAGE_MAX_PIXELS:
+        raise SigningError(f"{path}: ảnh quá lớn ({shown}; tối đa {IMAGE_MAX_PIXELS // 1_000_000} triệu điểm ảnh); "
+                           "ảnh chữ ký hay con dấu chỉ cần vài trăm điểm ảnh mỗi cạnh: hãy thu nhỏ ảnh")
+    if min(width, height) < 1 or max(width, height) > IMAGE_MAX_RATIO * min(width, height):
+        raise SigningError(f"{path}: ảnh quá dẹt ({shown}; cạnh dài tối đa gấp {IMAGE_MAX_RATIO} lần cạnh ngắn); "
+                           "hãy cắt ảnh sát chữ ký hoặc con dấu")
+
+
 def _background(image: Path | None, seal: Path | None):
     """The signature's image with the seal over its left part (as offices stamp it), or None."""
     if image is None and seal is None:
@@ -344,8 +438,14 @@ def _background(image: Path | None, seal: Path | None):
         if path is None:
             continue
         try:
-            with Image.open(path) as opened:
-                picture = opened.convert("RGBA")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused below, in words
+                with Image.open(path) as opened:
+                    _check_image_size(path, *opened.size)  # read from the header, before anything is decoded
+                    picture = opened.convert("RGBA")
+        except Image.DecompressionBombError:
+            raise SigningError(f"{path}: ảnh quá lớn (hơn {thousands(Image.MAX_IMAGE_PIXELS)} điểm ảnh); ảnh chữ ký "
+                               "hay con dấu chỉ cần vài trăm điểm ảnh mỗi cạnh: hãy thu nhỏ ảnh") from None
         except (OSError, UnidentifiedImageError):
             raise SigningError(f"{path}: không đọc được ảnh (cần PNG hoặc JPEG)") from None
         parts.append(picture.resize((max(1, round(picture.width * height / picture.height)), height)))
@@ -494,22 +594,52 @@ def sign(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path | No
         record["signer_as_printed"] = True  # the holder's name differs from the printed one, accepted by the signer
     if tsa:
         record["tsa"] = tsa
-    manifest = _publish(pdf, target, content, record)
+    manifest = _publish(pdf, data, target, content, record)
     return Signed(target, name, signed_at, placement, manifest, printed, bool(tsa), warnings)
 
 
-def _publish(pdf: Path, target: Path, content: bytes, record: dict) -> Path | None:
-    """Write the signed file; in the year's folder, under the year's lock, and record it in the manifest."""
+def _publish(pdf: Path, data: bytes, target: Path, content: bytes, record: dict) -> Path | None:
+    """Write the signed file ``content`` (of the PDF bytes ``data``); in the year's folder, under the year's
+    lock, only once the year still holds ``data`` as its build (:func:`_still_the_year`), and record it in
+    the manifest: the signed file is removed again when the manifest cannot be written. The work done, a
+    stop arriving then does not make it a stopped command (:func:`.interrupts.completing`)."""
+    from sangkien.pipeline import interrupts
+
     manifest = _listed_in_manifest(pdf)
     if manifest is None or target.parent.resolve() != pdf.parent.resolve() or not isinstance(manifest.get("year"), int):
-        files.write_atomic(target, content)
+        with interrupts.completing():
+            files.write_atomic(target, content)
         return None
     from sangkien.pipeline import manifest as year_record
     from sangkien.pipeline import stage
 
-    with stage.year_lock(pdf.parent.parent, manifest["year"]):
-        manifest = _listed_in_manifest(pdf) or manifest
+    with stage.year_lock(pdf.parent.parent, manifest["year"]), interrupts.completing():
+        current = _still_the_year(pdf, data, target, manifest)
         files.write_atomic(target, content)
-        manifest["outputs"]["signed"] = target.name
-        manifest["signed"] = {"file": target.name, "sha256": files.sha256_bytes(content), "of": pdf.name, **record}
-        return year_record.store(pdf.parent, manifest)
+        current["outputs"]["signed"] = target.name
+        current["signed"] = {"file": target.name, "sha256": files.sha256_bytes(content), "of": pdf.name, **record}
+        try:
+            return year_record.store(pdf.parent, current)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+
+
+def _still_the_year(pdf: Path, data: bytes, target: Path, before: dict) -> dict:
+    """The year's manifest as it is now (call with the year's lock held); SigningError when the year no
+    longer holds the signed bytes ``data`` as its build (``before``: its manifest when they were read): it
+    was rebuilt or its PDF changed while ``sign`` waited (for a password, a token, a time-stamp), or another
+    signature took ``target`` meanwhile. Nothing is written then."""
+    current, year = _listed_in_manifest(pdf), before["year"]
+    recorded = (before.get("files_sha256") or {}).get(pdf.name)
+    try:
+        on_disk = files.sha256_bytes(pdf.read_bytes())
+    except OSError:
+        on_disk = None
+    if (current is None or current.get("year") != year or (current.get("files_sha256") or {}).get(pdf.name) != recorded
+            or on_disk != files.sha256_bytes(data)):
+        raise SigningError(f"{files.shown(pdf)}: năm {year} đã được dựng lại (hoặc tệp PDF đã đổi) trong lúc ký: tệp "
+                           "PDF của năm không còn là tệp vừa ký; chưa ghi gì — hãy ký lại tệp PDF mới")
+    if os.path.lexists(target):
+        raise SigningError(f"{files.shown(target)}: đã có tệp này (vừa được ghi trong lúc ký); không ghi đè")
+    return current

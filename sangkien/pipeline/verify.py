@@ -182,18 +182,36 @@ def _coverage(found: Verification, status, reader, signature, size: int) -> None
 
 # --------------------------------------------------------------------------- the build
 
-def unsigned_prefixes(data: bytes, contents_at: int) -> list[bytes]:
-    """The bytes of the file before the signature's update, as they may have ended: after the last
-    ``%%EOF`` before the signature's ``/Contents`` (at ``contents_at``), with or without its end of line.
+PDF_WHITE_SPACE = b"\x00\t\n\x0c\r "
 
-    >>> [len(p) for p in unsigned_prefixes(b"%PDF x %%EOF\\r\\n1 0 obj <</Contents <00>", 30)]
-    [12, 13, 14]
+
+def unsigned_prefixes(data: bytes, update_at: int) -> list[bytes]:
+    """The bytes of the file before the signature's update (which begins at ``update_at``), as they may
+    have ended: the white space a signing tool may leave before its update taken off, then with or without
+    an end of line. Anything else between the build's ``%%EOF`` and the update stays: it was signed, and
+    it is a change after the build (:func:`~sangkien.pipeline.sign.changed_after_build` says so).
+
+    >>> [len(p) for p in unsigned_prefixes(b"%PDF x %%EOF\\r\\n\\n1 0 obj <</Contents <00>", 15)]
+    [12, 13, 13, 14]
     """
-    ends = [m.end() for m in re.finditer(rb"%%EOF", data[:contents_at])]
-    if not ends:
-        return []
-    end = ends[-1]
-    return [data[:end + n] for n in range(3) if data[end:end + n] in (b"", b"\n", b"\r", b"\r\n")]
+    body = data[:update_at].rstrip(PDF_WHITE_SPACE)
+    return [body + end for end in (b"", b"\n", b"\r", b"\r\n")]
+
+
+def _update_start(data: bytes, reader, signature) -> int:
+    """Where the signature's update begins in the file: its first object (or, with none, its cross-reference
+    section); else, when the file's structure cannot tell, after the last ``%%EOF`` before the signature."""
+    from pyhanko.pdf_utils.misc import PdfReadError
+
+    xrefs, revision = reader.xrefs, signature.signed_revision
+    try:
+        starts = [xrefs.get_xref_container_info(revision).start_location]
+        starts += [at for ref in xrefs.explicit_refs_in_revision(revision)
+                   if isinstance(at := xrefs.get_historical_ref(ref, revision), int)]
+        return min(starts)
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError):
+        ends = [m.end() for m in re.finditer(rb"%%EOF", data[:signature.byte_range[1]])]
+        return ends[-1] if ends else 0
 
 
 def _manifest_beside(pdf: Path) -> dict | None:
@@ -206,9 +224,9 @@ def _manifest_beside(pdf: Path) -> dict | None:
     return manifest if ok else None
 
 
-def _is_our_report(prefix: bytes) -> bool:
-    """Whether ``prefix`` (the bytes before the signature's update) is a report as sangkien builds it: one
-    revision, its producer sangkien, its signature block's destination."""
+def _made_by_us(prefix: bytes) -> bool:
+    """Whether ``prefix`` (the bytes before the signature's update) is a report of sangkien: its producer
+    sangkien, its signature block's destination."""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -217,35 +235,41 @@ def _is_our_report(prefix: bytes) -> bool:
     try:
         reader = PdfFileReader(io.BytesIO(prefix), strict=False)
         info = reader.trailer["/Info"] if "/Info" in reader.trailer else {}
-        built_once = reader.xrefs.total_revisions == 1  # as the build writes it: no update before the signature's
-        return built_once and str(info.get("/Creator", "")) == CREATOR and ANCHOR_SPACE in _destinations(reader.root)
+        return str(info.get("/Creator", "")) == CREATOR and ANCHOR_SPACE in _destinations(reader.root)
     except (PdfReadError, ValueError, KeyError, TypeError):
         return False
 
 
-def _build(found: Verification, manifest: dict | None, data: bytes, signature) -> None:
-    """Whether the signed bytes are the build the year's manifest records (or, outside a year folder, a
-    report of ours at all)."""
-    prefixes = unsigned_prefixes(data, signature.byte_range[1])
-    digests = {files.sha256_bytes(p) for p in prefixes}
-    if manifest is not None:
-        name = manifest["outputs"]["pdf"]
-        recorded = (manifest.get("files_sha256") or {}).get(name)
-        if recorded and recorded in digests:
-            found.build = f"đúng bản dựng mà manifest.json ghi ({name}, năm {manifest.get('year', '?')})"
-            if (manifest.get("signed") or {}).get("sha256") == files.sha256_bytes(data):
-                found.build += "; đúng tệp đã ký mà manifest.json ghi"
-            return
-        found.build = f"KHÔNG phải bản dựng mà manifest.json bên cạnh ghi ({name}, năm {manifest.get('year', '?')})"
-        found.problems.append(f"phần đã ký không phải bản dựng {name} mà manifest.json của thư mục này ghi (bản "
-                              "của năm khác hoặc của một lần dựng khác)")
+def _build(found: Verification, manifest: dict | None, data: bytes, reader, signature) -> None:
+    """Whether the signed bytes are exactly a build: the one the year's manifest records, or (outside a year
+    folder) a report of ours unchanged after its build, as ``sign`` checks it
+    (:func:`~sangkien.pipeline.sign.changed_after_build`)."""
+    from sangkien.pipeline.sign import changed_after_build
+
+    prefixes = unsigned_prefixes(data, _update_start(data, reader, signature))
+    if manifest is None and not _made_by_us(prefixes[-1]):
+        found.build = "KHÔNG phải báo cáo do sangkien dựng"
+        found.problems.append("phần đã ký không phải báo cáo do sangkien dựng")
         return
-    if prefixes and _is_our_report(prefixes[-1]):
+    changed = changed_after_build(prefixes[0])
+    if changed:
+        found.build = f"KHÔNG phải bản dựng nguyên vẹn: tệp đã bị sửa sau lần dựng rồi mới ký ({changed})"
+        found.problems.append(f"phần đã ký là tệp đã bị sửa sau lần dựng ({changed})")
+        return
+    if manifest is None:
         found.build = ("báo cáo do sangkien dựng; không đối chiếu được với bản dựng nào (không có manifest.json của "
                        "năm bên cạnh tệp)")
         return
-    found.build = "KHÔNG phải báo cáo do sangkien dựng"
-    found.problems.append("phần đã ký không phải báo cáo do sangkien dựng")
+    name = manifest["outputs"]["pdf"]
+    recorded = (manifest.get("files_sha256") or {}).get(name)
+    if recorded and recorded in {files.sha256_bytes(p) for p in prefixes}:
+        found.build = f"đúng bản dựng mà manifest.json ghi ({name}, năm {manifest.get('year', '?')})"
+        if (manifest.get("signed") or {}).get("sha256") == files.sha256_bytes(data):
+            found.build += "; đúng tệp đã ký mà manifest.json ghi"
+        return
+    found.build = f"KHÔNG phải bản dựng mà manifest.json bên cạnh ghi ({name}, năm {manifest.get('year', '?')})"
+    found.problems.append(f"phần đã ký không phải bản dựng {name} mà manifest.json của thư mục này ghi (bản "
+                          "của năm khác hoặc của một lần dựng khác)")
 
 
 # --------------------------------------------------------------------------- verify
@@ -286,6 +310,6 @@ def _check(found: Verification, data: bytes, context, trust: Path | None, manife
         return
     _signature_facts(found, status, trust, _office_zone(manifest))
     _coverage(found, status, reader, signature, len(data))
-    _build(found, manifest, data, signature)
+    _build(found, manifest, data, reader, signature)
     if len(signatures) > 1:
         found.problems.append(f"tệp có {len(signatures)} chữ ký; báo cáo chỉ ký một lần")

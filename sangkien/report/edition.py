@@ -10,12 +10,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import unicodedata
 
 from sangkien import provenance
 from sangkien.inputs.params import Params, Sections
 
 SECTION_KEYS = tuple(f.name for f in dataclasses.fields(Sections))
 """The analyst-written sections, in the report's order ('context', 'assessment', ...)."""
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+"""Unicode categories that print nothing: controls, format characters (zero-width space and joiners, the
+byte order mark, the word joiner, the soft hyphen) and every kind of space."""
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Characters of other categories that are drawn blank: the Hangul fillers and the blank Braille pattern."""
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` prints nothing: empty, or only spaces and invisible characters. A section holding
+    only these is empty (a draft, refused by ``--final``), whatever a keyboard or a copy left in it.
+
+    >>> is_blank(" \\u200b\\u00a0\\ufeff\\u00ad\\n"), is_blank("\\u200ba")
+    (True, False)
+    """
+    return all(unicodedata.category(c) in INVISIBLE_CATEGORIES or c.isspace() or c in BLANK_LETTERS for c in text)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,7 +64,7 @@ def edition_of(params: Params) -> Edition:
     >>> edition.draft, edition.missing[-3:]
     (True, ('doc_number', 'issue_date', 'signer.name'))
     """
-    empty = tuple(key for key in SECTION_KEYS if not getattr(params.sections, key).strip())
+    empty = tuple(key for key in SECTION_KEYS if is_blank(getattr(params.sections, key)))
     missing = [f"sections.{key}" for key in empty]
     if not params.doc_number.strip():
         missing.append("doc_number")

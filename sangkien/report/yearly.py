@@ -17,7 +17,7 @@ from sangkien import files, inputs, provenance
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
 from sangkien.report import annex, charts, document, tables, wording
-from sangkien.report.edition import Edition, edition_of
+from sangkien.report.edition import Edition, edition_of, is_blank
 from sangkien.report.markup import PRINTED_FIGURES, TOC_MARK, Html, bullets, esc, markdown, paragraph
 
 
@@ -112,7 +112,7 @@ class Report:
     def section(self, key: str) -> Html:
         """An analyst-written section from the parameters (Markdown); while it is empty, what belongs there."""
         text = getattr(self.params.sections, key)
-        if not text.strip():
+        if is_blank(text):
             return Html(f'<p class="placeholder">{esc(wording.section_placeholder(key, self.year))}</p>')
         return Html(f'<div class="analyst">{markdown(text).html}</div>')
 

@@ -52,3 +52,19 @@ def test_final_goes_with_one_year_only(tmp_path, run_main):
     status, _, err = run_main("build", "--all", "--final", "--out", tmp_path / "out")
     assert status == 2 and "--final" in err
     assert not (tmp_path / "out").exists()
+
+
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\u00ad", "\u00a0 \u00a0", "\u3000\u200b\n", "\u2800"]
+"""What a section may hold and still print nothing: zero-width space, non-joiner and joiner, byte order mark,
+word joiner, soft hyphen, no-break spaces, an ideographic space, a blank Braille pattern."""
+
+
+def test_a_section_of_invisible_characters_is_empty(tmp_path, write_year, run_main):
+    for i, text in enumerate(INVISIBLE):
+        escaped = text.encode("unicode_escape").decode("ascii")
+        params = write_year(tmp_path, extra=COMPLETE.replace("context: Bối cảnh.", f'context: "{escaped}"'))
+        edition = edition_of(load_params(2023, params))
+        assert edition.empty_sections == ("context",) and edition.draft, repr(text)
+        status, stdout, err = run_main("build", 2023, "--params", params, "--out", tmp_path / f"out-{i}", "--final")
+        assert status == 2 and stdout == "" and "sections.context" in err, (repr(text), err)
+        assert not (tmp_path / f"out-{i}").exists()

@@ -163,3 +163,36 @@ def test_every_handler_is_put_back_when_a_stop_lands_while_they_are(monkeypatch)
     monkeypatch.undo()
     assert putting_back == [interrupts.STOPPING[0]]
     assert {s: signal.getsignal(s) for s in interrupts.STOPPING} == before
+
+
+def test_a_stop_during_or_after_the_commands_last_step_leaves_it_done():
+    """``completing``: once the block is over the work is done; a stop meanwhile, or after it until the
+    command ends, does not stop the command. A block that fails lets the stop through once it is over."""
+    with interrupts.unwinding():
+        with interrupts.completing():
+            signal.raise_signal(signal.SIGTERM)
+            went_on = True
+        signal.raise_signal(signal.SIGTERM)  # after the work, before the command ends
+        interrupts.check()
+    assert went_on and signal.getsignal(signal.SIGTERM) is not interrupts.stopping_handler
+    with pytest.raises(Interrupted), interrupts.unwinding(), interrupts.completing():  # the stop, not the failure
+        signal.raise_signal(signal.SIGTERM)
+        raise ValueError("the step failed")
+
+
+def test_outside_a_command_a_stop_during_the_last_step_reaches_the_callers_handler():
+    class Stopped(Exception):
+        pass
+
+    def handler(signum, frame):
+        raise Stopped
+
+    before = signal.signal(signal.SIGTERM, handler)
+    try:
+        with pytest.raises(Stopped):
+            with interrupts.completing():
+                signal.raise_signal(signal.SIGTERM)
+                done = True
+        assert done and signal.getsignal(signal.SIGTERM) is handler
+    finally:
+        signal.signal(signal.SIGTERM, before)

@@ -158,6 +158,43 @@ def test_wrong_password_and_expired_certificate_exit_2(sample_year, pki, tmp_pat
     assert "KHONG_CO" in err
 
 
+@pytest.mark.parametrize("p12, reason", [("weak_rsa", "RSA 1024 bit, quá yếu"), ("weak_ec", "EC 192 bit, quá yếu"),
+                                         ("encipherment", "keyEncipherment; cần digitalSignature hoặc nonRepudiation"),
+                                         ("no_key", "tệp .p12 không có khóa riêng")])
+def test_a_certificate_unfit_to_sign_exit_2_naming_why(sample_year, pki, tmp_path, run_main, monkeypatch, p12, reason):
+    pdf = copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    err = _refused(run_main, monkeypatch, pdf, "--p12", getattr(pki, p12), "--password-env", PASSWORD_ENV)
+    assert reason in err
+
+
+def _png_header(path: Path, width: int, height: int) -> Path:
+    """A PNG of ``width`` × ``height`` as its header says, with a few bytes of pixels (enough to open it,
+    never to decode it: a 30000² image would take gigabytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+    return path
+
+
+@needs_harfbuzz
+@pytest.mark.parametrize("size, option, said", [((20000, 1), "--image", "ảnh quá dẹt"), ((1, 400), "--seal", "ảnh quá dẹt"),
+                                                ((6000, 5000), "--image", "ảnh quá lớn"),
+                                                ((30000, 30000), "--seal", "ảnh quá lớn")])
+def test_an_image_too_large_or_too_thin_exit_2_before_it_is_decoded(sample_year, pki, images, tmp_path, run_main,
+                                                                    monkeypatch, size, option, said):
+    pdf = copy_year(sample_year, tmp_path) / "bao-cao-2023.pdf"
+    picture = _png_header(tmp_path / "anh.png", *size)
+    other = ("--seal", images[1]) if option == "--image" else ("--image", images[0])
+    err = _refused(run_main, monkeypatch, pdf, "--p12", pki.valid, "--password-env", PASSWORD_ENV, option, picture,
+                   *other)
+    assert said in err and str(picture) in err
+
+
 def test_a_pdf_not_ours_or_edited_exit_2(sample_year, pki, tmp_path, run_main, monkeypatch):
     stranger = tmp_path / "khac" / "van-ban.pdf"
     stranger.parent.mkdir()
@@ -174,6 +211,48 @@ def test_a_pdf_not_ours_or_edited_exit_2(sample_year, pki, tmp_path, run_main, m
     assert "đã bị sửa" in err
 
 
+def _annotated(data: bytes) -> bytes:
+    """``data`` with an incremental update adding a note (an annotation) to its first page, as a PDF editor saves it."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    note = writer.add_object(generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/Annot"), generic.NameObject("/Subtype"): generic.NameObject("/Text"),
+        generic.NameObject("/Rect"): generic.ArrayObject(map(generic.NumberObject, (50, 50, 80, 80))),
+        generic.NameObject("/Contents"): generic.TextStringObject("sửa sau khi dựng")}))
+    page_ref, _ = writer.find_page_for_modification(0)
+    page = page_ref.get_object()
+    page[generic.NameObject("/Annots")] = generic.ArrayObject([*page.get("/Annots", []), note])
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@needs_harfbuzz
+@pytest.mark.parametrize("change, said", [(lambda data: data + b"x", "1 byte thêm vào sau dấu kết thúc %%EOF"),
+                                          (lambda data: data + b"\n", "1 byte thêm vào sau dấu kết thúc %%EOF"),
+                                          (_annotated, "1 lần cập nhật thêm sau bản dựng"), (None, "")],
+                         ids=["a-byte", "an-end-of-line", "an-annotation", "as-built"])
+def test_a_pdf_changed_after_its_build_is_refused_outside_its_year_folder(sample_year, pki, tmp_path, run_main,
+                                                                          monkeypatch, change, said):
+    _, result = sample_year
+    data = result.outputs["pdf"].read_bytes()
+    alone = tmp_path / "ban-sao" / "bao-cao.pdf"  # no manifest beside it: only its own structure tells
+    alone.parent.mkdir()
+    alone.write_bytes(change(data) if change else data)
+    if change is None:  # the copy as built signs
+        monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+        status, out, err = run_main("sign", alone, "--p12", pki.valid, "--password-env", PASSWORD_ENV, "--trust", pki.ca)
+        assert status == 0 and _validate(Path(out.strip()), pki.ca).bottom_line, err
+        return
+    err = _refused(run_main, monkeypatch, alone, "--p12", pki.valid, "--password-env", PASSWORD_ENV)
+    assert "đã bị sửa sau lần dựng" in err and said in err
+
+
 @needs_harfbuzz
 def test_a_signed_pdf_or_an_existing_output_exit_2(signed, pki, run_main, monkeypatch):
     err = _refused(run_main, monkeypatch, signed.result.path, "--p12", pki.valid, "--password-env", PASSWORD_ENV,
@@ -182,6 +261,79 @@ def test_a_signed_pdf_or_an_existing_output_exit_2(signed, pki, run_main, monkey
     err = _refused(run_main, monkeypatch, signed.folder / "bao-cao-2023.pdf", "--p12", pki.valid,
                    "--password-env", PASSWORD_ENV)
     assert "đã có tệp này" in err
+
+
+# --------------------------------------------------------------------------- races and stops
+
+@needs_harfbuzz
+def test_a_year_rebuilt_while_sign_waits_for_its_password_is_refused_writing_nothing(sample_year, pki, tmp_path,
+                                                                                    run_main, monkeypatch):
+    from sangkien.pipeline import manifest as year_record
+
+    folder = copy_year(sample_year, tmp_path)
+    pdf = folder / "bao-cao-2023.pdf"
+    answer = sign.secret
+
+    def rebuilt_meanwhile(env_name, what):  # the year rebuilt with other parameters while the prompt waits
+        rebuilt = pdf.read_bytes().replace(b"%%EOF", b"%% ban dung khac\n%%EOF")  # another build's bytes
+        pdf.write_bytes(rebuilt)
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest["files_sha256"][pdf.name] = hashlib.sha256(rebuilt).hexdigest()
+        year_record.store(folder, manifest)
+        return answer(env_name, what)
+
+    monkeypatch.setattr(sign, "secret", rebuilt_meanwhile)
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    status, out, err = run_main("sign", pdf, "--p12", pki.valid, "--password-env", PASSWORD_ENV, "--trust", pki.ca)
+    assert status == 2 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert "đã được dựng lại" in err and "chưa ghi gì" in err
+    assert not pdf.with_name("bao-cao-2023-da-ky.pdf").exists()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert "signed" not in manifest and "signed" not in manifest["outputs"]
+    assert manifest["files_sha256"][pdf.name] == hashlib.sha256(pdf.read_bytes()).hexdigest()  # the rebuild's, kept
+
+
+def _stop_after(owner, name: str, before: bool = False):
+    """``owner.name`` wrapped so that a SIGTERM lands just before it returns (``before``: before it runs)."""
+    import signal
+
+    call = getattr(owner, name)
+
+    def stopped(*args, **kwargs):
+        if before:
+            signal.raise_signal(signal.SIGTERM)
+        value = call(*args, **kwargs)
+        signal.raise_signal(signal.SIGTERM)
+        return value
+
+    return stopped
+
+
+@needs_harfbuzz
+@pytest.mark.parametrize("where", ["manifest written", "sign returned", "while signing"])
+def test_a_sigterm_after_the_signed_file_is_recorded_is_exit_0(sample_year, pki, tmp_path, run_main, monkeypatch,
+                                                               where):
+    import sangkien.api
+    from sangkien.pipeline import manifest as year_record
+
+    folder = copy_year(sample_year, tmp_path)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    if where == "manifest written":
+        monkeypatch.setattr(year_record, "store", _stop_after(year_record, "store"))
+    elif where == "sign returned":
+        monkeypatch.setattr(sangkien.api, "sign_pdf", _stop_after(sangkien.api, "sign_pdf"))
+    else:
+        monkeypatch.setattr(sign, "signed_bytes", _stop_after(sign, "signed_bytes", before=True))
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    status, out, err = run_main("sign", folder / "bao-cao-2023.pdf", "--p12", pki.valid, "--password-env",
+                                PASSWORD_ENV, "--trust", pki.ca)
+    signed_file = folder / "bao-cao-2023-da-ky.pdf"
+    if where == "while signing":  # stopped before anything was written: a stopped command, nothing written
+        assert status == 143 and {p.name: p.read_bytes() for p in folder.iterdir()} == before, err
+        return
+    assert status == 0 and out.strip() == str(signed_file) and "đã ký" in err, err
+    record = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["signed"]
+    assert record["sha256"] == hashlib.sha256(signed_file.read_bytes()).hexdigest()
 
 
 SOFTHSM_LIBRARIES = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",

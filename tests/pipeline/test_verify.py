@@ -159,3 +159,22 @@ def test_poppler_agrees(signed, tmp_path):
     appended.write_bytes(signed.path.read_bytes() + b"\n")
     shown = subprocess.run(["pdfsig", str(appended)], capture_output=True, text=True, check=False).stdout
     assert "Total document signed" not in shown
+
+
+@pytest.mark.parametrize("in_its_year", [True, False], ids=["in-its-year-folder", "alone"])
+def test_a_report_changed_after_its_build_then_signed_elsewhere_is_not_valid(sample_year, pki, run_main, tmp_path,
+                                                                            in_its_year):
+    """Bytes appended after the build's %%EOF, then signed by a tool that does not check (pyHanko itself): the
+    signature covers them, and they are not the build."""
+    import datetime
+
+    folder = copy_year(sample_year, tmp_path) if in_its_year else tmp_path
+    data = (sample_year[1].outputs["pdf"]).read_bytes()
+    signer = sign.load_p12(pki.valid, PASSWORD)
+    signature = sign.Signature(signer, sign.signature_place(data, "pdf"), sign.stamp_style(), SIGNER, "",
+                               datetime.datetime.now(datetime.UTC).replace(microsecond=0))
+    signed_file = folder / "bao-cao-2023-da-ky.pdf"
+    signed_file.write_bytes(sign.signed_bytes(data + b"% them\n", signature))
+    out, err = _verified(run_main, signed_file, "--trust", pki.ca, status=3)
+    assert "đã bị sửa sau lần dựng (có 6 byte thêm vào sau dấu kết thúc %%EOF của bản dựng)" in err  # "% them"
+    assert "Bản dựng: KHÔNG phải bản dựng nguyên vẹn" in out
