@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sangkien import files, paths
-from sangkien.errors import SangkienError, SigningError
+from sangkien.errors import SangkienError, SigningError, writing_into
 from sangkien.inputs.schema import fold
 from sangkien.inputs.shown import thousands
 from sangkien.pipeline.workarounds.pyhanko_font import font_factory
@@ -594,7 +594,8 @@ def sign(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path | No
         record["signer_as_printed"] = True  # the holder's name differs from the printed one, accepted by the signer
     if tsa:
         record["tsa"] = tsa
-    manifest = _publish(pdf, data, target, content, record)
+    with writing_into(target.parent):  # a full or read-only disk: one line naming the folder
+        manifest = _publish(pdf, data, target, content, record)
     return Signed(target, name, signed_at, placement, manifest, printed, bool(tsa), warnings)
 
 

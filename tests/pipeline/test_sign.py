@@ -585,3 +585,27 @@ def test_a_time_stamping_service_that_fails_is_exit_1_writing_nothing(
     assert status == 1 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
     assert url in err and "dấu thời gian" in err
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+@needs_harfbuzz
+@pytest.mark.parametrize("where", ["year folder", "elsewhere"])
+def test_a_full_disk_while_signing_names_the_folder_and_leaves_nothing(sample_year, pki, tmp_path, monkeypatch, run_main,
+                                                                      where):
+    import errno
+
+    from sangkien import files
+
+    folder = copy_year(sample_year, tmp_path)
+    pdf = folder / "bao-cao-2023.pdf"
+    if where == "elsewhere":
+        (tmp_path / "ngoai").mkdir()
+        pdf = Path(shutil.copy(pdf, tmp_path / "ngoai" / pdf.name))
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "write_atomic", full)
+    status, _, err = run_main("sign", pdf, "--p12", pki.valid, "--password-env", PASSWORD_ENV, "--trust", pki.ca)
+    assert status == 1 and f"{pdf.parent}: ổ đĩa đã đầy" in err, err
+    assert not pdf.with_name("bao-cao-2023-da-ky.pdf").exists()
