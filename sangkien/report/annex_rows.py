@@ -73,18 +73,38 @@ def cell_xml(ref: str, style: int, quoted: int, value, quote_start: tuple[str, .
     raise Unusual(repr(value))
 
 
+_EXACT = 10 ** 15
+"""Whole numbers below this are written the same with ``str`` as with ``%.16g`` (openpyxl's)."""
+
+
 def rows_xml(table, first_row: int, styles: list[tuple[int, int]], quote_start: tuple[str, ...]) -> str:
     """``<row>`` elements for ``table`` (rows of ``(height, values)``; a height of None: Excel's own) from
     ``first_row`` on; ``styles`` holds each column's (style, quoted style) numbers in the workbook's
-    stylesheet."""
+    stylesheet. Texts and whole numbers, most of a register, are written here directly; other values by
+    :func:`cell_xml` (the same elements)."""
     letters = _letters(len(styles))
     known: dict[str, tuple[bool, str]] = {}
+    # per column: the text element's opening for a plain and a quoted text, and a number's
+    opening = [(f'" s="{style}" t="inlineStr">', f'" s="{quoted}" t="inlineStr">', f'" s="{style}" t="n"><v>')
+               for style, quoted in styles]
     out = []
     for number, (height, values) in enumerate(table, start=first_row):
-        cells = "".join(cell_xml(f"{letter}{number}", style, quoted, value, quote_start, known)
-                        for letter, (style, quoted), value in zip(letters, styles, values))
+        cells = []
+        for letter, (style, quoted), (plain, quoting, numeric), value in zip(letters, styles, opening, values):
+            kind = type(value)
+            if kind is str:
+                found = known.get(value)
+                if found is None:
+                    found = known[value] = _text_xml(value, quote_start)
+                if found[1]:
+                    cells.append(f'<c r="{letter}{number}{quoting if found[0] else plain}{found[1]}</c>')
+                    continue
+            elif kind is int and -_EXACT < value < _EXACT:  # written as '%.16g' writes it
+                cells.append(f'<c r="{letter}{number}{numeric}{value}</v></c>')
+                continue
+            cells.append(cell_xml(f"{letter}{number}", style, quoted, value, quote_start, known))
         size = "" if height is None else f' ht="{height:.16g}" customHeight="1"'
-        out.append(f'<row r="{number}"{size}>{cells}</row>')
+        out.append(f'<row r="{number}"{size}>{"".join(cells)}</row>')
     return "".join(out)
 
 
