@@ -511,5 +511,6 @@ def _publish(pdf: Path, target: Path, content: bytes, record: dict) -> Path | No
         manifest = _listed_in_manifest(pdf) or manifest
         files.write_atomic(target, content)
         manifest["outputs"]["signed"] = target.name
+        manifest["state"] = "signed"  # the year's life: sangkien.pipeline.yearstate
         manifest["signed"] = {"file": target.name, "sha256": files.sha256_bytes(content), "of": pdf.name, **record}
         return year_record.store(pdf.parent, manifest)
