@@ -166,8 +166,9 @@ def run(argv: list[str] | None = None) -> int:
         from sangkien.api import new_year
 
         path = new_year(args.year, params_dir=args.params_dir)
-        print(f"{path}: đã tạo từ tệp năm {args.year - 1}; viết các phần trong sections, điền số văn bản khi có, "
-              f"rồi dựng: python -m sangkien build {args.year}")
+        print(f"{path}: đã tạo từ tệp năm {args.year - 1}; kiểm tra data, viết các phần trong sections, điền tên "
+              f"người ký (signer), số văn bản và ngày ban hành khi có, rồi dựng: python -m sangkien build "
+              f"{args.year}; xem năm đang ở đâu: python -m sangkien status {args.year}")
         return 0
     if args.command == "sign":
         return _sign(args)

@@ -204,7 +204,8 @@ def publish(plan: Plan, staging: Path, made: Made) -> BuildResult:
         written = manifest.with_sheets(staging, manifest.published(plan.folder), plan.year, made.sheets)
     else:
         written = manifest.write(staging, plan.params, plan.register, made.outputs, made.timings, made.sheets,
-                                 plan.fingerprint, yearstate.state_of_edition(plan.edition), plan.edition.missing,
+                                 plan.fingerprint, yearstate.state_of_edition(plan.params, plan.edition),
+                                 yearstate.lacking(plan.params, plan.edition),
                                  manifest.published(plan.folder))
     stage.publish(staging, plan.folder)
     return plan.result(written["outputs"], written)

@@ -14,7 +14,8 @@ from sangkien.errors import ParamsError, SangkienError
 from sangkien.pipeline import manifest, yearstate
 
 NOT_BUILT = "chưa dựng"
-_SHORT = {"doc_number": "số văn bản", "issue_date": "ngày ban hành", "signer.name": "người ký"}
+_SHORT = {"doc_number": "số văn bản", "issue_date": "ngày ban hành", "signer.name": "người ký",
+          "sample_data": "sổ đăng ký thật (sample_data: false)"}
 
 
 @dataclass
@@ -72,7 +73,7 @@ def year_status(year: int, out_dir: Path, params_dir: Path) -> YearStatus:
     try:
         params, register = inputs.load(year, params_file if params_file.is_file() else None)
         row.rows = sum(1 for y in register.columns["nam"] if y == year)
-        lacking = edition_of(params).missing
+        lacking = yearstate.lacking(params, edition_of(params))
         if record is not None:
             recorded = record.get("inputs") or {}
             row.changed = ((recorded.get("params") or {}).get("sha256") != params.sha256()

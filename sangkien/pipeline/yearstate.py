@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sangkien import files
 from sangkien.errors import ParamsError, writing_into
+from sangkien.inputs.params import Params
 from sangkien.pipeline import manifest, stage
 from sangkien.report.edition import Edition
 
@@ -26,9 +27,17 @@ ARCHIVE = "luu-tru"
 REASON_FILE = "ly-do.txt"
 
 
-def state_of_edition(edition: Edition) -> str:
+def lacking(params: Params, edition: Edition) -> tuple[str, ...]:
+    """What the version to sign lacks, by key: what is empty (``edition.missing``), then what is filled in
+    but cannot be signed (``sample_data``, an impossible ``issue_date``: :mod:`~sangkien.pipeline.final`)."""
+    from sangkien.pipeline.final import wrong_for_final
+
+    return edition.missing + tuple(key for key, _ in wrong_for_final(params) if key not in edition.missing)
+
+
+def state_of_edition(params: Params, edition: Edition) -> str:
     """The state a build records: ``final`` when the version to sign lacks nothing, else ``draft``."""
-    return DRAFT if edition.missing else FINAL
+    return DRAFT if lacking(params, edition) else FINAL
 
 
 def state_of(record: dict | None) -> str | None:
