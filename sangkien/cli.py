@@ -207,12 +207,31 @@ def _build(args: argparse.Namespace) -> int:
         print(f"{result.year}: không đổi, giữ bản đã dựng — {result.reason} (dựng lại: --force)", file=sys.stderr)
     else:
         print(f"{result.year}: đã dựng — {result.reason}", file=sys.stderr)
+        for line in edition_lines(result.year, result.manifest.get("missing") or []):
+            print(line, file=sys.stderr)
     for name, path in result.outputs.items():
         print(f"{name}: {path}")
     sheets = result.manifest.get("units")
     if sheets:
         print(f"don-vi: {result.folder / 'don-vi'} ({len(sheets)} đơn vị)")
     return 0
+
+
+def edition_lines(year: int, missing: list[str]) -> list[str]:
+    """What a build says of its edition: "DỰ THẢO" and the empty sections, then what else the version to sign
+    lacks (nothing for a report ready to sign).
+
+    >>> edition_lines(2026, ["sections.context", "doc_number"])[0]
+    '2026: DỰ THẢO (mọi trang in chữ DỰ THẢO) — còn trống: phần I. Đặc điểm tình hình, công tác chỉ đạo'
+    """
+    from sangkien.inputs.params import meaning
+
+    sections = [meaning(key) for key in missing if key.startswith("sections.")]
+    others = [f"{meaning(key)} ({key})" for key in missing if not key.startswith("sections.")]
+    lines = [f"{year}: DỰ THẢO (mọi trang in chữ DỰ THẢO) — còn trống: " + "; ".join(sections)] if sections else []
+    if others:
+        lines.append(f"{year}: chưa phải bản để ký (--final) — còn thiếu hoặc chưa đúng: " + "; ".join(others))
+    return lines
 
 
 def _units(args: argparse.Namespace) -> bool | None:

@@ -133,6 +133,9 @@ def plan(year: int, params_file: str | Path | None = None, data_file: str | Path
     finish_interrupted(out_dir, params.year)
     if reopen is not None and yearstate.reopen(out_dir, params.year, reopen) is not None:
         force, year_plan.reason = True, f"mở lại năm đã ký: {reopen.strip()}"
+    if force and yearstate.signed_record(year_plan.folder) is None:  # nothing to ask of the published year
+        require_rows(params, register)
+        return year_plan
     state = published_state(out_dir, params.year, fingerprint)
     signed = yearstate.closed(year_plan.folder, state.up_to_date, state.reason, force, pass_signed)
     if signed is not None or (state.up_to_date and not force):

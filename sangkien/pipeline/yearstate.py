@@ -88,6 +88,8 @@ def reopen(out_dir: Path, year: int, reason: str) -> Path | None:
     if not reason.strip():
         raise ParamsError("--reopen cần --reason \"lý do mở lại\" (ghi vào tệp lưu trữ)")
     folder = out_dir / str(year)
+    if signed_record(folder) is None:
+        return None
     with stage.year_lock(out_dir, year):
         record = signed_record(folder)
         if record is None:

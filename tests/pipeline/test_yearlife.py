@@ -172,3 +172,71 @@ def test_signed_year_passed_by_on_a_local_cluster(sample_year, tmp_path, capfd):
     assert sangkien.build_all(out=out, params_dir=params_dir, scheduler="local", jobs=1) == 0
     assert "2023: không đổi" in capfd.readouterr().err
     assert tree(out / "2023") == before
+
+
+FILLED = """sections:
+  context: Bối cảnh của năm.
+  assessment: Đánh giá chung.
+  direction: "- Nhiệm vụ năm tới."
+  recommendations: Kiến nghị.
+"""
+
+
+def test_a_year_from_start_to_archive(tmp_path, write_year, small_rows, pki, run_main, monkeypatch):
+    """Issue 20's "done when", through the command line: new-year, check, a draft with the unit notices,
+    the version to sign (the notices kept), sign, ``build --all`` passing the signed year by, a change
+    refused until ``--reopen``, which keeps the signed file under ``luu-tru/``; ``status`` at each step."""
+    pytest.importorskip("uharfbuzz")
+    from signing import PASSWORD, PASSWORD_ENV, SIGNER
+
+    params_dir, out = tmp_path / "params", tmp_path / "out"
+    params_dir.mkdir()
+    write_year(params_dir, small_rows(years=(2025, 2026)), year=2025)
+    assert run_main("new-year", 2026, "--params-dir", params_dir)[0] == 0
+    params = params_dir / "2026.yaml"
+    assert run_main("check", params_dir / "so-dang-ky.csv", "--params", params)[0] == 0
+
+    def state(year=2026):
+        status, text, err = run_main("status", year, "--out", out, "--params-dir", params_dir)
+        assert status == 0, err
+        return text.splitlines()[1]
+
+    assert "chưa dựng" in state()
+    build = ("build", 2026, "--params", params, "--out", out, "--to", "html,pdf")
+    status, _, err = run_main(*build, "--units")
+    assert status == 0, err
+    assert "2026: DỰ THẢO" in err and "phần I. Đặc điểm tình hình" in err
+    assert "dự thảo" in state() and "người ký" in state()
+    notices = sorted(p.name for p in (out / "2026" / "don-vi").iterdir())
+
+    text = params.read_text(encoding="utf-8")
+    text = text.replace('doc_number: ""', 'doc_number: "15"').replace("issue_date:\n", "issue_date: 2027-01-08\n")
+    text = text.replace('signer:\n  name: ""', f"signer:\n  name: {SIGNER}")
+    params.write_text(text.split("\n# Các phần do chuyên viên viết")[0] + "\n" + FILLED, encoding="utf-8")
+    status, _, err = run_main(*build, "--final")
+    assert status == 0, err
+    assert "DỰ THẢO" not in err
+    assert sorted(p.name for p in (out / "2026" / "don-vi").iterdir()) == notices  # the notices kept
+    assert "bản để ký" in state() and "chữ ký số" in state()
+
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    status, signed, err = run_main("sign", out / "2026" / "bao-cao-2026.pdf", "--p12", pki.valid,
+                                   "--password-env", PASSWORD_ENV)
+    assert status == 0, err
+    signed = Path(signed.strip())
+    assert "đã ký" in state()
+    assert sangkien.build_all(out=out, formats=["html", "pdf"], params_dir=params_dir, jobs=1) == 0
+    record = manifest.published(out / "2026")
+    assert record["state"] == "signed" and record["signed"]["file"] == signed.name and record["units"]
+    assert sorted(p.name for p in (out / "2026" / "don-vi").iterdir()) == notices
+
+    params.write_text(params.read_text(encoding="utf-8").replace('"15"', '"16"'), encoding="utf-8")
+    status, _, err = run_main(*build)
+    assert status == 2 and signed.name in err and "--reopen" in err and "tệp tham số" in err
+    assert "đầu vào đã đổi" in state()
+    status, _, err = run_main(*build, "--reopen", "--reason", "văn thư cấp lại số")
+    assert status == 0, err
+    [archive] = (out / "2026" / "luu-tru").iterdir()
+    assert (archive / signed.name).is_file() and (archive / "manifest.json").is_file()
+    assert not signed.exists() and "bản để ký" in state()
+    assert sorted(p.name for p in (out / "2026" / "don-vi").iterdir()) == notices
