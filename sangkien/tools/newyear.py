@@ -28,6 +28,8 @@ from sangkien.inputs.params import Params, Sections, check_keys, load_params, lo
 
 # Keys written first, in this order, each with its own comment; the rest follow in the old file's order.
 _FIRST = ("year", "data", "sample_data", "doc_number", "issue_date", "subject")
+_NOT_CARRIED = ("notice_numbers",)
+"""Keys of one year only: the office numbers the notices of each year anew."""
 
 
 def next_year_date(day: datetime.date) -> datetime.date:
@@ -121,7 +123,7 @@ def render(year: int, previous: dict, previous_name: str) -> str:
                             "trích yếu chuẩn."))
         out.append(_dump("subject", shift_years(subject, old_year)))
     for key, value in previous.items():
-        if key in _FIRST or key == "sections":
+        if key in _FIRST or key in _NOT_CARRIED or key == "sections":
             continue
         if key == "signer":
             out.append(_comment("Người ký: họ và tên như in dưới chữ ký; --final và sign cần tên này."))

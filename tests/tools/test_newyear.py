@@ -53,14 +53,14 @@ def test_other_keys_are_copied_and_dates_move_on(tmp_path):
     (tmp_path / "2020.yaml").write_text(
         "year: 2020\ndata: data/sample/so-dang-ky-sang-kien.xlsx\ndoc_number: '7'\nissue_date: 2020-02-29\n"
         "subject: Báo cáo năm 2020, hướng tới năm 2021 (giai đoạn 2016-2020)\n"
-        "signer:\n  name: Trần Văn B\nrecipients:\n  - Nơi A\n  - 'Lưu: VT'\nperiod_start: 2018\n"
+        "signer:\n  name: Trần Văn B\nrecipients:\n  - Nơi A\n  - 'Lưu: VT'\nperiod_start: 2018\nnotice_numbers: 30\n"
         "sections:\n  context: Đoạn cũ.\n", encoding="utf-8")
     path = new_year(2021, tmp_path)
     new = load_params(2021, path, require_data=False)
     assert new.issue_date is None
     assert new.subject == "Báo cáo năm 2021, hướng tới năm 2022 (giai đoạn 2016-2021)"
     assert new.signer.name == "Trần Văn B" and new.recipients == ("Nơi A", "Lưu: VT") and new.period_start == 2018
-    assert new.doc_number == "" and new.sections.context == ""
+    assert new.doc_number == "" and new.sections.context == "" and new.notice_numbers == ""  # numbered anew
 
 
 def test_no_traps_left(params_dir):
