@@ -198,9 +198,15 @@ def _build(args: argparse.Namespace) -> int:
         raise ParamsError("lệnh không hợp lệ: cần năm báo cáo (build YEAR) hoặc --all")
     if args.jobs is not None and not args.units:
         raise ParamsError("lệnh không hợp lệ: --jobs chỉ dùng cùng --all hoặc --units")
-    result = build_year(args.year, params=args.params, data=args.data, out=args.out, formats=args.to,
-                        force=args.force, units=units, jobs=args.jobs, final=args.final,
-                        reopen=args.reason if args.reopen else None)
+    from sangkien.pipeline import progress
+
+    progress.turn_on()  # the steps said as they happen, on a terminal only
+    try:
+        result = build_year(args.year, params=args.params, data=args.data, out=args.out, formats=args.to,
+                            force=args.force, units=units, jobs=args.jobs, final=args.final,
+                            reopen=args.reason if args.reopen else None)
+    finally:
+        progress.turn_off()
     if result.up_to_date and result.reason.startswith("đã ký"):
         print(f"{result.year}: {result.reason}", file=sys.stderr)
     elif result.up_to_date:

@@ -254,15 +254,29 @@ def build_year(
                      pass_signed)
     if year_plan.up_to_date:
         return year_plan.result()
-    from sangkien.pipeline import execute
+    from sangkien.pipeline import execute, progress
 
+    progress.say(f"đã đọc sổ đăng ký {year_plan.register.path.name}: {len(year_plan.register)} dòng; "
+                 f"khởi động nhân Python (kernel)")
     # The kernel boots (and imports pandas and matplotlib) while this process checks the output folder and
     # imports its own libraries; it is gone however the block ends.
     with execute.kernel_ahead() as kernel, year_plan.staging() as staging:
-        made = make(year_plan.params, year_plan.register, year_plan.notebook, staging, year_plan.formats,
-                    year_plan.failed_dir, kernel=kernel, units=year_plan.units, jobs=jobs, overlap=overlap,
-                    edition=year_plan.edition)
+        with progress.watching(staging, _units_count(year_plan)):
+            made = make(year_plan.params, year_plan.register, year_plan.notebook, staging, year_plan.formats,
+                        year_plan.failed_dir, kernel=kernel, units=year_plan.units, jobs=jobs, overlap=overlap,
+                        edition=year_plan.edition)
         return publish(year_plan, staging, made)
+
+
+def _units_count(year_plan: Plan) -> int:
+    """How many unit notices the build makes (for the terminal's bar: 0 when nothing is said)."""
+    from sangkien.pipeline import progress
+
+    if not (year_plan.units and progress.on()):
+        return 0
+    from sangkien.pipeline.unitsheets import planned
+
+    return len(planned(year_plan.register, year_plan.year))
 
 
 def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=None,

@@ -206,6 +206,7 @@ def test_a_year_from_start_to_archive(tmp_path, write_year, small_rows, pki, run
     status, _, err = run_main(*build, "--units")
     assert status == 0, err
     assert "2026: DỰ THẢO" in err and "phần I. Đặc điểm tình hình" in err
+    assert "…" not in err and "%|" not in err  # not a terminal: no step, no bar
     assert "dự thảo" in state() and "người ký" in state()
     notices = sorted(p.name for p in (out / "2026" / "don-vi").iterdir())
 
