@@ -99,12 +99,22 @@ def _missing(row: YearStatus, lacking: tuple[str, ...]) -> list[str]:
         return ["sửa tham số hoặc sổ đăng ký (xem dưới)"]
     if row.state == yearstate.SIGNED:
         return ["dựng lại: --reopen --reason"] if row.changed else []
-    words = [_SHORT.get(key, key.replace("sections.", "mục ")) for key in lacking]
+    words = [_SHORT.get(key) or _section(key) for key in lacking]
     if row.state is None:
         return ["dựng: build " + str(row.year)] + words
     if row.changed:
         words.insert(0, "dựng lại (đầu vào đã đổi)")
     return words or ["chữ ký số: sign"]
+
+
+def _section(key: str) -> str:
+    """A section's short name ('phần I' for ``sections.context``); the key itself for anything else."""
+    from sangkien.inputs.params import meaning
+
+    try:
+        return meaning(key).split(".")[0] if key.startswith("sections.") else key
+    except KeyError:
+        return key
 
 
 def table(rows: list[YearStatus]) -> list[str]:
