@@ -78,6 +78,12 @@ def test_signed_year_with_changed_inputs_is_refused(signed_out, tmp_path, run_ma
     assert tree(signed_out / "2023") == before
 
 
+def test_no_units_says_so(signed_out, run_main):
+    status, _, err = run_main("build", "2023", "--out", str(signed_out), "--no-units")
+    assert status == 0, err
+    assert err.startswith("không dựng phiếu đơn vị (--no-units)")
+
+
 def test_signed_year_through_the_api(signed_out):
     result = sangkien.build_year(2023, out=signed_out)
     assert result.up_to_date and result.reason.startswith("đã ký, không đổi")
@@ -150,7 +156,7 @@ def test_kept_units(tmp_path):
     assert kept_units(tmp_path, 2023, False) is False
 
 
-def test_signed_year_passed_by_in_a_batch(sample_year, tmp_path, run_main):
+def test_signed_year_passed_by_in_a_batch(sample_year, tmp_path, capfd):
     out = tmp_path / "out"
     _sign_copy(sample_year, out)
     params_dir = tmp_path / "params"
@@ -159,6 +165,8 @@ def test_signed_year_passed_by_in_a_batch(sample_year, tmp_path, run_main):
     before = tree(out / "2023")
     assert sangkien.build_all(out=out, params_dir=params_dir, jobs=1) == 0
     assert tree(out / "2023") == before
+    [line] = [line for line in capfd.readouterr().err.splitlines() if line.startswith("2023:")]
+    assert "không đổi" in line and "đã ký, để nguyên" in line and "--reopen" in line  # one line
 
 
 def test_signed_year_passed_by_on_a_local_cluster(sample_year, tmp_path, capfd):
