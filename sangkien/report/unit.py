@@ -127,17 +127,14 @@ class UnitReport(Report):
 
     def notice_number(self) -> str:
         """The notice's number (``notice_numbers``): the unit's own, or the first number plus the unit's place
-        among the year's units; empty (a blank for the office) when none is given. ParamsError for a first
-        number that is not a whole number."""
+        among the year's units (a whole number: checked with the parameters); empty (a blank for the office)
+        when none is given."""
         numbers = self.params.notice_numbers
         if isinstance(numbers, dict):
             folded = {fold(today_name(name, self.params.reorganisation)): n for name, n in numbers.items()}
             return folded.get(fold(self.unit), "")
         if not numbers:
             return ""
-        if not numbers.isdigit():
-            raise ParamsError(f'{self.params.params_file}: khóa "notice_numbers" cần một số nguyên (số của thông '
-                              f'báo đầu tiên) hoặc các cặp "tên đơn vị: số", nhận được "{numbers}"')
         return str(int(numbers) + self._units_of_year().index(self.unit))
 
     def summary(self) -> Html:
