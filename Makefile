@@ -17,10 +17,16 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): requirements.txt pyproject.toml
+	@echo "==> môi trường Python của dự án: $(VENV)/ (chỉ lần đầu, hoặc khi requirements.txt đổi)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "==> cài $$(grep -c '^[A-Za-z0-9]' requirements.txt) thư viện đã ghim trong requirements.txt (papermill, pandas,\
+	 matplotlib, WeasyPrint, python-docx, pyHanko, JupyterLab...): lần đầu mất vài phút"
 	$(PIP) install -r requirements.txt
+	@echo "==> cài gói sangkien của dự án (chế độ sửa được: pip install -e .)"
 	$(PIP) install --no-deps -e .
+	@echo "==> đăng ký kernel Jupyter \"$(KERNEL)\" (môi trường này) cho JupyterLab và lệnh dựng"
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Sáng kiến (Python 3.11)" >/dev/null
+	@echo "==> đã cài xong"
 	@touch $@
 
 report: $(STAMP) ## build the sample year's report (YEAR=2023): reports/YEAR/*.html, *.pdf (PDF/A), *.docx, annex, manifest.json
@@ -35,8 +41,9 @@ test: $(STAMP) ## run the test suite (two workers)
 test-fast: $(STAMP) ## the tests that start no process: no kernel, interpreter or tool (tests/conftest.py enforces it)
 	$(PY) -m pytest -q -m "not slow"
 
-lab: $(STAMP) ## start JupyterLab on notebooks/ (kernel "sangkien": this venv, package importable)
-	$(PY) -m jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP) ## start JupyterLab at the project's root: notebooks/, params/, data/, reports/ (kernel "sangkien")
+	$(PY) -m jupyter lab --notebook-dir=. --LabApp.default_url=/lab/tree/notebooks/bao-cao-nam.ipynb \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 check: $(STAMP) ## validate the sample register (2016-2025, against the blocks of 2025 and its reorganisation)
 	$(PY) -m sangkien check data/sample/so-dang-ky-sang-kien.xlsx --params params/2025.yaml

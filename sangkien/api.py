@@ -54,14 +54,26 @@ def units_of_year(year: int, params: str | Path | None = None, data: str | Path 
 
 def build_year(year: int, params: str | Path | None = None, data: str | Path | None = None,
                out: str | Path | None = None, formats=None, units: bool = False, force: bool = False,
-               jobs: int | None = None, final: bool = False):
+               jobs: int | None = None, final: bool = False, reopen: str | None = None):
     """Build YEAR's report into ``out/YEAR/`` (default ``reports/``) when an input changed (or ``force``);
     returns a :class:`~sangkien.pipeline.build.BuildResult`. ``final``: the version to sign, refused
-    (ParamsError) while a section, the document number, the issue date or the signer's name is empty."""
+    (ParamsError) while a section, the document number, the issue date or the signer's name is empty.
+    ``units`` False keeps the unit sheets of a year built with them, None drops them. A signed year is
+    closed: kept when its inputs are unchanged, else ParamsError naming the signed file; ``reopen`` (the
+    reason) moves the signed file and its manifest into ``YEAR/luu-tru/<when>/`` and rebuilds."""
     from sangkien.pipeline.build import build_year as build
 
     return build(year, params_file=params, data_file=data, out_dir=out, formats=tuple(formats or DEFAULT_FORMATS),
-                 force=force, units=units, jobs=jobs, final=final)
+                 force=force, units=units, jobs=jobs, final=final, reopen=reopen)
+
+
+def status(year: int | None = None, out: str | Path | None = None, params_dir: str | Path | None = None):
+    """Where each year stands (or ``year``), building nothing: a list of
+    :class:`~sangkien.pipeline.status.YearStatus` (rows, state ``draft``/``final``/``signed``, outputs,
+    what the next step is missing)."""
+    from sangkien.pipeline.status import status as of_years
+
+    return of_years(year, out, params_dir)
 
 
 def build_all(out: str | Path | None = None, formats=None, jobs: int | None = None, force: bool = False,

@@ -90,7 +90,18 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true",
                        help="rebuild even when nothing changed since the published build")
     build.add_argument("--units", action="store_true",
-                       help="also every unit's result sheet of the year, into YEAR/don-vi/")
+                       help="also every unit's result sheet of the year, into YEAR/don-vi/ (kept by later builds)")
+    build.add_argument("--no-units", action="store_true",
+                       help="không dựng phiếu đơn vị nữa (năm đã dựng cùng phiếu đơn vị thì vẫn giữ chúng)")
+    build.add_argument("--reopen", action="store_true",
+                       help="mở lại năm đã ký: tệp đã ký và manifest được cất vào YEAR/luu-tru/, rồi dựng lại")
+    build.add_argument("--reason", metavar="TEXT", help="với --reopen: lý do mở lại (ghi vào tệp lưu trữ)")
+
+    status = sub.add_parser("status", help="bảng các năm: số dòng, trạng thái (dự thảo, bản để ký, đã ký), kết quả, "
+                                           "còn thiếu gì cho bước tiếp")
+    status.add_argument("year", nargs="?", type=int, help="một năm (mặc định: mọi năm)")
+    status.add_argument("--out", type=Path, help="thư mục kết quả (mặc định reports/)")
+    status.add_argument("--params-dir", type=Path, help="thư mục tệp tham số (mặc định params/)")
 
     check = sub.add_parser("check", help="validate a register file, building nothing")
     check.add_argument("file", type=Path)
@@ -145,12 +156,19 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "build":
         return _build(args)
+    if args.command == "status":
+        from sangkien.api import status
+        from sangkien.pipeline.status import table
+
+        print("\n".join(table(status(args.year, out=args.out, params_dir=args.params_dir))))
+        return 0
     if args.command == "new-year":
         from sangkien.api import new_year
 
         path = new_year(args.year, params_dir=args.params_dir)
-        print(f"{path}: đã tạo từ tệp năm {args.year - 1}; viết các phần trong sections, điền số văn bản khi có, "
-              f"rồi dựng: python -m sangkien build {args.year}")
+        print(f"{path}: đã tạo từ tệp năm {args.year - 1}; kiểm tra data, viết các phần trong sections, điền tên "
+              f"người ký (signer), số văn bản và ngày ban hành khi có, rồi dựng: python -m sangkien build "
+              f"{args.year}; xem năm đang ở đâu: python -m sangkien status {args.year}")
         return 0
     if args.command == "sign":
         return _sign(args)
@@ -168,10 +186,11 @@ def _build(args: argparse.Namespace) -> int:
     """``build YEAR`` or ``build --all``: what was built (or kept) on stderr, the outputs on stdout."""
     from sangkien.api import build_all, build_year
 
+    units = _units(args)
     if args.all:
-        if args.year is not None or args.params or args.data or args.final:
-            raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params, --data hay --final")
-        return build_all(out=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=args.units,
+        if args.year is not None or args.params or args.data or args.final or args.reopen:
+            raise ParamsError("lệnh không hợp lệ: --all không đi cùng YEAR, --params, --data, --final hay --reopen")
+        return build_all(out=args.out, formats=args.to, jobs=args.jobs, force=args.force, units=units,
                          scheduler=args.scheduler)
     if args.scheduler is not None:
         raise ParamsError("lệnh không hợp lệ: --scheduler chỉ dùng cùng --all")
@@ -179,18 +198,60 @@ def _build(args: argparse.Namespace) -> int:
         raise ParamsError("lệnh không hợp lệ: cần năm báo cáo (build YEAR) hoặc --all")
     if args.jobs is not None and not args.units:
         raise ParamsError("lệnh không hợp lệ: --jobs chỉ dùng cùng --all hoặc --units")
-    result = build_year(args.year, params=args.params, data=args.data, out=args.out, formats=args.to,
-                       force=args.force, units=args.units, jobs=args.jobs, final=args.final)
-    if result.up_to_date:
+    from sangkien.pipeline import progress
+
+    progress.turn_on()  # the steps said as they happen, on a terminal only
+    try:
+        result = build_year(args.year, params=args.params, data=args.data, out=args.out, formats=args.to,
+                            force=args.force, units=units, jobs=args.jobs, final=args.final,
+                            reopen=args.reason if args.reopen else None)
+    finally:
+        progress.turn_off()
+    if result.up_to_date and result.reason.startswith("đã ký"):
+        print(f"{result.year}: {result.reason}", file=sys.stderr)
+    elif result.up_to_date:
         print(f"{result.year}: không đổi, giữ bản đã dựng — {result.reason} (dựng lại: --force)", file=sys.stderr)
     else:
         print(f"{result.year}: đã dựng — {result.reason}", file=sys.stderr)
+        for line in edition_lines(result.year, result.manifest.get("missing") or []):
+            print(line, file=sys.stderr)
     for name, path in result.outputs.items():
         print(f"{name}: {path}")
     sheets = result.manifest.get("units")
     if sheets:
         print(f"don-vi: {result.folder / 'don-vi'} ({len(sheets)} đơn vị)")
     return 0
+
+
+def edition_lines(year: int, missing: list[str]) -> list[str]:
+    """What a build says of its edition: "DỰ THẢO" and the empty sections, then what else the version to sign
+    lacks (nothing for a report ready to sign).
+
+    >>> edition_lines(2026, ["sections.context", "doc_number"])[0]
+    '2026: DỰ THẢO (mọi trang in chữ DỰ THẢO) — còn trống: phần I. Đặc điểm tình hình, công tác chỉ đạo'
+    """
+    from sangkien.inputs.params import meaning
+
+    sections = [meaning(key) for key in missing if key.startswith("sections.")]
+    others = [f"{meaning(key)} ({key})" for key in missing if not key.startswith("sections.")]
+    lines = [f"{year}: DỰ THẢO (mọi trang in chữ DỰ THẢO) — còn trống: " + "; ".join(sections)] if sections else []
+    if others:
+        lines.append(f"{year}: chưa phải bản để ký (--final) — còn thiếu hoặc chưa đúng: " + "; ".join(others))
+    return lines
+
+
+def _units(args: argparse.Namespace) -> bool | None:
+    """``--units`` True, ``--no-units`` None (dropped), neither False (as the year was built); ``--reason``
+    only with ``--reopen``, which needs it."""
+    if args.units and args.no_units:
+        raise ParamsError("lệnh không hợp lệ: --units và --no-units không đi cùng nhau")
+    if args.reopen and not (args.reason or "").strip():
+        raise ParamsError("lệnh không hợp lệ: --reopen cần --reason \"lý do mở lại\" (ghi vào tệp lưu trữ)")
+    if args.reason is not None and not args.reopen:
+        raise ParamsError("lệnh không hợp lệ: --reason chỉ dùng cùng --reopen")
+    if args.no_units:
+        print("không dựng phiếu đơn vị (--no-units): phiếu đã có của năm sẽ bị gỡ khi dựng lại", file=sys.stderr)
+    return True if args.units else (None if args.no_units else False)
 
 
 def _sign(args: argparse.Namespace) -> int:

@@ -45,3 +45,12 @@ def params_file_for(year: int) -> Path:
 def report_basename(year: int) -> str:
     """The file name (without extension) of a year's report."""
     return f"bao-cao-{year}"
+
+
+def latest_year(params_dir: Path | None = None) -> int:
+    """The latest report year with a parameters file (``params/YEAR.yaml``): what the notebooks open on
+    in JupyterLab. ``ValueError`` when there is none."""
+    years = [int(p.stem) for p in Path(params_dir or PARAMS_DIR).glob("*.yaml") if p.stem.isdigit()]
+    if not years:
+        raise ValueError(f"không có tệp tham số năm nào (NĂM.yaml) trong {params_dir or PARAMS_DIR}")
+    return max(years)

@@ -99,6 +99,16 @@ def _to_mapping(value) -> dict:
     return dict(value or {})
 
 
+def _to_numbers(value) -> str | dict[str, str]:
+    """A number (the first of a series), or a number for each name: ``notice_numbers``."""
+    if isinstance(value, dict):
+        return {str(k).strip(): _to_text(v).strip() for k, v in value.items()}
+    first = _to_text(value).strip()
+    if first and not first.isdigit():  # a series needs a whole number to count on from
+        raise ValueError(value)
+    return first
+
+
 _KINDS: dict[Any, Kind] = {
     int: Kind("một số nguyên", _to_int),
     Path: Kind("một đường dẫn tệp", _to_path),
@@ -107,6 +117,7 @@ _KINDS: dict[Any, Kind] = {
     datetime.date | None: Kind("một ngày (2024-01-05 hoặc 05/01/2024)", _to_date),
     tuple[str, ...]: Kind("một danh sách các dòng chữ không trống", _to_texts),
     dict[str, str]: Kind("các cặp 'tên cũ: tên hiện nay' (YAML mapping)", _to_mapping),
+    str | dict[str, str]: Kind("một số nguyên (số đầu tiên), hoặc các cặp 'tên đơn vị: số' (YAML mapping)", _to_numbers),
 }
 """The kind of each type a field may have, but a dataclass (:data:`KEYS`)."""
 KEYS = Kind("các khóa con (YAML mapping)", _to_mapping)

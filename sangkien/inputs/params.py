@@ -109,6 +109,11 @@ class Params:
     recipients: tuple[str, ...] = documented("nơi nhận", (),
                                              note="mỗi dòng một nơi nhận; dòng cuối \"Lưu: VT, ...\" được thêm "
                                                   "(theo drafting_unit) khi danh sách không có")
+    notice_numbers: str | dict[str, str] = documented(
+        "số của các thông báo gửi đơn vị", "",
+        note='để trống thì để chỗ trống cho văn thư điền; một số, ví dụ "21": số của thông báo đầu tiên, các '
+             'thông báo sau tăng dần theo thứ tự đơn vị trong mục lục; hoặc số của từng đơn vị, '
+             'ví dụ "Sở Y tế": "22" (đơn vị không có tên ở đây thì để chỗ trống)')
     sections: Sections = documented("các phần do chuyên viên viết", factory=Sections,
                                     note="Markdown: đoạn văn cách nhau một dòng trống, gạch đầu dòng, **đậm**, *nghiêng*")
     files: tuple[Path, ...] = ()
@@ -157,7 +162,8 @@ NESTED = {"signer": Signer, "sections": Sections, "reorganisation": Reorganisati
 INTERNAL = {"files", "files_sha256"}
 """Fields that are not parameters (no key in a file)."""
 KINDS = {kind_of: kind(kind_of) for kind_of in (int, Path, bool, Signer, Sections, str, datetime.date | None,
-                                                tuple[str, ...], Reorganisation, dict[str, str])}
+                                                tuple[str, ...], Reorganisation, dict[str, str],
+                                                str | dict[str, str])}
 """The kind of each field's type. Keys without a check of their own are checked kind by kind in this
 order (the first mistake found is the one reported)."""
 

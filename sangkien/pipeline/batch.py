@@ -42,7 +42,7 @@ def _build(year: int, params_file: str, out_dir: str | None, formats: tuple[str,
 
     # The years are the batch's parallelism: a year's own PDF/Word overlap would only compete for the cores.
     result = build_year(year, params_file=params_file, out_dir=out_dir, formats=formats, force=force, units=units,
-                        final=final, overlap=False)
+                        final=final, overlap=False, pass_signed=True)
     return Outcome(year, "up-to-date" if result.up_to_date else "built", reason=result.reason,
                    outputs={k: str(v) for k, v in result.outputs.items()})
 

@@ -25,7 +25,7 @@ from sangkien import inputs, paths
 from sangkien.errors import ParamsError, writing_into
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
-from sangkien.pipeline import exporters, freshness, manifest, stage
+from sangkien.pipeline import exporters, freshness, manifest, stage, yearstate
 from sangkien.pipeline.indexes import UNIT_SHEETS
 from sangkien.report.edition import Edition, edition_of
 
@@ -105,13 +105,21 @@ class Plan:
 
 def plan(year: int, params_file: str | Path | None = None, data_file: str | Path | None = None,
          out_dir: str | Path | None = None, formats: tuple[str, ...] = FORMATS, notebook: str | Path | None = None,
-         force: bool = False, units: bool = False, final: bool = False) -> Plan:
+         force: bool = False, units: bool | None = False, final: bool = False, reopen: str | None = None,
+         pass_signed: bool = False) -> Plan:
     """The first step of every build of YEAR: the output folder checked, the parameters and the register
     loaded and validated (ParamsError, DataError), with ``final`` what the version to sign lacks
     (ParamsError, :mod:`~sangkien.pipeline.final`), the fingerprint, and whether the published year is
     up to date (never with ``force``; what an interrupted build left is cleared first); a year to build
-    must have rows of its own (ParamsError)."""
+    must have rows of its own (ParamsError).
+
+    A build keeps what the year was built with: ``units`` False keeps the unit sheets of a year published
+    with them (None: dropped, ``--no-units``). A signed year is closed (:mod:`~sangkien.pipeline.yearstate`):
+    kept as it is when its inputs are unchanged (or ``pass_signed``: ``build --all``), else ParamsError
+    naming the signed file; ``reopen`` (the reason) moves its signed file into ``YEAR/luu-tru/`` and
+    rebuilds it."""
     out_dir = Path(out_dir or paths.REPORTS_DIR)
+    units = kept_units(out_dir, year, units)
     stage.check_out(out_dir, year, units)
     params, register = inputs.load(year, params_file, data_file)
     edition = edition_of(params)
@@ -123,14 +131,30 @@ def plan(year: int, params_file: str | Path | None = None, data_file: str | Path
     fingerprint = freshness.of_build(params, register.sha256, notebook, formats, units)
     year_plan = Plan(params, register, out_dir, notebook, tuple(formats), units, fingerprint, "--force", edition)
     finish_interrupted(out_dir, params.year)
+    if reopen is not None and yearstate.reopen(out_dir, params.year, reopen) is not None:
+        force, year_plan.reason = True, f"mở lại năm đã ký: {reopen.strip()}"
+    if force and yearstate.signed_record(year_plan.folder) is None:  # nothing to ask of the published year
+        require_rows(params, register)
+        return year_plan
+    state = published_state(out_dir, params.year, fingerprint)
+    signed = yearstate.closed(year_plan.folder, state.up_to_date, state.reason, force, pass_signed)
+    if signed is not None or (state.up_to_date and not force):
+        year_plan.reason = signed or state.reason
+        year_plan.published = state.manifest or manifest.published(year_plan.folder)
+        return year_plan
     if not force:
-        state = published_state(out_dir, params.year, fingerprint)
         year_plan.reason = state.reason
-        if state.up_to_date:
-            year_plan.published = state.manifest
-            return year_plan
     require_rows(params, register)
     return year_plan
+
+
+def kept_units(out_dir: Path, year: int, units: bool | None) -> bool:
+    """Whether the build makes the unit sheets: asked (True), dropped (None: ``--no-units``), or else as the
+    published year was built (False: kept when its manifest lists unit sheets)."""
+    if units is None or units:
+        return bool(units)
+    record = manifest.published(out_dir / str(year))
+    return bool(record and record.get("units") and record.get("outputs"))
 
 
 @dataclass
@@ -183,7 +207,9 @@ def publish(plan: Plan, staging: Path, made: Made) -> BuildResult:
         written = manifest.with_sheets(staging, manifest.published(plan.folder), plan.year, made.sheets)
     else:
         written = manifest.write(staging, plan.params, plan.register, made.outputs, made.timings, made.sheets,
-                                 plan.fingerprint)
+                                 plan.fingerprint, yearstate.state_of_edition(plan.params, plan.edition),
+                                 yearstate.lacking(plan.params, plan.edition),
+                                 manifest.published(plan.folder))
     stage.publish(staging, plan.folder)
     return plan.result(written["outputs"], written)
 
@@ -200,6 +226,8 @@ def build_year(
     jobs: int | None = None,
     final: bool = False,
     overlap: bool = True,
+    reopen: str | None = None,
+    pass_signed: bool = False,
 ) -> BuildResult:
     """Build YEAR's report into ``out_dir/YEAR/`` (default ``reports/``): :func:`plan`, :func:`make`,
     :func:`publish`.
@@ -219,19 +247,36 @@ def build_year(
 
     The kernel starts once the inputs are validated and boots while the build prepares (:mod:`execute`).
     ``overlap``: the PDF and the Word draft side by side, on two cores (a batch of years passes False).
+    A signed year is closed, ``reopen`` (the reason) reopens it, and ``units`` False keeps the unit sheets
+    of a year built with them (None drops them): :func:`plan`.
     """
-    year_plan = plan(year, params_file, data_file, out_dir, formats, notebook, force, units, final)
+    year_plan = plan(year, params_file, data_file, out_dir, formats, notebook, force, units, final, reopen,
+                     pass_signed)
     if year_plan.up_to_date:
         return year_plan.result()
-    from sangkien.pipeline import execute
+    from sangkien.pipeline import execute, progress
 
+    progress.say(f"đã đọc sổ đăng ký {year_plan.register.path.name}: {len(year_plan.register)} dòng; "
+                 f"khởi động nhân Python (kernel)")
     # The kernel boots (and imports pandas and matplotlib) while this process checks the output folder and
     # imports its own libraries; it is gone however the block ends.
     with execute.kernel_ahead() as kernel, year_plan.staging() as staging:
-        made = make(year_plan.params, year_plan.register, year_plan.notebook, staging, year_plan.formats,
-                    year_plan.failed_dir, kernel=kernel, units=units, jobs=jobs, overlap=overlap,
-                    edition=year_plan.edition)
+        with progress.watching(staging, _units_count(year_plan)):
+            made = make(year_plan.params, year_plan.register, year_plan.notebook, staging, year_plan.formats,
+                        year_plan.failed_dir, kernel=kernel, units=year_plan.units, jobs=jobs, overlap=overlap,
+                        edition=year_plan.edition)
         return publish(year_plan, staging, made)
+
+
+def _units_count(year_plan: Plan) -> int:
+    """How many unit notices the build makes (for the terminal's bar: 0 when nothing is said)."""
+    from sangkien.pipeline import progress
+
+    if not (year_plan.units and progress.on()):
+        return 0
+    from sangkien.pipeline.unitsheets import planned
+
+    return len(planned(year_plan.register, year_plan.year))
 
 
 def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=None,

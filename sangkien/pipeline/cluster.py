@@ -210,14 +210,15 @@ def _plan(year: int, params_file: Path, out: Path, formats: tuple[str, ...], for
     to date or cannot be built, else its state with the lock held and a staging folder made (never raises)."""
     started = time.perf_counter()
     try:
-        plan = build.plan(year, params_file, None, out, formats, force=force, units=units, final=final)
+        plan = build.plan(year, params_file, None, out, formats, force=force, units=units, final=final,
+                          pass_signed=True)
         if plan.up_to_date:
             state = Outcome(plan.year, "up-to-date", reason=plan.reason,
                             outputs={k: str(v) for k, v in plan.result().outputs.items()})
         else:
             from sangkien.pipeline.unitsheets import planned
 
-            sheets = planned(plan.register, plan.year) if units else None
+            sheets = planned(plan.register, plan.year) if plan.units else None
             closing = contextlib.ExitStack()
             state = _Year(plan, closing.enter_context(plan.staging()), closing, sheets)
     except Exception as exc:

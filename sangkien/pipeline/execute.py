@@ -19,7 +19,7 @@ from sangkien.errors import CellError, SangkienError
 from sangkien.inputs import snapshot as kept_inputs
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
-from sangkien.pipeline import interrupts
+from sangkien.pipeline import interrupts, progress
 from sangkien.pipeline.workarounds import jsonschema_iri, kernel, papermill_engine
 
 jsonschema_iri.keep_out()  # before anything imports nbformat
@@ -89,7 +89,8 @@ def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | Non
         kernel.quiet_loop()
         return papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, engine_name=papermill_engine.ENGINE,
-            progress_bar=False, log_output=False, cwd=str(paths.ROOT), kernel_manager_class=kernel.manager_class(),
+            progress_bar=progress.cells_bar(), log_output=False, cwd=str(paths.ROOT),
+            kernel_manager_class=kernel.manager_class(),
             km=kernel_manager, shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:

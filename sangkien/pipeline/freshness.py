@@ -23,12 +23,21 @@ WHAT = {
     "register": "sổ đăng ký",
     "params": "tệp tham số",
     "notebook": "sổ tay báo cáo",
+    "unit_notebook": "sổ tay thông báo đơn vị",
     "package": "mã nguồn gói sangkien",
     "templates": "mẫu trình bày",
     "fonts": "phông chữ",
     "requirements": "danh sách thư viện (requirements.txt)",
-    "options": "tùy chọn dựng (định dạng, đường dẫn tệp, SOURCE_DATE_EPOCH, phiếu đơn vị)",
+    "options": "tùy chọn dựng",
 }
+OPTIONS = {
+    "formats": "định dạng (--to)",
+    "units": "phiếu đơn vị (--units, --no-units)",
+    "data_path": "đường dẫn sổ đăng ký",
+    "params_path": "đường dẫn tệp tham số",
+    "source_date_epoch": "SOURCE_DATE_EPOCH",
+}
+"""option -> what the analyst is told changed, when the options did (the reason names only those that did)."""
 
 
 def _tree_digest(folder: Path, skip: tuple[Path, ...] = ()) -> str:
@@ -44,9 +53,10 @@ def _tree_digest(folder: Path, skip: tuple[Path, ...] = ()) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(params: Params, notebooks: list[Path], options: dict, register_sha256: str | None = None) -> dict[str, str]:
+def fingerprint(params: Params, notebooks: list[Path], options: dict, register_sha256: str | None = None) -> dict:
     """The digest of each kind of input of one year's build (``register_sha256``: the register's, when
-    already known)."""
+    already known); ``option_values`` keeps the options themselves, so that a reason names the one that
+    changed."""
     requirements = paths.ROOT / "requirements.txt"
     options = {
         **options,
@@ -66,20 +76,32 @@ def fingerprint(params: Params, notebooks: list[Path], options: dict, register_s
         "fonts": _tree_digest(paths.FONTS_DIR),
         "requirements": sha256_file(requirements) if requirements.exists() else "",
         "options": hashlib.sha256(json.dumps(options, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
+        "option_values": options,
     }
 
 
-def of_build(params: Params, register_sha256: str, notebook: Path, formats: tuple[str, ...], units: bool) -> dict[str, str]:
-    """The fingerprint of one build of a year: its notebook (and the unit sheets' with ``units``), its
-    formats and whether it makes the unit sheets."""
-    notebooks = [notebook, paths.UNIT_NOTEBOOK] if units else [notebook]
-    return fingerprint(params, notebooks, {"formats": sorted(formats), "units": units}, register_sha256)
+def of_build(params: Params, register_sha256: str, notebook: Path, formats: tuple[str, ...], units: bool) -> dict:
+    """The fingerprint of one build of a year: its notebook (and the unit sheets' with ``units``, a
+    component of its own), its formats and whether it makes the unit sheets."""
+    made = fingerprint(params, [notebook], {"formats": sorted(formats), "units": units}, register_sha256)
+    made["unit_notebook"] = sha256_file(paths.UNIT_NOTEBOOK) if units else ""
+    return made
 
 
 def file_digests(folder: Path) -> dict[str, str]:
     """sha256 of every file under ``folder`` but manifest.json, by path relative to it."""
     return {path.relative_to(folder).as_posix(): sha256_file(path)
             for path in sorted(folder.rglob("*")) if path.is_file() and path.name != "manifest.json"}
+
+
+def _what(component: str, previous: dict, current: dict) -> str:
+    """What changed, in the analyst's words: the options that differ, by name, for ``options``."""
+    before, now = previous.get("option_values"), current.get("option_values")
+    if component != "options" or not isinstance(before, dict) or not isinstance(now, dict):
+        return WHAT[component]
+    names = [o for o in OPTIONS if o in before or o in now] + sorted((set(before) | set(now)) - set(OPTIONS))
+    which = [OPTIONS.get(o, o) for o in names if before.get(o) != now.get(o)]
+    return f"{WHAT[component]} ({', '.join(which)})" if which else WHAT[component]
 
 
 @dataclass(frozen=True)
@@ -104,7 +126,7 @@ def check(folder: Path, current: dict[str, str]) -> Freshness:
     previous = manifest.get("fingerprint")
     if not isinstance(previous, dict):
         return Freshness(False, "lần dựng trước không ghi dấu vân tay đầu vào (phiên bản cũ)")
-    changed = [WHAT[k] for k in WHAT if previous.get(k) != current.get(k)]
+    changed = [_what(k, previous, current) for k in WHAT if previous.get(k) != current.get(k)]
     if changed:
         return Freshness(False, "đã thay đổi: " + ", ".join(changed))
     recorded = manifest.get("files_sha256")

@@ -25,11 +25,17 @@ def timed(timings: dict[str, float], step: str):
 
 
 def write(staging: Path, params: Params, register: Register, outputs: dict[str, str], timings: dict[str, float],
-          sheets: dict | None, fingerprint: dict[str, str]) -> dict:
+          sheets: dict | None, fingerprint: dict[str, str], state: str = "draft", missing: tuple[str, ...] = (),
+          previous: dict | None = None) -> dict:
     """Write ``staging/manifest.json`` for the finished year and return it; written last, it records the
-    digests of every other file in ``staging``."""
+    digests of every other file in ``staging``. ``state``: the year's (``draft`` or ``final``,
+    :mod:`~sangkien.pipeline.yearstate`), with ``missing``: what the version to sign lacks; ``previous``: the
+    published manifest, whose record of reopenings is kept."""
     manifest = {
         "year": params.year,
+        "state": state,
+        "missing": list(missing),
+        **({"reopened": previous["reopened"]} if (previous or {}).get("reopened") else {}),
         "outputs": outputs,
         "inputs": {
             "data": {"path": files.shown(params.data), "sha256": register.sha256, "rows": len(register)},

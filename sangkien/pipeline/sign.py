@@ -618,6 +618,7 @@ def _publish(pdf: Path, data: bytes, target: Path, content: bytes, record: dict)
         current = _still_the_year(pdf, data, target, manifest)
         files.write_atomic(target, content)
         current["outputs"]["signed"] = target.name
+        current["state"] = "signed"  # the year's life: sangkien.pipeline.yearstate
         current["signed"] = {"file": target.name, "sha256": files.sha256_bytes(content), "of": pdf.name, **record}
         try:
             return year_record.store(pdf.parent, current)

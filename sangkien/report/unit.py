@@ -115,14 +115,27 @@ class UnitReport(Report):
         """The sample notice (when the data is illustrative), the letterhead, and the notice's type and subject.
 
         The sheet is a notice to the unit (THÔNG BÁO), a document of its own: its number is left blank for
-        the office to fill in, its symbol is the report's with the notice's type ('TB-SKHCN' for
+        the office to fill in unless ``notice_numbers`` gives it (:meth:`notice_number`), its symbol is the report's with the notice's type ('TB-SKHCN' for
         'BC-SKHCN'); the place and the date are the report's.
         """
         p = self.params
         notice = document.sample_notice() if p.sample_data else ""
-        head = document.header_columns(p, doc_number="", doc_symbol=document.notice_symbol(p.doc_symbol))
+        head = document.header_columns(p, doc_number=self.notice_number(),
+                                       doc_symbol=document.notice_symbol(p.doc_symbol))
         title = document.title_block(wording.NOTICE_DOC_TYPE, wording.notice_subject(self.year, self.unit))
         return Html(notice + head + "\n" + title)
+
+    def notice_number(self) -> str:
+        """The notice's number (``notice_numbers``): the unit's own, or the first number plus the unit's place
+        among the year's units (a whole number: checked with the parameters); empty (a blank for the office)
+        when none is given."""
+        numbers = self.params.notice_numbers
+        if isinstance(numbers, dict):
+            folded = {fold(today_name(name, self.params.reorganisation)): n for name, n in numbers.items()}
+            return folded.get(fold(self.unit), "")
+        if not numbers:
+            return ""
+        return str(int(numbers) + self._units_of_year().index(self.unit))
 
     def summary(self) -> Html:
         """The unit's year in sentences: put forward, recognised, its rate beside the city's and its block's,

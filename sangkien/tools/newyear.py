@@ -1,7 +1,8 @@
 """``sangkien new-year YEAR``: ``params/YEAR.yaml`` started from the previous year's file.
 
 What stays true from one year to the next (the register file, signer or recipients overridden for the
-year, ...) is copied; the document number is blanked; dates move on one year; years in a custom subject
+year, ...) is copied; the document number and the issue date are blanked, ``sample_data`` is false (a new
+year is a real one), a ``signer`` slot is written when the old file had none; other dates move on one year; years in a custom subject
 line move on one year; the analyst-written sections are emptied, each under a ``# Gợi ý: …`` comment
 taken from the schema (:mod:`sangkien.params`). Empty sections load and build: the report shows its
 own "not written yet" note in their place, never the prompt.
@@ -27,6 +28,8 @@ from sangkien.inputs.params import Params, Sections, check_keys, load_params, lo
 
 # Keys written first, in this order, each with its own comment; the rest follow in the old file's order.
 _FIRST = ("year", "data", "sample_data", "doc_number", "issue_date", "subject")
+_NOT_CARRIED = ("notice_numbers",)
+"""Keys of one year only: the office numbers the notices of each year anew."""
 
 
 def next_year_date(day: datetime.date) -> datetime.date:
@@ -101,26 +104,29 @@ def render(year: int, previous: dict, previous_name: str) -> str:
         out.append(_comment("Sổ đăng ký (.xlsx hoặc .csv), tính từ thư mục gốc của dự án; năm nay dùng tệp khác thì "
                             "sửa dòng dưới."))
         out.append(_dump("data", previous["data"]))
-    if "sample_data" in previous:
-        out.append(_dump("sample_data", previous["sample_data"]))
+    out.append(_comment("Sổ đăng ký thật của năm: false. Chỉ đặt true khi sổ là số liệu minh họa (mọi trang khi đó in "
+                        "\"DỮ LIỆU MINH HỌA\", và --final không dựng)."))
+    out.append(_dump("sample_data", False))
     out.append(_comment('Số văn bản: điền khi văn thư cấp số, ví dụ doc_number: "12"; để trống thì báo cáo '
                         "để chỗ trống."))
     out.append('doc_number: ""\n')
-    issue_date = previous.get("issue_date")
-    if isinstance(issue_date, (datetime.date, datetime.datetime)):
-        out.append(_comment("Ngày ban hành: ngày của năm trước cộng một năm; sửa theo ngày ký thực tế."))
-        out.append(_dump("issue_date", _shift_dates(issue_date)))
-    else:
-        out.append(_comment("Ngày ban hành, ví dụ 2025-01-05; để trống thì báo cáo để chỗ trống."))
-        out.append("issue_date:\n")
+    out.append(_comment(f"Ngày ban hành: điền khi ký, từ 01/10/{year} đến 31/12/{year + 1}, ví dụ {year + 1}-01-05; "
+                        "để trống thì báo cáo để chỗ trống (--final cần ngày này)."))
+    out.append("issue_date:\n")
+    if "signer" not in previous:
+        out.append(_comment("Người ký: họ và tên như in dưới chữ ký (chức vụ, thẩm quyền ký lấy từ tham số chung); "
+                            "--final và sign cần tên này."))
+        out.append('signer:\n  name: ""\n')
     subject = previous.get("subject")
     if isinstance(subject, str) and subject.strip():
         out.append(_comment("Trích yếu: các năm đã được chuyển sang năm mới; kiểm tra lại. Xóa dòng này để dùng "
                             "trích yếu chuẩn."))
         out.append(_dump("subject", shift_years(subject, old_year)))
     for key, value in previous.items():
-        if key in _FIRST or key == "sections":
+        if key in _FIRST or key in _NOT_CARRIED or key == "sections":
             continue
+        if key == "signer":
+            out.append(_comment("Người ký: họ và tên như in dưới chữ ký; --final và sign cần tên này."))
         if key == "reorganisation":
             out.append(_comment("Tên khối, đơn vị trước đây → tên hiện nay: giữ nguyên để các năm trước tiếp tục được "
                                 "so sánh theo tên hiện nay; thêm dòng khi có đợt sắp xếp mới."))

@@ -49,7 +49,7 @@ def test_a_changed_input_rebuilds_then_is_up_to_date(small_year, copy_published)
     kwargs = {"params_file": small_year.params, "out_dir": out}
     assert build_year(2023, **kwargs).up_to_date  # the copy is the published year
     result = build_year(2023, **kwargs, formats=("html",))
-    assert not result.up_to_date and result.reason == "đã thay đổi: " + freshness.WHAT["options"]
+    assert not result.up_to_date and result.reason == "đã thay đổi: tùy chọn dựng (định dạng (--to))"
     assert sorted(p.name for p in (out / "2023").iterdir()) == [
         "bao-cao-2023.html", "bao-cao-2023.ipynb", "danh-sach-cong-nhan-2023.csv", "danh-sach-cong-nhan-2023.xlsx",
         "manifest.json"]

@@ -68,3 +68,29 @@ def test_a_section_of_invisible_characters_is_empty(tmp_path, write_year, run_ma
         status, stdout, err = run_main("build", 2023, "--params", params, "--out", tmp_path / f"out-{i}", "--final")
         assert status == 2 and stdout == "" and "sections.context" in err, (repr(text), err)
         assert not (tmp_path / f"out-{i}").exists()
+
+
+def test_final_refuses_sample_data_and_an_impossible_issue_date(tmp_path, write_year, run_main):
+    """The version to sign is never made of sample data, nor dated outside 1/10 of the year .. 31/12 of the
+    next (issue 20): each named, nothing written."""
+    params = write_year(tmp_path, extra=COMPLETE + "sample_data: true\n")
+    params.write_text(params.read_text(encoding="utf-8").replace("issue_date: 2024-01-05", "issue_date: 2023-03-01"),
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    status, stdout, err = run_main("build", 2023, "--params", params, "--out", out, "--final")
+    assert status == 2 and stdout == ""
+    assert "sample_data: true" in err and "DỮ LIỆU MINH HỌA" in err
+    assert "01/03/2023 không thể là ngày của báo cáo năm 2023 (phải từ 01/10/2023 đến 31/12/2024)" in err
+    assert not out.exists()
+
+
+def test_the_issue_dates_a_report_can_bear(tmp_path, write_year):
+    import datetime
+
+    for day, wrong in [("2023-10-01", False), ("2024-12-31", False), ("2023-09-30", True), ("2025-01-01", True)]:
+        path = write_year(tmp_path, extra=COMPLETE)
+        path.write_text(path.read_text(encoding="utf-8").replace("issue_date: 2024-01-05", f"issue_date: {day}"),
+                        encoding="utf-8")
+        params = load_params(2023, path)
+        assert params.issue_date == datetime.date.fromisoformat(day)
+        assert bool(final.wrong_for_final(params)) is wrong, day

@@ -33,7 +33,7 @@ def trees(tmp_path, monkeypatch, write_year):
 
 
 def _changed(before: dict, after: dict) -> list[str]:
-    return [k for k in before if before[k] != after[k]]
+    return [k for k in before if k != "option_values" and before[k] != after[k]]  # the options' digest says it
 
 
 def _publish(folder, fingerprint, outputs: dict[str, bytes] | None = None):
@@ -82,21 +82,29 @@ def test_source_date_epoch_is_an_option(trees, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     after = freshness.fingerprint(params, [notebook], {})
     assert _changed(before, after) == ["options"]
+    folder = tmp / "out"
+    _publish(folder, before)
+    assert freshness.check(folder, after).reason == "đã thay đổi: tùy chọn dựng (SOURCE_DATE_EPOCH)"
 
 
 def test_a_build_is_fingerprinted_with_its_notebook_formats_and_unit_sheets(trees):
     tmp, params, notebook = trees
     register = freshness.sha256_file(params.data)
     html_and_pdf = freshness.of_build(params, register, notebook, ("pdf", "html"), False)
-    assert html_and_pdf == freshness.fingerprint(params, [notebook], {"formats": ["html", "pdf"], "units": False})
+    assert html_and_pdf == {**freshness.fingerprint(params, [notebook], {"formats": ["html", "pdf"], "units": False}),
+                            "unit_notebook": ""}
     assert freshness.of_build(params, register, notebook, ("html", "pdf"), False) == html_and_pdf  # order aside
     assert _changed(html_and_pdf, freshness.of_build(params, register, notebook, ("html",), False)) == ["options"]
     other = tmp / "other.ipynb"
     other.write_text('{"other": 1}')
     assert _changed(html_and_pdf, freshness.of_build(params, register, other, ("html", "pdf"), False)) == ["notebook"]
-    # the unit sheets: their notebook is an input too
-    assert _changed(html_and_pdf, freshness.of_build(params, register, notebook, ("html", "pdf"), True)) == [
-        "notebook", "options"]
+    # the unit sheets: their notebook is an input too, named as such (the report's notebook did not change)
+    with_units = freshness.of_build(params, register, notebook, ("html", "pdf"), True)
+    assert _changed(html_and_pdf, with_units) == ["options", "unit_notebook"]
+    folder = tmp / "out"
+    _publish(folder, with_units)
+    assert freshness.check(folder, html_and_pdf).reason == (  # --no-units: only what did change
+        "đã thay đổi: sổ tay thông báo đơn vị, tùy chọn dựng (phiếu đơn vị (--units, --no-units))")
 
 
 def test_check_of_the_published_outputs(trees):

@@ -51,7 +51,7 @@ def test_the_analysts_files_survive_every_build_and_a_build_reads_its_inputs_onc
     """Two guarantees, along one year's three builds (each a build of the other test they once were).
 
     The analyst's files: the register kept in OUT/2023 itself, a signed copy and notes beside the outputs
-    (one beside the unit sheets): built with the unit sheets, rebuilt without them (``--force``), built
+    (one beside the unit sheets): built with the unit sheets, rebuilt without them (``--force --no-units``), built
     again; each build leaves exactly its own files and every file of the analyst's byte for byte.
 
     One snapshot of the inputs: during the second build an analyst saves a new register and new parameters
@@ -86,7 +86,7 @@ def test_the_analysts_files_survive_every_build_and_a_build_reads_its_inputs_onc
         return real_run(*args, **kwargs)
 
     monkeypatch.setattr(execute, "run_notebook", saved_meanwhile)
-    status, _, err = run_main(*build, "--force")
+    status, _, err = run_main(*build, "--force", "--no-units")  # a build keeps its sheets unless told
     monkeypatch.undo()
     assert status == 0, err
     mine["so-dang-ky.csv"] = new_sha  # the analyst's new bytes, untouched by the build

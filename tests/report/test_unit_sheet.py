@@ -335,3 +335,24 @@ def test_unit_notebook_parameters():
     frame = frame_of(read_register(ROOT / "data/sample/so-dang-ky-sang-kien.xlsx", (EDU, OTHER), until=2023))
     assert unit in fig.units_of_year(frame, 2023)
     assert all(c.get("id") for c in notebook.cells)
+
+
+# --------------------------------------------------------------------------- notice numbers (issue 20)
+
+@pytest.mark.parametrize("extra, numbers", [
+    ("", ["", "", "", ""]),  # the blank for the clerk stays the default
+    ("notice_numbers: 21\n", ["21", "22", "23", "24"]),  # a first number, then in the units' order
+    ("notice_numbers:\n  Sở Y tế: '40'\n  trường thcs lê lợi: 7\n", ["", "40", "7", ""]),  # one per unit
+])
+def test_notice_numbers(register_file, params_for, extra, numbers):
+    params = str(params_for(register_file, extra))
+    units = ["Sở Du lịch", "Sở Y tế", SCHOOL, "Trường Tiểu học A"]
+    sheets = [UnitReport.load(2023, unit, params) for unit in units]
+    assert [sheet.notice_number() for sheet in sheets] == numbers
+    for sheet, number in zip(sheets, numbers):
+        assert f"Số: {number or chr(0xa0)}" in sheet.header().html and "/TB-SKHCN" in sheet.header().html
+
+
+def test_a_first_notice_number_must_be_a_number(register_file, params_for):
+    with pytest.raises(ParamsError, match='khóa "notice_numbers" cần một số nguyên'):
+        UnitReport.load(2023, SCHOOL, str(params_for(register_file, "notice_numbers: 'hai mươi'\n")))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import shutil
 
 import pytest
@@ -11,7 +10,7 @@ import yaml
 from sangkien import paths
 from sangkien.errors import ParamsError
 from sangkien.inputs.params import Sections, load_params
-from sangkien.tools.newyear import new_year, next_year_date, shift_years
+from sangkien.tools.newyear import new_year, shift_years
 
 
 @pytest.fixture
@@ -29,8 +28,8 @@ def test_from_the_committed_2023_file(params_dir):
     new = load_params(2024, path, require_data=False)
     assert new.year == 2024
     assert new.doc_number == ""
-    assert new.issue_date == datetime.date(2025, 1, 5) == next_year_date(old.issue_date)
-    assert new.data == old.data and new.sample_data == old.sample_data
+    assert new.issue_date is None  # never guessed: the date the report is signed is the office's
+    assert old.sample_data and new.data == old.data and new.sample_data is False  # a new year is a real one
     assert new.sections == Sections()  # every analyst section emptied
     assert new.subject_line.endswith("năm 2024 và phương hướng, nhiệm vụ năm 2025")
     assert new.signer == old.signer and new.recipients == old.recipients and new.blocks == old.blocks
@@ -54,14 +53,26 @@ def test_other_keys_are_copied_and_dates_move_on(tmp_path):
     (tmp_path / "2020.yaml").write_text(
         "year: 2020\ndata: data/sample/so-dang-ky-sang-kien.xlsx\ndoc_number: '7'\nissue_date: 2020-02-29\n"
         "subject: Báo cáo năm 2020, hướng tới năm 2021 (giai đoạn 2016-2020)\n"
-        "signer:\n  name: Trần Văn B\nrecipients:\n  - Nơi A\n  - 'Lưu: VT'\nperiod_start: 2018\n"
+        "signer:\n  name: Trần Văn B\nrecipients:\n  - Nơi A\n  - 'Lưu: VT'\nperiod_start: 2018\nnotice_numbers: 30\n"
         "sections:\n  context: Đoạn cũ.\n", encoding="utf-8")
     path = new_year(2021, tmp_path)
     new = load_params(2021, path, require_data=False)
-    assert new.issue_date == datetime.date(2021, 2, 28)
+    assert new.issue_date is None
     assert new.subject == "Báo cáo năm 2021, hướng tới năm 2022 (giai đoạn 2016-2021)"
     assert new.signer.name == "Trần Văn B" and new.recipients == ("Nơi A", "Lưu: VT") and new.period_start == 2018
-    assert new.doc_number == "" and new.sections.context == ""
+    assert new.doc_number == "" and new.sections.context == "" and new.notice_numbers == ""  # numbered anew
+
+
+def test_no_traps_left(params_dir):
+    """sample_data false with a comment, a signer slot, the issue date left empty (issue 20)."""
+    text = new_year(2024, params_dir).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = lines.index("sample_data: false")
+    assert lines[at - 1].startswith("# ") and "minh họa" in " ".join(lines[at - 2:at])
+    assert "issue_date:" in lines and "01/10/2024" in text
+    raw = yaml.safe_load(text)
+    assert raw["signer"] == {"name": ""} and raw["issue_date"] is None
+    assert load_params(2024, params_dir / "2024.yaml", require_data=False).signer.title  # the defaults' title kept
 
 
 def test_shift_years():
@@ -112,3 +123,4 @@ def test_command_line_success_message(params_dir, run_main):
     status, out, err = run_main("new-year", 2024, "--params-dir", params_dir)
     assert status == 0 and err == ""
     assert out.startswith(f"{params_dir / '2024.yaml'}: đã tạo") and "build 2024" in out
+    assert "status 2024" in out
