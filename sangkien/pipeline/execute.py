@@ -1,14 +1,16 @@
-"""Executing a report notebook in a kernel of this very interpreter: one executor (:func:`run_in`) for a
-kernel of its own, one started ahead and a warm one that runs many unit sheets (:mod:`~sangkien.pipeline.warm`).
+"""Executing a report notebook in a kernel of this very interpreter: one executor (:func:`run_in`), whether
+the kernel is a run's own (:func:`run_notebook`), started ahead (:func:`kernel_ahead`: it boots and imports
+the report's libraries while the build imports its own) or kept warm for many unit sheets
+(:mod:`~sangkien.pipeline.warm`).
 
-The executor uses public APIs only: Papermill's ``parameterize_notebook`` injects the parameters (the
-cell tagged ``injected-parameters``) and its notebook client runs the cells (nbclient's ``NotebookClient``,
-given the kernel's manager as ``km`` and the client connected to it as ``kc``, so a kernel started ahead or
-kept warm is used as it is), Papermill's execution manager recording each cell's times and status as
-``papermill`` does; the executed notebook is written once, at the end (with Papermill's markers around a
-failing cell). A report's kernel can be started ahead (:func:`kernel_ahead`): it boots and imports the
-report's libraries while the build imports its own and keeps the inputs for it. However a run ends, its
-kernel is killed at once, not shut down gracefully: nothing in it is kept (:class:`~sangkien.pipeline.kernel.Kernel`).
+The executor is made of public pieces, none copied: Papermill's ``parameterize_notebook`` injects the
+parameters (the cell tagged ``injected-parameters``); Papermill's notebook client, an nbclient
+``NotebookClient``, runs the cells in the kernel it is given (``km``, the kernel's manager; ``kc``, the
+client connected to it, made by the kernel's first run and kept for the next), while Papermill's execution
+manager records each cell's times and status as the ``papermill`` command does; the executed notebook is
+written once, at the end (with Papermill's markers around a failing cell, by ``raise_for_execution_errors``).
+However a run ends, a kernel of its own, or started ahead, is killed at once, not shut down gracefully:
+nothing in it is kept (:class:`~sangkien.pipeline.kernel.Kernel`).
 """
 from __future__ import annotations
 
