@@ -1,15 +1,21 @@
-"""Executing a report notebook with Papermill, in a kernel of this very interpreter.
+"""Executing a report notebook in a kernel of this very interpreter: one executor (:func:`run_in`), whether
+the kernel is a run's own (:func:`run_notebook`), started ahead (:func:`kernel_ahead`: it boots and imports
+the report's libraries while the build imports its own) or kept warm for many unit sheets
+(:mod:`~sangkien.pipeline.warm`).
 
-A report's kernel can be started ahead (:func:`kernel_ahead`): it boots and imports the report's
-libraries while the build imports its own and keeps the inputs for it. However a run ends, its kernel is
-killed at once, not shut down gracefully: nothing in it is kept.
-
-The kernel and the engine lean on the inside of jupyter_client and Papermill: see
-:mod:`sangkien.pipeline.workarounds.kernel` and :mod:`~sangkien.pipeline.workarounds.papermill_engine`.
+The executor is made of public pieces, none copied: Papermill's ``parameterize_notebook`` injects the
+parameters (the cell tagged ``injected-parameters``); Papermill's notebook client, an nbclient
+``NotebookClient``, runs the cells in the kernel it is given (``km``, the kernel's manager; ``kc``, the
+client connected to it, made by the kernel's first run and kept for the next), while Papermill's execution
+manager records each cell's times and status as the ``papermill`` command does; the executed notebook is
+written once, at the end (with Papermill's markers around a failing cell, by ``raise_for_execution_errors``).
+However a run ends, a kernel of its own, or started ahead, is killed at once, not shut down gracefully:
+nothing in it is kept (:class:`~sangkien.pipeline.kernel.Kernel`).
 """
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -19,20 +25,30 @@ from sangkien.errors import CellError, SangkienError
 from sangkien.inputs import snapshot as kept_inputs
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
-from sangkien.pipeline import interrupts, progress
-from sangkien.pipeline.workarounds import jsonschema_iri, kernel, papermill_engine
+from sangkien.pipeline import progress
+from sangkien.pipeline.kernel import Kernel
+from sangkien.pipeline.workarounds import jsonschema_iri, nbclient_tasks
 
 jsonschema_iri.keep_out()  # before anything imports nbformat
 
 SNAPSHOT = ".register.pickle"
 """The validated parameters and register in a staging folder, for the kernels (never published)."""
 
+STARTUP_TIMEOUT = 60
+"""Seconds a kernel may take to answer its first request."""
+
 
 @lru_cache(maxsize=1)
 def prepare() -> None:
-    """Import Papermill and register the engine (call from the main thread, before other imports)."""
-    papermill_engine.register()
-    kernel.manager_class()
+    """Import Papermill and nbclient (call from the main thread, before other imports). Papermill logs
+    through the 'papermill' logger and configures no handler: Python's last resort would print its errors
+    ("Kernel died while waiting for execute reply.") next to the build's own line. A NullHandler keeps them
+    for an application that configures logging (they still propagate), and off the terminal otherwise."""
+    import jupyter_client.manager  # noqa: F401
+    import papermill.clientwrap  # noqa: F401
+    import papermill.execute  # noqa: F401
+
+    logging.getLogger("papermill").addHandler(logging.NullHandler())
 
 
 REPORT_STARTUP = "exec('import sangkien.report.yearly\\nfrom sangkien.report import charts\\ncharts.setup()', {})"
@@ -43,14 +59,13 @@ charts' fonts, in a namespace of their own (the notebook's sees nothing of it)."
 @contextlib.contextmanager
 def kernel_ahead(startup: str = REPORT_STARTUP):
     """A kernel started now, in the repository, that boots and runs ``startup`` while the build goes on;
-    hand it to :func:`run_notebook` (``kernel``). However the block ends, no kernel is left (a build stopped
-    before its notebook runs, or refused, leaves none)."""
-    kernel.manager_class()  # jupyter_client only: Papermill is imported while the kernel boots
+    hand it to :func:`run_notebook` (``kernel_manager``). However the block ends, no kernel is left (a
+    build stopped before its notebook runs, or refused, leaves none)."""
+    kernel = Kernel.start(str(paths.ROOT), startup)  # jupyter_client only: Papermill is imported while it boots
     try:
-        yield kernel.start(str(paths.ROOT), startup)
+        yield kernel
     finally:
-        with interrupts.deferred():
-            kernel.discard()
+        kernel.discard()
 
 
 _ADDED_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
@@ -72,37 +87,70 @@ def _original_cell_number(notebook, index: int) -> int:
     return index - injected + 1
 
 
-def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | None = None, kernel_manager=None):
-    """Run a report notebook under Papermill into ``output`` with the year's parameters (and ``extra``
-    ones, e.g. the unit of a unit's sheet), in ``kernel_manager`` (one started ahead: :func:`kernel_ahead`)
-    or a kernel of its own; the executed notebook (a nbformat node, as written), or CellError when a cell
-    fails. However it ends (Ctrl-C and SIGTERM included), the kernel is gone and its files removed when
-    this returns (:func:`kernel.discard`)."""
-    prepare()
-    import papermill
-    from nbclient.exceptions import DeadKernelError
-    from papermill.exceptions import PapermillExecutionError
+def parameters_of(params: Params, extra: dict | None = None) -> dict:
+    """The notebook parameters of a year's run: its year and input files (and ``extra`` ones, e.g. the
+    unit of a unit's sheet, the snapshot kept for the kernels)."""
+    return {"year": params.year, "params_file": str(params.params_file.resolve()), "data_file": str(params.data),
+            **(extra or {})}
 
-    parameters = {"year": params.year, "params_file": str(params.params_file.resolve()), "data_file": str(params.data),
-                  **(extra or {})}
+
+def run_in(kernel: Kernel, notebook: Path, output: Path, parameters: dict, skip_tag: str | None = None,
+           progress_bar: dict | bool = False):
+    """Execute ``notebook`` in ``kernel`` (running, left running) with ``parameters`` injected, into
+    ``output``, written once at the end; the executed notebook (a nbformat node, as written). A failing
+    cell: the notebook written with Papermill's markers, and CellError naming the cell as the analyst
+    numbers it (KeyboardInterrupt when the kernel itself was interrupted: a stop, not a failing cell).
+    Cells tagged ``skip_tag`` are not run (nbclient's default tag when None). A dead kernel:
+    nbclient's ``DeadKernelError``, for the caller to say what follows."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NotebookExecutionManager
+    from papermill.exceptions import PapermillExecutionError
+    from papermill.execute import raise_for_execution_errors, remove_error_markers
+    from papermill.iorw import load_notebook_node, write_ipynb
+    from papermill.parameterize import parameterize_notebook
+
+    executed = remove_error_markers(parameterize_notebook(load_notebook_node(str(notebook)), parameters))
+    executed.metadata.papermill.update(input_path=str(notebook), output_path=str(output))
+    # no output_path: it writes nothing; ``progress_bar``: the cells n/N on a terminal (:func:`progress.cells_bar`)
+    manager = NotebookExecutionManager(executed, progress_bar=progress_bar, autosave_cell_every=0)
+    manager.notebook_start()
+    options = {"skip_cells_with_tag": skip_tag} if skip_tag else {}
+    client = PapermillNotebookClient(manager, km=kernel.manager, startup_timeout=STARTUP_TIMEOUT,
+                                     log=logging.getLogger("papermill"), **options)
+    client.kc = kernel.client  # None for a kernel's first run: nbclient connects one, kept for the next
+    nbclient_tasks.quiet_loop()
     try:
-        kernel.quiet_loop()
-        return papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, engine_name=papermill_engine.ENGINE,
-            progress_bar=progress.cells_bar(), log_output=False, cwd=str(paths.ROOT),
-            kernel_manager_class=kernel.manager_class(),
-            km=kernel_manager, shutdown_kernel="immediate",
-        )
+        client.execute()
+    finally:
+        kernel.client = client.kc
+        manager.notebook_complete()
+    try:
+        raise_for_execution_errors(executed, str(output))
     except PapermillExecutionError as exc:
-        if exc.ename == "KeyboardInterrupt":  # the kernel itself was interrupted: a stop, not a failing cell
+        if exc.ename == "KeyboardInterrupt":
             raise KeyboardInterrupt from None
         raise _cell_error(notebook, output, exc) from None
+    write_ipynb(executed, str(output))
+    return executed
+
+
+def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | None = None, kernel_manager=None):
+    """Run a report notebook into ``output`` with the year's parameters (and ``extra`` ones, e.g. the unit
+    of a unit's sheet), in ``kernel_manager`` (a kernel started ahead: :func:`kernel_ahead`) or a kernel
+    of its own; the executed notebook (a nbformat node, as written), or CellError when a cell fails.
+    However it ends (Ctrl-C and SIGTERM included), the kernel is gone and its files removed when this
+    returns."""
+    from nbclient.exceptions import DeadKernelError
+
+    prepare()
+    kernel = kernel_manager or Kernel.start(str(paths.ROOT))
+    try:
+        return run_in(kernel, notebook, output, parameters_of(params, extra), progress_bar=progress.cells_bar())
     except DeadKernelError:
         raise SangkienError(f"{notebook}: nhân Python chạy sổ tay đã dừng đột ngột (hết bộ nhớ, hoặc bị dừng từ "
                             "bên ngoài); hãy dựng lại") from None
     finally:
-        with interrupts.deferred():
-            kernel.discard()
+        kernel.discard()
 
 
 def _cell_error(notebook: Path, output: Path, exc) -> CellError:

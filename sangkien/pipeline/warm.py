@@ -2,17 +2,16 @@
 
 A new kernel for every unit's sheet costs seconds (its start, its imports of pandas and matplotlib, its
 shut-down) for a sheet that takes a fraction of a second to compute. A :class:`WarmKernel` starts its
-kernel once and executes the notebook in it again and again, each time as Papermill does for a kernel of
-its own — the parameters injected by Papermill's own ``parameterize_notebook``, the cells run by nbclient
-(:mod:`~sangkien.pipeline.workarounds.warm_engine`), the executed notebook and a failing cell as
-:func:`sangkien.pipeline.execute.run_notebook` gives them — and between two runs clears what the last one
-left: the user namespace (``%reset -f``), the execution count, the warnings already shown. The imported
-modules stay, which is the point; nothing the notebook computes lives in them (the register a build kept
-is cached by :meth:`sangkien.report.unit.UnitReport.load`, keyed by its file, which a build never
-changes).
+kernel once and executes the notebook in it again and again with the build's one executor
+(:func:`sangkien.pipeline.execute.run_in`: the parameters injected by Papermill, the cells run by nbclient
+in this kernel, through the client its first run connected; the executed notebook and a failing cell as
+for a kernel of its own), and between two runs clears what the last one left: the user namespace
+(``%reset -f``), the execution count, the warnings already shown. The imported modules stay, which is the
+point; nothing the notebook computes lives in them (the register a build kept is cached by
+:meth:`sangkien.report.unit.UnitReport.load`, keyed by its file, which a build never changes).
 
-After a failing cell, a dead kernel or a stop, the kernel is discarded (:func:`kernel.discard`) and the
-next run starts a new one: a sheet never depends on what a failed one left behind.
+After a failing cell, a dead kernel or a stop, the kernel is discarded and the next run starts a new one:
+a sheet never depends on what a failed one left behind.
 """
 from __future__ import annotations
 
@@ -21,8 +20,9 @@ from pathlib import Path
 from sangkien import paths
 from sangkien.errors import SangkienError
 from sangkien.inputs.params import Params
-from sangkien.pipeline import execute, interrupts
-from sangkien.pipeline.workarounds import kernel, warm_engine
+from sangkien.pipeline import execute
+from sangkien.pipeline.kernel import Kernel
+from sangkien.pipeline.workarounds import shown_warnings
 
 RESET = "\n".join((
     'get_ipython().run_line_magic("reset", "-f")',
@@ -31,7 +31,7 @@ RESET = "\n".join((
     # what is left (the imports, the snapshot's cache) out of the collector's way: %reset has just run a
     # full collection, and the next reset's would scan it all again (a third of a second a sheet)
     "import gc as _gc; _gc.freeze(); del _gc",
-    warm_engine.FORGET_WARNINGS,
+    shown_warnings.FORGET_WARNINGS,
 ))
 """Kernel code run between two runs (``cwd``: the working folder the kernel started in): the kernel as a
 new one would be, its imports kept."""
@@ -49,47 +49,33 @@ class WarmKernel:
 
     def __init__(self, cwd: Path = paths.ROOT):
         self.cwd = cwd
-        self._client = None
+        self._kernel: Kernel | None = None
         self._used = False
         self.started = 0
         """How many kernels it started (one, unless a run failed)."""
 
-    def _ready(self):
-        """The running kernel's nbclient client, reset after a run; a new kernel when there is none."""
-        if self._client is not None and self._used and not self._reset():
+    def _ready(self) -> Kernel:
+        """The running kernel, reset after a run; a new kernel when there is none."""
+        if self._kernel is not None and self._used and not self._reset():
             self.discard()
-        if self._client is None:
-            self._client = self._start()
+        if self._kernel is None:
+            execute.prepare()
+            self._kernel = Kernel.start(str(self.cwd))
             self.started += 1
-        return self._client
-
-    def _start(self):
-        import nbformat
-        from nbclient import NotebookClient
-
-        execute.prepare()
-        kernel.quiet_loop()
-        client = NotebookClient(nbformat.v4.new_notebook(), km=kernel.manager_class()(), startup_timeout=60)
-        try:
-            client.start_new_kernel(cwd=str(self.cwd))
-            client.start_new_kernel_client()
-        except BaseException:
-            self._client = client
-            self.discard()
-            raise
-        self._used = False
-        return client
+        return self._kernel
 
     def _reset(self) -> bool:
         """Clear the last run's state; False when the kernel did not answer (dead, or stuck)."""
         from jupyter_core.utils import run_sync
 
-        ok = run_sync(self._answered)(self._client.kc.execute(
-            RESET.format(cwd=str(self.cwd)), silent=True, store_history=False))
+        client = self._kernel.client
         self._used = False
-        return ok
+        if client is None:  # the last run never connected: nothing ran
+            return True
+        return run_sync(self._answered)(client, client.execute(
+            RESET.format(cwd=str(self.cwd)), silent=True, store_history=False))
 
-    async def _answered(self, msg_id: str) -> bool:
+    async def _answered(self, client, msg_id: str) -> bool:
         """Whether the kernel ran ``msg_id`` without an error, looking every second that it still lives."""
         import queue
         import time
@@ -97,9 +83,9 @@ class WarmKernel:
         deadline = time.monotonic() + RESET_TIMEOUT
         while time.monotonic() < deadline:
             try:
-                reply = await self._client.kc.get_shell_msg(timeout=1)
+                reply = await client.get_shell_msg(timeout=1)
             except queue.Empty:
-                if not await self._client.km.is_alive():
+                if not await self._kernel.manager.is_alive():
                     return False
                 continue
             if reply["parent_header"].get("msg_id") == msg_id:
@@ -109,24 +95,13 @@ class WarmKernel:
     def run(self, notebook: Path, output: Path, params: Params, extra: dict | None = None):
         """Execute ``notebook`` into ``output`` with the year's parameters (and ``extra`` ones) and return
         it executed (a nbformat node); CellError when a cell fails, as :func:`execute.run_notebook`."""
-        import papermill
         from nbclient.exceptions import DeadKernelError
-        from papermill.exceptions import PapermillExecutionError
 
-        parameters = {"year": params.year, "params_file": str(params.params_file.resolve()),
-                      "data_file": str(params.data), **(extra or {})}
-        client = self._ready()
+        kernel = self._ready()
         self._used = True
         try:
-            return papermill.execute_notebook(
-                str(notebook), str(output), parameters=parameters, engine_name=warm_engine.register(),
-                request_save_on_cell_execute=False,  # written once, at the end (or with the failing cell)
-                progress_bar=False, log_output=False, warm_client=client, skip_cells_with_tag=INTERACTIVE_TAG)
-        except PapermillExecutionError as exc:
-            self.discard()
-            if exc.ename == "KeyboardInterrupt":
-                raise KeyboardInterrupt from None
-            raise execute._cell_error(notebook, output, exc) from None
+            return execute.run_in(kernel, notebook, output, execute.parameters_of(params, extra),
+                                  skip_tag=INTERACTIVE_TAG)
         except DeadKernelError:
             self.discard()
             raise SangkienError(f"{notebook}: nhân Python chạy sổ tay đã dừng đột ngột (hết bộ nhớ, hoặc bị dừng "
@@ -137,8 +112,6 @@ class WarmKernel:
 
     def discard(self) -> None:
         """End the kernel now (no graceful shut-down: nothing of it is kept) and remove its files."""
-        client, self._client, self._used = self._client, None, False
-        with interrupts.deferred():
-            if client is not None and client.kc is not None:
-                client.kc.stop_channels()
+        kernel, self._kernel, self._used = self._kernel, None, False
+        if kernel is not None:
             kernel.discard()

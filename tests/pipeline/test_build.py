@@ -184,19 +184,21 @@ def test_an_output_folder_refused_once_the_kernel_started_leaves_no_kernel(small
     kernel killed, its sockets and connection file gone."""
     import os
 
+    import psutil
+
     from sangkien.errors import ParamsError
-    from sangkien.pipeline.workarounds import kernel
+    from sangkien.pipeline.kernel import Kernel
 
     started = []
-    real_start = kernel.start
-    monkeypatch.setattr(kernel, "start", lambda *args: started.append(real_start(*args)) or started[-1])
+    real_start = Kernel.start
+    monkeypatch.setattr(Kernel, "start", lambda *args: started.append(real_start(*args)) or started[-1])
     out = tmp_path / "out"
     (out / "2023").mkdir(parents=True)
     (out / "2023" / "bao-cao-2023.pdf").write_bytes(b"%PDF the analyst's own")
     with pytest.raises(ParamsError) as caught:
         build_year(2023, params_file=small_year.params, out_dir=out)
     assert caught.value.exit_status == 2 and str(out / "2023" / "bao-cao-2023.pdf") in caught.value.problems[0]
-    (manager,) = started
-    assert manager._process.poll() is not None  # ended (killed), and waited for
-    assert not os.path.exists(manager._socket_dir)
+    (kernel,) = started
+    assert kernel.pid and not psutil.pid_exists(kernel.pid)  # ended (killed), and waited for
+    assert not os.path.exists(kernel.folder)
     assert sorted(p.name for p in (out / "2023").iterdir()) == ["bao-cao-2023.pdf"]

@@ -4,9 +4,8 @@ module of that library again before anything else.
 
 | module | library (version) | what it works around |
 |---|---|---|
-| :mod:`.kernel` | jupyter_client 8.10.0 | a kernel of this interpreter over IPC sockets, quiet, its socket folder removed |
-| :mod:`.papermill_engine` | papermill 2.7.0 | the executed notebook written once, at the end |
-| :mod:`.warm_engine` | papermill 2.7.0, nbclient 0.11.0, CPython 3.11 | a notebook run on a kernel already running (unit sheets), its warnings shown again |
+| :mod:`.nbclient_tasks` | nbclient 0.11.0 (jupyter_core 5.9.1) | the polling tasks a stopped run leaves on the event loop cancelled, their failures unprinted |
+| :mod:`.shown_warnings` | CPython 3.11 | a warm kernel's warnings shown again in its next run (unit sheets) |
 | :mod:`.jsonschema_iri` | jsonschema 4.26.0 (under nbformat 5.11.1) | rfc3987_syntax's 1.8 s grammar kept out of builds |
 | :mod:`.weasyprint_exit` | WeasyPrint 70.0 | its font configuration dropped before the interpreter exits |
 | :mod:`.weasyprint_subset` | WeasyPrint 70.0, uharfbuzz 0.55.0 | every embedded font subset by the pinned HarfBuzz (same bytes on every machine, no clock in the font) |

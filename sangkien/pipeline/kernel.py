@@ -1,0 +1,130 @@
+"""A kernel of this very interpreter for the report notebooks: started by the build, quiet, over local
+(IPC) sockets, ended at once when its runs are over.
+
+The build never depends on which kernelspecs a machine has registered (every kernel is ``sys.executable``'s
+ipykernel, whatever the notebook's metadata names), opens no TCP port, keeps each kernel's sockets and
+connection file in a folder of its own (removed with the kernel) and keeps the kernel's log lines (start-up
+notices, the interrupt at shut-down) off the analyst's terminal: a failing cell or a dead kernel is
+reported by the build itself. All of it through jupyter_client's public API (a kernelspec manager, the
+manager's traits, ``start_kernel``'s Popen arguments, ``shutdown_kernel``).
+
+A :class:`Kernel` is started before its notebook is known (:meth:`Kernel.start`: it boots, and imports what
+``startup`` names, while the build does its own work); the notebook executor
+(:func:`sangkien.pipeline.execute.run_in`) hands its manager to nbclient (``km``) and keeps the client
+nbclient connects to it (``kc``) for the next run in the same kernel (:mod:`~sangkien.pipeline.warm`).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from functools import lru_cache
+
+from sangkien.pipeline import interrupts
+from sangkien.pipeline.workarounds import nbclient_tasks
+
+SOCKET_PATH_MAX = 107
+"""The longest path of a local (AF_UNIX) socket on Linux, in bytes."""
+
+HISTORY = "--HistoryManager.hist_file=:memory:"
+"""The kernel's history in memory (as nbclient starts a Python kernel): nothing written in the home folder."""
+
+
+@lru_cache(maxsize=1)
+def _this_interpreter():
+    """A kernelspec manager that gives every kernel name this interpreter's ipykernel (its charts drawn
+    with Agg, the backend that needs no display)."""
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+    spec = KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                      display_name="Python (sangkien)", language="python", env={"MPLBACKEND": "agg"})
+
+    class ThisInterpreter(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str, *args, **kwargs) -> KernelSpec:
+            return spec
+
+    return ThisInterpreter()
+
+
+class Kernel:
+    """A kernel of this interpreter, running: ``manager`` (an ``AsyncKernelManager``), ``client`` (the
+    kernel client its first run connected, kept for the next ones; None before), ``folder`` (its sockets
+    and connection file), ``pid``. :meth:`discard` ends it."""
+
+    def __init__(self, manager, folder: str):
+        self.manager = manager
+        self.folder = folder
+        self.client = None
+        self.pid: int | None = None
+        self.ended = False
+
+    @classmethod
+    def start(cls, cwd: str, startup: str = "") -> Kernel:
+        """A kernel started now in ``cwd`` and not waited for: it boots while the caller goes on. It runs
+        ``startup`` (one line of Python) as it boots, before it answers any request, with no execution count
+        and no history (IPython's ``exec_lines``). The launch is not cut in two by Ctrl-C or SIGTERM
+        (stopped between its fork and its exec, Popen would lose the kernel); a stop during it ends the
+        kernel at once."""
+        from jupyter_client.manager import AsyncKernelManager
+
+        folder = _socket_dir()
+        manager = AsyncKernelManager(transport="ipc", ip=os.path.join(folder, "ipc"),
+                                     connection_file=os.path.join(folder, "kernel.json"),
+                                     kernel_spec_manager=_this_interpreter())
+        kernel = cls(manager, folder)
+        arguments = [HISTORY] + ([f"--IPKernelApp.exec_lines={startup}"] if startup else [])
+        try:
+            with interrupts.deferred():
+                nbclient_tasks.event_loop().run_until_complete(manager.start_kernel(
+                    extra_arguments=arguments, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                kernel.pid = getattr(manager.provisioner, "pid", None)
+        except BaseException:
+            kernel.discard()
+            raise
+        return kernel
+
+    def discard(self) -> None:
+        """End the kernel now, however its run ended (nothing in it is worth a graceful shut-down): no task
+        of its runs left on the event loop, its client's channels closed, the kernel (and its children)
+        killed and waited for, its sockets and connection file removed. Once is enough: a kernel started
+        ahead is discarded by its run, then by the block that started it."""
+        if self.ended:
+            return
+        self.ended = True
+        with interrupts.deferred():
+            try:
+                nbclient_tasks.settle()
+                client, self.client = self.client, None
+                if client is not None:
+                    client.stop_channels()
+                self._shut_down()
+            finally:
+                shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _shut_down(self) -> None:
+        """``shutdown_kernel(now=True)``: SIGKILL to the kernel's process group, waited for, its files
+        removed; should jupyter_client fail at it, the process group is killed here."""
+        loop = nbclient_tasks.event_loop()
+        try:
+            if not loop.is_running():
+                loop.run_until_complete(self.manager.shutdown_kernel(now=True))
+                return
+        except Exception:  # the kill below is what matters
+            pass
+        if self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(self.pid, signal.SIGKILL)
+
+
+def _socket_dir() -> str:
+    """A new folder for a kernel's sockets and connection file: in the temporary folder, unless its path
+    is so long that the sockets' paths ('…/sangkien-kernel-XXXXXXXX/ipc-5') would pass SOCKET_PATH_MAX;
+    then in /tmp (removed all the same by :meth:`Kernel.discard`)."""
+    for base in (tempfile.gettempdir(), "/tmp", "/var/tmp"):
+        if len(os.fsencode(base)) + len("/sangkien-kernel-XXXXXXXX/ipc-5") <= SOCKET_PATH_MAX and os.access(base, os.W_OK):
+            return tempfile.mkdtemp(prefix="sangkien-kernel-", dir=base)
+    return tempfile.mkdtemp(prefix="sangkien-kernel-")  # ZMQ will say the path is too long

@@ -1,0 +1,78 @@
+"""The one notebook executor (:func:`sangkien.pipeline.execute.run_in`) in each of its kernels: one of its
+own, one started ahead, a warm one: the parameters injected as Papermill tags them, the executed notebook
+written as returned, the kernel used as given and gone once discarded."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from sangkien.inputs.params import Params
+from sangkien.pipeline import execute
+from sangkien.pipeline.warm import WarmKernel
+
+pytestmark = pytest.mark.slow
+
+PARAMS = Params(2023, Path("x.csv"), files=(Path("p.yaml"),))
+
+
+def _notebook(path: Path, *cells: str) -> Path:
+    """A notebook with a parameters cell (``year``, ``unit``), then ``cells``."""
+    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "sangkien", "display_name": "Sáng kiến",
+                                                                 "language": "python"}})
+    parameters = nbformat.v4.new_code_cell('year = 0\nunit = ""\nparams_file = ""\ndata_file = ""')
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [nbformat.v4.new_markdown_cell("# thử"), parameters] + [nbformat.v4.new_code_cell(c) for c in cells]
+    nbformat.write(notebook, str(path))
+    return path
+
+
+def _printed(executed) -> str:
+    return "".join(o.get("text", "") for o in executed.cells[-1].outputs)
+
+
+def _kernels() -> list[psutil.Process]:
+    return [p for p in psutil.Process().children(recursive=True) if "ipykernel_launcher" in p.cmdline()]
+
+
+def test_a_notebook_is_written_as_run_with_its_parameters_injected_after_the_parameters_cell(tmp_path):
+    notebook = _notebook(tmp_path / "n.ipynb", "print(year, unit)")
+    executed = execute.run_notebook(notebook, tmp_path / "out.ipynb", PARAMS, extra={"unit": "Sở Y tế"})
+    assert nbformat.writes(nbformat.read(str(tmp_path / "out.ipynb"), as_version=4)) == nbformat.writes(executed)
+    tags = [cell.metadata.get("tags") for cell in executed.cells]
+    assert tags == [[], ["parameters"], ["injected-parameters"], []]
+    assert executed.cells[2].source.startswith("# Parameters\nyear = 2023\n")
+    assert _printed(executed) == "2023 Sở Y tế\n"
+    assert executed.metadata.papermill["parameters"]["unit"] == "Sở Y tế"
+    assert {cell.metadata.papermill["status"] for cell in executed.cells} == {"completed"}
+    assert not _kernels()
+
+
+def test_a_kernel_started_ahead_runs_the_notebook_and_is_gone_after_it(tmp_path):
+    """The startup line ran in the kernel the notebook then ran in (it set a variable of the environment),
+    and the block leaves no kernel, no socket folder."""
+    notebook = _notebook(tmp_path / "n.ipynb", "import os\nprint(os.environ.get('STARTED_AHEAD'))")
+    with execute.kernel_ahead("import os; os.environ['STARTED_AHEAD'] = 'có'") as kernel:
+        executed = execute.run_notebook(notebook, tmp_path / "out.ipynb", PARAMS, kernel_manager=kernel)
+    assert _printed(executed) == "có\n"
+    assert not psutil.pid_exists(kernel.pid) and not os.path.exists(kernel.folder)
+
+
+def test_a_warm_kernel_keeps_one_connection_for_all_its_runs(tmp_path):
+    """Each run goes through the client the first run connected: no sockets left open run after run."""
+    notebook = _notebook(tmp_path / "n.ipynb", "print(unit)")
+    runner = WarmKernel()
+    try:
+        runner.run(notebook, tmp_path / "a.ipynb", PARAMS, {"unit": "a"})
+        runner.run(notebook, tmp_path / "b.ipynb", PARAMS, {"unit": "b"})
+        open_after_two = psutil.Process().num_fds()
+        for unit in "cdef":
+            assert _printed(runner.run(notebook, tmp_path / f"{unit}.ipynb", PARAMS, {"unit": unit})) == f"{unit}\n"
+        assert psutil.Process().num_fds() == open_after_two
+        assert runner.started == 1
+    finally:
+        runner.discard()
+    assert not _kernels()
