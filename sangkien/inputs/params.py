@@ -220,10 +220,22 @@ def _read_files(params_file: Path) -> tuple[dict[str, Any], list[Path], str]:
             continue
         content, data = read_mapping(path)
         check_keys(path, content, Params)
+        if files and _own_organisation(merged, content):
+            merged.pop("reorganisation", None)
         merged = _merge(merged, content)
         files.append(path)
         digest.update(data)
     return merged, files, digest.hexdigest()
+
+
+def _own_organisation(shared: dict, content: dict) -> bool:
+    """Whether a year's file pins an organisation of its own: it names blocks other than the shared ones and
+    no ``reorganisation``. The shared ``reorganisation`` maps earlier names onto the shared (today's) blocks,
+    so such a year (one before a reorganisation) reports under its own names, without it."""
+    if "blocks" not in content or "reorganisation" in content or not isinstance(content["blocks"], list):
+        return False
+    own = {schema.fold(str(b)) for b in content["blocks"]}
+    return own != {schema.fold(str(b)) for b in shared.get("blocks", DEFAULT_BLOCKS)}
 
 
 def _year(where: str, merged: dict, year: int | None) -> int:
