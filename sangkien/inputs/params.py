@@ -67,8 +67,8 @@ class Params:
     year: int = documented("năm báo cáo", note="tệp params/NĂM.yaml phải ghi đúng năm trong tên tệp")
     data: Path = documented(
         "tệp sổ đăng ký",
-        note=".xlsx (trang tính đầu tiên) hoặc .csv; đường dẫn tương đối tính từ thư mục gốc của dự án; "
-             "có thể thay bằng --data khi dựng")
+        note=".xlsx, .xls (đọc mọi trang tính không ẩn có dòng tiêu đề của sổ) hoặc .csv; đường dẫn tương đối tính "
+             "từ thư mục gốc của dự án; có thể thay bằng --data khi dựng")
     blocks: tuple[str, ...] = documented("các khối, theo thứ tự trình bày trong báo cáo", DEFAULT_BLOCKS)
     period_start: int = documented("năm đầu của giai đoạn so sánh", DEFAULT_PERIOD_START,
                                    note="giai đoạn kết thúc ở năm liền trước năm báo cáo")

@@ -105,6 +105,15 @@ def test_the_2026_walk_into_the_sample_register(year_2026, run_main):
     assert "không có trong sổ" not in stdout
     assert "  2026: Giáo dục 3/4; Sở, ngành, địa phương 4/7" in stdout.splitlines()
 
+    # next year, into this year's register: its lines keep the sources they name
+    nxt = unit_files(folder.with_name("don-vi-2027"), {"so-y-te.xlsx": [row("SK-2027-001", "Sở Y tế", TODAY, year=2027)]})
+    status, stdout, err = run_main("collect", nxt, "--into", out, "--out", out.with_name("2027.xlsx"))
+    assert (status, err) == (0, "")
+    carried = {r[0]: r[10:] for r in lines_of(out.with_name("2027.xlsx"))[1:]}
+    assert carried["SK-2026-005"] == ("truong-ngo-quyen.xlsx", "Đợt 2", 8)
+    assert carried["SK-2016-001"] == (SAMPLE_REGISTER.name, "Sổ đăng ký", 2)
+    assert carried["SK-2027-001"] == ("so-y-te.xlsx", "Danh sách", 8)
+
     # the same again: refused without --force, the same bytes with it
     status, _, err = run_main("collect", folder, "--into", SAMPLE_REGISTER, "--out", out, "--params", params)
     assert status == 2 and "--force" in err
