@@ -131,16 +131,15 @@ def _check_target(folder: Path, out: Path, force: bool, history: Path | None = N
         raise ParamsError(f"{out}: tệp ghi ra cần phần mở rộng .xlsx")
     if out.is_dir():
         raise ParamsError(f"{printable(out)}: là một thư mục, không phải tệp; chọn tên tệp .xlsx khác cho --out")
+    if history is not None and history.resolve() == out.resolve():
+        raise ParamsError(f"{printable(out)}: --out trùng với sổ --into; sổ không bao giờ bị ghi đè: chọn tên "
+                          "khác cho --out (ví dụ sổ của năm nay)")
+    if history is not None and not history.is_file():
+        raise DataError(f"{printable(history)}: không tìm thấy sổ đăng ký (--into)")
     if out.exists() and not force:
         raise ParamsError(f"{printable(out)}: tệp đã có; chọn tên khác cho --out, hoặc thêm --force để ghi đè")
     if not out.parent.is_dir():
         raise ParamsError(f"{out.parent}: không có thư mục này để ghi tệp gộp")
-    if history is not None:
-        if not history.is_file():
-            raise DataError(f"{printable(history)}: không tìm thấy sổ đăng ký (--into)")
-        if history.resolve() == out.resolve():
-            raise ParamsError(f"{printable(out)}: --out trùng với sổ --into; sổ không bao giờ bị ghi đè: chọn tên "
-                              "khác cho --out (ví dụ sổ của năm nay)")
 
 
 def read_folder(folder: Path, out: Path | None = None,

@@ -203,8 +203,9 @@ def test_the_register_is_never_written_over(tmp_path, run_main, year_2026):
     folder, _, _ = year_2026
     copy = tmp_path / "so.xlsx"
     copy.write_bytes(SAMPLE_REGISTER.read_bytes())
-    status, _, err = run_main("collect", folder, "--into", copy, "--out", copy, "--force")
-    assert status == 2 and "--out trùng với sổ --into" in err
+    for force in ((), ("--force",)):
+        status, _, err = run_main("collect", folder, "--into", copy, "--out", copy, *force)
+        assert status == 2 and "--out trùng với sổ --into" in err and "ghi đè;" not in err
     assert copy.read_bytes() == SAMPLE_REGISTER.read_bytes()
     status, _, err = run_main("collect", folder, "--into", tmp_path / "khong-co.xlsx", "--out", tmp_path / "o.xlsx")
     assert status == 3 and "không tìm thấy sổ đăng ký (--into)" in err and not (tmp_path / "o.xlsx").exists()
