@@ -203,15 +203,16 @@ def _earlier_years(register) -> list[int]:
 
 
 def _unmatched(register) -> list[str]:
-    """The old names of the mapping that no row holds (a misspelling?), when the register holds a year written
-    under earlier names: a file of years after the reorganisation holds none of them, and nothing is said."""
-    if not _earlier_years(register):
-        return []
+    """The old names of the mapping that no row holds (a misspelling?), for the blocks and for the units, each
+    only when the register writes some other old name of that kind (it holds years of the earlier
+    organisation's names): a file of years after the reorganisation holds none of them, and nothing is said."""
     missing = []
     for column, names, what in (("khoi", register.reorganisation.blocks, "khối"),
                                 ("don_vi", register.reorganisation.units, "đơn vị")):
         held = {schema.fold(text) for text in register.columns[ORIGINAL[column]]}
-        missing.extend(f'{what} "{old}"' for old in names if schema.fold(old) not in held)
+        unmatched = [old for old in names if schema.fold(old) not in held]
+        if len(unmatched) < len(names):
+            missing.extend(f'{what} "{old}"' for old in unmatched)
     return missing
 
 

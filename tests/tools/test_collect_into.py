@@ -218,3 +218,20 @@ def test_the_register_inside_the_folder_is_read_once_as_the_register(tmp_path, r
     status, stdout, err = run_main("collect", folder, "--into", inside, "--out", out, "--params", params)
     assert (status, err) == (0, "")
     assert "so-dang-ky.xlsx: không đọc — sổ nhiều năm (--into)" in stdout
+
+
+def test_collect_and_check_decide_alike(year_2026, run_main, tmp_path):
+    """One function decides: a 2026 row under the block before 2025 passes both with the year's parameters
+    (mapped by the shared reorganisation), an unknown block fails both with the same line; a file of 2026 alone
+    gives no warning about earlier names it does not hold."""
+    _, params, _ = year_2026
+    folder = unit_files(tmp_path / "f", {"so-tai-chinh.xlsx": [row("SK-1", "Sở Tài chính", OLD)]})
+    status, stdout, err = run_main("check", folder / "so-tai-chinh.xlsx", "--params", params)
+    assert (status, err) == (0, "") and "không có trong sổ" not in stdout
+    assert run_main("collect", folder, "--out", tmp_path / "a.xlsx", "--params", params)[:3:2] == (0, "")
+    folder = unit_files(tmp_path / "g", {"so-tai-chinh.xlsx": [row("SK-1", "Sở Tài chính", "Khối lạ")]})
+    checked = run_main("check", folder / "so-tai-chinh.xlsx", "--params", params)
+    collected = run_main("collect", folder, "--out", tmp_path / "b.xlsx", "--params", params)
+    assert checked[0] == collected[0] == 3
+    tail = 'dòng 8, cột "Khối", giá trị "Khối lạ": khối không có trong tham số; cần một trong: "Giáo dục"; ' + f'"{TODAY}"'
+    assert checked[2].strip().endswith(tail) and collected[2].strip().endswith(tail)
