@@ -36,7 +36,7 @@ PINNED = 'blocks: [Giáo dục, "Quận, huyện, sở, ngành"]\n'
 defaults' blocks and reorganisation are today's."""
 SAMPLE_REGISTER = ROOT / "data" / "sample" / "so-dang-ky-sang-kien.xlsx"
 
-LONGEST_FIRST = ("pipeline/test_cluster.py", "pipeline/test_unitsheets.py", "pipeline/test_documents_read_right.py",
+LONGEST_FIRST = ("inputs/test_params_today.py", "pipeline/test_cluster.py", "pipeline/test_unitsheets.py", "pipeline/test_documents_read_right.py",
                  "pipeline/test_safety.py", "pipeline/test_batch.py", "pipeline/test_year_folder.py",
                  "pipeline/test_reorganisation_build.py", "api/test_api.py", "pipeline/test_bench_build.py",
                  "report/test_charts.py", "report/test_numbering.py", "architecture/test_notebooks.py")
