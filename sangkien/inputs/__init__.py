@@ -53,7 +53,8 @@ class Validity:
     reorganisation: Reorganisation
     until: int | None = None
     said: str = ""
-    """Which parameters these are, in words."""
+    """Which parameters these are, in words, when none were given (``check`` and ``collect`` say it); empty for
+    a file given with ``--params``."""
 
 
 YEAR_FILE = re.compile(r"^(\d{4})\.yaml$")
@@ -71,8 +72,7 @@ def validity(params_file: str | Path | None = None) -> Validity:
     file in ``params/`` (every year's rows checked: ``until`` is None), else of the shared defaults."""
     if params_file is not None:
         params = load_params(None, params_file, require_data=False)
-        return Validity(params.blocks, params.reorganisation, params.year,
-                        f"theo tham số {params_file} (năm {params.year})")
+        return Validity(params.blocks, params.reorganisation, params.year)
     latest = latest_params_file()
     if latest is not None:
         params = load_params(None, latest, require_data=False)
@@ -89,5 +89,5 @@ def check(file: str | Path, params_file: str | Path | None = None) -> Register:
     report's: a row of a later year may name another block, as when building."""
     rules = validity(params_file)
     register = read_register(file, rules.blocks, rules.reorganisation, until=rules.until)
-    register.checked_with = rules.said if params_file is None else ""
+    register.checked_with = rules.said
     return register

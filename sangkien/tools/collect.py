@@ -272,9 +272,10 @@ def _cell(value):
 def collect(folder: str | Path, out: str | Path, rules: Validity | tuple[str, ...], force: bool = False,
             into: str | Path | None = None) -> Collected:
     """Merge the folder's registers into ``out`` (an .xlsx in the template's layout, with each line's source
-    file, sheet and row), checked against ``rules`` as ``check`` checks a register (the same function decides).
-    ``rules``: a :class:`~sangkien.inputs.Validity` (or the blocks alone). ``into``: a multi-year register whose rows come first, checked with the new ones (a code it already has, a
-    unit under another block in an earlier year, a unit's year sent again are problems); it is only read.
+    file, sheet and row), checked against ``rules`` (a :class:`~sangkien.inputs.Validity`, or the blocks alone)
+    as ``check`` checks a register: the same function decides. ``into``: a multi-year register whose rows come
+    first, checked with the new ones (a code it already has, a unit under another block in an earlier year, a
+    unit's year sent again are problems); it is only read.
     DataError listing every problem of every file (nothing written); ParamsError when ``out`` exists (unless
     ``force``) or cannot be written there."""
     folder, out = Path(folder), Path(out)
@@ -295,8 +296,7 @@ def collect(folder: str | Path, out: str | Path, rules: Validity | tuple[str, ..
     blocks = tuple(rules.blocks) + tuple(b for b in rules.reorganisation.blocks if b not in rules.blocks)
     _write(out, _workbook_bytes(sheet, blocks, len(readable), kept, tuple(history.tables) if history else ()), force)
     return Collected(out, len(sheet.numbers) - kept, sources, skipped, history=history, kept=kept,
-                     added=_added(sheet, kept),
-                     checked_with=rules.said if rules.until is None else "")
+                     added=_added(sheet, kept), checked_with=rules.said)
 
 
 def _checked(history: list[Source], readable: list[Source], rules: Validity, found: list[str]) -> tuple[Sheet, int]:
