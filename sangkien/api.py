@@ -21,18 +21,21 @@ def load_inputs(year: int, params: str | Path | None = None, data: str | Path | 
 
 
 def check(file: str | Path, params: str | Path | None = None) -> Register:
-    """Validate a register against the blocks of a parameters file (or the shared defaults)."""
+    """Validate a register against the blocks and reorganisation of a parameters file (or of the latest
+    year's in params/); ``Register.checked_with`` says which."""
     return inputs.check(file, params)
 
 
-def collect(folder: str | Path, out: str | Path, params: str | Path | None = None, force: bool = False):
+def collect(folder: str | Path, out: str | Path, params: str | Path | None = None, force: bool = False,
+            into: str | Path | None = None):
     """Merge the registers the units sent (every .xlsx/.xls/.csv of ``folder``) into one register ``out``,
-    checked against the blocks of a parameters file (or the shared defaults); returns a
-    :class:`~sangkien.tools.collect.Collected`. DataError lists every problem of every file (nothing written);
-    ParamsError when ``out`` exists and ``force`` is not given."""
+    checked as ``check`` checks a register (:func:`sangkien.inputs.validity`: the blocks, the reorganisation and
+    the year of a parameters file, or of the latest year's in params/); ``into``: a multi-year register whose
+    rows come first (never changed). Returns a :class:`~sangkien.tools.collect.Collected`. DataError lists
+    every problem of every file (nothing written); ParamsError when ``out`` exists and ``force`` is not given."""
     from sangkien.tools.collect import collect as merge
 
-    return merge(folder, out, inputs.blocks_of(params), force=force)
+    return merge(folder, out, inputs.validity(params), force=force, into=into)
 
 
 def report_figures(year: int, params: str | Path | None = None, data: str | Path | None = None) -> dict:

@@ -105,12 +105,16 @@ def make_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate a register file, building nothing")
     check.add_argument("file", type=Path)
-    check.add_argument("--params", type=Path, help="parameters file naming the blocks (default: shared defaults)")
+    check.add_argument("--params", type=Path, help="parameters file naming the blocks and reorganisation (default: "
+                                                   "the latest year's in params/)")
 
     collect = sub.add_parser("collect", help="gộp các tệp đơn vị gửi (mỗi tệp một kiểu) thành một sổ đăng ký .xlsx")
     collect.add_argument("folder", type=Path, help="thư mục chứa các tệp .xlsx, .xls, .csv của các đơn vị")
     collect.add_argument("--out", type=Path, required=True, help="sổ đăng ký gộp (.xlsx) sẽ ghi ra")
-    collect.add_argument("--params", type=Path, help="tệp tham số nêu các khối (mặc định: tham số chung)")
+    collect.add_argument("--into", type=Path, help="sổ nhiều năm: tệp --out giữ các dòng của sổ rồi các dòng mới "
+                                                   "(sổ không bị thay đổi)")
+    collect.add_argument("--params", type=Path,
+                         help="tệp tham số nêu khối, reorganisation (mặc định: tham số của năm mới nhất trong params/)")
     collect.add_argument("--force", action="store_true", help="ghi đè tệp --out nếu đã có")
 
     figures = sub.add_parser("figures", help="print the figures of manifest.json as JSON")
@@ -142,12 +146,15 @@ def run(argv: list[str] | None = None) -> int:
             print(f"  {line}")
         for line in summary(register):  # under today's names, when the parameters map earlier ones
             print(line)
+        if register.checked_with:  # without --params: which year's parameters
+            print(f"(đã kiểm tra {register.checked_with})")
         return 0
     if args.command == "collect":
         from sangkien.api import collect
         from sangkien.tools.collect import summary as collected
 
-        print("\n".join(collected(collect(args.folder, args.out, params=args.params, force=args.force))))
+        print("\n".join(collected(collect(args.folder, args.out, params=args.params, force=args.force,
+                                          into=args.into))))
         return 0
     if args.command == "figures":
         from sangkien.api import report_figures

@@ -29,10 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 EDU, OTHER = "Giáo dục", "Quận, huyện, sở, ngành"
 BLOCKS = (EDU, OTHER)
-"""The sample's (and the shared defaults') blocks."""
+"""The sample's blocks before the 2025 reorganisation (the shared defaults hold today's: ``TODAY_BLOCKS``)."""
+TODAY_BLOCKS = (EDU, "Sở, ngành, địa phương")
+PINNED = 'blocks: [Giáo dục, "Quận, huyện, sở, ngành"]\n'
+"""A parameters file's line pinning the blocks before 2025 (as params/2016.yaml ... 2024.yaml do): the shared
+defaults' blocks and reorganisation are today's."""
 SAMPLE_REGISTER = ROOT / "data" / "sample" / "so-dang-ky-sang-kien.xlsx"
 
-LONGEST_FIRST = ("pipeline/test_cluster.py", "pipeline/test_unitsheets.py", "pipeline/test_documents_read_right.py",
+LONGEST_FIRST = ("inputs/test_params_today.py", "pipeline/test_cluster.py", "pipeline/test_unitsheets.py", "pipeline/test_documents_read_right.py",
                  "pipeline/test_safety.py", "pipeline/test_batch.py", "pipeline/test_year_folder.py",
                  "pipeline/test_reorganisation_build.py", "api/test_api.py", "pipeline/test_bench_build.py",
                  "report/test_charts.py", "report/test_numbering.py", "architecture/test_notebooks.py")

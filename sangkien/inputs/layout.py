@@ -75,6 +75,8 @@ class Tables:
     problems: list[str]
     not_read: list[tuple[str, str]]
     """(sheet, why) of the sheets not read."""
+    encoding: str | None = None
+    """The 8-bit encoding a CSV file was read in (Windows-1258), None for Unicode."""
 
 
 def fill_merged(rows: list[list], merged, below: int, quirks: dict) -> int:
@@ -160,7 +162,7 @@ def tables_of(path: Path, sources: list, name_sheets: bool = False) -> Tables:
     not_read += [(source.name, "không có dòng tiêu đề của sổ") for source, head, index in heads
                  if index is None and head is not None]
     several = name_sheets or len(found) > 1
-    result = Tables([], [], not_read)
+    result = Tables([], [], not_read, next((s.encoding for s in sources if getattr(s, "encoding", None)), None))
     for source, index in found:
         origin = Origin(path, source.name if several else None)
         rows, quirks = source.rows(), dict(source.quirks())
@@ -277,7 +279,8 @@ def _ranges(rows: list[tuple[int, str, str]]) -> str:
 def report(found: Tables, is_csv: bool) -> list[str]:
     """What was read (each sheet, its header row, its rows) and what was left out, one line each; nothing
     for a CSV file read whole from row 1."""
-    lines = []
+    lines = [f"đọc theo mã {found.encoding} (tệp CSV Excel lưu trên Windows tiếng Việt), đã chuyển sang Unicode; "
+             'lần sau nên lưu "CSV UTF-8 (Comma delimited)"'] if found.encoding else []
     read = []
     for table in found.tables:
         where = f'trang "{table.name}" ' if table.name is not None else "bảng "

@@ -67,8 +67,8 @@ class Params:
     year: int = documented("năm báo cáo", note="tệp params/NĂM.yaml phải ghi đúng năm trong tên tệp")
     data: Path = documented(
         "tệp sổ đăng ký",
-        note=".xlsx (trang tính đầu tiên) hoặc .csv; đường dẫn tương đối tính từ thư mục gốc của dự án; "
-             "có thể thay bằng --data khi dựng")
+        note=".xlsx, .xls (đọc mọi trang tính không ẩn có dòng tiêu đề của sổ) hoặc .csv; đường dẫn tương đối tính "
+             "từ thư mục gốc của dự án; có thể thay bằng --data khi dựng")
     blocks: tuple[str, ...] = documented("các khối, theo thứ tự trình bày trong báo cáo", DEFAULT_BLOCKS)
     period_start: int = documented("năm đầu của giai đoạn so sánh", DEFAULT_PERIOD_START,
                                    note="giai đoạn kết thúc ở năm liền trước năm báo cáo")
@@ -232,10 +232,22 @@ def _read_files(params_file: Path) -> tuple[dict[str, Any], list[Path], str]:
             continue
         content, data = read_mapping(path)
         check_keys(path, content, Params)
+        if files and _own_organisation(merged, content):
+            merged.pop("reorganisation", None)
         merged = _merge(merged, content)
         files.append(path)
         digest.update(data)
     return merged, files, digest.hexdigest()
+
+
+def _own_organisation(shared: dict, content: dict) -> bool:
+    """Whether a year's file pins an organisation of its own: it names blocks other than the shared ones and
+    no ``reorganisation``. The shared ``reorganisation`` maps earlier names onto the shared (today's) blocks,
+    so such a year (one before a reorganisation) reports under its own names, without it."""
+    if "blocks" not in content or "reorganisation" in content or not isinstance(content["blocks"], list):
+        return False
+    own = {schema.fold(str(b)) for b in content["blocks"]}
+    return own != {schema.fold(str(b)) for b in shared.get("blocks", DEFAULT_BLOCKS)}
 
 
 def _year(where: str, merged: dict, year: int | None) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from pathlib import Path
 
 from sangkien.errors import DataError
@@ -33,6 +34,8 @@ class RowsSource:
     """A sheet whose cells are already read (a CSV file, or rows handed over by a caller)."""
 
     hidden = False
+    encoding: str | None = None
+    """A CSV file read in an 8-bit encoding (Windows-1258), said in what was read."""
 
     def __init__(self, rows: list[list], name: str | None = None):
         self._rows, self.name = rows, name
@@ -82,9 +85,21 @@ def csv_text(path: Path, data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise DataError(f"{path}: tệp bắt đầu như tệp UTF-16 (Unicode Text) nhưng hỏng, không đọc được") from None
+    return decoded(path, data)[0]
+
+
+def decoded(path: Path, data: bytes) -> tuple[str, str | None]:
+    """The text of a CSV file that is not UTF-16, and the 8-bit encoding it was read in (None: UTF-8): a file
+    Excel saved as plain "CSV (Comma delimited)" on a Vietnamese Windows is Windows-1258 (its tones as
+    combining marks, composed here); TCVN3, VNI and anything else are refused, naming what they seem to be."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
+        if legacy.detect_bytes(data) == legacy.WINDOWS_1258:
+            try:
+                return unicodedata.normalize("NFC", data.decode("cp1258")), legacy.WINDOWS_1258
+            except UnicodeDecodeError:
+                pass
         raise _not_utf8(path, data, exc) from None
 
 
@@ -154,9 +169,20 @@ def _read_utf8(path: Path, data: bytes, delimiter: str) -> list[list]:
     return _parsed(path, stream, delimiter, lambda: csv_text(path, data), interned=True)
 
 
+class CsvRows(list):
+    """A CSV file's rows, and the 8-bit encoding the file was read in (None: UTF-8 or UTF-16)."""
+
+    encoding: str | None = None
+
+
 def _read_text(path: Path, data: bytes) -> list[list]:
-    """The rows of a CSV file decoded whole (UTF-16, a ``sep=`` line), or the DataError of one that is not text."""
-    text = csv_text(path, data)
+    """The rows of a CSV file decoded whole (UTF-16, a ``sep=`` line, Windows-1258), or the DataError of one
+    that is not text."""
+    encoding = None
+    if data.startswith((ZIP, OLE, b"\xff\xfe", b"\xfe\xff")):
+        text = csv_text(path, data)
+    else:
+        text, encoding = decoded(path, data)
     head = text[:65536].splitlines()[:30]
     delimiter = None
     first = head[0].lstrip(" ").lower() if head else ""
@@ -165,7 +191,9 @@ def _read_text(path: Path, data: bytes) -> list[list]:
         text = text.split("\n", 1)[1] if "\n" in text else ""
         head = head[1:]
     delimiter = delimiter or _delimiter(head)
-    return _parsed(path, io.StringIO(text, newline=""), delimiter, lambda: text)
+    rows = CsvRows(_parsed(path, io.StringIO(text, newline=""), delimiter, lambda: text))
+    rows.encoding = encoding
+    return rows
 
 
 def _parsed(path: Path, lines, delimiter: str, text_of, interned: bool = False) -> list[list]:
@@ -212,7 +240,10 @@ def read_sources(path: Path, data: bytes | None = None) -> list:
     data = read_bytes(path) if data is None else data
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return [RowsSource(read_csv(path, data))]
+        rows = read_csv(path, data)
+        source = RowsSource(rows)
+        source.encoding = getattr(rows, "encoding", None)
+        return [source]
     if suffix in EXCEL_SUFFIXES:
         return ExcelBook(path, data).sheets()
     raise DataError(f"{path}: định dạng {suffix or '(không có phần mở rộng)'} không được hỗ trợ; cần .xlsx hoặc .csv")

@@ -25,7 +25,8 @@ from sangkien.inputs.rules import problems
 from sangkien.inputs.sheet import Sheet, sheet_of_tables
 
 __all__ = ["FRAME_COLUMNS", "Register", "cell_text", "combined", "parse_number", "parse_year", "read_bytes",
-           "read_register", "register_of"]
+           "read_register", "register_of",
+           "sheet_problems"]
 
 FRAME_COLUMNS = ("row", "ma_so", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua",
                  "nam", "so_tien_lam_loi", "diem")
@@ -54,6 +55,8 @@ class Register:
     reorganisation: Reorganisation | None = None
     """The mapping of earlier names onto today's it was read with; ``columns`` then also holds the names as
     written (:data:`sangkien.inputs.renames.ORIGINAL`)."""
+    checked_with: str = ""
+    """Which parameters it was checked against, in words (``check`` says it)."""
 
     def __len__(self) -> int:
         return len(self.columns["row"])
@@ -79,15 +82,22 @@ def register_of(sheet: Sheet, reorganisation: Reorganisation | None = None, unti
     ``reorganisation``: old blocks and units are counted under today's names (:mod:`~sangkien.inputs.renames`);
     ``until``: the report year, after which a row's block need not be one of the blocks."""
     blocks = sheet.blocks
-    sheet.until = until
-    renames.apply(sheet, reorganisation)
-    found = problems(sheet)
+    found = sheet_problems(sheet, reorganisation, until)
     if found:
         raise DataError(found)
     columns = sheet.columns()
     kept = {cid: columns[cid] for cid in FRAME_COLUMNS} | renames.originals(sheet, reorganisation)
     return Register(path=sheet.path, columns=kept, headers=sheet.written, blocks=blocks,
                     reorganisation=reorganisation or None)
+
+
+def sheet_problems(sheet: Sheet, reorganisation: Reorganisation | None = None, until: int | None = None) -> list[str]:
+    """Every problem of the sheet's rows under the parameters: the one decision on a register's validity, for
+    ``check``, a build and ``collect`` alike. The old names of ``reorganisation`` are changed to today's first
+    (``sheet.renamed`` keeps them as written); a row of a year after ``until`` may name another block."""
+    sheet.until = until
+    renames.apply(sheet, reorganisation)
+    return problems(sheet)
 
 
 def read_register(path: str | Path, blocks: Iterable[str], reorganisation: Reorganisation | None = None,

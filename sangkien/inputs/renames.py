@@ -193,13 +193,26 @@ def _by_year(register) -> list[str]:
     return lines
 
 
+def _earlier_years(register) -> list[int]:
+    """The years of the register that some row writes under an earlier name (a mapped block or unit)."""
+    years = set()
+    for column in ORIGINAL:
+        years.update(year for year, old, new in zip(register.columns["nam"], register.columns[ORIGINAL[column]],
+                                                    register.columns[column]) if schema.fold(old) != schema.fold(new))
+    return sorted(years)
+
+
 def _unmatched(register) -> list[str]:
-    """The old names of the mapping that no row holds (a misspelling?)."""
+    """The old names of the mapping that no row holds (a misspelling?), for the blocks and for the units, each
+    only when the register writes some other old name of that kind (it holds years of the earlier
+    organisation's names): a file of years after the reorganisation holds none of them, and nothing is said."""
     missing = []
     for column, names, what in (("khoi", register.reorganisation.blocks, "khối"),
                                 ("don_vi", register.reorganisation.units, "đơn vị")):
         held = {schema.fold(text) for text in register.columns[ORIGINAL[column]]}
-        missing.extend(f'{what} "{old}"' for old in names if schema.fold(old) not in held)
+        unmatched = [old for old in names if schema.fold(old) not in held]
+        if len(unmatched) < len(names):
+            missing.extend(f'{what} "{old}"' for old in unmatched)
     return missing
 
 
@@ -221,5 +234,7 @@ def summary(register) -> list[str]:
     lines += _by_year(register)
     missing = _unmatched(register)
     if missing:
-        lines.append("Tên trước đây trong reorganisation không có trong sổ (kiểm tra chính tả): " + "; ".join(missing))
+        years = ", ".join(map(str, _earlier_years(register)))
+        lines.append(f"Tên trước đây trong reorganisation không có trong sổ (sổ ghi tên trước đây ở năm {years}; "
+                     "kiểm tra chính tả): " + "; ".join(missing))
     return lines

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import EDU, OTHER
+from conftest import EDU, OTHER, PINNED, ROOT
 
 from sangkien import paths
 
@@ -23,10 +23,18 @@ def test_check_the_sample(run_main):
     assert "\nTính theo tên hiện nay (khóa reorganisation): 268 sáng kiến ghi khối trước đây" in out
 
 
-def test_check_the_sample_before_the_reorganisation(run_main):
-    """Against the shared defaults (the blocks before 2025), the rows of 2025 name a block they do not know;
-    with a parameters file of 2023, rows after 2023 may (as when building 2023)."""
+def test_check_the_sample_before_the_reorganisation(run_main, tmp_path):
+    """Without --params, the latest year's parameters (2025: today's blocks, earlier names mapped), said; against
+    the blocks before 2025, the rows of 2025 name a block they do not know; with a parameters file of 2023, rows
+    after 2023 may (as when building 2023)."""
     status, out, err = run_main("check", SAMPLE)
+    assert (status, err) == (0, "")
+    assert out.splitlines()[-1] == (f"(đã kiểm tra theo tham số của năm mới nhất trong params/: "
+                                    f"{ROOT / 'params' / '2025.yaml'} (chọn tệp khác bằng --params))")
+    assert "Tên trước đây trong reorganisation" not in out  # every old name is in the sample
+    old = tmp_path / "p.yaml"
+    old.write_text("year: 2030\n" + PINNED, encoding="utf-8")
+    status, out, err = run_main("check", SAMPLE, "--params", old)
     assert status == 3 and len(err.splitlines()) == 36
     assert 'cột "Khối", giá trị "Sở, ngành, địa phương": khối không có trong tham số' in err
     status, out, err = run_main("check", SAMPLE, "--params", "params/2023.yaml")
@@ -88,9 +96,9 @@ def test_check_header_without_rows(run_main, write_register):
 
 def test_check_against_the_blocks_of_a_parameters_file(run_main, write_register, make_row, tmp_path):
     path = write_register([make_row(khoi="Doanh nghiệp", don_vi="Công ty X")])
-    status, _, err = run_main("check", path)  # the shared defaults: two blocks
+    status, _, err = run_main("check", path)  # the latest year's parameters: today's two blocks
     assert (status, err) == (3, f'{path}: dòng 2, cột "Khối", giá trị "Doanh nghiệp": khối không có trong tham số; '
-                                'cần một trong: "Giáo dục"; "Quận, huyện, sở, ngành"\n')
+                                'cần một trong: "Giáo dục"; "Sở, ngành, địa phương"\n')
     params = tmp_path / "p.yaml"
     params.write_text('year: 2023\nblocks: [Giáo dục, "Quận, huyện, sở, ngành", Doanh nghiệp]\n', encoding="utf-8")
     status, out, err = run_main("check", path, "--params", params)
@@ -162,7 +170,7 @@ def test_parameters_in_another_folder_inherit_the_defaults(run_main, tmp_path):
     params.write_text(f"year: 2023\ndata: {SAMPLE}\n", encoding="utf-8")
     status, out, _ = run_main("figures", 2023, "--params", params)
     assert status == 0
-    assert list(json.loads(out)["year"]["by_block"]) == [EDU, OTHER]
+    assert list(json.loads(out)["year"]["by_block"]) == [EDU, "Sở, ngành, địa phương"]  # today's organisation
 
 
 def test_no_parameters_for_the_year(run_main):

@@ -65,7 +65,7 @@ def test_every_committed_parameters_file_loads(path):
 
 
 def test_default_blocks():
-    assert default_blocks() == ("Giáo dục", "Quận, huyện, sở, ngành")
+    assert default_blocks() == ("Giáo dục", "Sở, ngành, địa phương")  # today's organisation
 
 
 # --------------------------------------------------------------------------- a file anywhere inherits the defaults
@@ -74,7 +74,7 @@ def test_year_and_data_are_enough(params_file):
     path = params_file(MINIMAL)
     params = load_params(2023, path)
     assert params.files == (paths.DEFAULTS_FILE, path)
-    assert params.blocks == ("Giáo dục", "Quận, huyện, sở, ngành")
+    assert params.blocks == ("Giáo dục", "Sở, ngành, địa phương")
     assert params.parent_body == "UBND THÀNH PHỐ HẢI PHÒNG"
     assert params.signer.authority == "KT. GIÁM ĐỐC"
     assert params.recipients == ()
@@ -142,7 +142,7 @@ def test_each_parameters_file_is_read_once(params_file, monkeypatch, write_regis
     assert read == [paths.DEFAULTS_FILE, path]
     read.clear()
     inputs.check(write_register([make_row()]))
-    assert read == [paths.DEFAULTS_FILE]
+    assert read == [paths.DEFAULTS_FILE, paths.params_file_for(2025)]  # the latest year's, inheriting the defaults
 
 
 # --------------------------------------------------------------------------- mistakes

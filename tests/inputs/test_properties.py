@@ -12,6 +12,7 @@ import string
 import unicodedata
 
 import pytest
+from conftest import BLOCKS as BEFORE_2025
 from conftest import HEADER, IDS
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -206,5 +207,5 @@ def test_a_corruption_is_found_beside_others(write_register, make_row):
     """Sanity check of the fixture above: two corruptions give two lines (one pass, every problem)."""
     path = write_register([make_row(ma_so="SK-1", nam="x"), make_row(ma_so="SK-2", diem=500)])
     with pytest.raises(DataError) as caught:
-        read_register(path, BLOCKS)
+        read_register(path, BEFORE_2025)  # make_row's block
     assert len(caught.value.problems) == 2

@@ -5,7 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from conftest import EDU, OTHER
+from conftest import EDU, OTHER, PINNED
+from merger import HAI_DUONG, HAI_PHONG, MERGED_PARAMS
 from registers import write_register_file
 
 from sangkien import paths
@@ -60,9 +61,15 @@ def test_the_mapping_is_resolved(params_file):
 
 
 def test_without_it_nothing_is_mapped(params_file):
-    reorganisation = load_params(2025, params_file("")).reorganisation
+    """The shared defaults map earlier names onto today's blocks; a year that pins its own blocks (before 2025)
+    maps nothing, and neither does a file that empties the mapping."""
+    assert load_params(2025, params_file("")).reorganisation == load_params(2025).reorganisation
+    reorganisation = load_params(2025, params_file("reorganisation:\n  blocks: {}\n  units: {}\n")).reorganisation
     assert reorganisation == Reorganisation() and not reorganisation
     assert load_params(2023).reorganisation == Reorganisation()
+    pinned = params_file("").with_name("2024.yaml")
+    pinned.write_text(f"year: 2024\n{PINNED}", encoding="utf-8")
+    assert load_params(2024, pinned, require_data=False).reorganisation == Reorganisation()
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -187,33 +194,6 @@ def test_today_name():
 
 # --------------------------------------------------------------------------- check: two registers, one history
 
-HAI_PHONG = [  # the city's register: its old blocks and districts until 2024, today's names in 2025
-    ["HP-2023-1", 2023, "A", "Lê A", "UBND quận Hồng Bàng", OTHER, "Hành chính công", "Công nhận", None, 80],
-    ["HP-2024-1", 2024, "B", "Lê B", "UBND quận Hồng Bàng", OTHER, "Hành chính công", "Không công nhận", None, 60],
-    ["HP-2024-2", 2024, "C", "Lê C", "Trường THPT Ngô Quyền", EDU, "Giáo dục", "Công nhận", None, 85],
-    ["HP-2025-1", 2025, "D", "Lê D", "UBND phường Hồng Bàng", "Sở, ngành, địa phương", "Hành chính công", "Công nhận",
-     None, 90],
-    ["HP-2025-2", 2025, "E", "Lê E", "UBND phường Hải Dương", "Sở, ngành, địa phương", "Xây dựng", "Công nhận", None,
-     88],
-]
-HAI_DUONG = [  # the merged province's register, with its own block names and its city's old name
-    ["HD-2023-1", 2023, "F", "Vũ F", "UBND thành phố Hải Dương", "Huyện, thị xã, thành phố, sở, ngành", "Xây dựng",
-     "Công nhận", None, 82],
-    ["HD-2024-1", 2024, "G", "Vũ G", "UBND thành phố Hải Dương", "Huyện, thị xã, thành phố, sở, ngành", "Xây dựng",
-     "Công nhận", None, 84],
-    ["HD-2024-2", 2024, "H", "Vũ H", "Trường THPT chuyên Nguyễn Trãi", EDU, "Giáo dục", "Công nhận", None, 91],
-]
-MERGED_PARAMS = (
-    "year: 2025\ndata: so-dang-ky.csv\nblocks: [Giáo dục, 'Sở, ngành, địa phương']\n"
-    "reorganisation:\n"
-    "  blocks:\n"
-    "    'Quận, huyện, sở, ngành': 'Sở, ngành, địa phương'\n"
-    "    'Huyện, thị xã, thành phố, sở, ngành': 'Sở, ngành, địa phương'\n"
-    "  units:\n"
-    "    UBND quận Hồng Bàng: UBND phường Hồng Bàng\n"
-    "    UBND thành phố Hải Dương: UBND phường Hải Dương\n")
-
-
 def test_check_of_two_provinces_registers_combined(tmp_path, run_main):
     """One file holding both registers: the merged province's earlier years are shown under today's names."""
     data = write_register_file(tmp_path / "so-dang-ky.csv", HAI_PHONG + HAI_DUONG)
@@ -235,7 +215,8 @@ def test_check_of_two_provinces_registers_combined(tmp_path, run_main):
         "  2025: Sở, ngành, địa phương 2/2",
     ]
     # without the mapping, the earlier blocks are unknown: every such row is named
-    params.write_text(f"year: 2025\ndata: {data}\nblocks: [Giáo dục, 'Sở, ngành, địa phương']\n", encoding="utf-8")
+    params.write_text(f"year: 2025\ndata: {data}\nblocks: [Giáo dục, 'Sở, ngành, địa phương']\n"
+                      "reorganisation:\n  blocks: {}\n  units: {}\n", encoding="utf-8")  # the shared mapping undone
     status, out, err = run_main("check", data, "--params", params)
     assert status == 3 and len(err.splitlines()) == 4
 
@@ -246,11 +227,14 @@ def test_check_names_old_names_it_did_not_find(tmp_path, run_main):
     params.write_text(MERGED_PARAMS.replace("so-dang-ky.csv", str(data)), encoding="utf-8")
     status, out, err = run_main("check", data, "--params", params)
     assert status == 0
-    assert out.splitlines()[-1] == ("Tên trước đây trong reorganisation không có trong sổ (kiểm tra chính tả): "
+    assert out.splitlines()[-1] == ("Tên trước đây trong reorganisation không có trong sổ (sổ ghi tên trước đây ở năm "
+                                    "2023, 2024; kiểm tra chính tả): "
                                     'khối "Huyện, thị xã, thành phố, sở, ngành"; đơn vị "UBND thành phố Hải Dương"')
 
 
 def test_check_without_reorganisation_says_as_before(tmp_path, run_main, write_register, make_row):
     path = write_register([make_row()])
-    status, out, err = run_main("check", path)
+    params = tmp_path / "2023.yaml"
+    params.write_text("year: 2023\n" + PINNED, encoding="utf-8")  # a year before 2025 maps nothing
+    status, out, err = run_main("check", path, "--params", params)
     assert (status, err) == (0, "") and out == f"{path}: hợp lệ — 1 sáng kiến, năm 2023\n"

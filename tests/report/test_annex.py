@@ -9,6 +9,7 @@ import zipfile
 import libreoffice
 import pandas as pd
 import pytest
+from conftest import PINNED
 
 from sangkien.report import annex
 
@@ -52,7 +53,7 @@ def test_long_lists_are_referred_to(monkeypatch, tmp_path):
     rows.insert(0, "Mã số", rows.pop("ma_so"))
     rows.to_csv(data, index=False)
     params = tmp_path / "p.yaml"
-    params.write_text(f"year: 2023\ndata: {data}\n", encoding="utf-8")
+    params.write_text(f"year: 2023\ndata: {data}\n{PINNED}", encoding="utf-8")
     p = load_params(2023, params)
     report = Report(p, read_register(p.data, p.blocks))
     assert "Giải pháp 1" in report.appendix().html

@@ -37,7 +37,8 @@ def load(tmp_path):
             [f"SK-{i}", nam, f"Giải pháp {i}", "Lê A", unit, block, "Y tế", result, "", 80]
             for i, (nam, block, unit, result) in enumerate(rows)])
         params = tmp_path / "2025.yaml"
-        params.write_text(f"year: 2025\ndata: {data}\nperiod_start: 2023\nblocks: {list(blocks)}\n{extra}",
+        own = "" if "reorganisation" in extra else "reorganisation:\n  blocks: {}\n  units: {}\n"  # none shared
+        params.write_text(f"year: 2025\ndata: {data}\nperiod_start: 2023\nblocks: {list(blocks)}\n{own}{extra}",
                           encoding="utf-8")
         return inputs.load(2025, params)
 

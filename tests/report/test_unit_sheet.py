@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import PINNED
 
 from sangkien import figures as fig
 from sangkien.errors import ParamsError
@@ -70,7 +71,8 @@ def frame(register_file):
 def params_for(tmp_path):
     def write(data: Path, extra: str = "") -> Path:
         path = tmp_path / "p.yaml"
-        path.write_text(f"year: 2023\ndata: {data}\nperiod_start: 2021\nsample_data: false\n{extra}", encoding="utf-8")
+        path.write_text(f"year: 2023\ndata: {data}\nperiod_start: 2021\nsample_data: false\n{PINNED}{extra}",
+                        encoding="utf-8")
         return path
 
     return write

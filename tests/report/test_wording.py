@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import PINNED
 
 from sangkien import paths
 from sangkien.inputs.params import Sections
@@ -50,7 +51,7 @@ def test_an_empty_section_says_what_belongs_there(tmp_path):
     from sangkien.inputs.register import read_register
 
     params = tmp_path / "p.yaml"
-    params.write_text(f"year: 2023\ndata: {paths.SAMPLE_REGISTER}\nsections: {{}}\n", encoding="utf-8")
+    params.write_text(f"year: 2023\ndata: {paths.SAMPLE_REGISTER}\nsections: {{}}\n{PINNED}", encoding="utf-8")
     p = load_params(2023, params)
     report = Report(p, read_register(p.data, p.blocks, until=p.year))
     assert report.section("context").html == (
