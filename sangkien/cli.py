@@ -69,10 +69,8 @@ def _add_signing(sub) -> None:
                              "cậy không được kiểm, và không làm chữ ký mất hiệu lực)")
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="sangkien", description="Báo cáo phong trào sáng kiến hằng năm (sangkien).")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
+def _add_build(sub) -> None:
+    """The ``build`` command and its options."""
     build = sub.add_parser("build", help="build the yearly report (HTML, PDF, manifest)")
     build.add_argument("year", nargs="?", type=int, help="report year (params/YEAR.yaml)")
     build.add_argument("--all", action="store_true", help="every params/*.yaml")
@@ -96,6 +94,13 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--reopen", action="store_true",
                        help="mở lại năm đã ký: tệp đã ký và manifest được cất vào YEAR/luu-tru/, rồi dựng lại")
     build.add_argument("--reason", metavar="TEXT", help="với --reopen: lý do mở lại (ghi vào tệp lưu trữ)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sangkien", description="Báo cáo phong trào sáng kiến hằng năm (sangkien).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    _add_build(sub)
 
     status = sub.add_parser("status", help="bảng các năm: số dòng, trạng thái (dự thảo, bản để ký, đã ký), kết quả, "
                                            "còn thiếu gì cho bước tiếp")

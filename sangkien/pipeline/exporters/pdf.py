@@ -4,6 +4,7 @@ unit's sheet is laid out the same way (``STEM.pdf``)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -54,14 +55,21 @@ PDF_VARIANT = "pdf/a-2b"
 unlike PDF/A-1 it allows the transparency of the charts' PNG images and of a seal's image."""
 
 
+_SCREEN_ONLY = re.compile(r'<footer class="colophon screen-only">.*?</footer>', re.S)
+"""The page's colophon, never printed (it names the inputs' digests: a parameters file's comment changes it)."""
+
+
 def pdf_identifier(page: str) -> bytes:
-    """The PDF's file identifier: a digest of the page it is laid out from, so that the same inputs give
-    the same bytes and another page another identifier.
+    """The PDF's file identifier: a digest of what the page prints (its screen-only colophon left out), so
+    that the same document gives the same bytes, and another document another identifier.
 
     >>> pdf_identifier("<p>x</p>") == pdf_identifier("<p>x</p>") != pdf_identifier("<p>y</p>")
     True
+    >>> pdf_identifier('<p>x</p><footer class="colophon screen-only"><ul><li>…</li></ul></footer>') == pdf_identifier("<p>x</p>")
+    True
     """
-    return hashlib.sha256(page.encode("utf-8")).hexdigest()[:32].encode()
+    printed = _SCREEN_ONLY.sub("", page)
+    return hashlib.sha256(printed.encode("utf-8")).hexdigest()[:32].encode()
 
 
 def pdf_bytes(page: str, authors: tuple[str, ...] = (), description: str = "") -> bytes:
