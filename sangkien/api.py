@@ -116,13 +116,13 @@ def sign_pdf(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path 
     """Sign a built report (PAdES, a visible stamp in its signature block) into a new file with a PKCS#12
     file or a PKCS#11 token; the password or PIN from the environment variable ``password_env``; with
     ``tsa``, time-stamped by that RFC 3161 service (PAdES B-T). Returns a
-    :class:`~sangkien.pipeline.sign.Signed` (its ``warnings``: a certificate that does not chain to
+    :class:`~sangkien.signing.sign.Signed` (its ``warnings``: a certificate that does not chain to
     ``trust``, or else to a CA this machine trusts). SigningError (exit 2) before anything is written when
     the PDF is not a report of ours, the password is wrong, the certificate is not valid today, or its
     holder is not the signer the report prints (``signer_as_printed``: the printed name, accepted for a
     holder named otherwise); SangkienError (exit 1) when the time-stamping service does not answer. Times
     are in the ``timezone`` of ``params`` (default: the year's parameters, else the shared defaults)."""
-    from sangkien.pipeline.sign import sign
+    from sangkien.signing.sign import sign
 
     return sign(pdf, out, p12=p12, pkcs11_lib=pkcs11_lib, key_label=key_label, password_env=password_env,
                 image=image, seal=seal, tsa=tsa, signer_as_printed=signer_as_printed, trust=trust, params=params)
@@ -130,11 +130,11 @@ def sign_pdf(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path 
 
 def verify(pdf: str | Path, trust: str | Path | None = None):
     """Check a signed report as its receiver would (``sangkien verify``): returns a
-    :class:`~sangkien.pipeline.verify.Verification` (``valid``, ``problems``, who signed and when, trusted or
+    :class:`~sangkien.signing.verify.Verification` (``valid``, ``problems``, who signed and when, trusted or
     not, and whether the signed bytes are the build its year's manifest records). ``trust``: the CA (PEM or
     DER) the certificate must chain to; without it, the CAs this machine trusts, and an untrusted
     certificate is said but does not make the signature invalid. ParamsError (exit 2) when the file cannot
     be read."""
-    from sangkien.pipeline.verify import verify as check
+    from sangkien.signing.verify import verify as check
 
     return check(pdf, trust=trust)

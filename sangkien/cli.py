@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     stopped (Ctrl-C 130, SIGTERM 143, SIGHUP 129); one line for each problem, never a traceback. Every
     temporary file of the command is in a folder of its own, removed however the command ends."""
     from sangkien.files import private_tempdir
-    from sangkien.pipeline import interrupts
+    from sangkien.pipeline.processes import interrupts
 
     for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is printed escaped, never a crash
         with contextlib.suppress(AttributeError, ValueError):

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from sangkien import files, paths
 from sangkien.errors import ParamsError
-from sangkien.pipeline import indexes, interrupts, stage, workers
-from sangkien.pipeline.workers import Outcome
+from sangkien.pipeline import indexes, stage
+from sangkien.pipeline.processes import interrupts, workers
+from sangkien.pipeline.processes.workers import Outcome
 
 STATUS_WORDS = {"built": "đã dựng", "up-to-date": "không đổi", "failed": "lỗi"}
 

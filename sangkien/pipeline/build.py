@@ -10,7 +10,7 @@
    (:func:`sangkien.pipeline.stage.publish`).
 
 Each step leans on modules of its own: :mod:`~sangkien.pipeline.freshness`, :mod:`~sangkien.pipeline.stage`,
-:mod:`~sangkien.pipeline.execute`, :mod:`~sangkien.pipeline.render`, :mod:`~sangkien.pipeline.unitsheets`.
+:mod:`~sangkien.pipeline.processes.execute`, :mod:`~sangkien.pipeline.render`, :mod:`~sangkien.pipeline.unitsheets`.
 """
 from __future__ import annotations
 
@@ -177,7 +177,8 @@ def make(params: Params, register: Register, notebook: Path, folder: Path, forma
     (a Dask worker's), else kept in ``folder`` for the run and removed. While the notebook runs, a thread
     warms the renderers up (:func:`render.ahead`); with ``overlap`` (and no unit sheets, which take the
     second core) the Word draft and the annexes are made beside the PDF. ``edition``: the plan's."""
-    from sangkien.pipeline import execute, render, unitsheets
+    from sangkien.pipeline import render, unitsheets
+    from sangkien.pipeline.processes import execute
 
     execute.prepare()
     timings: dict[str, float] = {}
@@ -254,7 +255,8 @@ def build_year(
                      pass_signed)
     if year_plan.up_to_date:
         return year_plan.result()
-    from sangkien.pipeline import execute, progress
+    from sangkien.pipeline import progress
+    from sangkien.pipeline.processes import execute
 
     progress.say(f"đã đọc sổ đăng ký {year_plan.register.path.name}: {len(year_plan.register)} dòng; "
                  f"khởi động nhân Python (kernel)")
@@ -311,7 +313,8 @@ def build_unit(year: int, unit: str, params_file=None, data_file=None, out_dir=N
 
 def _make_sheet(year_plan: Plan, unit: str, stem: str, scratch: Path) -> None:
     """The make step of one unit's sheet: into ``scratch/don-vi/`` (:func:`unitsheets.build_batch`)."""
-    from sangkien.pipeline import execute, unitsheets, workers
+    from sangkien.pipeline import unitsheets
+    from sangkien.pipeline.processes import execute, workers
 
     with writing_into(year_plan.out_dir):
         (scratch / UNIT_SHEETS).mkdir(parents=True)

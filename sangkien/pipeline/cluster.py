@@ -41,8 +41,9 @@ from pathlib import Path
 
 from sangkien import paths
 from sangkien.errors import ParamsError, SangkienError, problems_of
-from sangkien.pipeline import build, exporters, indexes, interrupts, workers
-from sangkien.pipeline.workers import Outcome
+from sangkien.pipeline import build, exporters, indexes
+from sangkien.pipeline.processes import interrupts, workers
+from sangkien.pipeline.processes.workers import Outcome
 
 LOCAL = "local"
 """The address that starts a cluster on this machine (one worker process a core, one thread each)."""
@@ -407,7 +408,7 @@ def _report_task(year: int, kept: bytes, notebook: tuple[str, str, bytes], forma
                  edition) -> dict:
     """Runs on a worker: the year's notebook executed and its pages rendered; ``{"outcome", "timings",
     "files": {name: bytes}, "failed_notebook": (name, bytes) | None}``. Never raises."""
-    from sangkien.pipeline.execute import SNAPSHOT
+    from sangkien.pipeline.processes.execute import SNAPSHOT
 
     scratch = _scratch()
     try:
@@ -437,7 +438,8 @@ def _warm_once() -> None:
     task's own thread, one after the other, before any kernel starts (python-docx's element classes are
     registered as they import: importing them in one thread rules out a race with another), for about a
     second of a worker's first year."""
-    from sangkien.pipeline import execute, render
+    from sangkien.pipeline import render
+    from sangkien.pipeline.processes import execute
 
     execute.prepare()
     render.warm_up()
@@ -448,7 +450,7 @@ def _report(year: int, register_file: Path, notebook: Path, staging: Path, faile
     """The year's files made into ``staging`` by the make step of every build (:func:`sangkien.pipeline.build.make`),
     from the snapshot the client sent."""
     from sangkien.inputs import snapshot
-    from sangkien.pipeline import execute
+    from sangkien.pipeline.processes import execute
 
     params, register = snapshot.load(register_file, year)
     _warm_once()
@@ -465,7 +467,7 @@ def _units_task(year: int, kept: bytes, notebook: tuple[str, str, bytes], format
     """Runs on a worker: the sheets of ``batch`` [(unit, stem)] (:func:`~sangkien.pipeline.unitsheets.build_batch`);
     ``{"outcomes", "files": {name: bytes}}`` (the files of the sheets built). Never raises."""
     from sangkien.pipeline import unitsheets
-    from sangkien.pipeline.execute import SNAPSHOT
+    from sangkien.pipeline.processes.execute import SNAPSHOT
 
     scratch = _scratch()
     try:

@@ -4,7 +4,7 @@
 All run in the building process, heavy libraries imported once. During a build, while the kernel works,
 a thread imports and warms them up and makes the register's frame (:func:`ahead`); then
 :func:`render_report` makes the page, and lays the PDF out while a forked process
-(:mod:`~sangkien.pipeline.forked`) makes what may be made beside it (the Word draft and the annexes) on
+(:mod:`~sangkien.pipeline.processes.forked`) makes what may be made beside it (the Word draft and the annexes) on
 the other core (``overlap``).
 """
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sangkien.pipeline import exporters
 from sangkien.pipeline.exporters.html import export_html
-from sangkien.pipeline.forked import Forked
 from sangkien.pipeline.manifest import timed
+from sangkien.pipeline.processes.forked import Forked
 from sangkien.report.edition import Edition, edition_of
 
 
@@ -86,7 +86,7 @@ def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.F
     and the manifest); with ``overlap``, what is made beside the PDF loads its own libraries in the process
     that makes it. The block's end waits for the thread (after a stop,
     :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`). Start it after
-    :func:`sangkien.pipeline.execute.prepare` and the build's own imports (pandas): two threads importing
+    :func:`sangkien.pipeline.processes.execute.prepare` and the build's own imports (pandas): two threads importing
     the same modules at once can fail."""
 
     def work() -> None:

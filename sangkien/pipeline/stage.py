@@ -47,8 +47,8 @@ from pathlib import Path, PurePosixPath
 
 from sangkien import files
 from sangkien.errors import BuildLockedError, ParamsError, writing_into
-from sangkien.pipeline import interrupts
 from sangkien.pipeline.indexes import UNIT_SHEETS
+from sangkien.pipeline.processes import interrupts
 
 MANIFEST = "manifest.json"
 JOURNAL = ".publishing.json"

@@ -2,7 +2,7 @@
 
 The unit notebook (``notebooks/bao-cao-don-vi.ipynb``) is executed under Papermill once per unit that
 put forward an initiative that year, in ``jobs`` worker processes, each working through its share of the
-units in one warm kernel (:mod:`sangkien.pipeline.warm`: started once, cleared between units, so a sheet
+units in one warm kernel (:mod:`sangkien.pipeline.processes.warm`: started once, cleared between units, so a sheet
 costs its own work, not a kernel's start and imports); each sheet is rendered to HTML and PDF like the
 yearly report, into ``don-vi/`` of the year's staging folder, under a readable ASCII file name
 (:func:`sangkien.pipeline.names.unique_stems`): outputs of the year's build, published with its report
@@ -19,9 +19,10 @@ from pathlib import Path
 
 from sangkien import paths
 from sangkien.errors import problems_of, writing_into
-from sangkien.pipeline import exporters, indexes, workers
+from sangkien.pipeline import exporters, indexes
 from sangkien.pipeline.indexes import UNIT_SHEETS
-from sangkien.pipeline.workers import Outcome
+from sangkien.pipeline.processes import workers
+from sangkien.pipeline.processes.workers import Outcome
 
 SHEET_FORMATS = exporters.SHEET_FORMATS
 """A unit's sheet is a notice read and sent as it is: no Word draft (the build's other formats are ignored)."""
@@ -51,12 +52,13 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
             formats: tuple[str, ...], batch: list[tuple[str, str]]) -> list[Outcome]:
     """Runs in a worker: the sheets of ``batch`` [(unit, stem)], one after another, into ``folder`` (the
     output folder the analyst knows it by: ``shown``), from the parameters and register the build kept in
-    ``register_file`` (no input file is read again), all in one warm kernel (:mod:`~sangkien.pipeline.warm`).
+    ``register_file`` (no input file is read again), all in one warm kernel (:mod:`~sangkien.pipeline.processes.warm`).
 
     Returns each unit's outcome ('built' or 'failed'); never raises (but stops the worker on SIGTERM)."""
     from sangkien.inputs import snapshot
-    from sangkien.pipeline import execute, render
-    from sangkien.pipeline.warm import WarmKernel
+    from sangkien.pipeline import render
+    from sangkien.pipeline.processes import execute
+    from sangkien.pipeline.processes.warm import WarmKernel
 
     execute.prepare()
     try:

@@ -53,7 +53,7 @@ _KEPT: dict = {}
 def kept_inputs(year: int, register_file: str) -> tuple[Params, Register]:
     """The parameters and register a build kept in ``register_file``, read once while the file is unchanged
     (same path, modification time and size): a warm kernel builds many units' sheets from one snapshot
-    (:mod:`sangkien.pipeline.warm`), and a build never changes its snapshot. The register (and the frame it
+    (:mod:`sangkien.pipeline.processes.warm`), and a build never changes its snapshot. The register (and the frame it
     caches) is then shared by those sheets, which only read it."""
     stat = os.stat(register_file)
     key = (os.path.realpath(register_file), stat.st_mtime_ns, stat.st_size, year)

@@ -1,5 +1,5 @@
 """The Word template of the report, ``sangkien/templates/word/bao-cao.docx``: what the build fills to
-make the Word draft (:mod:`sangkien.pipeline.word`).
+make the Word draft (:mod:`sangkien.pipeline.exporters.word`).
 
 ``python -m sangkien.tools.wordtemplate [--out FILE]`` (``make word-template``) writes it once; from
 then on it is an ordinary Word file that a person may open and restyle in Word (fonts, sizes, spacing,

@@ -14,10 +14,11 @@ Layers, lowest first (a module may import its own layer and those below, never a
 | 1 | ``inputs/`` | the register and the parameters, read and checked (no pandas) |
 | 2 | ``figures`` | every figure, over the register's frame |
 | 3 | ``report/`` | the report's wording, tables, charts and document parts, for the notebooks |
-| 4 | ``pipeline/``, ``tools/`` | building (execute, render, manifest, publish, batches); generators |
-| 5 | ``api`` | the public Python calls |
-| 6 | ``cli`` | the command line |
-| 7 | ``__init__``, ``__main__`` | the package's door |
+| 4 | ``pipeline/``, ``tools/`` | building (plan, make, publish; exporters; processes); generators |
+| 5 | ``signing/`` | signing a built report, verifying a signed one (reads a year's manifest, takes its lock) |
+| 6 | ``api`` | the public Python calls |
+| 7 | ``cli`` | the command line |
+| 8 | ``__init__``, ``__main__`` | the package's door |
 """
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ from sangkien import paths
 PACKAGE = paths.PACKAGE
 RANKS = {
     "errors": 0, "paths": 0, "files": 0, "provenance": 0, "collation": 0,
-    "inputs": 1, "figures": 2, "report": 3, "pipeline": 4, "tools": 4, "api": 5,
-    "cli": 6, "__init__": 7, "__main__": 7,
+    "inputs": 1, "figures": 2, "report": 3, "pipeline": 4, "tools": 4, "signing": 5, "api": 6,
+    "cli": 7, "__init__": 8, "__main__": 8,
 }
 MAX_FUNCTION_LINES = 60
 

@@ -15,9 +15,10 @@ from batches import build_all_command, write_years
 import sangkien
 from sangkien import paths
 from sangkien.errors import CellError, DataError
-from sangkien.pipeline import batch, build, freshness, indexes, unitsheets, workers
+from sangkien.pipeline import batch, build, freshness, indexes, unitsheets
 from sangkien.pipeline.build import build_year
-from sangkien.pipeline.workers import Outcome
+from sangkien.pipeline.processes import workers
+from sangkien.pipeline.processes.workers import Outcome
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -187,7 +187,7 @@ def test_an_output_folder_refused_once_the_kernel_started_leaves_no_kernel(small
     import psutil
 
     from sangkien.errors import ParamsError
-    from sangkien.pipeline.kernel import Kernel
+    from sangkien.pipeline.processes.kernel import Kernel
 
     started = []
     real_start = Kernel.start

@@ -26,8 +26,9 @@ from pypdf import PdfReader
 from sangkien import inputs, paths
 from sangkien.collation import sort_names
 from sangkien.inputs.schema import fold
-from sangkien.pipeline import execute, unitsheets
+from sangkien.pipeline import unitsheets
 from sangkien.pipeline.build import build_year
+from sangkien.pipeline.processes import execute
 from sangkien.report import annex, wording
 from sangkien.report import vnformat as vn
 

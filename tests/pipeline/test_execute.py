@@ -1,4 +1,4 @@
-"""The one notebook executor (:func:`sangkien.pipeline.execute.run_in`) in each of its kernels: one of its
+"""The one notebook executor (:func:`sangkien.pipeline.processes.execute.run_in`) in each of its kernels: one of its
 own, one started ahead, a warm one: the parameters injected as Papermill tags them, the executed notebook
 written as returned, the kernel used as given and gone once discarded."""
 from __future__ import annotations
@@ -11,8 +11,8 @@ import psutil
 import pytest
 
 from sangkien.inputs.params import Params
-from sangkien.pipeline import execute
-from sangkien.pipeline.warm import WarmKernel
+from sangkien.pipeline.processes import execute
+from sangkien.pipeline.processes.warm import WarmKernel
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ import psutil
 import pytest
 
 from sangkien.errors import DataError
-from sangkien.pipeline.forked import Forked
+from sangkien.pipeline.processes.forked import Forked
 
 
 def _pid_and(value):
@@ -83,7 +83,7 @@ def test_stopped_midway_no_child_is_left(monkeypatch):
 def test_a_stop_arriving_while_forking_is_not_lost(monkeypatch):
     """SIGTERM during the fork itself (before this fix: raised inside the fork's hooks, which swallowed
     it, and the build went on and published): raised once the child is made, and the child killed."""
-    from sangkien.pipeline import forked, interrupts
+    from sangkien.pipeline.processes import forked, interrupts
 
     children = []
     real_fork = os.fork

@@ -8,7 +8,8 @@ import threading
 import pytest
 
 from sangkien.errors import Interrupted
-from sangkien.pipeline import interrupts, render, stage
+from sangkien.pipeline import render, stage
+from sangkien.pipeline.processes import interrupts
 
 
 class _StopsWhenDropped:
@@ -91,7 +92,7 @@ def test_a_stopped_build_does_not_wait_for_ever_for_its_background_thread(monkey
 
 _STOPPED_MIDWAY = '''
 import gc, signal, sys
-from sangkien.pipeline import interrupts, workers
+from sangkien.pipeline.processes import interrupts, workers
 
 class StopsWhenDropped:
     def __del__(self):

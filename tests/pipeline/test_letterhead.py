@@ -19,7 +19,7 @@ from pdfwords import MM, words
 
 from sangkien import paths
 from sangkien.inputs.params import Params
-from sangkien.pipeline import word
+from sangkien.pipeline.exporters import word
 from sangkien.report import document, tables
 from sangkien.report.markup import NBSP, WORD_JOINER, markdown, paragraph
 from sangkien.tools import wordtemplate

@@ -27,9 +27,10 @@ from hypothesis import strategies as st
 from registers import write_register_file
 
 from sangkien import provenance
-from sangkien.pipeline import build, execute, freshness, manifest, render, stage, unitsheets
+from sangkien.pipeline import build, freshness, manifest, render, stage, unitsheets
 from sangkien.pipeline.build import build_year
 from sangkien.pipeline.names import unique_stems
+from sangkien.pipeline.processes import execute
 
 REGISTERS = {  # the units of the year in each version of the register the analyst saves
     "a": ["Đơn vị A", "Đơn vị B"],

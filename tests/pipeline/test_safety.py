@@ -267,7 +267,7 @@ import os, signal, sys, threading, time
 from pathlib import Path
 import psutil
 from sangkien.inputs.params import Params
-from sangkien.pipeline import execute
+from sangkien.pipeline.processes import execute
 
 def stop_once_the_cell_runs():
     me = psutil.Process()

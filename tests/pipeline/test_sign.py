@@ -18,7 +18,7 @@ import pikepdf
 import pytest
 from signing import OTHER, PASSWORD, PASSWORD_ENV, SIGNER, copy_year
 
-from sangkien.pipeline import sign
+from sangkien.signing import sign
 
 pytestmark = pytest.mark.slow
 needs_harfbuzz = pytest.mark.skipif(importlib.util.find_spec("uharfbuzz") is None,

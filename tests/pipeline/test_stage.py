@@ -339,7 +339,7 @@ def test_make_clean_removes_what_builds_wrote_and_nothing_else(year_with_user_fi
 def test_a_kernels_sockets_go_to_a_short_folder_when_the_temporary_one_is_too_long(tmp_path, monkeypatch):
     import tempfile
 
-    from sangkien.pipeline import kernel
+    from sangkien.pipeline.processes import kernel
 
     deep = tmp_path / ("d" * 60)
     deep.mkdir()

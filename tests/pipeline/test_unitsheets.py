@@ -1,4 +1,4 @@
-"""Unit sheets built in a warm kernel (:mod:`sangkien.pipeline.warm`): the same bytes as a sheet built alone,
+"""Unit sheets built in a warm kernel (:mod:`sangkien.pipeline.processes.warm`): the same bytes as a sheet built alone,
 nothing carried from one unit to the next, a failing unit named with its cell while the others are built,
 and a stop that leaves no kernel and no file behind."""
 from __future__ import annotations
@@ -20,9 +20,10 @@ from conftest import EDU, OTHER
 from sangkien import inputs, paths
 from sangkien.errors import CellError, SangkienError
 from sangkien.inputs.params import Params
-from sangkien.pipeline import build, execute, render, unitsheets
+from sangkien.pipeline import build, render, unitsheets
 from sangkien.pipeline.exporters import pdf as pdf_exporter
-from sangkien.pipeline.warm import WarmKernel
+from sangkien.pipeline.processes import execute
+from sangkien.pipeline.processes.warm import WarmKernel
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2023

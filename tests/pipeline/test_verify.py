@@ -19,7 +19,7 @@ import pytest
 from signing import PASSWORD, PASSWORD_ENV, SIGNER, copy_year
 
 import sangkien
-from sangkien.pipeline import sign
+from sangkien.signing import sign
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(importlib.util.find_spec("uharfbuzz") is None,

@@ -1,6 +1,6 @@
 """The Word draft, element by element, from a page made of the report's own parts (letterhead, sections,
 tables, a chart, the closing, the appendix): what each becomes in Word, by the mapping of
-:mod:`sangkien.pipeline.word`. The draft of the sample year is checked in ``test_documents.py``."""
+:mod:`sangkien.pipeline.exporters.word`. The draft of the sample year is checked in ``test_documents.py``."""
 from __future__ import annotations
 
 import dataclasses
@@ -15,7 +15,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from sangkien.inputs.params import Params, Sections
-from sangkien.pipeline import word
+from sangkien.pipeline.exporters import word
 from sangkien.report import charts, document, tables
 from sangkien.report.markup import markdown
 

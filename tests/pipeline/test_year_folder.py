@@ -15,7 +15,8 @@ import pytest
 from conftest import EDU, tree
 from registers import write_register_file
 
-from sangkien.pipeline import execute, stage
+from sangkien.pipeline import stage
+from sangkien.pipeline.processes import execute
 
 ROOT = Path(__file__).resolve().parents[2]
 USER_FILES = {"ban-ky-scan.pdf": b"%PDF-1.4 the signed copy", "ghi-chu/doc-truoc.txt": "đọc trước khi gửi".encode(),

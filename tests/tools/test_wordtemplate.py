@@ -11,7 +11,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from sangkien import paths
-from sangkien.pipeline import word
+from sangkien.pipeline.exporters import word
 from sangkien.tools import wordtemplate
 
 

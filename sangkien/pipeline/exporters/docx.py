@@ -1,4 +1,4 @@
-"""Word: the report's page as a Word draft to edit (:mod:`sangkien.pipeline.word`: the Decree 30 template
+"""Word: the report's page as a Word draft to edit (:mod:`sangkien.pipeline.exporters.word`: the Decree 30 template
 filled, the body written after the letterhead), "DỰ THẢO" on every page while the report is a draft."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def file_name(year: int) -> str:
 
 def make(source: Source) -> bytes:
     """The Word draft of the page, marked and dated by the report's edition."""
-    from sangkien.pipeline import word
+    from sangkien.pipeline.exporters import word
 
     return word.docx_bytes(source.page, source.edition.draft, source.edition.made_on)
 

@@ -1,5 +1,5 @@
 """The executed notebook (``notebook``): written by the execution itself
-(:func:`sangkien.pipeline.execute.run_report`), listed with the outputs of every build."""
+(:func:`sangkien.pipeline.processes.execute.run_report`), listed with the outputs of every build."""
 from __future__ import annotations
 
 from sangkien import paths

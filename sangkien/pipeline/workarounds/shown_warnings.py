@@ -2,7 +2,7 @@
 
 Written for CPython 3.11: :data:`FORGET_WARNINGS` calls the private ``warnings._filters_mutated``, which
 makes every module's registry of the warnings it already showed out of date (each is dropped the next time
-it is consulted), so a unit's sheet run in a kernel that ran other sheets (:mod:`sangkien.pipeline.warm`)
+it is consulted), so a unit's sheet run in a kernel that ran other sheets (:mod:`sangkien.pipeline.processes.warm`)
 shows the warnings it would show in a kernel of its own. Check ``Lib/warnings.py`` whenever the
 interpreter's minor version moves.
 """

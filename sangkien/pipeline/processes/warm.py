@@ -3,7 +3,7 @@
 A new kernel for every unit's sheet costs seconds (its start, its imports of pandas and matplotlib, its
 shut-down) for a sheet that takes a fraction of a second to compute. A :class:`WarmKernel` starts its
 kernel once and executes the notebook in it again and again with the build's one executor
-(:func:`sangkien.pipeline.execute.run_in`: the parameters injected by Papermill, the cells run by nbclient
+(:func:`sangkien.pipeline.processes.execute.run_in`: the parameters injected by Papermill, the cells run by nbclient
 in this kernel, through the client its first run connected; the executed notebook and a failing cell as
 for a kernel of its own), and between two runs clears what the last one left: the user namespace
 (``%reset -f``), the execution count, the warnings already shown. The imported modules stay, which is the
@@ -20,8 +20,8 @@ from pathlib import Path
 from sangkien import paths
 from sangkien.errors import SangkienError
 from sangkien.inputs.params import Params
-from sangkien.pipeline import execute
-from sangkien.pipeline.kernel import Kernel
+from sangkien.pipeline.processes import execute
+from sangkien.pipeline.processes.kernel import Kernel
 from sangkien.pipeline.workarounds import shown_warnings
 
 RESET = "\n".join((

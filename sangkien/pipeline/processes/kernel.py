@@ -10,8 +10,8 @@ manager's traits, ``start_kernel``'s Popen arguments, ``shutdown_kernel``).
 
 A :class:`Kernel` is started before its notebook is known (:meth:`Kernel.start`: it boots, and imports what
 ``startup`` names, while the build does its own work); the notebook executor
-(:func:`sangkien.pipeline.execute.run_in`) hands its manager to nbclient (``km``) and keeps the client
-nbclient connects to it (``kc``) for the next run in the same kernel (:mod:`~sangkien.pipeline.warm`).
+(:func:`sangkien.pipeline.processes.execute.run_in`) hands its manager to nbclient (``km``) and keeps the client
+nbclient connects to it (``kc``) for the next run in the same kernel (:mod:`~sangkien.pipeline.processes.warm`).
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ import sys
 import tempfile
 from functools import lru_cache
 
-from sangkien.pipeline import interrupts
+from sangkien.pipeline.processes import interrupts
 from sangkien.pipeline.workarounds import nbclient_tasks
 
 SOCKET_PATH_MAX = 107

@@ -1,7 +1,7 @@
 """Executing a report notebook in a kernel of this very interpreter: one executor (:func:`run_in`), whether
 the kernel is a run's own (:func:`run_notebook`), started ahead (:func:`kernel_ahead`: it boots and imports
 the report's libraries while the build imports its own) or kept warm for many unit sheets
-(:mod:`~sangkien.pipeline.warm`).
+(:mod:`~sangkien.pipeline.processes.warm`).
 
 The executor is made of public pieces, none copied: Papermill's ``parameterize_notebook`` injects the
 parameters (the cell tagged ``injected-parameters``); Papermill's notebook client, an nbclient
@@ -10,7 +10,7 @@ client connected to it, made by the kernel's first run and kept for the next), w
 manager records each cell's times and status as the ``papermill`` command does; the executed notebook is
 written once, at the end (with Papermill's markers around a failing cell, by ``raise_for_execution_errors``).
 However a run ends, a kernel of its own, or started ahead, is killed at once, not shut down gracefully:
-nothing in it is kept (:class:`~sangkien.pipeline.kernel.Kernel`).
+nothing in it is kept (:class:`~sangkien.pipeline.processes.kernel.Kernel`).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from sangkien.inputs import snapshot as kept_inputs
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
 from sangkien.pipeline import progress
-from sangkien.pipeline.kernel import Kernel
+from sangkien.pipeline.processes.kernel import Kernel
 from sangkien.pipeline.workarounds import jsonschema_iri, nbclient_tasks
 
 jsonschema_iri.keep_out()  # before anything imports nbformat

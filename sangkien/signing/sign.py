@@ -604,7 +604,7 @@ def _publish(pdf: Path, data: bytes, target: Path, content: bytes, record: dict)
     lock, only once the year still holds ``data`` as its build (:func:`_still_the_year`), and record it in
     the manifest: the signed file is removed again when the manifest cannot be written. The work done, a
     stop arriving then does not make it a stopped command (:func:`.interrupts.completing`)."""
-    from sangkien.pipeline import interrupts
+    from sangkien.pipeline.processes import interrupts
 
     manifest = _listed_in_manifest(pdf)
     if manifest is None or target.parent.resolve() != pdf.parent.resolve() or not isinstance(manifest.get("year"), int):

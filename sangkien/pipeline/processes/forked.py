@@ -20,7 +20,7 @@ import signal
 from collections.abc import Callable
 
 from sangkien.errors import SangkienError, problems_of
-from sangkien.pipeline import interrupts
+from sangkien.pipeline.processes import interrupts
 
 
 class Forked:

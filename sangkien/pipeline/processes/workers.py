@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from sangkien.errors import CellError, SangkienError, problems_of
-from sangkien.pipeline import interrupts
+from sangkien.pipeline.processes import interrupts
 
 
 @dataclass

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from sangkien import files
 from sangkien.errors import ParamsError
-from sangkien.pipeline.sign import ANCHOR_SPACE, CREATOR, DEFAULT_TIMEZONE, TIME_FORMAT
+from sangkien.signing.sign import ANCHOR_SPACE, CREATOR, DEFAULT_TIMEZONE, TIME_FORMAT
 
 QUIET_LOGGERS = ("pyhanko", "pyhanko_certvalidator")
 """pyHanko logs each failed check with its traceback; verify says what failed in its own words."""
@@ -189,7 +189,7 @@ def unsigned_prefixes(data: bytes, update_at: int) -> list[bytes]:
     """The bytes of the file before the signature's update (which begins at ``update_at``), as they may
     have ended: the white space a signing tool may leave before its update taken off, then with or without
     an end of line. Anything else between the build's ``%%EOF`` and the update stays: it was signed, and
-    it is a change after the build (:func:`~sangkien.pipeline.sign.changed_after_build` says so).
+    it is a change after the build (:func:`~sangkien.signing.sign.changed_after_build` says so).
 
     >>> [len(p) for p in unsigned_prefixes(b"%PDF x %%EOF\\r\\n\\n1 0 obj <</Contents <00>", 15)]
     [12, 13, 13, 14]
@@ -230,7 +230,7 @@ def _made_by_us(prefix: bytes) -> bool:
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    from sangkien.pipeline.sign import _destinations
+    from sangkien.signing.sign import _destinations
 
     try:
         reader = PdfFileReader(io.BytesIO(prefix), strict=False)
@@ -243,8 +243,8 @@ def _made_by_us(prefix: bytes) -> bool:
 def _build(found: Verification, manifest: dict | None, data: bytes, reader, signature) -> None:
     """Whether the signed bytes are exactly a build: the one the year's manifest records, or (outside a year
     folder) a report of ours unchanged after its build, as ``sign`` checks it
-    (:func:`~sangkien.pipeline.sign.changed_after_build`)."""
-    from sangkien.pipeline.sign import changed_after_build
+    (:func:`~sangkien.signing.sign.changed_after_build`)."""
+    from sangkien.signing.sign import changed_after_build
 
     prefixes = unsigned_prefixes(data, _update_start(data, reader, signature))
     if manifest is None and not _made_by_us(prefixes[-1]):
