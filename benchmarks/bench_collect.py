@@ -29,10 +29,10 @@ def _latest_params() -> Path:
 
 def prepare(rows: int, files: int, folder: Path) -> tuple[Path, Path, Path]:
     """``(units folder, the same rows as one workbook, parameters)``."""
-    from sangkien.inputs import blocks_of
+    from sangkien.inputs import validity
 
     params = _latest_params()
-    all_rows = list(national.make_rows(rows, blocks_of(params)))
+    all_rows = list(national.make_rows(rows, validity(params).blocks))
     units = folder / "don-vi"
     units.mkdir()
     share = -(-rows // files)

@@ -151,9 +151,9 @@ def cached(n: int, fmt: str = "xlsx", blocks: tuple[str, ...] | None = None) -> 
     """The generated register of ``n`` rows (``fmt`` 'xlsx' or 'csv'), written once into the temporary folder."""
     if blocks is None:
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-        from sangkien.inputs import blocks_of
+        from sangkien.inputs import validity
 
-        blocks = blocks_of(Path(__file__).resolve().parents[1] / "params" / f"{LAST_YEAR}.yaml")
+        blocks = validity(Path(__file__).resolve().parents[1] / "params" / f"{LAST_YEAR}.yaml").blocks
     folder = Path(tempfile.gettempdir()) / f"sangkien-national-v{VERSION}"
     folder.mkdir(exist_ok=True)
     key = hashlib.sha256("\n".join(blocks).encode()).hexdigest()[:8]
