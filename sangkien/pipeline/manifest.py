@@ -11,7 +11,6 @@ from sangkien import files, provenance
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
 from sangkien.pipeline import freshness
-from sangkien.pipeline.workarounds import weasyprint_subset
 
 FILE = "manifest.json"
 
@@ -31,6 +30,8 @@ def write(staging: Path, params: Params, register: Register, outputs: dict[str, 
     digests of every other file in ``staging``. ``state``: the year's (``draft`` or ``final``,
     :mod:`~sangkien.pipeline.yearstate`), with ``missing``: what the version to sign lacks; ``previous``: the
     published manifest, whose record of reopenings is kept."""
+    from sangkien.pipeline.workarounds import weasyprint_subset
+
     manifest = {
         "year": params.year,
         "state": state,

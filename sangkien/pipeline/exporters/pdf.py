@@ -3,26 +3,31 @@ issuing body, an sRGB output intent, fonts embedded, an identifier stable across
 unit's sheet is laid out the same way (``STEM.pdf``)."""
 from __future__ import annotations
 
-import hashlib
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from sangkien import paths
 from sangkien.pipeline.exporters.base import Exporter, Source
-from sangkien.pipeline.workarounds import weasyprint_exit, weasyprint_libraries, weasyprint_subset
+from sangkien.pipeline.workarounds import weasyprint_exit
+
+# The registry (and so the command line) imports this module: what only a PDF needs is imported when one is
+# made.
 
 
 def print_setup():
     """WeasyPrint's font configuration and the fonts' CSS, made once per temporary folder: the fonts are
     copied into the temporary folder, so a command run in a private one (``files.private_tempdir``,
     removed when the command ends) must not leave a later PDF of the same process without its fonts."""
+    import tempfile
+
     return _print_setup_in(tempfile.gettempdir())
 
 
 @lru_cache(maxsize=1)
 def _print_setup_in(folder: str):
+    from sangkien.pipeline.workarounds import weasyprint_libraries, weasyprint_subset
+
     weasyprint_libraries.loaded()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
@@ -68,6 +73,8 @@ def pdf_identifier(page: str) -> bytes:
     >>> pdf_identifier('<p>x</p><footer class="colophon screen-only"><ul><li>…</li></ul></footer>') == pdf_identifier("<p>x</p>")
     True
     """
+    import hashlib
+
     printed = _SCREEN_ONLY.sub("", page)
     return hashlib.sha256(printed.encode("utf-8")).hexdigest()[:32].encode()
 
