@@ -207,11 +207,19 @@ def _lines(sheet: Sheet, kept: int = 0, history: tuple = ()):
     else the register's own place)."""
     columns = _as_written(sheet)
     carried = _carried_sources(sheet, kept, history)
-    for i, number in enumerate(sheet.numbers):
-        origin, excel_row = sheet.origin(number)
-        values = [_cell(columns[c.id][i]) for c in schema.COLUMNS]
-        source = carried.get(i) or (printable(origin.path.name), origin.sheet or "", excel_row)
-        yield None, values + list(source)
+    # column by column (only a column holding a float needs :func:`_cell`), then row by row
+    cells = [columns[c.id] for c in schema.COLUMNS]
+    cells = [[_cell(v) for v in column] if any(type(v) is float for v in column) else column for column in cells]
+    names: dict[int, str] = {}
+    for i, (number, values) in enumerate(zip(sheet.numbers, zip(*cells))):
+        source = carried.get(i)
+        if source is None:
+            origin, excel_row = sheet.origin(number)
+            name = names.get(id(origin))
+            if name is None:
+                name = names[id(origin)] = printable(origin.path.name)
+            source = (name, origin.sheet or "", excel_row)
+        yield None, [*values, *source]
 
 
 def _as_written(sheet: Sheet) -> dict[str, list]:
