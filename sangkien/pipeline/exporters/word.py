@@ -33,6 +33,8 @@ TEXT_WIDTH_MM = 165.0
 """The text's width on the template's page (A4 less the 30 mm and 15 mm margins)."""
 CHART_WIDTH_MM = 150.0
 """A chart's width when its image does not say (``style="width:…mm"``, as the PDF prints it)."""
+SECTION_TAG = "sangkien:sections."
+"""The tag of an analyst-written section's content control, then the key in ``sections`` (``context``)."""
 BULLET_NUMBERING = 90
 """The template's '-' list (:data:`sangkien.tools.wordtemplate.BULLET_NUMBERING`): nested items take its
 next levels."""
@@ -272,6 +274,9 @@ class Writer:
         for child in element:
             if not isinstance(child.tag, str):
                 continue
+            if child.get("data-section"):
+                self.analyst_section(child)
+                continue
             rule = rule_for(child)
             if rule is not None:
                 getattr(self, "do_" + rule.action)(child, rule)
@@ -280,6 +285,17 @@ class Writer:
                 self.walk(child)
             else:
                 self.do_paragraph(child, Rule("", "paragraph", "Normal"))
+
+    def analyst_section(self, element) -> None:
+        """An analyst-written section (``data-section``) in a block content control tagged
+        ``sangkien:sections.KEY`` (:data:`SECTION_TAG`), so that ``apply-edits`` finds it again."""
+        body = self.document.element.body
+        before = set(body)  # the proxies kept alive: lxml gives the same object for the same element
+        key = element.get("data-section")
+        del element.attrib["data-section"]
+        self.walk(element) if element.tag == "div" else self.walk_one(element)
+        written = [e for e in body if e not in before]
+        wrap_in_content_control(body, written, SECTION_TAG + key, self.ids)
 
     def paragraph(self, style: str, container=None):
         paragraph = (container or self.document).add_paragraph()
@@ -353,6 +369,32 @@ class Writer:
 
     def do_closing(self, element, rule: Rule) -> None:
         write_closing(self.document, element, rule.style, self.ids)
+
+
+def wrap_in_content_control(body, elements: list, tag: str, ids: dict[str, str]) -> None:
+    """``elements`` (consecutive children of ``body``) moved into a block content control tagged ``tag``
+    (no border when printed); an empty section gets one empty paragraph, so that it can still be found."""
+    sdt = _w("sdt")
+    properties = _w("sdtPr")
+    properties.extend([_w("alias", val=tag.removeprefix(SECTION_TAG)), _w("tag", val=tag),
+                       _w("id", val=_sdt_id(tag))])
+    content = _w("sdtContent")
+    sdt.extend([properties, content])
+    if elements:
+        elements[0].addprevious(sdt)
+    else:
+        body.append(sdt)
+    for element in elements:
+        content.append(element)
+    if not elements:
+        content.append(_w("p"))
+
+
+def _sdt_id(tag: str) -> int:
+    """A content control's number, the same for the same tag (the draft stays the same bytes)."""
+    import zlib
+
+    return zlib.crc32(tag.encode()) & 0x7FFFFFFF
 
 
 # --------------------------------------------------------------------------- tables
@@ -484,7 +526,32 @@ def fields_of(root, draft: bool) -> dict[str, str]:
     return context
 
 
-def docx_bytes(page: str, draft: bool, made: datetime.date, template: Path | None = None) -> bytes:
+def prepare_for_editing(document) -> None:
+    """Tracked changes on when the office opens the draft; Word's current compatibility mode (15)."""
+    from docx.oxml.ns import qn
+
+    settings = document.settings.element
+    if settings.find(qn("w:trackRevisions")) is None:
+        settings.find(qn("w:zoom")).addnext(_w("trackRevisions"))
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+
+
+def describe_charts(document, captions: list[str]) -> None:
+    """Alt text on every picture: its figure's caption (else 'Biểu đồ N')."""
+    for number, properties in enumerate(document.element.body.iter(
+            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"), start=1):
+        properties.set("descr", captions[number - 1] if number <= len(captions) else f"Biểu đồ {number}")
+
+
+IDENTIFIER = "sangkien:{year}:{parent}:{body}"
+"""The draft's core property ``identifier``: the year, the parent body (the province) and the issuing body it
+was made for (``apply-edits`` refuses a draft made for another)."""
+
+
+def docx_bytes(page: str, draft: bool, made: datetime.date, template: Path | None = None,
+               year: int | None = None) -> bytes:
     """The Word draft of ``page`` (bytes, the same for the same page): the template filled, the body
     written after the letterhead; ``draft`` marks every page "DỰ THẢO"; the files dated ``made``
     (both from :func:`sangkien.report.edition.edition_of`)."""
@@ -504,6 +571,11 @@ def docx_bytes(page: str, draft: bool, made: datetime.date, template: Path | Non
     core.title, core.subject = title.strip(), context["subject"]
     core.author = core.last_modified_by = context["issuing_body"] or "sangkien"
     core.comments, core.revision = "sangkien", 1
+    core.identifier = IDENTIFIER.format(year=year or "", parent=context["parent_body"],
+                                        body=context["issuing_body"])
+    core.keywords = f"sangkien {year}" if year else "sangkien"
+    prepare_for_editing(document)
+    describe_charts(document, [text_of(c) for c in select(root, "figure.chart figcaption")])
     buffer = io.BytesIO()
     template.save(buffer)
     return files.deterministic_zip(buffer.getvalue(), datetime.datetime.combine(made, datetime.time()))
