@@ -145,6 +145,11 @@ def test_the_draft_is_made_for_editing(sample_year):
         settings = archive.read("word/settings.xml").decode()
         body = archive.read("word/document.xml").decode()
         core = archive.read("docProps/core.xml").decode()
+        app = archive.read("docProps/app.xml").decode()
+        names = archive.namelist()
+    assert not [n for n in names if "thumbnail" in n or n.startswith("customXml")]
+    assert "<Application>sangkien</Application>" in app and "Macintosh" not in app and "Normal.dotm" not in app
+    assert "<Company>SỞ KHOA HỌC VÀ CÔNG NGHỆ</Company>" in app
     assert "<w:trackRevisions/>" in settings and 'w:name="compatibilityMode"' in settings
     assert 'w:val="15"' in settings.split('w:name="compatibilityMode"')[1][:80]
     for key in ("context", "assessment", "direction", "recommendations"):

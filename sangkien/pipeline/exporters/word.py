@@ -545,6 +545,30 @@ def describe_charts(document, captions: list[str]) -> None:
         properties.set("descr", captions[number - 1] if number <= len(captions) else f"Biểu đồ {number}")
 
 
+APP_PROPERTIES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>sangkien</Application><DocSecurity>0</DocSecurity><Company>{company}</Company>"
+    "</Properties>")
+"""``docProps/app.xml``: the application and the issuing body, none of the template's leftovers."""
+
+
+def drop_template_leftovers(document, company: str) -> None:
+    """No thumbnail or bibliography (customXml) part of the template's; its extended properties
+    ('Microsoft Macintosh Word', 'Normal.dotm', counts of an empty page) replaced by :data:`APP_PROPERTIES`."""
+    from xml.sax.saxutils import escape
+
+    package = document.part.package
+    for owner, kinds in ((package, ("/thumbnail",)), (document.part, ("/customXml",))):
+        for rel_id, rel in list(owner.rels.items()):
+            if rel.reltype.endswith(kinds):
+                owner.rels.pop(rel_id)
+    for part in package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = APP_PROPERTIES.format(company=escape(company)).encode("utf-8")
+
+
 IDENTIFIER = "sangkien:{year}:{parent}:{body}"
 """The draft's core property ``identifier``: the year, the parent body (the province) and the issuing body it
 was made for (``apply-edits`` refuses a draft made for another)."""
@@ -575,6 +599,7 @@ def docx_bytes(page: str, draft: bool, made: datetime.date, template: Path | Non
                                         body=context["issuing_body"])
     core.keywords = f"sangkien {year}" if year else "sangkien"
     prepare_for_editing(document)
+    drop_template_leftovers(document, context["issuing_body"])
     describe_charts(document, [text_of(c) for c in select(root, "figure.chart figcaption")])
     buffer = io.BytesIO()
     template.save(buffer)
