@@ -94,6 +94,10 @@ RULES = (
 )
 CELL_STYLES = {"th": "Tiêu đề cột", "num": "Số trong bảng", "text": "Chữ trong bảng"}
 """A table cell's paragraph style: header cells, then by the cell's class (default: text)."""
+TABLE_CELL_STYLES = {"appendix-list": {"th": "Tiêu đề cột phụ lục", "num": "Số trong phụ lục",
+                                       "text": "Chữ trong phụ lục"}}
+"""A table's class -> its cells' styles, instead of :data:`CELL_STYLES` (the text's size is the styles': restyling
+the styles in Word restyles every table)."""
 ROW_LOOKS = {"group": ("bold italic", "FAFAFA"), "total": ("bold", None)}
 """A table row's class -> its text (bold, italic) and shading (hex fill, or None)."""
 CELL_PADDING_TWIPS = 80
@@ -102,7 +106,7 @@ and below)."""
 HEADER_FILL = "F0F2F5"
 """The shading of header cells (as in the PDF)."""
 TABLE_SIZES = {"appendix-list": 10.5, "data": 11.5}
-"""A table's class -> the size of its text in pt (the first of these the table has wins)."""
+"""A table's class -> the size of its text in pt (its cells' styles say it; here for widths given in em)."""
 CLOSING = (
     (".recipients", 45, ((".recipients-title", "Nơi nhận"), (".recipients li", "Nơi nhận - dòng"))),
     (".signature", 55, ((".sig-authority", "Thẩm quyền ký"), (".sig-title", "Thẩm quyền ký"),
@@ -452,7 +456,7 @@ def new_table(document, rows: int, widths: list[float], style: str, padding_twip
     return table
 
 
-def _write_row(source, row, size: float, header: bool, ids: dict[str, str]) -> None:
+def _write_row(source, row, styles: dict[str, str], header: bool, ids: dict[str, str]) -> None:
     classes = set((source.get("class") or "").split())
     look, fill = next((ROW_LOOKS[c] for c in classes if c in ROW_LOOKS), ("", None))
     look = frozenset(look.split())
@@ -467,8 +471,8 @@ def _write_row(source, row, size: float, header: bool, ids: dict[str, str]) -> N
         position += span
         kinds = ["th"] if cell_source.tag == "th" else (cell_source.get("class") or "").split()
         paragraph = cell.paragraphs[0]
-        set_style(paragraph, next((CELL_STYLES[k] for k in kinds if k in CELL_STYLES), CELL_STYLES["text"]), ids)
-        add_runs(paragraph, [(t, look | flags) for t, flags in runs_of(cell_source)], size)
+        set_style(paragraph, next((styles[k] for k in kinds if k in styles), styles["text"]), ids)
+        add_runs(paragraph, [(t, look | flags) for t, flags in runs_of(cell_source)])
         if fill:
             shade(cell, fill)
 
@@ -482,8 +486,9 @@ def write_table(document, element, style: str, ids: dict[str, str]) -> None:
     classes = (element.get("class") or "").split()
     size = next((size for name, size in TABLE_SIZES.items() if name in classes), None)
     table = new_table(document, len(rows), column_widths(rows, size or 11.5), style, CELL_PADDING_TWIPS)
+    styles = next((TABLE_CELL_STYLES[name] for name in classes if name in TABLE_CELL_STYLES), CELL_STYLES)
     for source, row in zip(rows, table.rows):
-        _write_row(source, row, size, source.getparent().tag == "thead", ids)
+        _write_row(source, row, styles, source.getparent().tag == "thead", ids)
 
 
 def write_closing(document, element, style: str, ids: dict[str, str]) -> None:
