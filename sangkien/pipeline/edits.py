@@ -201,14 +201,15 @@ def _marked(text: str, mark: str) -> str:
     return f"{before}{mark}{stripped}{mark[::-1]}{after}"
 
 
-def section_markdown(sdt, style_names: dict[str, str]) -> str:
+def section_markdown(sdt, style_names: dict[str, str], placeholders: frozenset = frozenset()) -> str:
     """A section's content control as Markdown: paragraphs apart by a blank line, list items one a line
-    (nested ones indented); the placeholder of an empty section is no text."""
+    (nested ones indented); the placeholder of an empty section (one of ``placeholders``, as built) is no
+    text, but what was typed over it is."""
     lines: list[tuple[str, bool]] = []
     for paragraph in sdt.iter(f"{W}p"):
         style = style_names.get(_style(paragraph), _style(paragraph))
         text = _runs_markdown(paragraph)
-        if not text or style == PLACEHOLDER_STYLE:
+        if not text or (style == PLACEHOLDER_STYLE and text in placeholders):
             continue
         if style in LIST_STYLES:
             level = paragraph.find(f"{W}pPr/{W}numPr/{W}ilvl")
@@ -249,8 +250,15 @@ class Draft:
             if s.find(f"{W}name") is not None}
         return cls(path, body, core, names)
 
-    def sections(self) -> dict[str, str]:
-        return {key: section_markdown(element, self.style_names) for key, element in blocks(self.body) if key}
+    def sections(self, placeholders: frozenset = frozenset()) -> dict[str, str]:
+        return {key: section_markdown(element, self.style_names, placeholders)
+                for key, element in blocks(self.body) if key}
+
+    def placeholders(self) -> frozenset:
+        """The texts of the placeholders of empty sections, as written in this draft."""
+        return frozenset(_runs_markdown(p) for key, element in blocks(self.body) if key
+                         for p in element.iter(f"{W}p")
+                         if self.style_names.get(_style(p), _style(p)) == PLACEHOLDER_STYLE)
 
     def generated(self) -> list[tuple[str, str, str]]:
         """The blocks outside the sections: (kind, the page's heading above it, its text)."""
@@ -318,7 +326,8 @@ def apply_edits(docx: str | Path, params: Params, params_file: Path, out_dir: st
     problems = generated_edits(edited, built)
     if problems:
         raise ParamsError("\n".join(problems))
-    before, after = built.sections(), edited.sections()
+    placeholders = built.placeholders()
+    before, after = built.sections(placeholders), edited.sections(placeholders)
     for key, text in after.items():
         if text != before.get(key, ""):
             result.changed[key] = text
@@ -342,7 +351,7 @@ def write_sections(params_file: Path, sections: dict[str, str]) -> None:
     if document.get("sections") is None:
         document["sections"] = CommentedMap()
     for key, text in sections.items():
-        document["sections"][key] = LiteralScalarString(text + "\n") if "\n" in text else text
+        document["sections"][key] = LiteralScalarString(text + "\n")  # a block, as analysts write them
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     files.write_atomic(params_file, buffer.getvalue().encode("utf-8"))

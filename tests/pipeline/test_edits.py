@@ -167,3 +167,24 @@ def test_a_libreoffice_round_trip(tmp_path, year, run_main):  # pragma: no cover
                    check=True, timeout=300)
     status, _, err = run_main("apply-edits", tmp_path / "lo" / draft.name, "--params", params, "--out", out)
     assert status == 0 and "không đổi" in err, err
+
+
+@pytest.mark.slow
+def test_an_empty_section_written_in_word_comes_back(tmp_path, run_main):
+    params = _params(tmp_path)
+    text = params.read_text(encoding="utf-8")
+    start = text.index("  recommendations:")
+    end = text.index("\n", text.index("sáng kiến có hiệu quả cao.", start))
+    params.write_text(text[:start] + "  recommendations: ''" + text[end:], encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_main("build", 2023, "--params", params, "--out", out, "--to", "docx")[0] == 0
+    document = docx.Document(str(out / "2023" / "bao-cao-2023.docx"))
+    placeholder = _section(document, "recommendations").find(f".//{qn('w:p')}")
+    for run in placeholder.findall(qn("w:r")):
+        placeholder.remove(run)
+    placeholder.append(_run("Đề nghị bố trí kinh phí khen thưởng."))
+    edited = tmp_path / "da-sua.docx"
+    document.save(str(edited))
+    status, diff, err = run_main("apply-edits", edited, "--params", params, "--out", out, "--write")
+    assert status == 0 and "+Đề nghị bố trí kinh phí khen thưởng." in diff, err
+    assert "  recommendations: |\n    Đề nghị bố trí kinh phí khen thưởng.\n" in params.read_text(encoding="utf-8")
