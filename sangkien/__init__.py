@@ -8,7 +8,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 API = ("build_year", "build_all", "build_unit", "check", "load_inputs", "report_figures", "units_of_year",
-       "new_year", "sign_pdf", "verify", "collect", "status")
+       "new_year", "sign_pdf", "verify", "collect", "status", "apply_edits")
 __all__ = list(API)
 
 

@@ -138,3 +138,20 @@ def verify(pdf: str | Path, trust: str | Path | None = None):
     from sangkien.signing.verify import verify as check
 
     return check(pdf, trust=trust)
+
+
+def apply_edits(docx: str | Path, year: int | None = None, params: str | Path | None = None,
+                out: str | Path | None = None, write: bool = False, accept_changes: bool = False):
+    """Bring the analyst-written sections of a Word draft the office edited back into the year's parameters
+    (``sangkien apply-edits``): returns a :class:`~sangkien.pipeline.edits.Edits` (each changed section's
+    Markdown, a unified diff); ``write`` writes them into the parameters file (comments and order kept).
+    The year is the draft's own unless given. ParamsError (exit 2) while tracked changes remain (unless
+    ``accept_changes``), for a draft of another year or body, for an edit outside the sections (a table, a
+    figure, a generated sentence, the letterhead), or when the year's draft (``out/YEAR/``) was never built."""
+    from sangkien.inputs.params import load_params, params_path
+    from sangkien.pipeline import edits
+
+    year = year or edits.year_of(Path(docx))
+    params_file = params_path(year, params)
+    year_params = load_params(year, params_file, require_data=False)
+    return edits.apply_edits(docx, year_params, params_file, out_dir=out, write=write, accept=accept_changes)

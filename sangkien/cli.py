@@ -133,6 +133,16 @@ def make_parser() -> argparse.ArgumentParser:
 
     _add_signing(sub)
 
+    edits = sub.add_parser("apply-edits", help="đưa các phần chuyên viên viết mà lãnh đạo đã sửa trong bản Word về "
+                                               "tệp tham số: in thay đổi từng phần; --write để ghi")
+    edits.add_argument("docx", type=Path, help="bản Word đã sửa (bao-cao-NĂM.docx do lệnh build tạo ra)")
+    edits.add_argument("--params", type=Path, help="tệp tham số (mặc định params/NĂM.yaml, năm của bản Word)")
+    edits.add_argument("--out", type=Path, help="thư mục kết quả có bản Word của lần dựng (mặc định reports/)")
+    edits.add_argument("--write", action="store_true", help="ghi các phần đã sửa vào tệp tham số (giữ chú thích, "
+                                                           "thứ tự và các khóa khác)")
+    edits.add_argument("--accept-changes", action="store_true",
+                       help="coi mọi thay đổi còn được theo dõi (track changes) là đã chấp nhận")
+
     params = sub.add_parser("params", help="liệt kê mọi tham số: kiểu, mặc định, ý nghĩa")
     params.add_argument("--markdown", action="store_true", help="in thành bảng Markdown")
     return parser
@@ -186,6 +196,8 @@ def run(argv: list[str] | None = None) -> int:
         return _sign(args)
     if args.command == "verify":
         return _verify(args)
+    if args.command == "apply-edits":
+        return _apply_edits(args)
     if args.command == "params":
         from sangkien.inputs.paramdoc import render_markdown, render_text
 
@@ -280,6 +292,27 @@ def _sign(args: argparse.Namespace) -> int:
     print(f"{args.pdf}: đã ký — {signed.signer}, {signed.signed_at:%d/%m/%Y %H:%M:%S %z}{stamped}, "
           f"trang {signed.placement.page + 1}{where}", file=sys.stderr)
     print(signed.path)
+    return 0
+
+
+def _apply_edits(args: argparse.Namespace) -> int:
+    """``apply-edits DOCX``: the diff of each edited section on stdout; what was done on stderr."""
+    from sangkien.api import apply_edits
+
+    edits = apply_edits(args.docx, params=args.params, out=args.out, write=args.write,
+                        accept_changes=args.accept_changes)
+    if edits.accepted:
+        print(f"{args.docx}: đã coi {edits.accepted} thay đổi được theo dõi là đã chấp nhận", file=sys.stderr)
+    if edits.diff:
+        print("\n".join(edits.diff))
+    if not edits.changed:
+        print(f"{args.docx}: các phần chuyên viên viết không đổi so với bản đã dựng", file=sys.stderr)
+    elif edits.written:
+        print(f"{edits.params_file}: đã ghi {len(edits.changed)} phần; dựng lại: python -m sangkien build "
+              f"{edits.year} (bản để ký: --final)", file=sys.stderr)
+    else:
+        print(f"{args.docx}: {len(edits.changed)} phần đã sửa; ghi vào {edits.params_file}: thêm --write",
+              file=sys.stderr)
     return 0
 
 

@@ -219,6 +219,11 @@ def _params_file(year: int | None, params_file: str | Path | None) -> Path:
     return Path(params_file)
 
 
+def params_path(year: int | None, params_file: str | Path | None) -> Path:
+    """The parameters file a command reads: ``params_file``, else ``params/YEAR.yaml`` (ParamsError when missing)."""
+    return _params_file(year, params_file)
+
+
 def _read_files(params_file: Path) -> tuple[dict[str, Any], list[Path], str]:
     """The shared defaults overridden key by key by ``params_file``, the files read, and the digest of the
     bytes parsed (each file is read once)."""

@@ -113,8 +113,9 @@ class Report:
         """An analyst-written section from the parameters (Markdown); while it is empty, what belongs there."""
         text = getattr(self.params.sections, key)
         if is_blank(text):
-            return Html(f'<p class="placeholder">{esc(wording.section_placeholder(key, self.year))}</p>')
-        return Html(f'<div class="analyst">{markdown(text).html}</div>')
+            return Html(f'<p class="placeholder" data-section="{key}">'
+                        f'{esc(wording.section_placeholder(key, self.year))}</p>')
+        return Html(f'<div class="analyst" data-section="{key}">{markdown(text).html}</div>')
 
     def overview(self) -> Html:
         """II.1: put forward and recognised, what the rates are of, the blocks, where the list is."""

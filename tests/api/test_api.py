@@ -30,7 +30,7 @@ def year_params(tmp_path_factory):
 def test_the_api_is_what_the_package_exports():
     assert set(sangkien.__all__) == {"build_year", "build_all", "build_unit", "check", "load_inputs",
                                      "report_figures", "units_of_year", "new_year", "sign_pdf", "verify", "collect",
-                                     "status"}
+                                     "status", "apply_edits"}
     assert all(callable(getattr(sangkien, name)) for name in sangkien.__all__)
     with pytest.raises(AttributeError):
         sangkien.no_such_call  # noqa: B018

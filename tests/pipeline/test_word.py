@@ -107,8 +107,11 @@ def test_tables_are_numbered_with_repeated_headers(built):
     assert all(r.bold for r in first.rows[-1].cells[0].paragraphs[0].runs)  # the total
     widths = [round(c.width.mm, 1) for c in first.rows[1].cells]
     assert widths[0] == 49.5 and abs(sum(widths) - word.TEXT_WIDTH_MM) < 0.3
-    appendix_runs = data[2].rows[1].cells[0].paragraphs[0].runs
-    assert appendix_runs[0].font.size.pt == word.TABLE_SIZES["appendix-list"]
+    appendix = data[2].rows[1].cells[0].paragraphs[0]  # sized through its style, so that restyling works
+    assert appendix.runs[0].font.size is None and appendix.style.name == "Chữ trong phụ lục"
+    assert appendix.style.font.size.pt == word.TABLE_SIZES["appendix-list"]
+    assert all(r.font.size is None for t in data for row in t.rows for c in row.cells for p in c.paragraphs
+               for r in p.runs)
 
 
 def test_chart_is_a_picture_with_its_numbered_caption(built, page):

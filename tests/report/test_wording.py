@@ -55,7 +55,7 @@ def test_an_empty_section_says_what_belongs_there(tmp_path):
     p = load_params(2023, params)
     report = Report(p, read_register(p.data, p.blocks, until=p.year))
     assert report.section("context").html == (
-        '<p class="placeholder">(Dự thảo: nội dung phần này đang được soạn, gồm đặc điểm tình hình năm 2023; '
+        '<p class="placeholder" data-section="context">(Dự thảo: nội dung phần này đang được soạn, gồm đặc điểm tình hình năm 2023; '
         "các văn bản chỉ đạo, hướng dẫn về công tác sáng kiến; công tác tuyên truyền; việc tiếp nhận hồ sơ và tổ "
         "chức Hội đồng Sáng kiến.)</p>")
     assert "(Dự thảo: nội dung phần này đang được soạn, gồm ưu điểm, hạn chế" in report.assessment().html

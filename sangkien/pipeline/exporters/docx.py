@@ -15,7 +15,8 @@ def make(source: Source) -> bytes:
     """The Word draft of the page, marked and dated by the report's edition."""
     from sangkien.pipeline.exporters import word
 
-    return word.docx_bytes(source.page, source.edition.draft, source.edition.made_on)
+    return word.docx_bytes(source.page, source.edition.draft, source.edition.made_on,
+                           year=source.params.year)
 
 
 def warm() -> None:

@@ -33,6 +33,8 @@ TEXT_WIDTH_MM = 165.0
 """The text's width on the template's page (A4 less the 30 mm and 15 mm margins)."""
 CHART_WIDTH_MM = 150.0
 """A chart's width when its image does not say (``style="width:…mm"``, as the PDF prints it)."""
+SECTION_TAG = "sangkien:sections."
+"""The tag of an analyst-written section's content control, then the key in ``sections`` (``context``)."""
 BULLET_NUMBERING = 90
 """The template's '-' list (:data:`sangkien.tools.wordtemplate.BULLET_NUMBERING`): nested items take its
 next levels."""
@@ -92,6 +94,10 @@ RULES = (
 )
 CELL_STYLES = {"th": "Tiêu đề cột", "num": "Số trong bảng", "text": "Chữ trong bảng"}
 """A table cell's paragraph style: header cells, then by the cell's class (default: text)."""
+TABLE_CELL_STYLES = {"appendix-list": {"th": "Tiêu đề cột phụ lục", "num": "Số trong phụ lục",
+                                       "text": "Chữ trong phụ lục"}}
+"""A table's class -> its cells' styles, instead of :data:`CELL_STYLES` (the text's size is the styles': restyling
+the styles in Word restyles every table)."""
 ROW_LOOKS = {"group": ("bold italic", "FAFAFA"), "total": ("bold", None)}
 """A table row's class -> its text (bold, italic) and shading (hex fill, or None)."""
 CELL_PADDING_TWIPS = 80
@@ -100,7 +106,7 @@ and below)."""
 HEADER_FILL = "F0F2F5"
 """The shading of header cells (as in the PDF)."""
 TABLE_SIZES = {"appendix-list": 10.5, "data": 11.5}
-"""A table's class -> the size of its text in pt (the first of these the table has wins)."""
+"""A table's class -> the size of its text in pt (its cells' styles say it; here for widths given in em)."""
 CLOSING = (
     (".recipients", 45, ((".recipients-title", "Nơi nhận"), (".recipients li", "Nơi nhận - dòng"))),
     (".signature", 55, ((".sig-authority", "Thẩm quyền ký"), (".sig-title", "Thẩm quyền ký"),
@@ -272,6 +278,9 @@ class Writer:
         for child in element:
             if not isinstance(child.tag, str):
                 continue
+            if child.get("data-section"):
+                self.analyst_section(child)
+                continue
             rule = rule_for(child)
             if rule is not None:
                 getattr(self, "do_" + rule.action)(child, rule)
@@ -280,6 +289,17 @@ class Writer:
                 self.walk(child)
             else:
                 self.do_paragraph(child, Rule("", "paragraph", "Normal"))
+
+    def analyst_section(self, element) -> None:
+        """An analyst-written section (``data-section``) in a block content control tagged
+        ``sangkien:sections.KEY`` (:data:`SECTION_TAG`), so that ``apply-edits`` finds it again."""
+        body = self.document.element.body
+        before = set(body)  # the proxies kept alive: lxml gives the same object for the same element
+        key = element.get("data-section")
+        del element.attrib["data-section"]
+        self.walk(element) if element.tag == "div" else self.walk_one(element)
+        written = [e for e in body if e not in before]
+        wrap_in_content_control(body, written, SECTION_TAG + key, self.ids)
 
     def paragraph(self, style: str, container=None):
         paragraph = (container or self.document).add_paragraph()
@@ -355,6 +375,32 @@ class Writer:
         write_closing(self.document, element, rule.style, self.ids)
 
 
+def wrap_in_content_control(body, elements: list, tag: str, ids: dict[str, str]) -> None:
+    """``elements`` (consecutive children of ``body``) moved into a block content control tagged ``tag``
+    (no border when printed); an empty section gets one empty paragraph, so that it can still be found."""
+    sdt = _w("sdt")
+    properties = _w("sdtPr")
+    properties.extend([_w("alias", val=tag.removeprefix(SECTION_TAG)), _w("tag", val=tag),
+                       _w("id", val=_sdt_id(tag))])
+    content = _w("sdtContent")
+    sdt.extend([properties, content])
+    if elements:
+        elements[0].addprevious(sdt)
+    else:
+        body.append(sdt)
+    for element in elements:
+        content.append(element)
+    if not elements:
+        content.append(_w("p"))
+
+
+def _sdt_id(tag: str) -> int:
+    """A content control's number, the same for the same tag (the draft stays the same bytes)."""
+    import zlib
+
+    return zlib.crc32(tag.encode()) & 0x7FFFFFFF
+
+
 # --------------------------------------------------------------------------- tables
 
 def _width_mm(style: str, size_pt: float) -> float | None:
@@ -410,7 +456,7 @@ def new_table(document, rows: int, widths: list[float], style: str, padding_twip
     return table
 
 
-def _write_row(source, row, size: float, header: bool, ids: dict[str, str]) -> None:
+def _write_row(source, row, styles: dict[str, str], header: bool, ids: dict[str, str]) -> None:
     classes = set((source.get("class") or "").split())
     look, fill = next((ROW_LOOKS[c] for c in classes if c in ROW_LOOKS), ("", None))
     look = frozenset(look.split())
@@ -425,8 +471,8 @@ def _write_row(source, row, size: float, header: bool, ids: dict[str, str]) -> N
         position += span
         kinds = ["th"] if cell_source.tag == "th" else (cell_source.get("class") or "").split()
         paragraph = cell.paragraphs[0]
-        set_style(paragraph, next((CELL_STYLES[k] for k in kinds if k in CELL_STYLES), CELL_STYLES["text"]), ids)
-        add_runs(paragraph, [(t, look | flags) for t, flags in runs_of(cell_source)], size)
+        set_style(paragraph, next((styles[k] for k in kinds if k in styles), styles["text"]), ids)
+        add_runs(paragraph, [(t, look | flags) for t, flags in runs_of(cell_source)])
         if fill:
             shade(cell, fill)
 
@@ -440,8 +486,9 @@ def write_table(document, element, style: str, ids: dict[str, str]) -> None:
     classes = (element.get("class") or "").split()
     size = next((size for name, size in TABLE_SIZES.items() if name in classes), None)
     table = new_table(document, len(rows), column_widths(rows, size or 11.5), style, CELL_PADDING_TWIPS)
+    styles = next((TABLE_CELL_STYLES[name] for name in classes if name in TABLE_CELL_STYLES), CELL_STYLES)
     for source, row in zip(rows, table.rows):
-        _write_row(source, row, size, source.getparent().tag == "thead", ids)
+        _write_row(source, row, styles, source.getparent().tag == "thead", ids)
 
 
 def write_closing(document, element, style: str, ids: dict[str, str]) -> None:
@@ -484,7 +531,56 @@ def fields_of(root, draft: bool) -> dict[str, str]:
     return context
 
 
-def docx_bytes(page: str, draft: bool, made: datetime.date, template: Path | None = None) -> bytes:
+def prepare_for_editing(document) -> None:
+    """Tracked changes on when the office opens the draft; Word's current compatibility mode (15)."""
+    from docx.oxml.ns import qn
+
+    settings = document.settings.element
+    if settings.find(qn("w:trackRevisions")) is None:
+        settings.find(qn("w:zoom")).addnext(_w("trackRevisions"))
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+
+
+def describe_charts(document, captions: list[str]) -> None:
+    """Alt text on every picture: its figure's caption (else 'Biểu đồ N')."""
+    for number, properties in enumerate(document.element.body.iter(
+            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"), start=1):
+        properties.set("descr", captions[number - 1] if number <= len(captions) else f"Biểu đồ {number}")
+
+
+APP_PROPERTIES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>sangkien</Application><DocSecurity>0</DocSecurity><Company>{company}</Company>"
+    "</Properties>")
+"""``docProps/app.xml``: the application and the issuing body, none of the template's leftovers."""
+
+
+def drop_template_leftovers(document, company: str) -> None:
+    """No thumbnail or bibliography (customXml) part of the template's; its extended properties
+    ('Microsoft Macintosh Word', 'Normal.dotm', counts of an empty page) replaced by :data:`APP_PROPERTIES`."""
+    from xml.sax.saxutils import escape
+
+    package = document.part.package
+    for owner, kinds in ((package, ("/thumbnail",)), (document.part, ("/customXml",))):
+        for rel_id, rel in list(owner.rels.items()):
+            if rel.reltype.endswith(kinds):
+                owner.rels.pop(rel_id)
+    for part in package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = APP_PROPERTIES.format(company=escape(company)).encode("utf-8")
+
+
+IDENTIFIER = "sangkien:{year}:{parent}:{body}"
+"""The draft's core property ``identifier``: the year, the parent body (the province) and the issuing body it
+was made for (``apply-edits`` refuses a draft made for another)."""
+
+
+def docx_bytes(page: str, draft: bool, made: datetime.date, template: Path | None = None,
+               year: int | None = None) -> bytes:
     """The Word draft of ``page`` (bytes, the same for the same page): the template filled, the body
     written after the letterhead; ``draft`` marks every page "DỰ THẢO"; the files dated ``made``
     (both from :func:`sangkien.report.edition.edition_of`)."""
@@ -504,6 +600,12 @@ def docx_bytes(page: str, draft: bool, made: datetime.date, template: Path | Non
     core.title, core.subject = title.strip(), context["subject"]
     core.author = core.last_modified_by = context["issuing_body"] or "sangkien"
     core.comments, core.revision = "sangkien", 1
+    core.identifier = IDENTIFIER.format(year=year or "", parent=context["parent_body"],
+                                        body=context["issuing_body"])
+    core.keywords = f"sangkien {year}" if year else "sangkien"
+    prepare_for_editing(document)
+    drop_template_leftovers(document, context["issuing_body"])
+    describe_charts(document, [text_of(c) for c in select(root, "figure.chart figcaption")])
     buffer = io.BytesIO()
     template.save(buffer)
     return files.deterministic_zip(buffer.getvalue(), datetime.datetime.combine(made, datetime.time()))
