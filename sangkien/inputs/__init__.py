@@ -26,7 +26,7 @@ def load(year: int | None, params_file=None, data_file=None, register_file=None)
     are then not read)."""
     if register_file:
         return snapshot.load(register_file, year)
-    params = snapshot.keep(load_params(year, params_file or None, data_file or None))
+    params = load_params(year, params_file or None, data_file or None)
     register = read_register(params.data, params.blocks, params.reorganisation, until=params.year)
     _require_period(params, register)
     return params, register

@@ -355,12 +355,6 @@ def default_blocks() -> tuple[str, ...]:
     return _default_blocks(_shared_defaults())
 
 
-def default_reorganisation() -> Reorganisation:
-    """The ``reorganisation`` of the shared defaults file, checked against its blocks; empty when the file
-    has none."""
-    return default_blocks_and_reorganisation()[1]
-
-
 def _shared_defaults() -> dict[str, Any]:
     """The shared defaults file's mapping, its keys checked (empty without the file)."""
     if not paths.DEFAULTS_FILE.exists():

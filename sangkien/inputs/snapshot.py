@@ -4,12 +4,11 @@ them, handed to every notebook's kernel (the notebook parameter ``register_file`
 A build reads the register's bytes once (:func:`~sangkien.inputs.register.read_register`) and its
 parameters files once; the kernels, the annex and the manifest all work from what was read then, so a
 file saved over the register (or the parameters) while a build runs changes nothing in that build, and
-the next build sees the change. The digest of the parameters is taken when they are loaded
-(:class:`KeptParams`), so the fingerprint, the manifest and the report's colophon name the same bytes.
+the next build sees the change. The parameters carry the digest of the bytes they were parsed from
+(``Params.sha256()``), so the fingerprint, the manifest and the report's colophon name the same bytes.
 """
 from __future__ import annotations
 
-import dataclasses
 import pickle
 from pathlib import Path
 
@@ -18,26 +17,8 @@ from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
 
 
-@dataclasses.dataclass(frozen=True)
-class KeptParams(Params):
-    """Parameters with the digest of their files as loaded (``sha256()`` then reads no file again)."""
-
-    kept_sha256: str = ""
-
-    def sha256(self) -> str:
-        return self.kept_sha256 or super().sha256()
-
-
-def keep(params: Params) -> KeptParams:
-    """``params`` with the digest of its files taken now, right after they were read."""
-    if isinstance(params, KeptParams):
-        return params
-    values = {f.name: getattr(params, f.name) for f in dataclasses.fields(params)}
-    return KeptParams(**values, kept_sha256=params.sha256())
-
-
 def _payload(params: Params, register: Register) -> dict:
-    return {"params": keep(params), "path": str(register.path), "sha256": register.sha256,
+    return {"params": params, "path": str(register.path), "sha256": register.sha256,
             "columns": register.columns, "headers": register.headers, "blocks": register.blocks,
             "reorganisation": register.reorganisation}
 
@@ -54,7 +35,7 @@ def save(params: Params, register: Register, target: Path) -> None:
         pickle.dump(_payload(params, register), f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def load(source: str | Path, year: int | None = None) -> tuple[KeptParams, Register]:
+def load(source: str | Path, year: int | None = None) -> tuple[Params, Register]:
     """The parameters and register :func:`save` (or :func:`dumps`) kept (ParamsError when they are not of
     ``year``)."""
     with open(source, "rb") as f:
@@ -64,7 +45,7 @@ def load(source: str | Path, year: int | None = None) -> tuple[KeptParams, Regis
     return params, register
 
 
-def _restored(payload: dict) -> tuple[KeptParams, Register]:
+def _restored(payload: dict) -> tuple[Params, Register]:
     register = Register(path=Path(payload["path"]), columns=payload["columns"], headers=payload["headers"],
                         sha256=payload["sha256"], blocks=payload["blocks"], reorganisation=payload["reorganisation"])
     return payload["params"], register

@@ -106,9 +106,9 @@ def test_a_mapping_in_the_shared_defaults_is_merged_key_by_key(tmp_path, monkeyp
     year.write_text(f"year: 2025\ndata: {paths.SAMPLE_REGISTER}\nreorganisation:\n  units:\n    A: B\n",
                     encoding="utf-8")
     assert load_params(2025, year).reorganisation == Reorganisation(blocks={OTHER: TODAY}, units={"A": "B"})
-    from sangkien.inputs.params import default_reorganisation
+    from sangkien.inputs.params import default_blocks_and_reorganisation
 
-    assert default_reorganisation() == Reorganisation(blocks={OTHER: TODAY})
+    assert default_blocks_and_reorganisation()[1] == Reorganisation(blocks={OTHER: TODAY})
 
 
 # --------------------------------------------------------------------------- reading the register
