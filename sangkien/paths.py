@@ -1,6 +1,7 @@
 """Every path the project uses, in one place."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -54,3 +55,19 @@ def latest_year(params_dir: Path | None = None) -> int:
     if not years:
         raise ValueError(f"không có tệp tham số năm nào (NĂM.yaml) trong {params_dir or PARAMS_DIR}")
     return max(years)
+
+
+CACHE_VARIABLE = "SANGKIEN_CACHE"
+"""The environment variable naming the folder where parsed registers are kept between commands (empty: kept
+nowhere)."""
+
+
+def cache_dir() -> Path | None:
+    """Where a large register's parsed form is kept between commands (:mod:`sangkien.inputs.kept`):
+    ``$SANGKIEN_CACHE``, else ``$XDG_CACHE_HOME/sangkien``, else ``~/.cache/sangkien``; None when
+    ``SANGKIEN_CACHE`` is set empty."""
+    given = os.environ.get(CACHE_VARIABLE)
+    if given is not None:
+        return Path(given) if given.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sangkien"

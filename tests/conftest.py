@@ -12,6 +12,7 @@ import fcntl
 import multiprocessing.process
 import os
 import pickle
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +25,10 @@ from registers import HEADER, IDS, write_register_file  # noqa: F401 (HEADER: on
 from sangkien.pipeline.workarounds import jsonschema_iri
 
 jsonschema_iri.keep_out()  # as in every build: nbformat imported without rfc3987_syntax's grammar (2 s a worker)
+
+os.environ["SANGKIEN_CACHE"] = tempfile.mkdtemp(prefix="sangkien-tests-cache-")
+"""Parsed registers kept by the tests' commands (:mod:`sangkien.inputs.kept`) go to a folder of this run, never
+the user's ~/.cache (every process the tests start inherits it)."""
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -122,6 +127,10 @@ class NoNewProcess:
 
 def pytest_configure(config):
     config.pluginmanager.register(NoNewProcess(), "sangkien-no-new-process")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(os.environ["SANGKIEN_CACHE"], ignore_errors=True)
 
 
 @pytest.fixture

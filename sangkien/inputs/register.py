@@ -17,7 +17,7 @@ from typing import Iterable
 
 from sangkien.errors import DataError
 from sangkien.files import sha256_bytes
-from sangkien.inputs import layout, renames
+from sangkien.inputs import kept, layout, renames
 from sangkien.inputs.cells import cell_text, parse_number, parse_year
 from sangkien.inputs.reading import read_bytes, read_sources
 from sangkien.inputs.renames import Reorganisation
@@ -120,10 +120,19 @@ def read_register(path: str | Path, blocks: Iterable[str], reorganisation: Reorg
 
 def _read(path: Path, blocks: list[str], reorganisation: Reorganisation | None, until: int | None) -> Register:
     data = read_bytes(path)
-    sheet, found = combined(path, read_sources(path, data), blocks)
+    sha256 = sha256_bytes(data)
+    parsed = kept.load(path, sha256)
+    if parsed is None:
+        sheet, found = combined(path, read_sources(path, data), blocks)
+        reading = layout.report(found, is_csv=path.suffix.lower() == ".csv")
+        del data, found
+        kept.keep(sha256, sheet, reading)
+    else:
+        del data
+        sheet, reading = parsed
+        sheet.blocks = tuple(blocks)
     register = register_of(sheet, reorganisation, until)
-    register.sha256 = sha256_bytes(data)
-    register.reading = layout.report(found, is_csv=path.suffix.lower() == ".csv")
+    register.sha256, register.reading = sha256, reading
     return register
 
 

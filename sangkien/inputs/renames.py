@@ -9,6 +9,7 @@ each old name brought, and ``check`` says it (:func:`summary`). Without a reorga
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from sangkien.errors import ParamsError
@@ -167,25 +168,27 @@ def _onto_blocks(where: str, key: str, renames: dict[str, str], blocks: tuple[st
 # (``register``: a :class:`~sangkien.inputs.register.Register`, which imports this module)
 
 def _moved(register, column: str) -> dict[tuple[str, str], int]:
-    """(old name as first written, today's name) -> initiatives, for the names of ``column`` that changed."""
+    """(old name as first written, today's name) -> initiatives, for the names of ``column`` that changed
+    (each distinct pair folded once: a national register repeats a few thousand names a million times)."""
     first: dict[str, str] = {}
     found: dict[tuple[str, str], int] = {}
-    for old, new in zip(register.columns[ORIGINAL[column]], register.columns[column]):
+    for (old, new), n in Counter(zip(register.columns[ORIGINAL[column]], register.columns[column])).items():
         key = schema.fold(old)
         if key != schema.fold(new):
             pair = (first.setdefault(key, old), new)
-            found[pair] = found.get(pair, 0) + 1
+            found[pair] = found.get(pair, 0) + n
     return dict(sorted(found.items(), key=lambda item: (schema.fold(item[0][1]), schema.fold(item[0][0]))))
 
 
 def _by_year(register) -> list[str]:
     """One line per year: recognised/submitted under each of today's blocks."""
     counts: dict[int, dict[str, list[int]]] = {}
-    for year, block, result in zip(register.columns["nam"], register.columns["khoi"], register.columns["ket_qua"]):
+    columns = register.columns
+    for (year, block, result), n in Counter(zip(columns["nam"], columns["khoi"], columns["ket_qua"])).items():
         pair = counts.setdefault(year, {}).setdefault(block, [0, 0])
-        pair[0] += result == schema.RECOGNIZED
-        pair[1] += 1
-    order = list(register.blocks) + [b for b in dict.fromkeys(register.columns["khoi"]) if b not in register.blocks]
+        pair[0] += n if result == schema.RECOGNIZED else 0
+        pair[1] += n
+    order = list(register.blocks) + [b for b in dict.fromkeys(columns["khoi"]) if b not in register.blocks]
     lines = []
     for year in sorted(counts):
         parts = [f"{block} {counts[year][block][0]}/{counts[year][block][1]}" for block in order if block in counts[year]]
@@ -197,8 +200,8 @@ def _earlier_years(register) -> list[int]:
     """The years of the register that some row writes under an earlier name (a mapped block or unit)."""
     years = set()
     for column in ORIGINAL:
-        years.update(year for year, old, new in zip(register.columns["nam"], register.columns[ORIGINAL[column]],
-                                                    register.columns[column]) if schema.fold(old) != schema.fold(new))
+        triples = set(zip(register.columns["nam"], register.columns[ORIGINAL[column]], register.columns[column]))
+        years.update(year for year, old, new in triples if schema.fold(old) != schema.fold(new))
     return sorted(years)
 
 
@@ -209,7 +212,7 @@ def _unmatched(register) -> list[str]:
     missing = []
     for column, names, what in (("khoi", register.reorganisation.blocks, "khối"),
                                 ("don_vi", register.reorganisation.units, "đơn vị")):
-        held = {schema.fold(text) for text in register.columns[ORIGINAL[column]]}
+        held = {schema.fold(text) for text in set(register.columns[ORIGINAL[column]])}
         unmatched = [old for old in names if schema.fold(old) not in held]
         if len(unmatched) < len(names):
             missing.extend(f'{what} "{old}"' for old in unmatched)

@@ -1,0 +1,156 @@
+"""A large register's parsed form kept between commands (:mod:`sangkien.inputs.kept`): read once, never stale,
+never in the way, and what a command says of the register the same either way."""
+from __future__ import annotations
+
+import os
+import pickle
+
+import pytest
+from conftest import BLOCKS, TODAY_BLOCKS
+
+from sangkien.errors import DataError
+from sangkien.inputs import kept, register
+from sangkien.inputs.register import read_register
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """A cache folder of the test's own, and every register kept (however few its rows)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SANGKIEN_CACHE", str(folder))
+    monkeypatch.setattr(kept, "FROM_ROWS", 1)
+    return folder / "so-dang-ky"
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """How many times a register's file was parsed (laid out as a sheet) in the test."""
+    count = []
+    real = register.combined
+
+    def counted(*args, **kwargs):
+        count.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(register, "combined", counted)
+    return count
+
+
+def rows(make_row, n=3):
+    return [make_row(ma_so=f"SK-{i}", nam=2020 + i % 3, don_vi=f"Sở {i % 2}") for i in range(n)]
+
+
+def same(a, b) -> bool:
+    return (a.columns, a.headers, a.reading, a.sha256, a.blocks) == (b.columns, b.headers, b.reading, b.sha256,
+                                                                       b.blocks)
+
+
+def test_a_register_read_again_is_not_parsed_again_and_is_the_same(cache, parses, write_register, make_row):
+    path = write_register(rows(make_row), fmt="xlsx")
+    first = read_register(path, BLOCKS)
+    again = read_register(path, BLOCKS)
+    assert len(parses) == 1 and same(first, again)
+    assert [p.name for p in cache.iterdir()] == [f"{first.sha256}-{kept.code_digest()[:16]}{kept.SUFFIX}"]
+
+
+def test_a_changed_byte_is_a_new_parse(cache, parses, write_register, make_row):
+    path = write_register(rows(make_row))
+    first = read_register(path, BLOCKS)
+    path.write_bytes(path.read_bytes().replace(b"SK-1", b"SK-9"))
+    changed = read_register(path, BLOCKS)
+    assert len(parses) == 2 and "SK-9" in changed.columns["ma_so"] and changed.sha256 != first.sha256
+
+
+def test_the_rules_run_on_a_kept_register_with_the_command_s_parameters(cache, parses, write_register, make_row):
+    """Kept by `check` against today's blocks, read again by a build against a year's: the rules of the second
+    say what is wrong, naming the file by the name it has now (the same bytes under another name)."""
+    rows_ = [make_row(ma_so="SK-1", khoi=TODAY_BLOCKS[1])]
+    path = write_register(rows_, name="a.csv")
+    read_register(path, TODAY_BLOCKS)
+    copy = path.with_name("b.csv")
+    copy.write_bytes(path.read_bytes())
+    with pytest.raises(DataError) as raised:
+        read_register(copy, BLOCKS)
+    assert len(parses) == 1
+    assert f"{copy}: dòng 2" in str(raised.value) and f"{path}:" not in str(raised.value)
+
+
+def test_a_register_with_problems_says_the_same_when_kept(cache, parses, write_register, make_row):
+    path = write_register([make_row(ma_so="SK-1"), make_row(ma_so="SK-1", nam="năm ngoái")])
+    messages = []
+    for _ in range(2):
+        with pytest.raises(DataError) as raised:
+            read_register(path, BLOCKS)
+        messages.append(str(raised.value))
+    assert len(parses) == 1 and messages[0] == messages[1]
+
+
+def test_a_damaged_or_foreign_entry_is_no_entry(cache, parses, write_register, make_row):
+    path = write_register(rows(make_row))
+    first = read_register(path, BLOCKS)
+    (entry,) = cache.iterdir()
+    for damaged in (b"not a pickle", pickle.dumps({"sha256": "other", "code": kept.code_digest()})):
+        entry.write_bytes(damaged)
+        assert same(read_register(path, BLOCKS), first)
+    assert len(parses) == 3 and same(read_register(path, BLOCKS), first) and len(parses) == 3
+
+
+def test_nothing_is_kept_where_others_may_write_or_when_switched_off(cache, parses, write_register, make_row,
+                                                                       monkeypatch):
+    path = write_register(rows(make_row))
+    cache.mkdir(parents=True)
+    cache.chmod(0o777)
+    read_register(path, BLOCKS)
+    read_register(path, BLOCKS)
+    assert len(parses) == 2 and not list(cache.iterdir())
+    monkeypatch.setenv("SANGKIEN_CACHE", "")
+    read_register(path, BLOCKS)
+    assert len(parses) == 3
+
+
+def test_a_folder_that_cannot_be_written_is_no_folder(tmp_path, parses, write_register, make_row, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("SANGKIEN_CACHE", str(blocked))
+    monkeypatch.setattr(kept, "FROM_ROWS", 1)
+    path = write_register(rows(make_row))
+    assert len(read_register(path, BLOCKS)) == 3 and len(read_register(path, BLOCKS)) == 3 and len(parses) == 2
+
+
+def test_a_small_register_is_not_kept(cache, parses, write_register, make_row, monkeypatch):
+    monkeypatch.setattr(kept, "FROM_ROWS", 4)
+    path = write_register(rows(make_row, 3))
+    read_register(path, BLOCKS)
+    assert not cache.exists() or not list(cache.iterdir())
+
+
+def test_the_least_recently_used_entries_go(cache, write_register, make_row, monkeypatch):
+    monkeypatch.setattr(kept, "KEEP", 2)
+    paths = [write_register(rows(make_row, n), name=f"r{n}.csv") for n in (1, 2, 3)]
+    digests = []
+    for age, path in enumerate(paths):
+        digests.append(read_register(path, BLOCKS).sha256)
+        for entry in cache.iterdir():  # older than the next one, whatever the clock's resolution
+            os.utime(entry, (entry.stat().st_mtime - 10, entry.stat().st_mtime - 10))
+    read_register(paths[1], BLOCKS)  # kept (r1's went when r3's came): used again, now the most recent
+    read_register(paths[0], BLOCKS)  # parsed again and kept: r3's, now the least recently used, goes
+    kept_now = sorted(p.name.split("-")[0] for p in cache.iterdir())
+    assert len(kept_now) == 2 and digests[0] in kept_now and digests[1] in kept_now
+
+
+def test_check_then_a_year_s_build_parse_the_register_once(cache, parses, write_register, make_row, tmp_path,
+                                                           monkeypatch):
+    """`check` (today's blocks, every year) then the build's loading of 2022 (its own parameters pinning the
+    blocks before the reorganisation): one parse, and the build's register is what reading it afresh gives."""
+    from sangkien import inputs
+
+    path = write_register(rows(make_row, 6))
+    params = tmp_path / "2022.yaml"
+    params.write_text(f"year: 2022\nperiod_start: 2020\ndata: {path}\n" + 'blocks: [Giáo dục, "Quận, huyện, sở, ngành"]\n',
+                      encoding="utf-8")
+    inputs.check(path, params)
+    _, built = inputs.load(2022, params)
+    assert len(parses) == 1
+    monkeypatch.setenv("SANGKIEN_CACHE", "")
+    _, afresh = inputs.load(2022, params)
+    assert len(parses) == 2 and same(built, afresh)
