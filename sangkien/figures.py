@@ -102,10 +102,11 @@ def change_percent(current: float, previous: float) -> float | None:
 
 def counts(rows: pd.DataFrame) -> dict[str, int]:
     """``submitted``, ``recognized`` and ``pending`` of some rows."""
+    results = rows["ket_qua"].value_counts(sort=False)
     return {
         "submitted": int(len(rows)),
-        "recognized": int((rows["ket_qua"] == RECOGNIZED).sum()),
-        "pending": int((rows["ket_qua"] == PENDING).sum()),
+        "recognized": int(results.get(RECOGNIZED, 0)),
+        "pending": int(results.get(PENDING, 0)),
     }
 
 
@@ -122,12 +123,17 @@ def benefit_reported(rows: pd.DataFrame) -> int:
 
 
 def by_block(rows: pd.DataFrame, blocks: Iterable[str]) -> dict[str, dict[str, int]]:
-    """``{block: {"submitted": n, "recognized": m}}`` in the parameters' order, zeros included."""
-    result = {}
-    for block in blocks:
-        c = counts(rows[rows["khoi"] == block])
-        result[block] = {"submitted": c["submitted"], "recognized": c["recognized"]}
-    return result
+    """``{block: {"submitted": n, "recognized": m}}`` in the parameters' order, zeros included (every row
+    counted once, whatever the number of blocks)."""
+    submitted = rows["khoi"].value_counts(sort=False)
+    recognized = rows.loc[(rows["ket_qua"] == RECOGNIZED).to_numpy(), "khoi"].value_counts(sort=False)
+    return {block: {"submitted": int(submitted.get(block, 0)), "recognized": int(recognized.get(block, 0))}
+            for block in blocks}
+
+
+TALLIED = ["nam", "khoi", "ket_qua"]
+"""The columns counting by year and block needs: a period's rows taken with these alone (a national register's
+period is most of a million rows; every column of them would be copied for three)."""
 
 
 def _table(rows: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -187,8 +193,11 @@ def authors(rows: pd.DataFrame) -> dict[str, int]:
     over all initiatives; ``first_authors`` / ``co_authors``: entries as first author / as co-author;
     ``with_coauthors``: initiatives with more than one author.
     """
-    lists = [(author_names(t), fold(u)) for t, u in zip(rows["tac_gia"], rows["don_vi"])]
-    people = {(fold(name), unit) for names, unit in lists for name in names}
+    units = {unit: fold(unit) for unit in set(rows["don_vi"])}
+    lists = [(author_names(t), units[u]) for t, u in zip(rows["tac_gia"], rows["don_vi"])]
+    folded: dict[str, str] = {}
+    people = {(folded[name] if name in folded else folded.setdefault(name, fold(name)), unit)
+              for names, unit in lists for name in names}
     entries = sum(len(names) for names, _ in lists)
     first = sum(1 for names, _ in lists if names)
     return {
@@ -220,6 +229,19 @@ def top_units(table: pd.DataFrame, limit: int = 3) -> pd.DataFrame:
     return rows
 
 
+def units_shown(table: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The rows of :func:`by_unit`'s ``table`` a report prints: all of them up to ``limit`` units, else the
+    units of :func:`top_units` (most recognised first, ties at the cut as it takes them), in the table's order.
+
+    >>> t = pd.DataFrame({"don_vi": ["A", "B", "C"], "submitted": [5, 4, 3], "recognized": [1, 3, 2]})
+    >>> units_shown(t, 3)["don_vi"].tolist(), units_shown(t, 2)["don_vi"].tolist()
+    (['A', 'B', 'C'], ['B', 'C'])
+    """
+    if len(table) <= limit:
+        return table
+    return table[table["don_vi"].isin(top_units(table, limit)["don_vi"])]
+
+
 def top_field(table: pd.DataFrame) -> dict | None:
     """The leading field of :func:`by_field`: the one with most recognised initiatives (or, when none was
     recognised, most put forward); ``None`` when no field leads alone.
@@ -240,12 +262,12 @@ def top_field(table: pd.DataFrame) -> dict | None:
 
 def trend_by_block(frame: pd.DataFrame, start: int, end: int, blocks: Iterable[str]) -> pd.DataFrame:
     """Rows ``nam, khoi, submitted, recognized`` for every year of ``start..end`` and every block (zeros kept)."""
-    records = []
-    period = rows_of_period(frame, start, end)
-    for year in range(start, end + 1):
-        rows = period[period["nam"] == year]
-        for block, c in by_block(rows, blocks).items():
-            records.append({"nam": year, "khoi": block, **c})
+    period = rows_of_period(frame[TALLIED], start, end)
+    submitted = period.groupby(["nam", "khoi"], sort=False).size()
+    recognized = period[period["ket_qua"] == RECOGNIZED].groupby(["nam", "khoi"], sort=False).size()
+    records = [{"nam": year, "khoi": block, "submitted": int(submitted.get((year, block), 0)),
+                "recognized": int(recognized.get((year, block), 0))}
+               for year in range(start, end + 1) for block in blocks]
     return pd.DataFrame(records, columns=["nam", "khoi", "submitted", "recognized"])
 
 
@@ -257,7 +279,7 @@ def year_figures(frame: pd.DataFrame, year: int, blocks: Iterable[str]) -> dict:
 
 def period_figures(frame: pd.DataFrame, start: int, end: int, blocks: Iterable[str]) -> dict:
     """The ``period`` object of manifest.json (``start..end`` inclusive)."""
-    rows = rows_of_period(frame, start, end)
+    rows = rows_of_period(frame[TALLIED], start, end)
     c = counts(rows)
     return {"from": start, "to": end, "submitted": c["submitted"], "recognized": c["recognized"],
             "by_block": by_block(rows, blocks)}
@@ -276,6 +298,11 @@ def manifest_figures(frame: pd.DataFrame, year: int, period_start: int, blocks: 
 
 
 # --------------------------------------------------------------------------- across a reorganisation
+
+def mapped_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns :func:`renamed` and :func:`predecessors` read, of those ``frame`` has."""
+    return [c for c in ("nam", "ket_qua", "khoi", "don_vi", ORIGINAL["khoi"], ORIGINAL["don_vi"]) if c in frame]
+
 
 def renamed(rows: pd.DataFrame, column: str) -> pd.DataFrame:
     """The earlier names of ``column`` (``khoi`` or ``don_vi``) that ``reorganisation`` mapped onto today's in
@@ -317,7 +344,7 @@ def reorganisation_figures(frame: pd.DataFrame, start: int, year: int) -> dict |
     """The ``reorganisation`` object of manifest.json: over the years the report compares (``start..year``),
     every earlier block and unit counted under today's, with the initiatives it brings; ``None`` when
     nothing was mapped."""
-    rows = rows_of_period(frame, start, year)
+    rows = rows_of_period(frame[mapped_columns(frame)], start, year)
     found = {}
     for key, column in (("blocks", "khoi"), ("units", "don_vi")):
         table = renamed(rows, column)

@@ -22,6 +22,15 @@ from sangkien.report import annex_rows, wording
 
 APPENDIX_LIMIT = 300
 """Up to this many recognised initiatives the appendix lists them; beyond, it refers to the annex file."""
+UNITS_SHOWN = 100
+"""Up to this many units the report's table of units (II.3) lists them all; beyond, it lists those with most
+recognised initiatives (:func:`sangkien.figures.units_shown`) and the annex workbook carries every unit on a
+sheet of its own (:data:`UNITS_SHEET`): a national register's thousand units are forty pages no one reads."""
+UNITS_SHEET = "Theo đơn vị"
+UNIT_COLUMNS = [("TT", 5, "0"), ("Đơn vị", 40, "General"), ("Khối", 24, "General"), ("Đề nghị", 10, "#,##0"),
+                ("Công nhận", 11, "#,##0"), ("Tỷ lệ công nhận (%)", 12, "0.0"),
+                ("Số tiền làm lợi (đồng)", 20, "#,##0")]
+"""The units' sheet: each column's header, width (Excel's characters) and number format."""
 
 COLUMNS = [("ma_so", "Mã số"), ("ten_sang_kien", "Tên sáng kiến"), ("tac_gia", "Tác giả"), ("don_vi", "Đơn vị"),
            ("khoi", "Khối"), ("linh_vuc", "Lĩnh vực"), ("so_tien_lam_loi", "Số tiền làm lợi (đồng)"),
@@ -336,10 +345,45 @@ def _default_font(workbook) -> None:
     workbook._named_styles["Normal"].font = font
 
 
+def _units_sheet(workbook, rows: pd.DataFrame, params: Params) -> None:
+    """Every unit's results (:func:`sangkien.figures.by_unit`) on a sheet of their own, when the report's table
+    of units shows only some of them (more than :data:`UNITS_SHOWN`); nothing otherwise."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    table = fig.by_unit(rows, params.blocks)
+    if len(table) <= UNITS_SHOWN:
+        return
+    sheet = workbook.create_sheet(UNITS_SHEET)
+    last = get_column_letter(len(UNIT_COLUMNS))
+    sheet.merge_cells(f"A1:{last}1")
+    _put_text(sheet["A1"], wording.UNITS_TABLE.format(year=params.year))
+    sheet["A1"].font = Font(name="Times New Roman", size=14, bold=True)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    bold = Font(name="Times New Roman", size=BODY_SIZE, bold=True)
+    for number, (label, width, _) in enumerate(UNIT_COLUMNS, start=1):
+        cell = sheet.cell(3, number)
+        _put_text(cell, label)
+        cell.font, cell.alignment = bold, Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    formats = [number_format for _, _, number_format in UNIT_COLUMNS]
+    for row, r in enumerate(table.itertuples(index=False), start=4):
+        values = [row - 3, r.don_vi, r.khoi, int(r.submitted), int(r.recognized), round(float(r.rate), 1),
+                  _value(float(r.benefit_vnd))]
+        for number, (value, number_format) in enumerate(zip(values, formats), start=1):
+            cell = sheet.cell(row, number)
+            _put_text(cell, value)
+            cell.number_format = number_format
+    sheet.freeze_panes = "A4"
+    sheet.auto_filter.ref = f"A3:{last}{3 + len(table)}"
+    sheet.print_title_rows = "3:3"
+
+
 def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str, made: datetime.date) -> bytes:
     """The annex as an Excel workbook (bytes, the same for the same inputs): the Decree 30 header, the
     title and ``subtitle`` (the report it goes with: :func:`sangkien.report.document.appendix_subtitle`),
-    then the recognised initiatives of ``rows`` under bold headers repeated on every printed page; its
+    then the recognised initiatives of ``rows`` under bold headers repeated on every printed page (and every
+    unit's results on a second sheet for a year of more units than the report prints: :func:`_units_sheet`); its
     files dated ``made`` (:attr:`sangkien.report.edition.Edition.made_on`)."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -354,6 +398,7 @@ def recognized_workbook(rows: pd.DataFrame, params: Params, subtitle: str, made:
     streamed = _streamed(sheet, ordered, styles)
     last_row = _table(sheet, ordered, styles) if streamed is None else HEADER_ROW + len(ordered)
     _print_setup(sheet, last_column, last_row)
+    _units_sheet(workbook, rows, params)
     workbook.properties.title = wording.appendix_title(params.recognition_level, params.year)
     workbook.properties.creator = params.issuing_body
     buffer = io.BytesIO()

@@ -66,12 +66,15 @@ def by_block(current: dict, previous: dict, year: int) -> str:
     return render(columns, rows, total=["Tổng cộng", vn.integer(s), vn.integer(r), rate(r, s), vn.integer(pr)])
 
 
-def by_unit(table: pd.DataFrame, labels: dict[str, str] | None = None) -> str:
+def by_unit(table: pd.DataFrame, labels: dict[str, str] | None = None, whole: pd.DataFrame | None = None) -> str:
     """Per unit, grouped under its block, with the benefit in one unit of money for the whole column
     (triệu or tỷ đồng, chosen by the total: :func:`sangkien.report.vnformat.money_unit`); ``labels``: a unit's
-    name as the table shows it, when not its own (a unit that took others in names them)."""
+    name as the table shows it, when not its own (a unit that took others in names them). ``whole``: every
+    unit's row when ``table`` shows only some (:func:`sangkien.figures.units_shown`): the total is of them all
+    and says how many."""
     labels = labels or {}
-    benefit = float(table["benefit_vnd"].sum())
+    whole = table if whole is None else whole
+    benefit = float(whole["benefit_vnd"].sum())
     unit = vn.money_unit(benefit)
     columns = [Col("TT", True, "2.2em"), Col("Đơn vị", width="42%"), Col("Đề nghị", True), Col("Công nhận", True),
                Col("Tỷ lệ", True), Col(f"Số tiền làm lợi ({unit})", True, "17%")]
@@ -82,9 +85,10 @@ def by_unit(table: pd.DataFrame, labels: dict[str, str] | None = None) -> str:
             last = r.khoi
         rows.append([str(i + 1), labels.get(r.don_vi, r.don_vi), vn.integer(r.submitted), vn.integer(r.recognized),
                      rate(r.recognized, r.submitted), vn.table_money(r.benefit_vnd, unit) if r.benefit_vnd else vn.DASH])
-    s, rc = int(table["submitted"].sum()), int(table["recognized"].sum())
+    s, rc = int(whole["submitted"].sum()), int(whole["recognized"].sum())
+    label = "Tổng cộng" if len(whole) == len(table) else f"Tổng cộng ({vn.integer(len(whole))} đơn vị)"
     return render(columns, rows, group_rows=groups, css_class="units",
-                  total=["", "Tổng cộng", vn.integer(s), vn.integer(rc), rate(rc, s),
+                  total=["", label, vn.integer(s), vn.integer(rc), rate(rc, s),
                          vn.table_money(benefit, unit) if benefit else vn.DASH])
 
 

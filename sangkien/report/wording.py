@@ -229,6 +229,12 @@ def units_sentence(year: int, units: int) -> str:
     return f"Năm {year} có {vn.integer(units)} đơn vị đề nghị công nhận sáng kiến."
 
 
+def units_elsewhere(shown: int, units: int, file_name: str, sheet: str) -> str:
+    """II.3. The units' table of a year with too many units to print: which it shows, and where all are."""
+    return (f"Bảng dưới đây nêu {vn.integer(shown)} đơn vị có nhiều sáng kiến được công nhận nhất; kết quả của cả "
+            f"{vn.integer(units)} đơn vị có tại trang “{sheet}” của tệp {file_name} gửi kèm theo Báo cáo này.")
+
+
 def top_units_sentence(top) -> str:
     """II.3. The units with most recognised initiatives (``top`` from :func:`sangkien.figures.top_units`)."""
     parts = [f"{r.don_vi} ({vn.integer(r.recognized)} sáng kiến)" for r in top.itertuples(index=False)]

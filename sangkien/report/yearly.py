@@ -69,8 +69,9 @@ class Report:
 
     @cached_property
     def compared_rows(self):
-        """The rows the report compares: from ``period_start`` to the year."""
-        return fig.rows_of_period(self.frame, self.params.period_start, self.year)
+        """The rows the report compares, from ``period_start`` to the year: the columns that say what a
+        reorganisation mapped (:func:`sangkien.figures.mapped_columns`)."""
+        return fig.rows_of_period(self.frame[fig.mapped_columns(self.frame)], self.params.period_start, self.year)
 
     @cached_property
     def renamed(self) -> dict:
@@ -154,13 +155,20 @@ class Report:
         return Html(table + chart)
 
     def units_part(self) -> Html:
+        """II.3: the units, and their table; a year of more than :data:`~sangkien.report.annex.UNITS_SHOWN` units
+        prints those with most recognised initiatives, the annex workbook carries them all."""
         table = fig.by_unit(self.rows, self.blocks)
         if table.empty:
             return Html(paragraph(wording.no_units_sentence(self.year)))
-        text = paragraph(wording.units_sentence(self.year, len(table)), wording.top_units_sentence(fig.top_units(table)))
+        shown = fig.units_shown(table, annex.UNITS_SHOWN)
+        elsewhere = (wording.units_elsewhere(len(shown), len(table), annex.file_name(self.year), annex.UNITS_SHEET)
+                     if len(shown) < len(table) else "")
+        text = paragraph(wording.units_sentence(self.year, len(table)), wording.top_units_sentence(fig.top_units(table)),
+                         elsewhere)
         labels = {unit: wording.unit_with_predecessors(unit, earlier, kept)
                   for unit, (earlier, kept) in self.predecessors.items()}
-        return Html(text + tables.captioned(wording.UNITS_TABLE.format(year=self.year), tables.by_unit(table, labels)))
+        return Html(text + tables.captioned(wording.UNITS_TABLE.format(year=self.year),
+                                            tables.by_unit(shown, labels, table)))
 
     def fields_part(self) -> Html:
         table = fig.by_field(self.rows)
