@@ -241,3 +241,73 @@ def test_libreoffice_prints_the_list_unshrunk(tmp_path):
     unit = _printed_sizes(buffer.getvalue(), tmp_path / "a")["Mẫu"]
     printed = _printed_sizes(annex.recognized_workbook(frame(9), _params(), SUBTITLE, MADE), tmp_path / "b")
     assert printed["Giải pháp 2"] / unit * annex.BODY_SIZE >= 11  # at least 11 pt on paper (9.5 before)
+
+
+# ---------------------------------------------------------------------------- a year of many units
+
+def many_units(n: int) -> pd.DataFrame:
+    """A year of ``n`` units, unit i putting forward i % 7 + 1 initiatives and having i % 4 of them recognised
+    (some none); every unit's name starting like a formula once in a while."""
+    records = []
+    for i in range(n):
+        name = f"=Đơn vị {i}" if i % 50 == 7 else f"Đơn vị {i:04d}"
+        for k in range(i % 7 + 1):
+            records.append({"ma_so": f"SK-{i}-{k}", "nam": 2023, "ten_sang_kien": "Giải pháp", "tac_gia": "A",
+                            "don_vi": name, "khoi": BLOCKS[i % 2], "linh_vuc": "Y tế",
+                            "ket_qua": "Công nhận" if k < i % 4 else "Không công nhận",
+                            "so_tien_lam_loi": 1_000_000.0, "diem": 80.0})
+    return pd.DataFrame(records)
+
+
+def test_a_year_of_many_units_prints_the_leading_ones_and_the_annex_carries_every_unit(monkeypatch):
+    from sangkien import figures as fig
+    from sangkien.report import tables
+
+    monkeypatch.setattr(annex, "UNITS_SHOWN", 10)
+    rows = many_units(24)
+    table = fig.by_unit(rows, BLOCKS)
+    shown = fig.units_shown(table, annex.UNITS_SHOWN)
+    left = table[~table["don_vi"].isin(shown["don_vi"])]
+    assert 0 < len(shown) <= 10 and left["recognized"].max() < shown["recognized"].min()  # ties: all or none
+    assert list(shown.index) == sorted(shown.index)  # in the table's order: by block, then most recognised
+    html = tables.by_unit(shown, whole=table)
+    assert html.count("<tr>") == 1 + len(shown) and "Tổng cộng (24 đơn vị)" in html
+    assert f">{int(table['submitted'].sum())}<" in html
+
+    sheet = _workbook(rows)[annex.UNITS_SHEET]
+    assert sheet["A1"].value == "Kết quả xét công nhận sáng kiến năm 2023 theo đơn vị"
+    assert [c.value for c in sheet[3]] == [label for label, _, _ in annex.UNIT_COLUMNS]
+    body = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
+    assert len(body) == 24 and [r[0] for r in body] == list(range(1, 25))
+    assert [r[1] for r in body] == table["don_vi"].tolist()
+    assert sum(r[3] for r in body) == len(rows) and sum(r[4] for r in body) == int(table["recognized"].sum())
+    formula_like = [cell for cell in sheet["B"] if str(cell.value).startswith("=")]
+    assert formula_like and all(cell.data_type == "s" and cell.quotePrefix for cell in formula_like)
+
+    monkeypatch.setattr(annex, "UNITS_SHOWN", 24)
+    assert annex.UNITS_SHEET not in _workbook(rows).sheetnames
+    assert len(fig.units_shown(table, annex.UNITS_SHOWN)) == 24
+
+
+def test_the_units_part_says_where_every_unit_is_only_when_some_are_not_printed(monkeypatch, tmp_path):
+    from sangkien.inputs.params import load_params
+    from sangkien import figures as fig
+    from sangkien.inputs.register import read_register
+    from sangkien.report.yearly import Report
+
+    data = tmp_path / "r.csv"
+    rows = many_units(24)
+    rows.insert(0, "Mã số", rows.pop("ma_so"))
+    rows.to_csv(data, index=False)
+    params = tmp_path / "p.yaml"
+    params.write_text(f"year: 2023\ndata: {data}\n{PINNED}", encoding="utf-8")
+    p = load_params(2023, params)
+    report = Report(p, read_register(p.data, p.blocks))
+    whole = report.units_part().html
+    assert "Bảng dưới đây nêu" not in whole and whole.count("Đơn vị 00") + whole.count("=Đơn vị 7") == 24
+    monkeypatch.setattr(annex, "UNITS_SHOWN", 10)
+    cut = report.units_part().html
+    shown = len(fig.units_shown(fig.by_unit(report.rows, report.blocks), 10))
+    assert shown < 24 and (f"Bảng dưới đây nêu {shown} đơn vị có nhiều sáng kiến được công nhận nhất; kết quả của cả 24 đơn vị có tại "
+            "trang “Theo đơn vị” của tệp") in cut and "danh-sach-cong-nhan-2023.xlsx" in cut
+    assert "Tổng cộng (24 đơn vị)" in cut
