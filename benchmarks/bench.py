@@ -55,6 +55,18 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
+def fonts() -> str:
+    """Which font subsetter the builds ran (the pinned uharfbuzz, whatever the system has) and whether the
+    system's HarfBuzz subsetter, which WeasyPrint would take otherwise, is installed."""
+    import ctypes.util
+
+    sys.path.insert(0, str(HERE.parent))
+    from sangkien.pipeline.workarounds import weasyprint_subset
+
+    system = "installed" if ctypes.util.find_library("harfbuzz-subset") else "not installed"
+    return f"fonts subset by {weasyprint_subset.version()} (the system's libharfbuzz-subset: {system})"
+
+
 def load_average() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -102,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append({"what": f"bench_{name}", "measured": f"failed: {type(exc).__name__}: {exc}", "goal": "",
                          "holds": False})
         print(f"# bench_{name}: {time.perf_counter() - begun:.0f} s", file=sys.stderr, flush=True)
-    heading = (f"Measured {datetime.date.today().isoformat()} on {machine()}; load average {started_load} at the "
+    heading = (f"Measured {datetime.date.today().isoformat()} on {machine()}; {fonts()}; load average {started_load} at the "
                f"start, {load_average()} at the end; {time.perf_counter() - started:.0f} s in all"
                + (" (--quick: tiny inputs, the numbers mean nothing)" if args.quick else "") + ".")
     text = heading + "\n\n" + table(rows)
