@@ -27,7 +27,7 @@ def load(year: int | None, params_file=None, data_file=None, register_file=None)
     if register_file:
         return snapshot.load(register_file, year)
     params = load_params(year, params_file or None, data_file or None)
-    register = read_register(params.data, params.blocks, params.reorganisation, until=params.year)
+    register = read_register(params.data, params.blocks, params.reorganisation, until=params.year, keep_validated=True)
     _require_period(params, register)
     return params, register
 

@@ -1,18 +1,23 @@
 """A large register's parsed form, kept between commands by the digest of its bytes.
 
 Reading a national register's workbook is most of what ``check`` and a year's build spend on it (python-calamine
-alone takes ten seconds for a million rows). Once a register of :data:`FROM_ROWS` rows or more is read, its
-parsed sheet (:class:`~sangkien.inputs.sheet.Sheet`, the cells laid out as columns, before any rule) and what was
-read are kept in the user's cache folder (:func:`sangkien.paths.cache_dir`), under the SHA-256 of the file's
-bytes and of this package's own code: ``check`` then a build, or a rebuild, reads the workbook once. The rules
-run on every command (the parameters decide them: blocks, reorganisation, report year), so what a command says
-of a register is the same whether its parsed form was kept or not.
+alone takes ten seconds for a million rows). Once a register of :data:`FROM_ROWS` rows or more is read, two
+things are kept in the user's cache folder (:func:`sangkien.paths.cache_dir`), under the SHA-256 of the file's
+bytes and of this package's own code:
+
+- its parsed sheet (:class:`~sangkien.inputs.sheet.Sheet`: the cells laid out as columns, before any rule) and
+  what was read, so that ``check`` then a build read the workbook once; the rules then run on every command (the
+  parameters decide them: blocks, reorganisation, report year), so what a command says of a register is the same
+  whether its parsed form was kept or not;
+- for a build, the register the rules passed (:func:`keep_register`), under the digest of those rules too: a
+  rebuild takes it as it is, and the build hands it to its kernels by copying the file
+  (:mod:`~sangkien.inputs.snapshot`), not by writing it again.
 
 Never stale: the file's bytes are read and digested on every command (a changed byte is a new parse), and a
-change to the reading code is a new key. Never in the way: a folder that cannot be written, a full disk or an
-entry that does not load is the same as no entry (the register is read again); a folder that others may write
-into is not used (an entry is a pickle). At most :data:`KEEP` entries are kept, the least recently used
-removed first.
+change to the reading code or to the rules is a new key. Never in the way: a folder that cannot be written, a
+full disk or an entry that does not load is the same as no entry (the register is read again); a folder that
+others may write into is not used (an entry is a pickle). At most :data:`KEEP` entries are kept, the least
+recently used removed first; an entry is written whole under a new name, then renamed, and never changed after.
 """
 from __future__ import annotations
 
@@ -30,10 +35,10 @@ from sangkien import paths
 
 FROM_ROWS = 20_000
 """A register of this many rows or more is kept: below, reading it again costs less than a second."""
-KEEP = 4
-"""The most entries kept (a million rows' entry is about 130 MB)."""
+KEEP = 6
+"""The most entries kept (a million rows' sheet is about 130 MB, its register about 100 MB)."""
 FORMAT = 1
-SUFFIX = ".sheet"
+SUFFIX, REGISTER_SUFFIX = ".sheet", ".register"
 
 
 @functools.cache
@@ -65,25 +70,46 @@ def folder() -> Path | None:
     return where
 
 
-def _entry(where: Path, sha256: str) -> Path:
-    return where / f"{sha256}-{code_digest()[:16]}{SUFFIX}"
+def _entry(where: Path, sha256: str, suffix: str = SUFFIX, rules: str = "") -> Path:
+    return where / (f"{sha256}-{code_digest()[:16]}" + (f"-{rules[:16]}" if rules else "") + suffix)
 
 
-def load(path: Path, sha256: str):
-    """``(sheet, reading)`` kept for the bytes ``sha256`` (the sheet's file named as ``path`` now), or None."""
-    where = folder()
-    if where is None:
-        return None
-    entry = _entry(where, sha256)
+def _read(entry: Path, **expected) -> dict | None:
+    """The payload of ``entry`` when it holds what is expected of it (``sha256``, ``code``...), else None."""
     try:
         with open(entry, "rb") as f:
-            kept = pickle.load(f)
+            payload = pickle.load(f)
         os.utime(entry)  # the most recently used
     except FileNotFoundError:
         return None
     except Exception:  # noqa: BLE001 — a damaged or foreign entry is no entry (it is written again)
         return None
-    if not (isinstance(kept, dict) and kept.get("sha256") == sha256 and kept.get("code") == code_digest()):
+    if not isinstance(payload, dict) or any(payload.get(key) != value for key, value in expected.items()):
+        return None
+    return payload
+
+
+def _write(where: Path, entry: Path, payload: dict) -> bool:
+    """Write ``payload`` as ``entry``, whole or not at all; the oldest entries beyond :data:`KEEP` removed."""
+    partial = None
+    try:
+        with tempfile.NamedTemporaryFile("wb", dir=where, prefix=".", suffix=".part", delete=False) as f:
+            partial = Path(f.name)
+            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, entry)
+    except OSError:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        return False
+    _prune(where)
+    return True
+
+
+def load(path: Path, sha256: str):
+    """``(sheet, reading)`` kept for the bytes ``sha256`` (the sheet's file named as ``path`` now), or None."""
+    where = folder()
+    kept = where and _read(_entry(where, sha256), sha256=sha256, code=code_digest())
+    if not kept:
         return None
     sheet = kept["sheet"]
     sheet.path = path
@@ -94,24 +120,60 @@ def load(path: Path, sha256: str):
 
 def keep(sha256: str, sheet, reading: list[str]) -> None:
     """Keep the parsed ``sheet`` (before any rule ran on it) and ``reading`` of the bytes ``sha256`` when the
-    register is large enough; written whole or not at all, and the oldest entries beyond :data:`KEEP` removed."""
+    register is large enough."""
     if len(sheet.numbers) < FROM_ROWS:
+        return
+    where = folder()
+    if where is not None:
+        _write(where, _entry(where, sha256), {"sha256": sha256, "code": code_digest(), "sheet": sheet,
+                                              "reading": reading})
+
+
+def rules_of(blocks, reorganisation, until: int | None) -> str:
+    """The digest of the rules a register was validated under: its blocks, reorganisation and report year."""
+    return hashlib.sha256(pickle.dumps((tuple(blocks), reorganisation, until), protocol=4)).hexdigest()
+
+
+def register_payload(register) -> dict:
+    """A validated register as an entry (and a build's snapshot, :mod:`~sangkien.inputs.snapshot`) holds it."""
+    return {"sha256": register.sha256, "code": code_digest(), "columns": register.columns,
+            "headers": register.headers, "reading": register.reading, "blocks": register.blocks,
+            "reorganisation": register.reorganisation}
+
+
+def register_of_payload(payload: dict, path: Path):
+    """The register of :func:`register_payload`, its file named as ``path``."""
+    from sangkien.inputs.register import Register
+
+    return Register(path=path, columns=payload["columns"], headers=payload["headers"], sha256=payload["sha256"],
+                    reading=payload["reading"], blocks=payload["blocks"], reorganisation=payload["reorganisation"])
+
+
+def load_register(path: Path, sha256: str, rules: str):
+    """The register validated under ``rules`` (:func:`rules_of`) kept for the bytes ``sha256``, or None; it
+    says where it is kept (``kept_at``)."""
+    where = folder()
+    if where is None:
+        return None
+    entry = _entry(where, sha256, REGISTER_SUFFIX, rules)
+    payload = _read(entry, sha256=sha256, code=code_digest(), rules=rules)
+    if payload is None:
+        return None
+    register = register_of_payload(payload, path)
+    register.kept_at = entry
+    return register
+
+
+def keep_register(register, rules: str) -> None:
+    """Keep a validated register of :data:`FROM_ROWS` rows or more under ``rules``; it then says where."""
+    if len(register) < FROM_ROWS:
         return
     where = folder()
     if where is None:
         return
-    payload = {"sha256": sha256, "code": code_digest(), "sheet": sheet, "reading": reading}
-    partial = None
-    try:
-        with tempfile.NamedTemporaryFile("wb", dir=where, prefix=".", suffix=".part", delete=False) as f:
-            partial = Path(f.name)
-            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, _entry(where, sha256))
-    except OSError:
-        if partial is not None:
-            partial.unlink(missing_ok=True)
-        return
-    _prune(where)
+    entry = _entry(where, register.sha256, REGISTER_SUFFIX, rules)
+    if _write(where, entry, {**register_payload(register), "rules": rules}):
+        register.kept_at = entry
 
 
 STALE_PART_SECONDS = 3600
@@ -121,7 +183,8 @@ STALE_PART_SECONDS = 3600
 def _prune(where: Path) -> None:
     """Remove the entries beyond the :data:`KEEP` most recently used, and what an interrupted write left."""
     try:
-        entries = sorted(where.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted([*where.glob(f"*{SUFFIX}"), *where.glob(f"*{REGISTER_SUFFIX}")],
+                         key=lambda p: p.stat().st_mtime, reverse=True)
         for entry in entries[KEEP:]:
             entry.unlink(missing_ok=True)
         now = time.time()

@@ -57,6 +57,8 @@ class Register:
     written (:data:`sangkien.inputs.renames.ORIGINAL`)."""
     checked_with: str = ""
     """Which parameters it was checked against, in words (``check`` says it)."""
+    kept_at: Path | None = field(default=None, repr=False, compare=False)
+    """The entry it is kept in between commands (:func:`sangkien.inputs.kept.keep_register`), if it is."""
 
     def __len__(self) -> int:
         return len(self.columns["row"])
@@ -101,8 +103,10 @@ def sheet_problems(sheet: Sheet, reorganisation: Reorganisation | None = None, u
 
 
 def read_register(path: str | Path, blocks: Iterable[str], reorganisation: Reorganisation | None = None,
-                  until: int | None = None) -> Register:
-    """Read and validate a register file (.xlsx or .csv); ``reorganisation`` and ``until`` as :func:`register_of`."""
+                  until: int | None = None, keep_validated: bool = False) -> Register:
+    """Read and validate a register file (.xlsx or .csv); ``reorganisation`` and ``until`` as :func:`register_of`.
+    A large register's parsed form is kept between commands (:mod:`~sangkien.inputs.kept`), and with
+    ``keep_validated`` (a build) the register the rules passed too."""
     path = Path(path)
     blocks = list(blocks)
     # A large register is a million small objects and no reference cycles: the cyclic garbage
@@ -110,7 +114,7 @@ def read_register(path: str | Path, blocks: Iterable[str], reorganisation: Reorg
     collecting = gc.isenabled()
     gc.disable()
     try:
-        register = _read(path, blocks, reorganisation, until)
+        register = _read(path, blocks, reorganisation, until, keep_validated)
     finally:
         if collecting:
             gc.enable()
@@ -118,9 +122,13 @@ def read_register(path: str | Path, blocks: Iterable[str], reorganisation: Reorg
     return register
 
 
-def _read(path: Path, blocks: list[str], reorganisation: Reorganisation | None, until: int | None) -> Register:
+def _read(path: Path, blocks: list[str], reorganisation: Reorganisation | None, until: int | None,
+          keep_validated: bool) -> Register:
     data = read_bytes(path)
     sha256 = sha256_bytes(data)
+    rules = kept.rules_of(blocks, reorganisation, until)
+    if keep_validated and (register := kept.load_register(path, sha256, rules)) is not None:
+        return register
     parsed = kept.load(path, sha256)
     if parsed is None:
         sheet, found = combined(path, read_sources(path, data), blocks)
@@ -133,6 +141,8 @@ def _read(path: Path, blocks: list[str], reorganisation: Reorganisation | None, 
         sheet.blocks = tuple(blocks)
     register = register_of(sheet, reorganisation, until)
     register.sha256, register.reading = sha256, reading
+    if keep_validated:
+        kept.keep_register(register, rules)
     return register
 
 

@@ -10,42 +10,56 @@ the next build sees the change. The parameters carry the digest of the bytes the
 from __future__ import annotations
 
 import pickle
+import shutil
 from pathlib import Path
 
 from sangkien.errors import ParamsError
+from sangkien.inputs import kept
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register
 
+# A snapshot is two pickles, one after the other: the register as a kept entry holds it
+# (:func:`sangkien.inputs.kept.register_payload`), then the parameters and the register's file name.
 
-def _payload(params: Params, register: Register) -> dict:
-    return {"params": params, "path": str(register.path), "sha256": register.sha256,
-            "columns": register.columns, "headers": register.headers, "blocks": register.blocks,
-            "reorganisation": register.reorganisation}
+
+def _header(params: Params, register: Register) -> bytes:
+    return pickle.dumps({"params": params, "path": str(register.path)}, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def dumps(params: Params, register: Register) -> bytes:
     """The validated parameters and register as bytes, as :func:`save` writes them (a Dask task carries them)."""
-    return pickle.dumps(_payload(params, register), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(kept.register_payload(register), protocol=pickle.HIGHEST_PROTOCOL) + _header(params, register)
 
 
 def save(params: Params, register: Register, target: Path) -> None:
-    """Keep the validated parameters and register for a notebook's kernel (``register_file``); streamed to
-    the file, never whole in memory (a national register's snapshot is hundreds of megabytes)."""
-    with open(target, "wb") as f:
-        pickle.dump(_payload(params, register), f, protocol=pickle.HIGHEST_PROTOCOL)
+    """Keep the validated parameters and register for a notebook's kernel (``register_file``): a register kept
+    between commands is copied from its entry (the bytes are already written), any other streamed to the
+    file, never whole in memory (a national register's snapshot is a hundred megabytes)."""
+    if not _copied(register, target):
+        with open(target, "wb") as f:
+            pickle.dump(kept.register_payload(register), f, protocol=pickle.HIGHEST_PROTOCOL)
+    with open(target, "ab") as f:
+        f.write(_header(params, register))
+
+
+def _copied(register: Register, target: Path) -> bool:
+    """Whether the register's kept entry was copied to ``target`` (not when it has none, or it went meanwhile)."""
+    if register.kept_at is None:
+        return False
+    try:
+        shutil.copyfile(register.kept_at, target)
+    except OSError:
+        return False
+    return True
 
 
 def load(source: str | Path, year: int | None = None) -> tuple[Params, Register]:
     """The parameters and register :func:`save` (or :func:`dumps`) kept (ParamsError when they are not of
     ``year``)."""
     with open(source, "rb") as f:
-        params, register = _restored(pickle.load(f))
+        payload = pickle.load(f)
+        header = pickle.load(f)
+    params = header["params"]
     if year is not None and params.year != year:
         raise ParamsError(f"{source}: bản sổ đăng ký đã kiểm tra là của năm {params.year}, không phải năm {year}")
-    return params, register
-
-
-def _restored(payload: dict) -> tuple[Params, Register]:
-    register = Register(path=Path(payload["path"]), columns=payload["columns"], headers=payload["headers"],
-                        sha256=payload["sha256"], blocks=payload["blocks"], reorganisation=payload["reorganisation"])
-    return payload["params"], register
+    return params, kept.register_of_payload(payload, Path(header["path"]))

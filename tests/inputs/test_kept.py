@@ -154,3 +154,41 @@ def test_check_then_a_year_s_build_parse_the_register_once(cache, parses, write_
     monkeypatch.setenv("SANGKIEN_CACHE", "")
     _, afresh = inputs.load(2022, params)
     assert len(parses) == 2 and same(built, afresh)
+
+
+def test_a_build_keeps_the_validated_register_and_takes_it_again_under_the_same_rules_only(
+        cache, parses, write_register, make_row, monkeypatch):
+    rules_run = []
+    real = register.register_of
+    monkeypatch.setattr(register, "register_of", lambda *a, **k: rules_run.append(1) or real(*a, **k))
+    path = write_register(rows(make_row, 6))
+    first = read_register(path, BLOCKS, until=2022, keep_validated=True)
+    again = read_register(path, BLOCKS, until=2022, keep_validated=True)
+    assert len(parses) == 1 and len(rules_run) == 1 and same(first, again)
+    assert again.kept_at is not None and again.kept_at.suffix == kept.REGISTER_SUFFIX
+    read_register(path, BLOCKS, until=2023, keep_validated=True)  # another report year: the rules run again
+    read_register(path, BLOCKS, until=2022)  # check: the rules always run
+    assert len(parses) == 1 and len(rules_run) == 3
+
+
+def test_a_snapshot_of_a_kept_register_is_its_entry_copied_and_the_same_as_one_written(
+        cache, write_register, make_row, tmp_path, monkeypatch):
+    from sangkien.inputs import snapshot
+    from sangkien.inputs.params import Params
+
+    path = write_register(rows(make_row, 6))
+    params = Params(2022, path, blocks=BLOCKS)
+    register_ = read_register(path, BLOCKS, until=2022, keep_validated=True)
+    copied, written = tmp_path / "copied.pickle", tmp_path / "written.pickle"
+    snapshot.save(params, register_, copied)
+    assert copied.read_bytes().startswith(register_.kept_at.read_bytes())
+    register_.kept_at.unlink()  # pruned meanwhile: written instead
+    snapshot.save(params, register_, written)
+    for kept_file in (copied, written):
+        p, r = snapshot.load(kept_file, 2022)
+        assert p == params and same(r, register_) and r.path == path
+    from_bytes = tmp_path / "sent.pickle"
+    from_bytes.write_bytes(snapshot.dumps(params, register_))
+    assert same(snapshot.load(from_bytes)[1], register_)
+    with pytest.raises(Exception, match="không phải năm 2023"):
+        snapshot.load(copied, 2023)
