@@ -175,8 +175,8 @@ def make(params: Params, register: Register, notebook: Path, folder: Path, forma
     file rendered into ``folder``; with ``units``, every unit's sheet built alongside in ``jobs`` worker
     processes. ``register_file``: the snapshot of the inputs for the kernels, when one was kept already
     (a Dask worker's), else kept in ``folder`` for the run and removed. While the notebook runs, a thread
-    warms the renderers up (:func:`render.ahead`); with ``overlap`` (and no unit sheets, which take the
-    second core) the Word draft and the annexes are made beside the PDF. ``edition``: the plan's."""
+    warms the renderers up and makes the annexes (:func:`render.ahead`); with ``overlap`` (and no unit sheets,
+    which take the second core) the Word draft is made beside the PDF. ``edition``: the plan's."""
     from sangkien.pipeline import render, unitsheets
     from sangkien.pipeline.processes import execute
 
@@ -188,7 +188,7 @@ def make(params: Params, register: Register, notebook: Path, folder: Path, forma
                  else contextlib.nullcontext(lambda: None))
     overlap = overlap and not units
     with manifest.timed(timings, "units") if units else contextlib.nullcontext(), alongside as sheets:
-        with render.ahead(register, overlap, formats) as early:
+        with render.ahead(register, overlap, formats, params, edition) as early:
             with manifest.timed(timings, "execute"):
                 executed = execute.run_report(notebook, folder, params, kept, failed_dir, kernel_manager=kernel)
             outputs = render.render_report(executed, params, register, folder, formats, early, timings, overlap,

@@ -2,10 +2,10 @@
 :mod:`sangkien.pipeline.exporters` (the HTML page, the PDF, the Word draft, the annexes).
 
 All run in the building process, heavy libraries imported once. During a build, while the kernel works,
-a thread imports and warms them up and makes the register's frame (:func:`ahead`); then
-:func:`render_report` makes the page, and lays the PDF out while a forked process
-(:mod:`~sangkien.pipeline.processes.forked`) makes what may be made beside it (the Word draft and the annexes) on
-the other core (``overlap``).
+a thread imports and warms them up, makes the register's frame and the outputs that need no page (the
+annexes) (:func:`ahead`); then :func:`render_report` makes the page, and lays the PDF out while a forked process
+(:mod:`~sangkien.pipeline.processes.forked`) makes what may be made beside it (the Word draft) on the other
+core (``overlap``).
 """
 from __future__ import annotations
 
@@ -42,16 +42,17 @@ def warm_up(word: bool = True, pdf: bool = True) -> None:
 
 class Background:
     """``work()`` in a thread of its own, started at once: :meth:`join` waits for it and raises its error
-    there (never in the thread, where Python would only print it)."""
+    there (never in the thread, where Python would only print it); what it returned is ``result``."""
 
     def __init__(self, work):
         self._error: BaseException | None = None
+        self.result = None
         self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
         self._thread.start()
 
     def _run(self, work) -> None:
         try:
-            work()
+            self.result = work()
         except BaseException as exc:  # raised in the caller's thread, by join()
             self._error = exc
 
@@ -79,24 +80,31 @@ STOP_WAIT = 5.0
 
 
 @contextlib.contextmanager
-def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.FORMATS):
+def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.FORMATS, params=None,
+          edition: Edition | None = None):
     """The thread of the build that works while the kernel runs (a :class:`Background`): :func:`warm_page`
     and what the exporters of ``formats`` load ahead (:attr:`~sangkien.pipeline.exporters.Exporter.warm`),
     then the register's frame (:func:`sangkien.figures.frame`, kept in the register's cache for the annexes
     and the manifest); with ``overlap``, what is made beside the PDF loads its own libraries in the process
-    that makes it. The block's end waits for the thread (after a stop,
-    :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`). Start it after
+    that makes it. Given the ``params`` (and ``edition``), it then makes the outputs that need no page (the
+    annexes: :attr:`~sangkien.pipeline.exporters.Exporter.without_page`), the thread's ``result``
+    (``{kind: (file name, bytes)}``) for :func:`render_report`. The block's end waits for the thread (after a
+    stop, :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`). Start it after
     :func:`sangkien.pipeline.processes.execute.prepare` and the build's own imports (pandas): two threads importing
     the same modules at once can fail."""
-
-    def work() -> None:
+    def work() -> dict[str, tuple[str, bytes]]:
         from sangkien import figures
 
         warm_page()
-        for exporter in exporters.of_build(formats):
+        run = exporters.of_build(formats)
+        for exporter in run:
             if exporter.warm is not None and not (overlap and exporter.beside_pdf):
                 exporter.warm()
         figures.frame(register)
+        if params is None:
+            return {}
+        source = exporters.Source("", params, register, edition or edition_of(params))
+        return {e.key: (e.file_name(params.year), e.make(source)) for e in run if e.without_page}
 
     early = Background(work)
     try:
@@ -115,7 +123,7 @@ def render_report(notebook, params, register, staging: Path, formats: tuple[str,
     Returns the outputs for the manifest (``{kind: file name}``, in the order of
     :data:`~sangkien.pipeline.exporters.OUTPUTS`) and records the seconds of the page and of each
     chosen format in ``timings`` ("html": the page and its file, "pdf", "docx"). With ``overlap`` (and a
-    PDF asked), what may be made beside the PDF (the Word draft, the annexes) is made in a forked process
+    PDF asked), what may be made beside the PDF (the Word draft) is made in a forked process
     while this one lays the PDF out: on two cores it costs no time of its own. ``edition``: the
     parameters' (:func:`sangkien.report.edition.edition_of`), when the build has it already."""
     from sangkien.report import wording
@@ -126,11 +134,14 @@ def render_report(notebook, params, register, staging: Path, formats: tuple[str,
         page = export_html(notebook, wording.report_page_title(params.year), TOC_MARK)
     source = exporters.Source(page, params, register, edition or edition_of(params))
     run = exporters.of_build(formats)
+    made_ahead: dict[str, tuple[str, bytes]] = early.result or {}
+    for name, data in made_ahead.values():
+        (staging / name).write_bytes(data)
     besides = tuple(e for e in run if e.beside_pdf)
     aside = Forked(beside_pdf, source, besides) if overlap and exporters.pdf.EXPORTER in run else None
     try:
         for exporter in run:
-            if exporter.make is not None and not exporter.beside_pdf:
+            if exporter.make is not None and not exporter.beside_pdf and exporter.key not in made_ahead:
                 started = time.perf_counter()
                 exporter.write(source, staging)
                 _add_seconds(timings, exporter, time.perf_counter() - started)

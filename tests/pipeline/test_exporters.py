@@ -32,7 +32,8 @@ def test_the_lists_of_formats_derive_from_the_registry():
     assert exporters.OUTPUTS == ("notebook", "annex", "annex_csv", "html", "pdf", "docx")
     assert unitsheets.SHEET_FORMATS == exporters.SHEET_FORMATS == ("html", "pdf")
     assert unitsheets.sheet_formats(("docx", "pdf")) == ("pdf",)
-    assert [e.key for e in exporters.REGISTRY if e.beside_pdf] == ["annex", "annex_csv", "docx"]
+    assert [e.key for e in exporters.REGISTRY if e.beside_pdf] == ["docx"]
+    assert [e.key for e in exporters.REGISTRY if e.without_page] == ["annex", "annex_csv"]
     assert [e.key for e in exporters.of_build(("docx",))] == ["notebook", "annex", "annex_csv", "docx"]
 
 
@@ -60,3 +61,21 @@ def test_a_unit_sheet_is_written_in_its_formats_only(tmp_path):
     assert exporters.write_sheet("<p>x</p>", tmp_path, "so-y-te", ("docx", "html")) == {"html": "so-y-te.html"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["so-y-te.html"]
     assert (tmp_path / "so-y-te.html").read_text(encoding="utf-8") == "<p>x</p>"
+
+
+def test_the_annexes_made_while_the_kernel_runs_are_the_annexes_made_from_the_page():
+    """The thread that works while the kernel runs makes the outputs that need no page (render.ahead): the same
+    bytes as each exporter makes from the report's Source once the page is there."""
+    from sangkien.pipeline import render
+
+    params, register = inputs.load(2023)
+    edition = edition_of(params)
+    with render.ahead(register, True, ("html",), params, edition) as early:
+        pass
+    early.join()
+    source = exporters.Source("<html>the page</html>", params, register, edition)
+    assert early.result == {e.key: (e.file_name(2023), e.make(source)) for e in exporters.REGISTRY if e.without_page}
+    assert set(early.result) == {"annex", "annex_csv"}
+    with render.ahead(register, True, ("html",)) as early:  # no parameters: nothing made ahead
+        pass
+    assert early.result == {}

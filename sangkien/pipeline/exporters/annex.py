@@ -21,4 +21,4 @@ def make(source: Source) -> bytes:
     return annex.recognized_workbook(source.rows, params, document.appendix_subtitle(params), source.edition.made_on)
 
 
-EXPORTER = Exporter("annex", file_name, make, beside_pdf=True)
+EXPORTER = Exporter("annex", file_name, make, without_page=True)

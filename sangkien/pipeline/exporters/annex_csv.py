@@ -19,4 +19,4 @@ def make(source: Source) -> bytes:
     return annex.recognized_csv(source.rows, source.params.blocks).encode("utf-8-sig")
 
 
-EXPORTER = Exporter("annex_csv", file_name, make, beside_pdf=True)
+EXPORTER = Exporter("annex_csv", file_name, make, without_page=True)

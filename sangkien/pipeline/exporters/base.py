@@ -50,6 +50,10 @@ class Exporter:
     beside_pdf: bool = False
     """May be made in the child process that works while this one lays the PDF out (it needs no more
     than its :class:`Source`, and writes no file)."""
+    without_page: bool = False
+    """Made from the parameters, the register and the edition alone (not the page): by the thread that works
+    while the kernel runs (:func:`sangkien.pipeline.render.ahead`), off the build's critical path (a national
+    register's annexes of 60,000 initiatives take seconds)."""
     suffix: str = ""
     """A unit sheet's file suffix ('html' for ``STEM.html``); empty when unit sheets are not made in it."""
     sheet: Callable[[str, tuple[str, ...], str], bytes] | None = None
