@@ -2,7 +2,7 @@
 issuing body, an sRGB output intent, fonts embedded, an identifier stable across identical builds). A
 unit's sheet is laid out the same way (``STEM.pdf``).
 
-The house stylesheet every page carries is parsed once per process (:func:`print_setup`), not once per
+The house stylesheet every page carries is parsed once per process (:func:`_house_sheet`), not once per
 page: a worker lays out many unit sheets, and parsing it (its selectors compiled) is a tenth of a sheet's
 layout. WeasyPrint takes a parsed stylesheet as a user stylesheet only, where the page's own is an author's;
 the two cascade alike while the house stylesheet is the page's only one (:func:`_without_house_style`):
@@ -24,10 +24,9 @@ from sangkien.pipeline.workarounds import weasyprint_exit
 
 
 def print_setup():
-    """WeasyPrint's font configuration and the parsed stylesheets a page is laid out with, ``(fonts' CSS,
-    house stylesheet)``, made once per temporary folder: the fonts are copied into the temporary folder,
-    so a command run in a private one (``files.private_tempdir``, removed when the command ends) must not
-    leave a later PDF of the same process without its fonts."""
+    """WeasyPrint's font configuration and the fonts' CSS, made once per temporary folder: the fonts are
+    copied into the temporary folder, so a command run in a private one (``files.private_tempdir``,
+    removed when the command ends) must not leave a later PDF of the same process without its fonts."""
     import tempfile
 
     return _print_setup_in(tempfile.gettempdir())
@@ -44,9 +43,17 @@ def _print_setup_in(folder: str):
     weasyprint_subset.install()
     font_config = FontConfiguration()
     fonts_css = CSS(filename=str(paths.PRINT_FONTS_CSS), font_config=font_config, url_fetcher=_local_fetcher())
-    house_css = CSS(string=paths.STYLESHEET.read_text(encoding="utf-8"), base_url=_BASE_URL,  # as WeasyPrint
-                    font_config=font_config, url_fetcher=_local_fetcher())  # parses the page's own
-    return font_config, (fonts_css, house_css)
+    return font_config, fonts_css
+
+
+@lru_cache(maxsize=1)
+def _house_sheet(style: str, font_config):
+    """The house stylesheet's ``<style>`` element (:func:`~sangkien.pipeline.exporters.html.house_style`)
+    parsed as WeasyPrint parses a page's own, once while it is unchanged."""
+    from weasyprint import CSS
+
+    text = style.removeprefix("<style>").removesuffix("</style>")
+    return CSS(string=text, base_url=_BASE_URL, font_config=font_config, url_fetcher=_local_fetcher())
 
 
 weasyprint_exit.release_at_exit(_print_setup_in.cache_clear)
@@ -93,11 +100,11 @@ def pdf_identifier(page: str) -> bytes:
     return hashlib.sha256(printed.encode("utf-8")).hexdigest()[:32].encode()
 
 
-def _without_house_style(page: str) -> str | None:
-    """The page without the house stylesheet's ``<style>`` element, when that is its only stylesheet (the
-    page is then laid out with the stylesheet :func:`print_setup` parsed); None when the page has another
-    (an output's ``<style>``, a ``<link>``), beside which the house stylesheet must stay an author's."""
-    style = house_style()
+def _without_house_style(page: str, style: str) -> str | None:
+    """The page without the house stylesheet's ``<style>`` element ``style``, when that is its only
+    stylesheet (the page is then laid out with it parsed once: :func:`_house_sheet`); None when the page
+    has another (an output's ``<style>``, a ``<link>``), beside which the house stylesheet must stay an
+    author's."""
     if page.count("<style") != 1 or "<link" in page or style not in page:
         return None
     return page.replace(style, "", 1)
@@ -106,11 +113,12 @@ def _without_house_style(page: str) -> str | None:
 def pdf_bytes(page: str, authors: tuple[str, ...] = (), description: str = "") -> bytes:
     """The HTML page laid out on A4 with the shipped fonts, as PDF/A-2b; the XMP metadata names the page's
     title, ``authors`` (the issuing body) and ``description`` (the subject line)."""
-    font_config, (fonts_css, house_css) = print_setup()  # first: WeasyPrint imported as it should be
+    font_config, fonts_css = print_setup()  # first: WeasyPrint imported as it should be
     from weasyprint import HTML
 
-    laid_out = _without_house_style(page)
-    stylesheets = [fonts_css] if laid_out is None else [fonts_css, house_css]
+    style = house_style()
+    laid_out = _without_house_style(page, style)
+    stylesheets = [fonts_css] if laid_out is None else [fonts_css, _house_sheet(style, font_config)]
     html = HTML(string=page if laid_out is None else laid_out, base_url=_BASE_URL, url_fetcher=_local_fetcher())
     document = html.render(stylesheets=stylesheets, font_config=font_config)
     document.metadata.authors = list(authors) or document.metadata.authors
