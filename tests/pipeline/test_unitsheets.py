@@ -79,6 +79,44 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
     assert (tmp_path / "fresh.pdf").read_bytes() == (staging / last["pdf"]).read_bytes(), f"{last_stem}.pdf differs"
 
 
+_ALONE = """
+import sys
+from sangkien.pipeline.build import build_unit
+print(build_unit(int(sys.argv[1]), sys.argv[2], params_file=sys.argv[3], out_dir=sys.argv[4])["pdf"].parent)
+"""
+"""A unit's sheet built alone, as a command of its own would: in a fresh interpreter."""
+
+
+@pytest.mark.slow
+def test_two_units_in_one_worker_in_either_order_are_each_as_built_alone(tmp_path, write_year):
+    """What a sheet reuses from the one before it in its worker (the warm kernel and the snapshot it read,
+    nbconvert's exporter, WeasyPrint's fonts and the house stylesheet parsed once) changes none of its
+    bytes: two units of different blocks, with a chart and without, built one after the other in one batch
+    (:func:`unitsheets.build_batch`, as a worker does) in both orders, against each sheet built alone
+    (:func:`build.build_unit`) in an interpreter of its own."""
+    params = write_year(tmp_path, _rows(UNITS, {"Sở Tài chính": OTHER}))
+    loaded, register = inputs.load(YEAR, params)
+    kept = execute.snapshot(loaded, register, tmp_path)
+    pair = [(unit, stem) for unit, stem in unitsheets.planned(register, YEAR)
+            if unit in ("Trường THCS Lê Lợi", "Sở Tài chính")]
+    batches = {}
+    for order in (pair, pair[::-1]):
+        folder = tmp_path / "-".join(stem for _, stem in order)
+        folder.mkdir()
+        outcomes = unitsheets.build_batch(YEAR, str(kept), str(paths.UNIT_NOTEBOOK), str(folder), str(folder),
+                                          ("html", "pdf"), order)
+        assert [(o.subject, o.status) for o in outcomes] == [(unit, "built") for unit, _ in order]
+        batches[folder.name] = folder
+    for unit, stem in pair:
+        done = subprocess.run([sys.executable, "-c", _ALONE, str(YEAR), unit, str(params), str(tmp_path / stem)],
+                              cwd=ROOT, capture_output=True, text=True, check=True)
+        alone = Path(done.stdout.strip())
+        for suffix in ("html", "pdf"):
+            expected = (alone / f"{stem}.{suffix}").read_bytes()
+            for name, folder in batches.items():
+                assert (folder / f"{stem}.{suffix}").read_bytes() == expected, f"{stem}.{suffix} differs in {name}"
+
+
 def _probe_notebook(path: Path) -> Path:
     """A notebook that dies for the unit 'chết', fails in its third cell for 'hỏng', and prints what the
     run before it may have left (a variable, the execution count, a warning already shown)."""

@@ -57,10 +57,16 @@ def add_contents(page: str, marker: str | None) -> str:
     return page.replace(marker, nav, 1)
 
 
+def house_style() -> str:
+    """The house stylesheet as every page carries it: its ``<style>`` element, in the page's head (a PDF is
+    laid out with the stylesheet parsed once instead: :func:`sangkien.pipeline.exporters.pdf.pdf_bytes`)."""
+    return f"<style>\n{paths.STYLESHEET.read_text(encoding='utf-8')}\n</style>"
+
+
 def export_html(notebook, title: str, toc_marker: str | None = None) -> str:
     """The self-contained HTML page of an executed notebook (a nbformat node)."""
-    css = paths.STYLESHEET.read_text(encoding="utf-8")
-    body, _ = _nbconvert_exporter().from_notebook_node(notebook, resources={"sangkien": {"title": title, "css": css}})
+    resources = {"sangkien": {"title": title, "style": house_style()}}
+    body, _ = _nbconvert_exporter().from_notebook_node(notebook, resources=resources)
     return add_contents(body, toc_marker)
 
 
