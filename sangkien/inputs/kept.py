@@ -134,46 +134,27 @@ def rules_of(blocks, reorganisation, until: int | None) -> str:
     return hashlib.sha256(pickle.dumps((tuple(blocks), reorganisation, until), protocol=4)).hexdigest()
 
 
-def register_payload(register) -> dict:
-    """A validated register as an entry (and a build's snapshot, :mod:`~sangkien.inputs.snapshot`) holds it."""
-    return {"sha256": register.sha256, "code": code_digest(), "columns": register.columns,
-            "headers": register.headers, "reading": register.reading, "blocks": register.blocks,
-            "reorganisation": register.reorganisation}
-
-
-def register_of_payload(payload: dict, path: Path):
-    """The register of :func:`register_payload`, its file named as ``path``."""
-    from sangkien.inputs.register import Register
-
-    return Register(path=path, columns=payload["columns"], headers=payload["headers"], sha256=payload["sha256"],
-                    reading=payload["reading"], blocks=payload["blocks"], reorganisation=payload["reorganisation"])
-
-
-def load_register(path: Path, sha256: str, rules: str):
-    """The register validated under ``rules`` (:func:`rules_of`) kept for the bytes ``sha256``, or None; it
-    says where it is kept (``kept_at``)."""
+def load_register(sha256: str, rules: str) -> tuple[dict, Path] | None:
+    """The register validated under ``rules`` (:func:`rules_of`) kept for the bytes ``sha256``, as
+    :func:`sangkien.inputs.register.payload` made it, and the entry it is kept in; or None."""
     where = folder()
     if where is None:
         return None
     entry = _entry(where, sha256, REGISTER_SUFFIX, rules)
     payload = _read(entry, sha256=sha256, code=code_digest(), rules=rules)
-    if payload is None:
+    return None if payload is None else (payload, entry)
+
+
+def keep_register(payload: dict, rows: int, rules: str) -> Path | None:
+    """Keep a validated register (its :func:`sangkien.inputs.register.payload`, ``rows`` rows) validated under
+    ``rules`` when it is large enough; the entry it is kept in, or None."""
+    if rows < FROM_ROWS:
         return None
-    register = register_of_payload(payload, path)
-    register.kept_at = entry
-    return register
-
-
-def keep_register(register, rules: str) -> None:
-    """Keep a validated register of :data:`FROM_ROWS` rows or more under ``rules``; it then says where."""
-    if len(register) < FROM_ROWS:
-        return
     where = folder()
     if where is None:
-        return
-    entry = _entry(where, register.sha256, REGISTER_SUFFIX, rules)
-    if _write(where, entry, {**register_payload(register), "rules": rules}):
-        register.kept_at = entry
+        return None
+    entry = _entry(where, payload["sha256"], REGISTER_SUFFIX, rules)
+    return entry if _write(where, entry, {**payload, "code": code_digest(), "rules": rules}) else None
 
 
 STALE_PART_SECONDS = 3600

@@ -24,8 +24,8 @@ from sangkien.inputs.renames import Reorganisation
 from sangkien.inputs.rules import problems
 from sangkien.inputs.sheet import Sheet, sheet_of_tables
 
-__all__ = ["FRAME_COLUMNS", "Register", "cell_text", "combined", "parse_number", "parse_year", "read_bytes",
-           "read_register", "register_of",
+__all__ = ["FRAME_COLUMNS", "Register", "cell_text", "combined", "of_payload", "parse_number", "parse_year",
+           "payload", "read_bytes", "read_register", "register_of",
            "sheet_problems"]
 
 FRAME_COLUMNS = ("row", "ma_so", "ten_sang_kien", "tac_gia", "don_vi", "khoi", "linh_vuc", "ket_qua",
@@ -127,7 +127,10 @@ def _read(path: Path, blocks: list[str], reorganisation: Reorganisation | None, 
     data = read_bytes(path)
     sha256 = sha256_bytes(data)
     rules = kept.rules_of(blocks, reorganisation, until)
-    if keep_validated and (register := kept.load_register(path, sha256, rules)) is not None:
+    found = kept.load_register(sha256, rules) if keep_validated else None
+    if found is not None:
+        register = of_payload(found[0], path)
+        register.kept_at = found[1]
         return register
     parsed = kept.load(path, sha256)
     if parsed is None:
@@ -142,8 +145,21 @@ def _read(path: Path, blocks: list[str], reorganisation: Reorganisation | None, 
     register = register_of(sheet, reorganisation, until)
     register.sha256, register.reading = sha256, reading
     if keep_validated:
-        kept.keep_register(register, rules)
+        register.kept_at = kept.keep_register(payload(register), len(register), rules)
     return register
+
+
+def payload(register: Register) -> dict:
+    """A validated register as plain data: what a kept entry (:mod:`~sangkien.inputs.kept`) and a build's
+    snapshot (:mod:`~sangkien.inputs.snapshot`) hold of it."""
+    return {"sha256": register.sha256, "columns": register.columns, "headers": register.headers,
+            "reading": register.reading, "blocks": register.blocks, "reorganisation": register.reorganisation}
+
+
+def of_payload(data: dict, path: Path) -> Register:
+    """The register of :func:`payload`, its file named as ``path``."""
+    return Register(path=path, columns=data["columns"], headers=data["headers"], sha256=data["sha256"],
+                    reading=data["reading"], blocks=data["blocks"], reorganisation=data["reorganisation"])
 
 
 def give_back_memory() -> None:

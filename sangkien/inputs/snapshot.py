@@ -14,12 +14,11 @@ import shutil
 from pathlib import Path
 
 from sangkien.errors import ParamsError
-from sangkien.inputs import kept
 from sangkien.inputs.params import Params
-from sangkien.inputs.register import Register
+from sangkien.inputs.register import Register, of_payload, payload
 
 # A snapshot is two pickles, one after the other: the register as a kept entry holds it
-# (:func:`sangkien.inputs.kept.register_payload`), then the parameters and the register's file name.
+# (:func:`sangkien.inputs.register.payload`), then the parameters and the register's file name.
 
 
 def _header(params: Params, register: Register) -> bytes:
@@ -28,7 +27,7 @@ def _header(params: Params, register: Register) -> bytes:
 
 def dumps(params: Params, register: Register) -> bytes:
     """The validated parameters and register as bytes, as :func:`save` writes them (a Dask task carries them)."""
-    return pickle.dumps(kept.register_payload(register), protocol=pickle.HIGHEST_PROTOCOL) + _header(params, register)
+    return pickle.dumps(payload(register), protocol=pickle.HIGHEST_PROTOCOL) + _header(params, register)
 
 
 def save(params: Params, register: Register, target: Path) -> None:
@@ -37,7 +36,7 @@ def save(params: Params, register: Register, target: Path) -> None:
     file, never whole in memory (a national register's snapshot is a hundred megabytes)."""
     if not _copied(register, target):
         with open(target, "wb") as f:
-            pickle.dump(kept.register_payload(register), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(payload(register), f, protocol=pickle.HIGHEST_PROTOCOL)
     with open(target, "ab") as f:
         f.write(_header(params, register))
 
@@ -57,9 +56,9 @@ def load(source: str | Path, year: int | None = None) -> tuple[Params, Register]
     """The parameters and register :func:`save` (or :func:`dumps`) kept (ParamsError when they are not of
     ``year``)."""
     with open(source, "rb") as f:
-        payload = pickle.load(f)
+        data = pickle.load(f)
         header = pickle.load(f)
     params = header["params"]
     if year is not None and params.year != year:
         raise ParamsError(f"{source}: bản sổ đăng ký đã kiểm tra là của năm {params.year}, không phải năm {year}")
-    return params, kept.register_of_payload(payload, Path(header["path"]))
+    return params, of_payload(data, Path(header["path"]))

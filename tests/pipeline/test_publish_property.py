@@ -167,7 +167,7 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
 
     patch.setattr(execute, "prepare", lambda: None)
     patch.setattr(execute, "kernel_ahead", contextlib.nullcontext)
-    patch.setattr(render, "ahead", lambda register, overlap, formats: contextlib.nullcontext())
+    patch.setattr(render, "ahead", lambda *args: contextlib.nullcontext())
     patch.setattr(execute, "run_report", run_report)
     patch.setattr(render, "render_report", render_report)
     patch.setattr(unitsheets, "sheets_alongside", sheets_alongside)
