@@ -79,13 +79,19 @@ def _ordered(rows: pd.DataFrame, blocks: Sequence[str]) -> pd.DataFrame:
     return ordered
 
 
+def _records(frame: pd.DataFrame, columns: Sequence[str]):
+    """The rows of ``frame``'s ``columns`` as tuples of Python values, as ``itertuples`` gives them, each column
+    converted at once (``itertuples`` takes a text column's values one by one: seconds for a national list)."""
+    return zip(*(frame[column].tolist() for column in columns))
+
+
 def recognized_csv(rows: pd.DataFrame, blocks: Sequence[str]) -> str:
     """The annex as CSV text: a header in Vietnamese, then one line per recognised initiative (STT first)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["STT"] + [label for _, label in COLUMNS])
-    for n, record in enumerate(_ordered(rows, blocks).itertuples(index=False), start=1):
-        writer.writerow([str(n)] + [_cell(getattr(record, cid)) for cid, _ in COLUMNS])
+    for n, record in enumerate(_records(_ordered(rows, blocks), [cid for cid, _ in COLUMNS]), start=1):
+        writer.writerow([str(n)] + [_cell(value) for value in record])
     return buffer.getvalue()
 
 
@@ -240,8 +246,8 @@ def _body(ordered: pd.DataFrame):
     """(row height, cell values) of each recognised initiative, numbered from 1 (a number or an empty cell
     is one line, one word; each text's lines are counted once)."""
     known: dict[tuple[str, str], int] = {}
-    for n, record in enumerate(ordered.itertuples(index=False), start=1):
-        values = [n] + [_value(getattr(record, cid)) for cid in _IDS[1:]]
+    for n, record in enumerate(_records(ordered, _IDS[1:]), start=1):
+        values = [n] + [_value(value) for value in record]
         lines = 1
         for cid, value in zip(_IDS, values):
             if type(value) is str:
