@@ -193,8 +193,8 @@ def authors(rows: pd.DataFrame) -> dict[str, int]:
     over all initiatives; ``first_authors`` / ``co_authors``: entries as first author / as co-author;
     ``with_coauthors``: initiatives with more than one author.
     """
-    units = {unit: fold(unit) for unit in set(rows["don_vi"])}
-    lists = [(author_names(t), units[u]) for t, u in zip(rows["tac_gia"], rows["don_vi"])]
+    units = {unit: fold(unit) for unit in rows["don_vi"].unique()}
+    lists = [(author_names(t), units[u]) for t, u in zip(rows["tac_gia"].tolist(), rows["don_vi"].tolist())]
     folded: dict[str, str] = {}
     people = {(folded[name] if name in folded else folded.setdefault(name, fold(name)), unit)
               for names, unit in lists for name in names}
