@@ -131,7 +131,7 @@ def plan(year: int, params_file: str | Path | None = None, data_file: str | Path
     fingerprint = freshness.of_build(params, register.sha256, notebook, formats, units)
     year_plan = Plan(params, register, out_dir, notebook, tuple(formats), units, fingerprint, "--force", edition)
     finish_interrupted(out_dir, params.year)
-    if reopen is not None and yearstate.reopen(out_dir, params.year, reopen) is not None:
+    if reopen is not None and yearstate.reopen(out_dir, params.year, reopen, params.timezone) is not None:
         force, year_plan.reason = True, f"mở lại năm đã ký: {reopen.strip()}"
     if force and yearstate.signed_record(year_plan.folder) is None:  # nothing to ask of the published year
         require_rows(params, register)

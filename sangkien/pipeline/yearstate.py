@@ -81,10 +81,12 @@ def closed(folder: Path, up_to_date: bool, reason: str, force: bool, pass_by: bo
                        f"python -m sangkien build {year} --reopen --reason \"lý do mở lại\""])
 
 
-def reopen(out_dir: Path, year: int, reason: str) -> Path | None:
+def reopen(out_dir: Path, year: int, reason: str, timezone: str = "") -> Path | None:
     """``--reopen --reason``: under the year's lock, the signed file and the manifest that recorded it moved
     into ``YEAR/luu-tru/<when>/`` with ``ly-do.txt`` (the reason); the year's manifest then records the
-    year as it was before signing. Returns the archive folder; None when the year is not signed."""
+    year as it was before signing. ``when`` is the office's time (``timezone``, the parameters' IANA zone, as
+    signing times are; the machine's when empty or unknown). Returns the archive folder; None when the year is
+    not signed."""
     if not reason.strip():
         raise ParamsError("--reopen cần --reason \"lý do mở lại\" (ghi vào tệp lưu trữ)")
     folder = out_dir / str(year)
@@ -94,7 +96,7 @@ def reopen(out_dir: Path, year: int, reason: str) -> Path | None:
         record = signed_record(folder)
         if record is None:
             return None
-        when = datetime.datetime.now().astimezone()
+        when = office_now(timezone)
         archive = _archive_folder(folder, when)
         with writing_into(out_dir):
             signed = folder / record["signed"].get("file", "")
@@ -104,6 +106,16 @@ def reopen(out_dir: Path, year: int, reason: str) -> Path | None:
             files.write_atomic(archive / REASON_FILE, _reason_text(record, reason, when).encode("utf-8"))
             manifest.store(folder, unsigned(record, archive.relative_to(folder).as_posix(), reason))
     return archive
+
+
+def office_now(timezone: str) -> datetime.datetime:
+    """Now, in the office's IANA ``timezone`` (the machine's zone when it is empty or not known here)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return datetime.datetime.now(ZoneInfo(timezone.strip())) if timezone.strip() else datetime.datetime.now().astimezone()
+    except (ZoneInfoNotFoundError, ValueError):
+        return datetime.datetime.now().astimezone()
 
 
 def _archive_folder(folder: Path, when: datetime.datetime) -> Path:

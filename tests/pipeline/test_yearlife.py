@@ -6,6 +6,8 @@ The signed years here are copies of the session's sample year with a signature r
 records it (the file's bytes are not a real signature: the rule reads the manifest)."""
 from __future__ import annotations
 
+import datetime
+
 import hashlib
 import json
 import shutil
@@ -113,6 +115,24 @@ def test_reopen_moves_the_signed_file_and_manifest_into_the_archive(signed_out):
     assert "signed" not in now and "signed" not in now["outputs"] and now["state"] != "signed"
     assert now["reopened"][0]["reason"] == "sửa số liệu của một đơn vị"
     assert yearstate.reopen(signed_out, 2023, "lần nữa") is None  # no longer signed
+
+
+def test_the_archive_is_named_by_the_office_s_clock_whatever_the_machine_s(monkeypatch):
+    """On a machine set to UTC, the archive's time is the office's (Hà Nội, UTC+7, the parameters' timezone):
+    at 23:30 UTC on 31/12 the office's folder already says 1/1 of the next year."""
+    import time
+    import zoneinfo
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        office, machine = yearstate.office_now("Asia/Ho_Chi_Minh"), yearstate.office_now("")
+        assert office.utcoffset() == datetime.timedelta(hours=7) and machine.utcoffset() == datetime.timedelta(0)
+        assert yearstate.office_now("Châu Á/Không có").utcoffset() == datetime.timedelta(0)  # unknown: the machine's
+        assert office.tzinfo == zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 @pytest.mark.parametrize("args", [["--reopen"], ["--reason", "x"], ["--units", "--no-units"]])
