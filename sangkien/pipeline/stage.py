@@ -137,17 +137,22 @@ def check_free(final: Path, names, mine: set[str] | None = None) -> None:
 # --------------------------------------------------------------------------- the lock and the staging folder
 
 @contextlib.contextmanager
-def year_lock(out_dir: Path, year: int, wait: bool = False):
+def year_lock(out_dir: Path, year: int, wait: bool = False, waiting=None):
     """Hold the build lock of ``year`` under ``out_dir``; BuildLockedError when another build has it, or
-    with ``wait``, once it let it go (a unit's sheet built alone waits to add itself to the year)."""
+    with ``wait``, once it let it go (a unit's sheet built alone waits to add itself to the year; ``sign``, to
+    record its signature), ``waiting()`` called first when it has to wait."""
     lock_dir = out_dir / ".locks"
     lock_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_dir / f"{year}.lock", os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildLockedError(f"một lần dựng báo cáo năm {year} khác đang chạy ({out_dir}); hãy đợi nó xong") from None
+            if not wait:
+                raise BuildLockedError(f"một lần dựng báo cáo năm {year} khác đang chạy ({out_dir}); hãy đợi nó xong") from None
+            if waiting is not None:
+                waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)

@@ -601,7 +601,8 @@ def sign(pdf: str | Path, out: str | Path | None = None, *, p12: str | Path | No
 
 def _publish(pdf: Path, data: bytes, target: Path, content: bytes, record: dict) -> Path | None:
     """Write the signed file ``content`` (of the PDF bytes ``data``); in the year's folder, under the year's
-    lock, only once the year still holds ``data`` as its build (:func:`_still_the_year`), and record it in
+    lock (waiting, and saying so, while a build of the year holds it), only once the year still holds ``data``
+    as its build (:func:`_still_the_year`), and record it in
     the manifest: the signed file is removed again when the manifest cannot be written. The work done, a
     stop arriving then does not make it a stopped command (:func:`.interrupts.completing`)."""
     from sangkien.pipeline.processes import interrupts
@@ -614,7 +615,11 @@ def _publish(pdf: Path, data: bytes, target: Path, content: bytes, record: dict)
     from sangkien.pipeline import manifest as year_record
     from sangkien.pipeline import stage
 
-    with stage.year_lock(pdf.parent.parent, manifest["year"]), interrupts.completing():
+    def waiting() -> None:
+        print(f"đang đợi lần dựng báo cáo năm {manifest['year']} đang chạy xong để ghi chữ ký vào năm…", file=sys.stderr,
+              flush=True)
+
+    with stage.year_lock(pdf.parent.parent, manifest["year"], wait=True, waiting=waiting), interrupts.completing():
         current = _still_the_year(pdf, data, target, manifest)
         files.write_atomic(target, content)
         current["outputs"]["signed"] = target.name

@@ -293,6 +293,60 @@ def test_a_year_rebuilt_while_sign_waits_for_its_password_is_refused_writing_not
     assert manifest["files_sha256"][pdf.name] == hashlib.sha256(pdf.read_bytes()).hexdigest()  # the rebuild's, kept
 
 
+@needs_harfbuzz
+@pytest.mark.parametrize("rebuilt", [False, True])
+def test_sign_waits_for_a_build_of_the_year_then_records_or_refuses(rebuilt, sample_year, pki, tmp_path, run_main,
+                                                                     monkeypatch):
+    """A build of the year holds its lock when sign comes to record: sign says it waits, waits, then records
+    its signature — or, when that build changed the year's PDF, refuses writing nothing."""
+    import threading
+
+    from sangkien.pipeline import manifest as year_record
+    from sangkien.pipeline import stage
+
+    folder = copy_year(sample_year, tmp_path)
+    pdf = folder / "bao-cao-2023.pdf"
+    held, release = threading.Event(), threading.Event()
+
+    def build_holding_the_lock():
+        with stage.year_lock(folder.parent, 2023):
+            held.set()
+            release.wait(30)
+            if rebuilt:
+                changed = pdf.read_bytes().replace(b"%%EOF", b"%% ban dung khac\n%%EOF")
+                pdf.write_bytes(changed)
+                record = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+                record["files_sha256"][pdf.name] = hashlib.sha256(changed).hexdigest()
+                year_record.store(folder, record)
+
+    build = threading.Thread(target=build_holding_the_lock)
+    build.start()
+    held.wait(30)
+    real = stage.year_lock
+
+    def lock_then_let_the_build_finish(*args, waiting=None, **kwargs):
+        def said_then_released():
+            waiting()
+            release.set()
+        return real(*args, waiting=said_then_released, **kwargs)
+
+    monkeypatch.setattr(stage, "year_lock", lock_then_let_the_build_finish)
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    try:
+        status, _, err = run_main("sign", pdf, "--p12", pki.valid, "--password-env", PASSWORD_ENV, "--trust", pki.ca)
+    finally:
+        release.set()
+        build.join()
+    assert "đang đợi lần dựng báo cáo năm 2023 đang chạy xong" in err
+    record = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if rebuilt:
+        assert status == 2 and "đã được dựng lại" in err and "signed" not in record
+        assert not pdf.with_name("bao-cao-2023-da-ky.pdf").exists()
+    else:
+        assert status == 0, err
+        assert record["state"] == "signed" and record["signed"]["file"] == "bao-cao-2023-da-ky.pdf"
+
+
 def _stop_after(owner, name: str, before: bool = False):
     """``owner.name`` wrapped so that a SIGTERM lands just before it returns (``before``: before it runs)."""
     import signal
