@@ -22,6 +22,7 @@ import matplotlib
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -87,11 +88,12 @@ def to_png(fig) -> bytes:
     rasterised into that box as raw RGBA and packed once by PIL. The same pixels as
     ``savefig(bbox_inches="tight")``, without its second layout pass nor a PNG packed and unpacked again.
     """
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)  # a bare Figure's too
     fig.set_dpi(DPI)
-    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
+    box = fig.get_tightbbox(canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
     raw = io.BytesIO()
     fig.savefig(raw, format="rgba", dpi=DPI, bbox_inches=box)
-    size = fig.canvas.renderer.width, fig.canvas.renderer.height  # the box in whole pixels, as drawn
+    size = canvas.renderer.width, canvas.renderer.height  # the box in whole pixels, as drawn
     plt.close(fig)
     if len(raw.getbuffer()) != 4 * size[0] * size[1]:
         raise RuntimeError(f"a chart of {len(raw.getbuffer())} bytes is not {size[0]}×{size[1]} RGBA pixels")
