@@ -22,6 +22,7 @@ import matplotlib
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -79,13 +80,28 @@ DPI = 200
 
 
 def to_png(fig) -> bytes:
-    """The figure as PNG bytes (RGB), then closed."""
-    drawn = io.BytesIO()
-    fig.savefig(drawn, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None},
-                pil_kwargs={"compress_level": 1})  # read back at once: packed once, below
+    """The figure as PNG bytes (RGB over white, no metadata), then closed: the tight box of what it draws
+    (text, legends and ticks outside the axes too, even beyond the figure's edges) and ``savefig.pad_inches``
+    around it, at ``DPI``.
+
+    Drawn once: the tight box is measured first (text laid out, nothing rasterised), then the figure is
+    rasterised into that box as raw RGBA and packed once by PIL. The same pixels as
+    ``savefig(bbox_inches="tight")``, without its second layout pass nor a PNG packed and unpacked again.
+    """
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)  # a bare Figure's too
+    fig.set_dpi(DPI)
+    box = fig.get_tightbbox(canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=DPI, bbox_inches=box)
+    size = canvas.renderer.width, canvas.renderer.height  # the box in whole pixels, as drawn
     plt.close(fig)
+    if len(raw.getbuffer()) != 4 * size[0] * size[1]:
+        raise RuntimeError(f"a chart of {len(raw.getbuffer())} bytes is not {size[0]}×{size[1]} RGBA pixels")
+    drawn = Image.frombuffer("RGBA", size, raw.getbuffer(), "raw", "RGBA", 0, 1)
+    image = Image.new("RGB", size, "white")
+    image.paste(drawn, mask=drawn)
     buffer = io.BytesIO()
-    Image.open(drawn).convert("RGB").save(buffer, format="png", dpi=(DPI, DPI))
+    image.save(buffer, format="png", dpi=(DPI, DPI))
     return buffer.getvalue()
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import itertools
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from PIL import Image
 
@@ -108,3 +110,31 @@ def test_a_chart_is_an_rgb_png_with_the_pixels_matplotlib_draws(name):
     assert image.info["dpi"] == pytest.approx((charts.DPI, charts.DPI), abs=0.01)  # stored per metre
     assert charts.png_width_mm(png) == pytest.approx(image.size[0] / charts.DPI * 25.4)
     charts.plt.close("all")
+
+
+def _band_beyond_the_edges():
+    """A figure (3 × 2 in) whose only ink is a black band 4 × 1 in, half an inch past its left and right
+    edges (as a legend beside the axes may be): the tight box is the band's."""
+    fig = charts.plt.figure(figsize=(3, 2))
+    ax = fig.add_axes((1 / 3, 0.25, 1 / 3, 0.5))
+    ax.set_axis_off()
+    ax.add_patch(Rectangle((-0.5 / 3, 0.25), 4 / 3, 0.5, transform=fig.transFigure, color="black", linewidth=0,
+                           clip_on=False))
+    return fig
+
+
+def test_to_png_is_the_drawn_box_and_its_pad_only_and_the_same_bytes_each_time():
+    png = charts.to_png(_band_beyond_the_edges())
+    assert charts.to_png(_band_beyond_the_edges()) == png
+    grey = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    pad = round(matplotlib.rcParams["savefig.pad_inches"] * charts.DPI)  # 20 px
+    band = (4 * charts.DPI, 1 * charts.DPI)
+    assert abs(grey.shape[1] - (band[0] + 2 * pad)) <= 1 and abs(grey.shape[0] - (band[1] + 2 * pad)) <= 1
+    ink = np.argwhere(grey < 128)
+    (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0)
+    # the band whole (nothing cut, not even past the figure's edges), the pad around it and no more
+    assert all(abs(v - pad) <= 1 for v in (left, top, grey.shape[1] - 1 - right, grey.shape[0] - 1 - bottom))
+    assert grey[top + 1:bottom, left + 1:right].max() == 0
+    border = np.concatenate([grey[:top - 1].ravel(), grey[bottom + 2:].ravel(),
+                             grey[:, :left - 1].ravel(), grey[:, right + 2:].ravel()])
+    assert border.min() == 255

@@ -34,13 +34,14 @@ def print_setup():
 
 @lru_cache(maxsize=1)
 def _print_setup_in(folder: str):
-    from sangkien.pipeline.workarounds import weasyprint_libraries, weasyprint_subset
+    from sangkien.pipeline.workarounds import weasyprint_libraries, weasyprint_png, weasyprint_subset
 
     weasyprint_libraries.loaded()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     weasyprint_subset.install()
+    weasyprint_png.install()
     font_config = FontConfiguration()
     fonts_css = CSS(filename=str(paths.PRINT_FONTS_CSS), font_config=font_config, url_fetcher=_local_fetcher())
     return font_config, fonts_css
