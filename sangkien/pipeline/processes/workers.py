@@ -46,15 +46,17 @@ class Outcome:
 def _init() -> None:
     signal.signal(signal.SIGTERM, interrupts.stopping_handler)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    atexit.register(_end_at_once)  # registered before any task's: run after every other clean-up
+    atexit.register(_end_at_once)  # registered before any task's: run after the clean-ups the tasks registered
 
 
 def _end_at_once() -> None:
-    """A worker's last step at exit, once its other ``atexit`` clean-ups have run (WeasyPrint's fonts
-    released): its output flushed, then the process ended, without the interpreter's teardown, which would
-    free the objects of pandas, matplotlib, WeasyPrint and the rest one by one (a third of a second that
-    the batch waits for after its last task). The worker's exit status is then 0: the pool does not read
-    it (a worker lost midway is seen as such)."""
+    """A worker's last step at exit, once the ``atexit`` clean-ups its tasks registered have run (WeasyPrint's
+    fonts released): its output flushed, then the process ended, without the interpreter's teardown, which
+    would free the objects of pandas, matplotlib, WeasyPrint and the rest one by one (a third of a second
+    that the batch waits for after its last task, seconds on a loaded machine). What was registered before
+    it is skipped: multiprocessing's own exit step has run already (as the worker's loop ended), and
+    ``logging`` has no handler in a worker to flush. The worker's exit status is then 0: the pool does not
+    read it (a worker lost midway is seen as such)."""
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             stream.flush()
