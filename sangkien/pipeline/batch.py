@@ -32,18 +32,18 @@ def param_years(params_dir: Path | None = None) -> list[int]:
 
 
 def _build_one(year: int, params_file: str, out_dir: str | None, formats: tuple[str, ...], force: bool,
-               units: bool, final: bool) -> Outcome:
+               units: bool, final: bool, overlap: bool) -> Outcome:
     """Runs in a worker: one year, every outcome returned as plain data (never raised)."""
-    return workers.attempt(year, _build, year, params_file, out_dir, formats, force, units, final)
+    return workers.attempt(year, _build, year, params_file, out_dir, formats, force, units, final, overlap)
 
 
 def _build(year: int, params_file: str, out_dir: str | None, formats: tuple[str, ...], force: bool,
-           units: bool, final: bool) -> Outcome:
+           units: bool, final: bool, overlap: bool) -> Outcome:
     from sangkien.pipeline.build import build_year
 
-    # The years are the batch's parallelism: a year's own PDF/Word overlap would only compete for the cores.
+    # ``overlap``: one of the last years of the batch (:func:`overlapping`)
     result = build_year(year, params_file=params_file, out_dir=out_dir, formats=formats, force=force, units=units,
-                        final=final, overlap=False, pass_signed=True)
+                        final=final, overlap=overlap, pass_signed=True)
     return Outcome(year, "up-to-date" if result.up_to_date else "built", reason=result.reason,
                    outputs={k: str(v) for k, v in result.outputs.items()})
 
@@ -94,8 +94,9 @@ def build_all(out_dir=None, formats=("html", "pdf", "docx"), jobs: int | None = 
             return _run(years, out, cluster.heading(client, scheduler), lambda emit: cluster.run(
                 client, order, params_dir, out, tuple(formats), force, units, emit, final))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(years)))
-    return _run(years, out, f", {jobs} năm một lúc",
-                lambda emit: _in_processes(jobs, order, params_dir, out, tuple(formats), force, units, final, emit))
+    overlap = overlapping(order, jobs)
+    return _run(years, out, f", {jobs} năm một lúc", lambda emit: _in_processes(
+        jobs, order, params_dir, out, tuple(formats), force, units, final, overlap, emit))
 
 
 def longest_first(out: Path, years: list[int]) -> list[int]:
@@ -117,12 +118,28 @@ def longest_first(out: Path, years: list[int]) -> list[int]:
     return sorted(years, key=lambda year: (recorded(year), year), reverse=True)
 
 
+def overlapping(order: list[int], workers_count: int) -> set[int]:
+    """The years of ``order`` (the order they start in, on ``workers_count`` workers) built with what may be
+    made beside the PDF (the Word draft, the annexes) in a process of its own (``overlap``:
+    :func:`sangkien.pipeline.build.make`): the last ``workers_count`` to start. Before them, a worker that is
+    done takes the next year at once, and a second process of a year would only take a core from another
+    year; once they have started no year is left waiting, a worker that is done has nothing to take, and
+    its core goes to the years still running (without it, the last year's Word draft waits for its PDF
+    while the other core idles). None with one worker: one year at a time, as asked.
+
+    >>> sorted(overlapping([2025, 2024, 2023, 2022], 2)), overlapping([2025, 2024], 1)
+    ([2022, 2023], set())
+    """
+    return set(order[-workers_count:]) if workers_count > 1 else set()
+
+
 def _in_processes(jobs: int, years: list[int], params_dir: Path, out: Path, formats: tuple[str, ...], force: bool,
-                  units: bool, final: bool, emit) -> None:
-    """The years in ``jobs`` worker processes of this machine, each outcome to ``emit`` as it comes."""
+                  units: bool, final: bool, overlap: set[int], emit) -> None:
+    """The years in ``jobs`` worker processes of this machine, started in the order given (``overlap``:
+    those built with their own second process, :func:`overlapping`), each outcome to ``emit`` as it comes."""
     with workers.pool(jobs) as pool:
         futures = [pool.submit(_build_one, year, str(params_dir / f"{year}.yaml"), str(out), formats, force, units,
-                               final)
+                               final, year in overlap)
                    for year in years]
         for future in as_completed(futures):
             interrupts.check()

@@ -2,10 +2,13 @@
 only when an input changed (which input: tests/pipeline/test_freshness.py, without building)."""
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
 import signal
 import subprocess
+from concurrent.futures import Future
 from pathlib import Path
 
 import psutil
@@ -141,6 +144,62 @@ def test_sigterm_stops_every_worker_and_leaves_no_debris(tmp_path, write_year, s
     for name in left:
         if name.isdigit():
             assert (out / name / "manifest.json").is_file()  # a year is either whole or absent
+
+
+def _started(tmp_path, monkeypatch, jobs: int) -> list[tuple[int, bool]]:
+    """``build --all --jobs JOBS`` over four years of which three were built before (2020 and 2023 took
+    5 seconds, 2021 took 2, 2022 was never built), in a pool that builds nothing: the years in the order
+    they were started in, each with whether its Word draft and annexes are made beside its PDF."""
+    params_dir = tmp_path / "params"
+    params_dir.mkdir(parents=True)
+    out = tmp_path / "out"
+    for year in (2020, 2021, 2022, 2023):
+        (params_dir / f"{year}.yaml").write_text("", encoding="utf-8")
+    for year, seconds in ((2020, 5.0), (2021, 2.0), (2023, 5.0)):
+        (out / str(year)).mkdir(parents=True)
+        (out / str(year) / "manifest.json").write_text(json.dumps({"timings_s": {"execute": seconds - 1, "pdf": 1.0}}),
+                                                       encoding="utf-8")
+    started = []
+
+    class Pool:
+        def submit(self, work, year, *args):
+            started.append((year, args[-1]))
+            future = Future()
+            future.set_result(Outcome(year, "built"))
+            return future
+
+    monkeypatch.setattr(workers, "pool", lambda count: contextlib.nullcontext(Pool()))
+    assert batch.build_all(out, jobs=jobs, params_dir=params_dir) == 0
+    return started
+
+
+def test_the_longest_years_start_first_and_the_last_ones_use_the_idle_cores(tmp_path, monkeypatch):
+    """A year never built first (its time unknown), then by the time the last build took, the newest first
+    among equals; with two workers the last two years make their Word draft beside their PDF (no year is
+    left to take a worker that is done), with one worker none does."""
+    assert _started(tmp_path / "two", monkeypatch, 2) == [(2022, False), (2023, False), (2020, True), (2021, True)]
+    assert _started(tmp_path / "one", monkeypatch, 1) == [(2022, False), (2023, False), (2020, False), (2021, False)]
+
+
+@pytest.mark.slow
+def test_the_word_draft_beside_the_pdf_or_after_it_gives_the_same_bytes(small_year, tmp_path, digests):
+    """A year built without its second process (``overlap=False``, most years of a batch) writes the very files
+    of one built with it (``small_year``, as ``build YEAR`` and the last years of a batch build)."""
+    result = build_year(2023, params_file=small_year.params, out_dir=tmp_path / "out", overlap=False)
+    made = digests(result.folder)
+    for name in ("bao-cao-2023.html", "bao-cao-2023.pdf", "bao-cao-2023.docx", "danh-sach-cong-nhan-2023.csv",
+                 "danh-sach-cong-nhan-2023.xlsx"):
+        assert made[name] == small_year.digests[name], name
+
+
+@pytest.mark.slow
+def test_a_worker_runs_its_clean_ups_at_exit(tmp_path):
+    """A worker ends without the interpreter's teardown, but after its ``atexit`` clean-ups (WeasyPrint's
+    font folder is released by one)."""
+    marker = tmp_path / "cleaned-up"
+    with workers.pool(1) as pool:
+        pool.submit(atexit.register, os.mkdir, str(marker)).result()
+    assert marker.is_dir()
 
 
 # ---------------------------------------------------------------------------- outcomes of workers
