@@ -120,7 +120,7 @@ def longest_first(out: Path, years: list[int]) -> list[int]:
 
 def overlapping(order: list[int], workers_count: int) -> set[int]:
     """The years of ``order`` (the order they start in, on ``workers_count`` workers) built with what may be
-    made beside the PDF (the Word draft, the annexes) in a process of its own (``overlap``:
+    made beside the PDF (the Word draft) in a process of its own (``overlap``:
     :func:`sangkien.pipeline.build.make`): the last ``workers_count`` to start. Before them, a worker that is
     done takes the next year at once, and a second process of a year would only take a core from another
     year; once they have started no year is left waiting, a worker that is done has nothing to take, and

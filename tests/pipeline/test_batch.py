@@ -149,7 +149,7 @@ def test_sigterm_stops_every_worker_and_leaves_no_debris(tmp_path, write_year, s
 def _started(tmp_path, monkeypatch, jobs: int) -> list[tuple[int, bool]]:
     """``build --all --jobs JOBS`` over four years of which three were built before (2020 and 2023 took
     5 seconds, 2021 took 2, 2022 was never built), in a pool that builds nothing: the years in the order
-    they were started in, each with whether its Word draft and annexes are made beside its PDF."""
+    they were started in, each with whether its Word draft is made beside its PDF."""
     params_dir = tmp_path / "params"
     params_dir.mkdir(parents=True)
     out = tmp_path / "out"
