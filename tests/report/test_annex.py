@@ -43,19 +43,24 @@ def test_formula_text_is_not_a_formula_in_excel():
     assert body[0][2].startswith("'=HYPERLINK") and body[1][1] == "SK-001" and body[1][3] == "'@SUM(A1)"
 
 
-def test_long_lists_are_referred_to(monkeypatch, tmp_path):
+def report_of(rows: pd.DataFrame, folder):
+    """The yearly report of 2023 over ``rows`` (written as a register's CSV into ``folder``)."""
     from sangkien.inputs.params import load_params
     from sangkien.inputs.register import read_register
     from sangkien.report.yearly import Report
 
-    data = tmp_path / "r.csv"
-    rows = frame(12)
+    data = folder / "r.csv"
+    rows = rows.copy()
     rows.insert(0, "Mã số", rows.pop("ma_so"))
     rows.to_csv(data, index=False)
-    params = tmp_path / "p.yaml"
+    params = folder / "p.yaml"
     params.write_text(f"year: 2023\ndata: {data}\n{PINNED}", encoding="utf-8")
     p = load_params(2023, params)
-    report = Report(p, read_register(p.data, p.blocks))
+    return Report(p, read_register(p.data, p.blocks))
+
+
+def test_long_lists_are_referred_to(monkeypatch, tmp_path):
+    report = report_of(frame(12), tmp_path)
     assert "Giải pháp 1" in report.appendix().html
     monkeypatch.setattr(annex, "APPENDIX_LIMIT", 5)
     text = report.appendix().html
@@ -290,19 +295,9 @@ def test_a_year_of_many_units_prints_the_leading_ones_and_the_annex_carries_ever
 
 
 def test_the_units_part_says_where_every_unit_is_only_when_some_are_not_printed(monkeypatch, tmp_path):
-    from sangkien.inputs.params import load_params
     from sangkien import figures as fig
-    from sangkien.inputs.register import read_register
-    from sangkien.report.yearly import Report
 
-    data = tmp_path / "r.csv"
-    rows = many_units(24)
-    rows.insert(0, "Mã số", rows.pop("ma_so"))
-    rows.to_csv(data, index=False)
-    params = tmp_path / "p.yaml"
-    params.write_text(f"year: 2023\ndata: {data}\n{PINNED}", encoding="utf-8")
-    p = load_params(2023, params)
-    report = Report(p, read_register(p.data, p.blocks))
+    report = report_of(many_units(24), tmp_path)
     whole = report.units_part().html
     assert "Bảng dưới đây nêu" not in whole and whole.count("Đơn vị 00") + whole.count("=Đơn vị 7") == 24
     monkeypatch.setattr(annex, "UNITS_SHOWN", 10)
