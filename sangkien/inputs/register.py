@@ -126,7 +126,7 @@ def _read(path: Path, blocks: list[str], reorganisation: Reorganisation | None, 
           keep_validated: bool) -> Register:
     data = read_bytes(path)
     sha256 = sha256_bytes(data)
-    rules = kept.rules_of(blocks, reorganisation, until)
+    rules = kept.rules_of(blocks, reorganisation, until) if keep_validated else ""
     found = kept.load_register(sha256, rules) if keep_validated else None
     if found is not None:
         register = of_payload(found[0], path)
