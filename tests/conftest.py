@@ -29,6 +29,9 @@ jsonschema_iri.keep_out()  # as in every build: nbformat imported without rfc398
 os.environ["SANGKIEN_CACHE"] = tempfile.mkdtemp(prefix="sangkien-tests-cache-")
 """Parsed registers kept by the tests' commands (:mod:`sangkien.inputs.kept`) go to a folder of this run, never
 the user's ~/.cache (every process the tests start inherits it)."""
+os.environ["SANGKIEN_ONE_CORE"] = "1"
+"""A large sheet is read on one core, its parsed form kept from this process (:mod:`sangkien.inputs.halves`,
+:func:`sangkien.inputs.kept.aside` fork): the tests that mean two cores say so (tests/inputs/test_halves.py)."""
 
 ROOT = Path(__file__).resolve().parents[1]
 

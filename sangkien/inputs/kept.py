@@ -25,11 +25,13 @@ import functools
 import hashlib
 import os
 import pickle
+import signal
 import stat
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 from sangkien import paths
 
@@ -118,15 +120,49 @@ def load(path: Path, sha256: str):
     return sheet, kept["reading"]
 
 
-def keep(sha256: str, sheet, reading: list[str]) -> None:
+def keep(sha256: str, sheet, reading: list[str]) -> Callable[[], None]:
     """Keep the parsed ``sheet`` (before any rule ran on it) and ``reading`` of the bytes ``sha256`` when the
-    register is large enough."""
+    register is large enough: written by a forked copy of this process (:func:`aside`) while this one goes on to
+    the rules; call what is returned to wait until it is written."""
     if len(sheet.numbers) < FROM_ROWS:
-        return
+        return _done
     where = folder()
-    if where is not None:
-        _write(where, _entry(where, sha256), {"sha256": sha256, "code": code_digest(), "sheet": sheet,
-                                              "reading": reading})
+    if where is None:
+        return _done
+    entry, payload = _entry(where, sha256), {"sha256": sha256, "code": code_digest(), "sheet": sheet,
+                                             "reading": reading}
+    return aside(lambda: _write(where, entry, payload))
+
+
+def _done() -> None:
+    return None
+
+
+def aside(write: Callable[[], bool]) -> Callable[[], None]:
+    """``write()`` run by a forked copy of this process, which sees everything as it is now whatever this one
+    changes after (a sheet the rules then work on); what is returned waits for it. Where forking is not sound
+    (:func:`~sangkien.inputs.halves.can_fork`), run here and now."""
+    from sangkien.inputs.halves import can_fork
+
+    if not can_fork():
+        write()
+        return _done
+    child = os.fork()
+    if child == 0:  # write, then gone: nothing of the parent's runs here
+        status = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            status = 0 if write() else 1
+        finally:
+            os._exit(status)
+
+    def wait() -> None:
+        try:
+            os.waitpid(child, 0)
+        except ChildProcessError:
+            pass
+
+    return wait
 
 
 def rules_of(blocks, reorganisation, until: int | None) -> str:

@@ -137,12 +137,17 @@ def _read(path: Path, blocks: list[str], reorganisation: Reorganisation | None, 
         sheet, found = combined(path, read_sources(path, data), blocks)
         reading = layout.report(found, is_csv=path.suffix.lower() == ".csv")
         del data, found
-        kept.keep(sha256, sheet, reading)
+        written = kept.keep(sha256, sheet, reading)  # by a forked copy, while the rules run here
     else:
         del data
         sheet, reading = parsed
         sheet.blocks = tuple(blocks)
-    register = register_of(sheet, reorganisation, until)
+        written = None
+    try:
+        register = register_of(sheet, reorganisation, until)
+    finally:
+        if written is not None:
+            written()
     register.sha256, register.reading = sha256, reading
     if keep_validated:
         register.kept_at = kept.keep_register(payload(register), len(register), rules)

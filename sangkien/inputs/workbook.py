@@ -8,8 +8,11 @@ from __future__ import annotations
 import io
 import re
 import struct
+import threading
 import zipfile
 import zlib
+from collections import deque
+from itertools import islice
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
@@ -39,7 +42,7 @@ def _position(attributes: bytes) -> tuple[int, int] | None:
     return int(found[2]) - 1, column - 1
 
 
-def _contains(xml: bytes, needle: bytes, start: int) -> bool:
+def contains(xml: bytes, needle: bytes, start: int) -> bool:
     """Whether ``needle`` occurs in ``xml`` from ``start``: its last byte (rare in a sheet's cells: 'e', 'f')
     is looked for at memchr speed and the needle checked there; after a few misses, a plain search."""
     last, before = needle[-1:], needle[:-1]
@@ -69,7 +72,7 @@ def may_have_quirks(pieces) -> bool:
         window = tail + piece
         if needles is None:
             *needles, start = _needles(window)
-        if any(_contains(window, needle, start) for needle in needles):
+        if any(contains(window, needle, start) for needle in needles):
             return True
         tail, start = window[-32:], 0
     return False
@@ -84,14 +87,14 @@ def scan_quirks(xml: bytes) -> dict[tuple[int, int], str]:
     """
     found: dict[tuple[int, int], str] = {}
     error, formula, start = _needles(xml)
-    if _contains(xml, error, start):  # most sheets have no error, no formula
+    if contains(xml, error, start):  # most sheets have no error, no formula
         for cell in _ERROR_CELL.finditer(xml):
             end = _CELL_END.search(xml, cell.end())
             value = _VALUE.search(xml, cell.end(), end.start() if end else len(xml))
             position = _position(cell[1])
             if position is not None:
                 found[position] = value[1].decode("utf-8", "replace") if value and value[1] else "#N/A"
-    if _contains(xml, formula, start):
+    if contains(xml, formula, start):
         for cell in _FORMULA_CELL.finditer(xml):
             end = _CELL_END.search(xml, cell.end())
             value = _VALUE.search(xml, cell.end(), end.start() if end else len(xml))
@@ -160,6 +163,37 @@ def interned(rows) -> list[list] | None:
     return found
 
 
+def sheet_rows(sheet, from_row: int = 0, at_a_time: bool | None = None) -> list[list]:
+    """A calamine sheet's rows from row ``from_row`` (from 0) to its last cell, each from column A to its last
+    column, as ``to_python(skip_empty_area=False)`` gives them (empty cells ''). A large sheet (``at_a_time``;
+    by default from :data:`ROW_AT_A_TIME` rows) is read a row at a time, each equal value one object
+    (:func:`interned`)."""
+    start, end = sheet.start, sheet.end
+    if at_a_time is None:
+        at_a_time = start is not None and sheet.height >= ROW_AT_A_TIME
+    if start is None or end is None or not at_a_time:
+        rows = sheet.to_python(skip_empty_area=False)
+        return rows[from_row:] if from_row else rows
+    cells = sheet.iter_rows()
+    if from_row:  # calamine 0.9 begins at row 0, with the empty rows above the first cell: skipped unread
+        deque(islice(cells, from_row), maxlen=0)
+    rows = interned(cells)
+    if rows is None:  # a True beside a 1: each cell made on its own, as calamine gives it
+        rows = sheet.to_python(skip_empty_area=False)
+        return rows[from_row:] if from_row else rows
+    if from_row and len(rows) != end[0] + 1 - from_row:
+        raise ValueError("python-calamine no longer gives the rows above a sheet's first cell")
+    width = end[1] + 1
+    if start[1]:  # calamine leaves out the empty columns before the first cell
+        rows = [[""] * start[1] + row if len(row) < width else row for row in rows]
+    first = end[0] + 1 - len(rows)  # calamine 0.9 gives the empty rows above the first cell too
+    if first > from_row:
+        rows[0:0] = [[""] * width for _ in range(first - from_row)]
+    elif first < from_row:
+        del rows[:from_row - first]
+    return rows
+
+
 class ExcelSheet:
     """One sheet of a workbook, read when asked: its first rows, then all of them; its merged cells; its
     error values and uncomputed formulas (.xlsx only)."""
@@ -168,6 +202,7 @@ class ExcelSheet:
         self.book, self.index, self.name, self.hidden = book, index, name, hidden
         self._sheet = None
         self._merged: list | None = None
+        self._halves: tuple | None = None
 
     def _calamine(self):
         if self._sheet is None:
@@ -175,31 +210,31 @@ class ExcelSheet:
         return self._sheet
 
     def head(self, n: int) -> list[list]:
+        read = self._in_halves()
+        if read is not None:
+            return read[0][:n]
         return self.book.call(self._calamine().to_python, skip_empty_area=False, nrows=n)
+
+    def _in_halves(self) -> tuple[list[list], list] | None:
+        """The sheet read on two cores, once (calamine reads a whole sheet even for its first rows)."""
+        if self._halves is None:
+            self._halves = self.book.in_halves(self.index, self.name) or ()
+        return self._halves or None
 
     def rows(self) -> list[list]:
         """Every row, as ``to_python(skip_empty_area=False)`` gives them (from A1, empty cells ''); a large
         sheet read a row at a time with each text, number and date made once however often it recurs
         (:func:`interned`): a national register repeats its units, blocks and years a million times.
-        Calamine's own copy of the cells is let go once they are Python's."""
+        Calamine's own copy of the cells is let go once they are Python's. A very large sheet is read on two cores
+        (:mod:`~sangkien.inputs.halves`)."""
+        read = self._in_halves()
+        if read is not None:
+            rows, self._merged = read
+            return rows
         sheet = self._calamine()
         self._merged = list(sheet.merged_cell_ranges or ())
-        rows = self.book.call(self._interned_rows, sheet)
+        rows = self.book.call(sheet_rows, sheet)
         self._sheet = None
-        return rows
-
-    def _interned_rows(self, sheet) -> list[list]:
-        start, end = sheet.start, sheet.end
-        if start is None or end is None or sheet.height < ROW_AT_A_TIME:
-            return sheet.to_python(skip_empty_area=False)
-        rows = interned(sheet.iter_rows())
-        if rows is None:  # a True beside a 1: each cell made on its own, as calamine gives it
-            return sheet.to_python(skip_empty_area=False)
-        width = end[1] + 1
-        if start[1]:  # calamine leaves out the empty columns before the first cell
-            rows = [[""] * start[1] + row if len(row) < width else row for row in rows]
-        if len(rows) < end[0] + 1:  # and may leave out the empty rows above it
-            rows[0:0] = [[""] * width for _ in range(end[0] + 1 - len(rows))]
         return rows
 
     def merged(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -248,8 +283,40 @@ class ExcelBook:
 
         refuse_unreadable(path, data)
         self.path, self.data = path, data
-        self.workbook = self.call(CalamineWorkbook.from_filelike, io.BytesIO(data))
         self._parts: dict[str, str] | None = None
+        self._scanned: dict[str, dict[tuple[int, int], str]] = {}
+        self._inflating = self._inflate_largest()
+        self.workbook = self.call(CalamineWorkbook.from_filelike, io.BytesIO(data))
+
+    def _inflate_largest(self) -> tuple[str, threading.Thread, list] | None:
+        """A thread inflating the XML of the workbook's largest sheet when it is to be read in two
+        (:meth:`in_halves`), while calamine opens the workbook (it lets go of the interpreter meanwhile)."""
+        from sangkien.inputs import halves
+
+        if not self.data.startswith(b"PK\x03\x04") or not halves.can_fork():
+            return None
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as package:
+                self._parts = sheet_parts(package)
+                sizes = {part: package.getinfo(part).file_size for part in self._parts.values()
+                         if part in package.NameToInfo}
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None
+        part = max(sizes, key=sizes.get, default=None)
+        if part is None or sizes[part] < halves.SPLIT_FROM:
+            return None
+        held: list = []
+
+        def inflate() -> None:
+            try:
+                with zipfile.ZipFile(io.BytesIO(self.data)) as package:
+                    held.append(b"".join(part_pieces(package, self.data, part)))
+            except Exception:  # noqa: BLE001 (inflated again, and said, by whoever reads it next)
+                pass
+
+        thread = threading.Thread(target=inflate, name="sangkien-inflate", daemon=True)
+        thread.start()
+        return part, thread, held
 
     def call(self, function, *args, **kwargs):
         try:
@@ -273,7 +340,40 @@ class ExcelBook:
     def quirks(self, name: str) -> dict[tuple[int, int], str]:
         if not self.data.startswith(b"PK\x03\x04"):  # .xls: calamine alone (as before)
             return {}
+        if name in self._scanned:
+            return self._scanned[name]
         return self.call(self._quirks, name)
+
+    def in_halves(self, index: int, name: str) -> tuple[list[list], list] | None:
+        """The rows and merged ranges of a sheet whose XML is :data:`~sangkien.inputs.halves.SPLIT_FROM` bytes or
+        more, read on two cores (its quirks found in the XML meanwhile); None: read it whole."""
+        from sangkien.inputs import halves
+
+        if not self.data.startswith(b"PK\x03\x04"):
+            return None
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as package:
+                if self._parts is None:
+                    self._parts = sheet_parts(package)
+                part = self._parts.get(name)
+                if part is None or part not in package.NameToInfo or package.getinfo(part).file_size < halves.SPLIT_FROM:
+                    return None
+                held: list = []
+                if self._inflating is not None and self._inflating[0] == part:
+                    _, thread, held = self._inflating
+                    thread.join()
+                    self._inflating = None
+                if not halves.can_fork():
+                    return None
+                if not held:
+                    held.append(b"".join(part_pieces(package, self.data, part)))
+        except (zipfile.BadZipFile, ValueError, OSError, zlib.error):
+            return None  # the whole read says what is wrong with the file
+        rows, merged, self._scanned[name] = halves.read(self.data, part, index, held,
+                                                         lambda xml: self.call(scan_quirks, xml))
+        if rows is None:
+            return None
+        return rows, merged
 
     def _quirks(self, name: str) -> dict[tuple[int, int], str]:
         with zipfile.ZipFile(io.BytesIO(self.data)) as package:

@@ -128,7 +128,7 @@ def test_the_least_recently_used_entries_go(cache, write_register, make_row, mon
     monkeypatch.setattr(kept, "KEEP", 2)
     paths = [write_register(rows(make_row, n), name=f"r{n}.csv") for n in (1, 2, 3)]
     digests = []
-    for age, path in enumerate(paths):
+    for path in paths:
         digests.append(read_register(path, BLOCKS).sha256)
         for entry in cache.iterdir():  # older than the next one, whatever the clock's resolution
             os.utime(entry, (entry.stat().st_mtime - 10, entry.stat().st_mtime - 10))

@@ -14,7 +14,6 @@ from PIL import Image
 from sangkien.pipeline.exporters import pdf
 from sangkien.pipeline.workarounds import weasyprint_png
 from sangkien.report import charts
-
 from tests.pipeline.test_pdf_stylesheet import AUTHORS, SUBJECT, _unit_page
 from tests.report.test_charts import CHARTS
 

@@ -7,7 +7,6 @@ records it (the file's bytes are not a real signature: the rule reads the manife
 from __future__ import annotations
 
 import datetime
-
 import hashlib
 import json
 import shutil
