@@ -1,11 +1,12 @@
-"""A large worksheet read on two cores: the rows before the middle of its XML by this process, the rows after
-by a forked one, each with python-calamine, then joined.
+"""A large worksheet read on two cores: the rows before a cut near the middle of its XML by this process, the
+rows after by a forked one, each with python-calamine, then joined.
 
 python-calamine reads a sheet on one core, and reading is most of what ``check`` spends on a national register
-(a million rows: about ten seconds). The sheet's XML is cut at the first ``<row`` after a little over half of them (:data:`FIRST_SHARE`); each half
-becomes a workbook of its own (the same package, that sheet holding its half of the rows; every other part as it
-was: shared strings, styles, dates), read as the whole would be. The child hands its rows back through an
-unnamed temporary file (marshal, or pickle when a cell is a date), and ends without running anything of ours.
+(a million rows: about ten seconds). The sheet's XML is cut at the first ``<row`` after a little over half of
+its rows (:data:`FIRST_SHARE`); each half becomes a workbook of its own (the same package, that sheet holding
+its half of the rows; every other part as it was: shared strings, styles, dates), read as the whole would be.
+The child hands its rows back through an unnamed temporary file (marshal, or pickle when a cell is a date), and
+ends without running anything of ours.
 
 The joined rows are the rows of the whole sheet or nothing: a sheet that cannot be cut safely (an XML comment,
 CDATA, a DOCTYPE or processing instruction that could hide a ``<row``; a row without its number) is not cut; a
@@ -27,6 +28,8 @@ import tempfile
 import threading
 import zipfile
 from dataclasses import dataclass
+
+from sangkien.inputs.xmlsearch import contains
 
 SPLIT_FROM = 64 << 20
 """A sheet whose XML inflates to this many bytes or more (about 180,000 rows of ten cells) is read in two halves;
@@ -80,14 +83,13 @@ def cut(xml: bytes) -> Cut | None:
     when it cannot be cut safely: ``<!`` anywhere (a comment, CDATA, a DOCTYPE: where a ``<row`` might be text),
     a processing instruction after the XML declaration, no rows, no numbered row after that.
 
-    >>> x = b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row></sheetData></worksheet>'
+    >>> x = b'<worksheet><sheetData>' + b''.join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i)
+    ...                                     for i in range(1, 5)) + b'</sheetData></worksheet>'
     >>> c = cut(x); c.row, b"".join(c.first(x)).count(b"<row"), b"".join(c.second(x)).count(b"<row")
-    (2, 1, 1)
+    (4, 3, 1)
     >>> cut(x.replace(b"<sheetData>", b"<sheetData><!-- <row r='9'> -->")) is None
     True
     """
-    from sangkien.inputs.workbook import contains
-
     if contains(xml, b"<!", 0) or contains(xml, b"<?", 2):
         return None
     data = _SHEET_DATA.search(xml)
@@ -125,7 +127,7 @@ def package_with(data: bytes, part: str, pieces) -> bytes:
 @dataclass
 class Half:
     """What calamine read of one half: the first and last cell's (row, column) from 0 (None: no cell), the
-    rows as :func:`~sangkien.inputs.workbook.sheet_rows` gives them, the merged ranges."""
+    rows from the first cell's row, from column A, the merged ranges."""
 
     start: tuple[int, int] | None
     end: tuple[int, int] | None
@@ -133,17 +135,17 @@ class Half:
     merged: list
 
 
-def read_half(package: bytes, index: int) -> Half:
+def read_half(package: bytes, index: int, rows_of) -> Half:
+    """Sheet ``index`` of the workbook ``package``, its rows from its first cell's row as ``rows_of(sheet,
+    from_row, at_a_time)`` gives them."""
     from python_calamine import CalamineWorkbook
-
-    from sangkien.inputs.workbook import sheet_rows
 
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(package)).get_sheet_by_index(index)
     merged = list(sheet.merged_cell_ranges or ())
     if sheet.start is None or sheet.end is None:
         return Half(None, None, [], merged)
     start, end = tuple(sheet.start), tuple(sheet.end)
-    return Half(start, end, sheet_rows(sheet, from_row=start[0], at_a_time=True), merged)
+    return Half(start, end, rows_of(sheet, start[0], True), merged)
 
 
 def joined(first: Half, second: Half, row: int) -> list[list] | None:
@@ -183,11 +185,11 @@ def _received(out) -> list[list]:
     return marshal.loads(memoryview(body)[1:]) if body[:1] == b"M" else pickle.loads(memoryview(body)[1:])
 
 
-def read(data: bytes, part: str, index: int, held: list[bytes], scan):
-    """The rows (from A1, as :func:`~sangkien.inputs.workbook.sheet_rows`; None when the sheet was not read in
-    two: then read it whole) and merged ranges of sheet ``index``, held in ``part`` of the workbook ``data``,
-    and ``scan(xml)`` worked out while the child reads. ``held`` is ``[xml]``, the sheet's XML, let go of here
-    as soon as it is not needed (hundreds of megabytes)."""
+def read(data: bytes, part: str, index: int, held: list[bytes], scan, rows_of):
+    """The rows (from A1, each half's as ``rows_of`` gives them: :func:`~sangkien.inputs.workbook.sheet_rows`;
+    None when the sheet was not read in two: then read it whole) and merged ranges of sheet ``index``, held in
+    ``part`` of the workbook ``data``, and ``scan(xml)`` worked out while the child reads. ``held`` is
+    ``[xml]``, the sheet's XML, let go of here as soon as it is not needed (hundreds of megabytes)."""
     xml = held.pop()
     where = cut(xml)
     if where is None:
@@ -198,7 +200,7 @@ def read(data: bytes, part: str, index: int, held: list[bytes], scan):
             status = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
-                half = read_half(package_with(data, part, where.second(xml)), index)
+                half = read_half(package_with(data, part, where.second(xml)), index, rows_of)
                 del xml, data
                 _send(out, [list(half.start or ()), list(half.end or ())] + half.rows)
                 status = 0
@@ -210,7 +212,7 @@ def read(data: bytes, part: str, index: int, held: list[bytes], scan):
             scanned = scan(xml)
             del xml
             try:
-                first = read_half(first_package, index)
+                first = read_half(first_package, index, rows_of)
             except Exception:  # the whole read says what is wrong with the file
                 return None, [], scanned
             del first_package

@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 
 from sangkien.errors import DataError
 from sangkien.inputs.shown import thousands
+from sangkien.inputs.xmlsearch import contains
 
 NOT_COMPUTED = "formula"
 """A quirk: a formula saved without its value (a file written by a program, never opened in Excel)."""
@@ -40,20 +41,6 @@ def _position(attributes: bytes) -> tuple[int, int] | None:
     for letter in found[1]:
         column = column * 26 + letter - 64
     return int(found[2]) - 1, column - 1
-
-
-def contains(xml: bytes, needle: bytes, start: int) -> bool:
-    """Whether ``needle`` occurs in ``xml`` from ``start``: its last byte (rare in a sheet's cells: 'e', 'f')
-    is looked for at memchr speed and the needle checked there; after a few misses, a plain search."""
-    last, before = needle[-1:], needle[:-1]
-    for _ in range(64):
-        at = xml.find(last, start)
-        if at < 0:
-            return False
-        if xml.startswith(before, at - len(before)):
-            return True
-        start = at + 1
-    return xml.find(needle, start) >= 0
 
 
 def _needles(xml: bytes) -> tuple[bytes, bytes, int]:
@@ -356,7 +343,7 @@ class ExcelBook:
                 if self._parts is None:
                     self._parts = sheet_parts(package)
                 part = self._parts.get(name)
-                if part is None or part not in package.NameToInfo or package.getinfo(part).file_size < halves.SPLIT_FROM:
+                if part not in package.NameToInfo or package.getinfo(part).file_size < halves.SPLIT_FROM:
                     return None
                 held: list = []
                 if self._inflating is not None and self._inflating[0] == part:
@@ -370,7 +357,7 @@ class ExcelBook:
         except (zipfile.BadZipFile, ValueError, OSError, zlib.error):
             return None  # the whole read says what is wrong with the file
         rows, merged, self._scanned[name] = halves.read(self.data, part, index, held,
-                                                         lambda xml: self.call(scan_quirks, xml))
+                                                         lambda xml: self.call(scan_quirks, xml), sheet_rows)
         if rows is None:
             return None
         return rows, merged
