@@ -135,12 +135,15 @@ class Half:
     merged: list
 
 
-def read_half(package: bytes, index: int, rows_of) -> Half:
-    """Sheet ``index`` of the workbook ``package``, its rows from its first cell's row as ``rows_of(sheet,
-    from_row, at_a_time)`` gives them."""
+def read_half(held: list[bytes], index: int, rows_of) -> Half:
+    """Sheet ``index`` of the workbook ``held`` (``[package]``, let go of once calamine has it), its rows from
+    its first cell's row as ``rows_of(sheet, from_row, at_a_time)`` gives them. Calamine's copy of the package
+    and its shared strings are let go before the rows are made."""
     from python_calamine import CalamineWorkbook
 
-    sheet = CalamineWorkbook.from_filelike(io.BytesIO(package)).get_sheet_by_index(index)
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(held.pop()))
+    sheet = workbook.get_sheet_by_index(index)
+    del workbook
     merged = list(sheet.merged_cell_ranges or ())
     if sheet.start is None or sheet.end is None:
         return Half(None, None, [], merged)
@@ -200,22 +203,22 @@ def read(data: bytes, part: str, index: int, held: list[bytes], scan, rows_of):
             status = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
-                half = read_half(package_with(data, part, where.second(xml)), index, rows_of)
+                package = [package_with(data, part, where.second(xml))]
                 del xml, data
+                half = read_half(package, index, rows_of)
                 _send(out, [list(half.start or ()), list(half.end or ())] + half.rows)
                 status = 0
             finally:
                 os._exit(status)
         reaped = False
         try:
-            first_package = package_with(data, part, where.first(xml))
+            package = [package_with(data, part, where.first(xml))]
             scanned = scan(xml)
             del xml
             try:
-                first = read_half(first_package, index, rows_of)
+                first = read_half(package, index, rows_of)
             except Exception:  # the whole read says what is wrong with the file
                 return None, [], scanned
-            del first_package
             _, status = os.waitpid(child, 0)
             reaped = True
             if status != 0:

@@ -21,6 +21,7 @@ recently used removed first; an entry is written whole under a new name, then re
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import os
@@ -120,7 +121,7 @@ def load(path: Path, sha256: str):
     return sheet, kept["reading"]
 
 
-def keep(sha256: str, sheet, reading: list[str]) -> Callable[[], None]:
+def keep(sha256: str, sheet, reading: list[str]) -> Callable[[], bool]:
     """Keep the parsed ``sheet`` (before any rule ran on it) and ``reading`` of the bytes ``sha256`` when the
     register is large enough: written by a forked copy of this process (:func:`aside`) while this one goes on to
     the rules; call what is returned to wait until it is written."""
@@ -134,19 +135,19 @@ def keep(sha256: str, sheet, reading: list[str]) -> Callable[[], None]:
     return aside(lambda: _write(where, entry, payload))
 
 
-def _done() -> None:
-    return None
+def _done() -> bool:
+    return True
 
 
-def aside(write: Callable[[], bool]) -> Callable[[], None]:
+def aside(write: Callable[[], bool]) -> Callable[[], bool]:
     """``write()`` run by a forked copy of this process, which sees everything as it is now whatever this one
-    changes after (a sheet the rules then work on); what is returned waits for it. Where forking is not sound
-    (:func:`~sangkien.inputs.halves.can_fork`), run here and now."""
+    changes after (a sheet the rules then work on); what is returned waits for it and says whether it wrote.
+    Where forking is not sound (:func:`~sangkien.inputs.halves.can_fork`), run here and now."""
     from sangkien.inputs.halves import can_fork
 
     if not can_fork():
-        write()
-        return _done
+        done = write()
+        return lambda: done
     child = os.fork()
     if child == 0:  # write, then gone: nothing of the parent's runs here
         status = 1
@@ -155,12 +156,15 @@ def aside(write: Callable[[], bool]) -> Callable[[], None]:
             status = 0 if write() else 1
         finally:
             os._exit(status)
+    ended: list[bool] = []
 
-    def wait() -> None:
-        try:
-            os.waitpid(child, 0)
-        except ChildProcessError:
-            pass
+    def wait() -> bool:
+        if not ended:
+            try:
+                ended.append(os.waitpid(child, 0)[1] == 0)
+            except ChildProcessError:
+                ended.append(False)
+        return ended[0]
 
     return wait
 
@@ -183,14 +187,39 @@ def load_register(sha256: str, rules: str) -> tuple[dict, Path] | None:
 
 def keep_register(payload: dict, rows: int, rules: str) -> Path | None:
     """Keep a validated register (its :func:`sangkien.inputs.register.payload`, ``rows`` rows) validated under
-    ``rules`` when it is large enough; the entry it is kept in, or None."""
+    ``rules`` when it is large enough; the entry it is kept in, or None. It is written by a forked copy of this
+    process while the build goes on (its kernel boots meanwhile): :func:`written` waits for it."""
     if rows < FROM_ROWS:
         return None
     where = folder()
     if where is None:
         return None
+    from sangkien.inputs.halves import can_fork
+
     entry = _entry(where, payload["sha256"], REGISTER_SUFFIX, rules)
-    return entry if _write(where, entry, {**payload, "code": code_digest(), "rules": rules}) else None
+    wait = aside(lambda: _write(where, entry, {**payload, "code": code_digest(), "rules": rules}))
+    if not can_fork():  # written already
+        return entry if wait() else None
+    if not _WRITING:
+        atexit.register(_all_written)  # the next command finds it whole
+    _WRITING[entry] = wait
+    return entry
+
+
+_WRITING: dict[Path, Callable[[], bool]] = {}
+"""Entries a forked copy of this process is writing, and how to wait for each."""
+
+
+def written(entry: Path) -> bool:
+    """Whether ``entry`` (of :func:`keep_register`, or found kept) is whole, once the copy of this process
+    writing it, if any, has ended."""
+    wait = _WRITING.pop(entry, None)
+    return True if wait is None else wait()
+
+
+def _all_written() -> None:
+    for entry in list(_WRITING):
+        written(entry)
 
 
 STALE_PART_SECONDS = 3600

@@ -42,8 +42,11 @@ def save(params: Params, register: Register, target: Path) -> None:
 
 
 def _copied(register: Register, target: Path) -> bool:
-    """Whether the register's kept entry was copied to ``target`` (not when it has none, or it went meanwhile)."""
-    if register.kept_at is None:
+    """Whether the register's kept entry was copied to ``target`` (once written whole: not when it has none,
+    its writing failed, or it went meanwhile)."""
+    from sangkien.inputs import kept
+
+    if register.kept_at is None or not kept.written(register.kept_at):
         return False
     try:
         shutil.copyfile(register.kept_at, target)

@@ -273,7 +273,16 @@ class ExcelBook:
         self._parts: dict[str, str] | None = None
         self._scanned: dict[str, dict[tuple[int, int], str]] = {}
         self._inflating = self._inflate_largest()
-        self.workbook = self.call(CalamineWorkbook.from_filelike, io.BytesIO(data))
+        self._workbook = self.call(CalamineWorkbook.from_filelike, io.BytesIO(data))
+
+    @property
+    def workbook(self):
+        """The workbook as calamine opened it (again, if it was let go of while a sheet was read in two)."""
+        if self._workbook is None:
+            from python_calamine import CalamineWorkbook
+
+            self._workbook = self.call(CalamineWorkbook.from_filelike, io.BytesIO(self.data))
+        return self._workbook
 
     def _inflate_largest(self) -> tuple[str, threading.Thread, list] | None:
         """A thread inflating the XML of the workbook's largest sheet when it is to be read in two
@@ -356,6 +365,7 @@ class ExcelBook:
                     held.append(b"".join(part_pieces(package, self.data, part)))
         except (zipfile.BadZipFile, ValueError, OSError, zlib.error):
             return None  # the whole read says what is wrong with the file
+        self._workbook = None  # its copy of the file and its shared strings, while each half has its own
         rows, merged, self._scanned[name] = halves.read(self.data, part, index, held,
                                                          lambda xml: self.call(scan_quirks, xml), sheet_rows)
         if rows is None:
