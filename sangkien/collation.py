@@ -17,6 +17,7 @@ come before any letter. Text is read as NFC or NFD alike.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -76,8 +77,14 @@ def sort_key(text: str) -> tuple:
     """The key that puts names in Vietnamese order: ``sorted(names, key=sort_key)``.
 
     Each (character, marks) is worked out once (:data:`_CLUSTERS`), and a text of ASCII characters only
-    (a code such as SK-2024-0012) without going through its characters one by one in Python."""
-    text = " ".join(str(text).split())
+    (a code such as SK-2024-0012) without going through its characters one by one in Python; each text's key
+    is worked out once (a report sorts the same units in several tables). Keys are compared, never changed."""
+    return _key(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key(text: str) -> tuple:
+    text = " ".join(text.split())
     if text.isascii():
         return (_ascii_letters(text), [0] * len(text), list(text.encode("ascii").translate(_ASCII_CASES)))
     letters: list[tuple[int, int | str]] = []
@@ -91,7 +98,9 @@ def sort_key(text: str) -> tuple:
         letters.append(found[0])
         tones.append(found[1])
         cases.append(found[2])
-    return (_numbers(letters), tones, cases)
+    if any(kind == 1 for kind, _ in letters):  # digits: each run one number
+        letters = _numbers(letters)
+    return (letters, tones, cases)
 
 
 def _ascii_letters(text: str) -> list[tuple[int, int | str]]:
@@ -117,9 +126,39 @@ def _numbers(letters: list[tuple[int, int | str]]) -> list[tuple[int, int | str]
 
 
 def sort_names(names) -> list[str]:
-    """``names`` in Vietnamese order.
+    """``names`` in Vietnamese order; names all of ASCII characters (a year's codes, SK-2024-0012) by
+    :func:`ascii_sort_key`, which orders them as :func:`sort_key` does, at C speed.
 
     >>> sort_names(["Ơ", "Ô", "O", "Ư", "U"])
     ['O', 'Ô', 'Ơ', 'U', 'Ư']
     """
-    return sorted(names, key=sort_key)
+    names = list(names)
+    ascii_only = all(name.__class__ is str and name.isascii() for name in names)
+    return sorted(names, key=ascii_sort_key if ascii_only else sort_key)
+
+
+_ENCODED = str.maketrans({chr(c): chr(1 + ord(value)) if kind == 0 else chr(0x400 + value)
+                          for c in range(128) if not chr(c).isdigit() for kind, value in [_ASCII[chr(c)]]})
+"""An ASCII character (not a digit) as one character that sorts as its entry of :func:`_ascii_letters`: any
+other character (kind 0, by its lower case) below a number, a number below a letter (by its place)."""
+_NUMBER = "\u0200"
+_DIGIT_RUNS = re.compile(r"[0-9]+")
+
+
+def _number(run: re.Match) -> str:
+    digits = run[0].lstrip("0")
+    return _NUMBER + chr(0x240 + len(digits)) + digits  # longer is greater, then digit by digit
+
+
+def ascii_sort_key(text: str) -> tuple:
+    """For ASCII texts only, a key that orders them exactly as :func:`sort_key` does (not comparable with
+    it): its letters as one string, each letter one character and each run of digits its number (its length,
+    then its digits), then the text's length (no tones), then its cases.
+
+    >>> codes = ["SK-10", "sk-9", "SK-9", "SK-009", "SK 9"]
+    >>> sorted(codes, key=ascii_sort_key) == sorted(codes, key=sort_key)
+    True
+    """
+    text = " ".join(text.split())
+    letters = _DIGIT_RUNS.sub(_number, text).translate(_ENCODED)
+    return letters, len(text), text.encode("ascii").translate(_ASCII_CASES)

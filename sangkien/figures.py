@@ -10,7 +10,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from sangkien.collation import sort_key
+from sangkien.collation import sort_key, sort_names
 from sangkien.inputs.register import Register
 from sangkien.inputs.renames import ORIGINAL
 from sangkien.inputs.schema import AUTHOR_SEPARATOR, PENDING, RECOGNIZED, fold
@@ -43,7 +43,7 @@ def recognized_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 def vietnamese_rank(names: pd.Series) -> pd.Series:
     """Each name's place in Vietnamese alphabetical order (:mod:`sangkien.collation`), as a number to sort by."""
-    order = {name: i for i, name in enumerate(sorted(set(names), key=sort_key))}
+    order = {name: i for i, name in enumerate(sort_names(set(names)))}
     return names.map(order)
 
 
@@ -182,7 +182,7 @@ def author_names(tac_gia: str) -> list[str]:
     >>> author_names("Nguyễn Văn A; Trần Thị B ;")
     ['Nguyễn Văn A', 'Trần Thị B']
     """
-    return [n.strip() for n in tac_gia.split(AUTHOR_SEPARATOR) if n.strip()]
+    return list(filter(None, map(str.strip, tac_gia.split(AUTHOR_SEPARATOR))))
 
 
 def authors(rows: pd.DataFrame) -> dict[str, int]:
