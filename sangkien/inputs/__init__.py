@@ -86,8 +86,9 @@ def validity(params_file: str | Path | None = None) -> Validity:
 def check(file: str | Path, params_file: str | Path | None = None) -> Register:
     """Validate a register against :func:`validity` of a parameters file (or of the latest year's): its blocks
     and its ``reorganisation`` (old names are counted under today's). A parameters file's year is the
-    report's: a row of a later year may name another block, as when building."""
+    report's: a row of a later year may name another block, as when building. A large register that passes
+    is kept as it passed (:func:`~sangkien.inputs.register.read_register`): the build that follows takes it."""
     rules = validity(params_file)
-    register = read_register(file, rules.blocks, rules.reorganisation, until=rules.until)
+    register = read_register(file, rules.blocks, rules.reorganisation, until=rules.until, keep_validated=True)
     register.checked_with = rules.said
     return register

@@ -106,7 +106,8 @@ def read_register(path: str | Path, blocks: Iterable[str], reorganisation: Reorg
                   until: int | None = None, keep_validated: bool = False) -> Register:
     """Read and validate a register file (.xlsx or .csv); ``reorganisation`` and ``until`` as :func:`register_of`.
     A large register's parsed form is kept between commands (:mod:`~sangkien.inputs.kept`), and with
-    ``keep_validated`` (a build) the register the rules passed too."""
+    ``keep_validated`` (a build, ``check``) the register the rules passed too: taken again under the same
+    rules, and by a build of any year when ``check`` held every year's rows to the blocks (``until`` None)."""
     path = Path(path)
     blocks = list(blocks)
     # A large register is a million small objects and no reference cycles: the cyclic garbage
@@ -128,6 +129,10 @@ def _read(path: Path, blocks: list[str], reorganisation: Reorganisation | None, 
     sha256 = sha256_bytes(data)
     rules = kept.rules_of(blocks, reorganisation, until) if keep_validated else ""
     found = kept.load_register(sha256, rules) if keep_validated else None
+    if found is None and keep_validated and until is not None:
+        # validated with every year's rows held to the blocks (`check`): it holds for any report year, whose
+        # rules only let the rows after it name another block, and the register is the same
+        found = kept.load_register(sha256, kept.rules_of(blocks, reorganisation, None))
     if found is not None:
         register = of_payload(found[0], path)
         register.kept_at = found[1]

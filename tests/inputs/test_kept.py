@@ -192,3 +192,34 @@ def test_a_snapshot_of_a_kept_register_is_its_entry_copied_and_the_same_as_one_w
     assert same(snapshot.load(from_bytes)[1], register_)
     with pytest.raises(Exception, match="không phải năm 2023"):
         snapshot.load(copied, 2023)
+
+
+def test_a_register_check_passed_is_taken_by_a_build_of_any_year_under_the_same_blocks(
+        cache, parses, write_register, make_row, monkeypatch):
+    """`check` holds every year's rows to the blocks (``until`` None): a build of any report year, whose rules
+    only let rows after that year name another block, takes the register `check` kept without its rules; a build
+    under other blocks runs them."""
+    rules_run = []
+    real = register.register_of
+    monkeypatch.setattr(register, "register_of", lambda *a, **k: rules_run.append(1) or real(*a, **k))
+    path = write_register(rows(make_row, 6))
+    checked = read_register(path, BLOCKS, keep_validated=True)
+    for year in (2021, 2022, 2030):
+        built = read_register(path, BLOCKS, until=year, keep_validated=True)
+        assert same(built, checked) and built.kept_at == checked.kept_at
+    assert len(rules_run) == 1
+    with pytest.raises(DataError, match="Khối khác"):  # the rules ran: under these blocks the rows do not pass
+        read_register(path, BLOCKS[:1] + ("Khối khác",), until=2022, keep_validated=True)
+    assert len(rules_run) == 2 and len(parses) == 1
+
+
+def test_a_build_s_register_is_not_taken_by_check_nor_by_another_year(cache, write_register, make_row, monkeypatch):
+    """A row after the report year may name another block: the build of 2022 passes such a register, `check`
+    (every year held to the blocks) does not, whatever the build kept."""
+    later = [make_row(ma_so="SK-9", nam=2024, khoi="Khối của năm sau", don_vi="Đơn vị mới")]
+    path = write_register(rows(make_row, 6) + later)
+    read_register(path, BLOCKS, until=2022, keep_validated=True)
+    with pytest.raises(DataError, match="Khối của năm sau"):
+        read_register(path, BLOCKS, keep_validated=True)
+    with pytest.raises(DataError, match="Khối của năm sau"):
+        read_register(path, BLOCKS, until=2024, keep_validated=True)
