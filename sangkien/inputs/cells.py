@@ -20,7 +20,20 @@ _COMMA_GROUPED = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 Vietnamese does); such a number is refused, never guessed."""
 _WITH_UNIT = re.compile(r"^(-?[\d.,\s]*\d)\s*([^\d\s.,].*?)\.?$")
 
-BAD = object()
+class _Bad:
+    """The one value :data:`BAD`, the same object once pickled and read back (a kept sheet's parsed columns
+    hold it: :meth:`~sangkien.inputs.sheet.Sheet.read_numbers`)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "BAD"
+
+    def __repr__(self) -> str:
+        return "BAD"
+
+
+BAD = _Bad()
 """What a column parser gives for a value it could not parse."""
 SEP = "\x00"
 """Joins a column's cells into one string, so that the work is done at C speed: it is not white space,

@@ -142,6 +142,7 @@ def _read(path: Path, blocks: list[str], reorganisation: Reorganisation | None, 
         sheet, found = combined(path, read_sources(path, data), blocks)
         reading = layout.report(found, is_csv=path.suffix.lower() == ".csv")
         del data, found
+        sheet.read_numbers()
         written = kept.keep(sha256, sheet, reading)  # by a forked copy, while the rules run here
     else:
         del data

@@ -107,6 +107,14 @@ class Sheet:
         """The distinct values of :meth:`values`."""
         return self._once(("distinct", column_id), lambda: set(self.values(column_id)))
 
+    def read_numbers(self) -> None:
+        """The year and number columns read (:meth:`values`, :meth:`distinct`): the same under any command's
+        parameters, so worked out before the sheet is kept (:mod:`~sangkien.inputs.kept`), and a build that
+        finds it kept does not read them again."""
+        for column in schema.COLUMNS:
+            if column.kind in (schema.YEAR, schema.NUMBER) and column.id in self.raw:
+                self.distinct(column.id)
+
     def _values(self, column: schema.Column) -> list:
         if column.id not in self.raw:
             return [float("nan") if column.kind == schema.NUMBER else ""] * len(self.numbers)

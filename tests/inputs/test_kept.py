@@ -76,13 +76,16 @@ def test_the_rules_run_on_a_kept_register_with_the_command_s_parameters(cache, p
 
 
 def test_a_register_with_problems_says_the_same_when_kept(cache, parses, write_register, make_row):
-    path = write_register([make_row(ma_so="SK-1"), make_row(ma_so="SK-1", nam="năm ngoái")])
+    """The year and number columns are read before the sheet is kept: what could not be read is said again."""
+    path = write_register([make_row(ma_so="SK-1"), make_row(ma_so="SK-1", nam="năm ngoái"),
+                           make_row(ma_so="SK-3", so_tien_lam_loi="chưa tính", diem="tốt")])
     messages = []
     for _ in range(2):
         with pytest.raises(DataError) as raised:
             read_register(path, BLOCKS)
         messages.append(str(raised.value))
     assert len(parses) == 1 and messages[0] == messages[1]
+    assert all(f"giá trị \"{bad}\"" in messages[1] for bad in ("năm ngoái", "chưa tính", "tốt"))
 
 
 def test_a_damaged_or_foreign_entry_is_no_entry(cache, parses, write_register, make_row):
