@@ -244,20 +244,28 @@ cell by cell through openpyxl (the same workbook, about ten times sooner)."""
 
 def _body(ordered: pd.DataFrame):
     """(row height, cell values) of each recognised initiative, numbered from 1 (a number or an empty cell
-    is one line, one word; each text's lines are counted once)."""
-    known: dict[tuple[str, str], int] = {}
-    for n, record in enumerate(_records(ordered, _IDS[1:]), start=1):
-        values = [n] + [_value(value) for value in record]
-        lines = 1
-        for cid, value in zip(_IDS, values):
-            if type(value) is str:
-                found = known.get((cid, value))
-                if found is None:
-                    found = known[(cid, value)] = _lines(value, WIDTHS[cid])
-                lines = max(lines, found)
-            elif type(value) not in (int, float, bool, type(None)):  # a date, say: its words counted
-                lines = max(lines, _lines(value, WIDTHS[cid]))
-        yield LINE_HEIGHT_PT * lines, values
+    is one line, one word; each text's lines are counted once). Worked out a column at a time: a column of
+    texts through one dict of its distinct texts, a column of numbers as one line each."""
+    columns, counted = [], []
+    for cid in _IDS[1:]:
+        values = ordered[cid].tolist()
+        kinds = set(map(type, values))
+        if not kinds <= {str, int, bool, type(None)}:  # floats (NaN, whole amounts), numpy scalars, dates
+            values = list(map(_value, values))
+            kinds = set(map(type, values))
+        columns.append(values)
+        if kinds == {str}:
+            lines = {text: _lines(text, WIDTHS[cid]) for text in set(values)}
+            counted.append(list(map(lines.__getitem__, values)))
+        elif not kinds <= {str, int, float, bool, type(None)}:  # a date, say: its words counted
+            counted.append([_lines(v, WIDTHS[cid]) if type(v) not in (int, float, bool, type(None)) else 1
+                            for v in values])
+        elif str in kinds:
+            lines = {text: _lines(text, WIDTHS[cid]) for text in set(values) if type(text) is str}
+            counted.append([lines.get(v, 1) if type(v) is str else 1 for v in values])
+    heights = map(max, zip(*counted)) if counted else iter(lambda: 1, None)
+    for n, height, record in zip(range(1, len(ordered) + 1), heights, zip(*columns)):
+        yield LINE_HEIGHT_PT * height, [n, *record]
 
 
 def _table(sheet, ordered: pd.DataFrame, styles: list[str]) -> int:

@@ -111,3 +111,49 @@ def test_an_unusual_value_is_written_cell_by_cell(monkeypatch):
     heights = {r: d.height for r, d in cells.row_dimensions.items()}
     assert heights == {r: d.height for r, d in stream.row_dimensions.items()} and _heights_as_first_counted(cells)
     assert next(r for r in range(annex.HEADER_ROW + 1, cells.max_row + 1) if cells.cell(r, 2).is_date)  # the date is there
+
+
+def _body_cell_by_cell(ordered):
+    """The annex body as it was first worked out, row by row and cell by cell: the reference."""
+    known = {}
+    ids = annex._IDS
+    for n, record in enumerate(annex._records(ordered, ids[1:]), start=1):
+        values = [n] + [annex._value(value) for value in record]
+        lines = 1
+        for cid, value in zip(ids, values):
+            if type(value) is str:
+                found = known.get((cid, value))
+                if found is None:
+                    found = known[(cid, value)] = annex._lines(value, annex.WIDTHS[cid])
+                lines = max(lines, found)
+            elif type(value) not in (int, float, bool, type(None)):
+                lines = max(lines, annex._lines(value, annex.WIDTHS[cid]))
+        yield annex.LINE_HEIGHT_PT * lines, values
+
+
+@pytest.mark.parametrize("odd", ["hostile", "a date", "some empty", "no text"])
+def test_the_body_worked_out_a_column_at_a_time_is_the_body_cell_by_cell(odd):
+    import datetime
+
+    rows = hostile(60) if odd == "hostile" else frame(60)
+    rows["ten_sang_kien"] = rows["ten_sang_kien"].str.slice(0, 8)  # one line each: the odd cells decide
+    if odd == "a date":
+        rows["linh_vuc"] = rows["linh_vuc"].astype(object)
+        rows.loc[4, "linh_vuc"] = datetime.date(2023, 5, 1)
+        rows.loc[8, "linh_vuc"] = None
+        rows.loc[[4, 8], ["don_vi", "tac_gia", "khoi", "ma_so"]] = "A"  # rows of one line
+        rows.loc[9, "linh_vuc"] = "một lĩnh vực có tên dài hơn một dòng của cột"
+    elif odd == "some empty":
+        rows["tac_gia"] = rows["tac_gia"].astype(object)
+        rows.loc[3, "tac_gia"] = None
+        rows.loc[3, ["don_vi", "linh_vuc", "khoi", "ma_so"]] = "A"  # a row of one line
+        rows.loc[5, "tac_gia"] = "Nguyễn Văn Một; Trần Thị Hai; Lê Văn Ba; Phạm Thị Bốn"
+    elif odd == "no text":
+        rows = rows.assign(ten_sang_kien=7.0, tac_gia=None)
+
+    def values(body):
+        return [(h, [(type(v), v) for v in row]) for h, row in body]
+
+    made, reference = values(annex._body(rows)), values(_body_cell_by_cell(rows))
+    assert made == reference
+    assert odd in ("hostile", "no text") or len({h for h, _ in made}) > 1  # rows of more than one line
