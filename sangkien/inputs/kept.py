@@ -188,18 +188,15 @@ def load_register(sha256: str, rules: str) -> tuple[dict, Path] | None:
 def keep_register(payload: dict, rows: int, rules: str) -> Path | None:
     """Keep a validated register (its :func:`sangkien.inputs.register.payload`, ``rows`` rows) validated under
     ``rules`` when it is large enough; the entry it is kept in, or None. It is written by a forked copy of this
-    process while the build goes on (its kernel boots meanwhile): :func:`written` waits for it."""
+    process while the build goes on (its kernel boots meanwhile): :func:`written` waits for it and says whether
+    it was written whole."""
     if rows < FROM_ROWS:
         return None
     where = folder()
     if where is None:
         return None
-    from sangkien.inputs.halves import can_fork
-
     entry = _entry(where, payload["sha256"], REGISTER_SUFFIX, rules)
     wait = aside(lambda: _write(where, entry, {**payload, "code": code_digest(), "rules": rules}))
-    if not can_fork():  # written already
-        return entry if wait() else None
     if not _WRITING:
         atexit.register(_all_written)  # the next command finds it whole
     _WRITING[entry] = wait
