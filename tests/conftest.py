@@ -26,9 +26,14 @@ from sangkien.pipeline.workarounds import jsonschema_iri
 
 jsonschema_iri.keep_out()  # as in every build: nbformat imported without rfc3987_syntax's grammar (2 s a worker)
 
-os.environ["SANGKIEN_CACHE"] = tempfile.mkdtemp(prefix="sangkien-tests-cache-")
+_CACHE_MADE_HERE = "SANGKIEN_TESTS_CACHE" not in os.environ
+if _CACHE_MADE_HERE:
+    os.environ["SANGKIEN_TESTS_CACHE"] = tempfile.mkdtemp(prefix="sangkien-tests-cache-")
+os.environ["SANGKIEN_CACHE"] = os.environ["SANGKIEN_TESTS_CACHE"]
 """Parsed registers kept by the tests' commands (:mod:`sangkien.inputs.kept`) go to a folder of this run, never
-the user's ~/.cache (every process the tests start inherits it)."""
+the user's ~/.cache: made once by the process that starts the run (pytest, or its xdist controller), inherited
+by every process the tests start (xdist's workers, a pool's spawned workers importing this module again) and
+removed by the process that made it."""
 os.environ["SANGKIEN_ONE_CORE"] = "1"
 """A large sheet is read on one core, its parsed form kept from this process (:mod:`sangkien.inputs.halves`,
 :func:`sangkien.inputs.kept.aside` fork): the tests that mean two cores say so (tests/inputs/test_halves.py)."""
@@ -133,7 +138,8 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
-    shutil.rmtree(os.environ["SANGKIEN_CACHE"], ignore_errors=True)
+    if _CACHE_MADE_HERE:
+        shutil.rmtree(os.environ["SANGKIEN_TESTS_CACHE"], ignore_errors=True)
 
 
 @pytest.fixture
