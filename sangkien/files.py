@@ -121,6 +121,25 @@ def fixed_core_dates(content: bytes, when: datetime.datetime) -> bytes:
     return _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(3), content)
 
 
+def stored_with(package: bytes, name: str, pieces) -> bytes:
+    """The zip ``package`` again, entry by entry in its order, every entry stored (not deflated), the entry
+    ``name`` holding ``pieces`` instead (bytes or memoryviews, written one after another, never joined: a
+    sheet's XML may be hundreds of megabytes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.external_attr = info.external_attr
+            if info.filename != name:
+                target.writestr(entry, source.read(info.filename))
+                continue
+            entry.file_size = sum(len(piece) for piece in pieces)
+            with target.open(entry, "w", force_zip64=entry.file_size >= zipfile.ZIP64_LIMIT) as part:
+                for piece in pieces:
+                    part.write(piece)
+    return out.getvalue()
+
+
 def deterministic_zip(data: bytes, when: datetime.datetime, *, entry_time: tuple[int, ...] | None = None,
                       mode: int = 0o644, compresslevel: int | None = None) -> bytes:
     """The package ``data`` again, entry by entry in its order: the workbook dated ``when``, every entry

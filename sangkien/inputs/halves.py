@@ -26,9 +26,9 @@ import signal
 import sys
 import tempfile
 import threading
-import zipfile
 from dataclasses import dataclass
 
+from sangkien.files import stored_with
 from sangkien.inputs.xmlsearch import contains
 
 SPLIT_FROM = 64 << 20
@@ -103,25 +103,6 @@ def cut(xml: bytes) -> Cut | None:
     if row is None or not row[0].startswith(b"<" + prefix + b"row"):
         return None
     return Cut(data.end(), row.start(), rows_end, int(row[1]))
-
-
-def package_with(data: bytes, part: str, pieces) -> bytes:
-    """The workbook ``data`` with ``part`` holding the XML ``pieces`` instead; every part stored, not deflated
-    (it is read once, here)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as package:
-        for info in source.infolist():
-            if info.is_dir():
-                continue
-            if info.filename != part:
-                package.writestr(info.filename, source.read(info.filename))
-                continue
-            entry = zipfile.ZipInfo(part, date_time=info.date_time)
-            entry.file_size = sum(len(piece) for piece in pieces)
-            with package.open(entry, "w", force_zip64=entry.file_size >= zipfile.ZIP64_LIMIT) as sheet:
-                for piece in pieces:
-                    sheet.write(piece)
-    return out.getvalue()
 
 
 @dataclass
@@ -203,7 +184,7 @@ def read(data: bytes, part: str, index: int, held: list[bytes], scan, rows_of):
             status = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
-                package = [package_with(data, part, where.second(xml))]
+                package = [stored_with(data, part, where.second(xml))]
                 del xml, data
                 half = read_half(package, index, rows_of)
                 _send(out, [list(half.start or ()), list(half.end or ())] + half.rows)
@@ -212,7 +193,7 @@ def read(data: bytes, part: str, index: int, held: list[bytes], scan, rows_of):
                 os._exit(status)
         reaped = False
         try:
-            package = [package_with(data, part, where.first(xml))]
+            package = [stored_with(data, part, where.first(xml))]
             scanned = scan(xml)
             del xml
             try:

@@ -10,6 +10,8 @@ import io
 import re
 import zipfile
 
+from sangkien import files
+
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 """The characters openpyxl refuses in a cell (``openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE``)."""
 MAX_TEXT = 32767
@@ -111,15 +113,9 @@ def rows_xml(table, first_row: int, styles: list[tuple[int, int]], quote_start: 
 def splice(package: bytes, sheet: str, rows: str, last_cell: str) -> bytes:
     """``package`` with ``rows`` at the end of ``sheet``'s data and its dimension reaching ``last_cell``
     (entries in their order, stored: :func:`sangkien.files.deterministic_zip` compresses them after)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == sheet:
-                xml = content.decode("utf-8")
-                end = xml.index("</sheetData>")
-                xml = re.sub(r'<dimension ref="A1:[A-Z]+\d+"/>', f'<dimension ref="A1:{last_cell}"/>',
-                             xml[:end], count=1) + rows + xml[end:]
-                content = xml.encode("utf-8")
-            target.writestr(info, content, compress_type=zipfile.ZIP_STORED)
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        xml = source.read(sheet).decode("utf-8")
+    end = xml.index("</sheetData>")
+    xml = re.sub(r'<dimension ref="A1:[A-Z]+\d+"/>', f'<dimension ref="A1:{last_cell}"/>', xml[:end],
+                 count=1) + rows + xml[end:]
+    return files.stored_with(package, sheet, [xml.encode("utf-8")])
