@@ -133,6 +133,11 @@ def part_pieces(package: zipfile.ZipFile, data: bytes, name: str, size: int = 1 
     yield package.read(name)
 
 
+def part_xml(package: zipfile.ZipFile, data: bytes, name: str) -> bytes:
+    """A part of the package inflated whole (:func:`part_pieces` joined)."""
+    return b"".join(part_pieces(package, data, name))
+
+
 ROW_AT_A_TIME = 200_000
 """From this many rows a sheet is read a row at a time, each distinct value one object (about 40 % less
 memory at a million rows, for about 10 % more time); a smaller one at once, the quickest way."""
@@ -306,7 +311,7 @@ class ExcelBook:
         def inflate() -> None:
             try:
                 with zipfile.ZipFile(io.BytesIO(self.data)) as package:
-                    held.append(b"".join(part_pieces(package, self.data, part)))
+                    held.append(part_xml(package, self.data, part))
             except Exception:  # noqa: BLE001 (inflated again, and said, by whoever reads it next)
                 pass
 
@@ -362,7 +367,7 @@ class ExcelBook:
                 if not halves.can_fork():
                     return None
                 if not held:
-                    held.append(b"".join(part_pieces(package, self.data, part)))
+                    held.append(part_xml(package, self.data, part))
         except (zipfile.BadZipFile, ValueError, OSError, zlib.error):
             return None  # the whole read says what is wrong with the file
         self._workbook = None  # its copy of the file and its shared strings, while each half has its own
@@ -381,4 +386,4 @@ class ExcelBook:
                 return {}
             if not may_have_quirks(part_pieces(package, self.data, part)):
                 return {}
-            return scan_quirks(b"".join(part_pieces(package, self.data, part)))
+            return scan_quirks(part_xml(package, self.data, part))
