@@ -96,8 +96,9 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> the part holding its cells ('xl/worksheets/sheet1.xml'); empty when not found."""
+def sheet_parts(package: zipfile.ZipFile, visible_only: bool = False) -> dict[str, str]:
+    """Sheet name -> the part holding its cells ('xl/worksheets/sheet1.xml'); empty when not found. With
+    ``visible_only``, the sheets Excel shows only (not ``state="hidden"`` or ``"veryHidden"``)."""
     try:
         book = ElementTree.fromstring(package.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
@@ -106,7 +107,7 @@ def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
     targets = {r.get("Id"): r.get("Target", "") for r in rels if _local(r.tag) == "Relationship"}
     parts = {}
     for sheet in book.iter():
-        if _local(sheet.tag) != "sheet":
+        if _local(sheet.tag) != "sheet" or (visible_only and sheet.get("state", "visible") != "visible"):
             continue
         rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
         target = targets.get(rid, "")
@@ -290,17 +291,16 @@ class ExcelBook:
         return self._workbook
 
     def _inflate_largest(self) -> tuple[str, threading.Thread, list] | None:
-        """A thread inflating the XML of the workbook's largest sheet when it is to be read in two
+        """A thread inflating the XML of the workbook's largest visible sheet when it is to be read in two
         (:meth:`in_halves`), while calamine opens the workbook (it lets go of the interpreter meanwhile)."""
         from sangkien.inputs import halves
 
         if not self.data.startswith(b"PK\x03\x04") or not halves.can_fork():
             return None
         try:
-            with zipfile.ZipFile(io.BytesIO(self.data)) as package:
-                self._parts = sheet_parts(package)
-                sizes = {part: package.getinfo(part).file_size for part in self._parts.values()
-                         if part in package.NameToInfo}
+            with zipfile.ZipFile(io.BytesIO(self.data)) as package:  # a hidden sheet is never read
+                sizes = {part: package.getinfo(part).file_size
+                         for part in sheet_parts(package, visible_only=True).values() if part in package.NameToInfo}
         except (zipfile.BadZipFile, ValueError, OSError):
             return None
         part = max(sizes, key=sizes.get, default=None)

@@ -261,3 +261,21 @@ def test_a_validated_register_written_aside_is_whole_when_the_kernels_snapshot_i
     snapshot.save(Params(2022, path, blocks=BLOCKS), register, target)
     assert not kept._WRITING and no_child_left() and FORKED
     assert snapshot.load(target, 2022)[1].columns == register.columns
+
+
+def test_a_hidden_sheet_is_not_inflated_ahead(tmp_path, monkeypatch):
+    """The XML inflated while calamine opens the workbook is the largest sheet's that will be read: a hidden
+    one, however large, is never read."""
+    monkeypatch.setattr(halves, "SPLIT_FROM", 0)
+    monkeypatch.setattr(halves, "can_fork", lambda: True)
+    workbook = Workbook()
+    workbook.active.append(["Mã số", "Năm"])
+    hidden = workbook.create_sheet("Ẩn")
+    for r in range(200):
+        hidden.append([f"SK-{r}", 2023, "một ô dài " * 5])
+    hidden.sheet_state = "hidden"
+    path = tmp_path / "an.xlsx"
+    workbook.save(path)
+    book = excel.ExcelBook(path, path.read_bytes())
+    assert book._inflating is not None and book._inflating[0] == "xl/worksheets/sheet1.xml"
+    book._inflating[1].join()
