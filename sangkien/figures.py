@@ -10,7 +10,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from sangkien.collation import sort_key, sort_names
+from sangkien.collation import sort_names
 from sangkien.inputs.register import Register
 from sangkien.inputs.renames import ORIGINAL
 from sangkien.inputs.schema import AUTHOR_SEPARATOR, PENDING, RECOGNIZED, fold
@@ -362,7 +362,7 @@ def units_of_year(frame: pd.DataFrame, year: int) -> list[str]:
     names: dict[str, str] = {}
     for name in rows_of_year(frame, year)["don_vi"]:
         names.setdefault(fold(name), name)
-    return [names[key] for key in sorted(names, key=sort_key)]
+    return [names[key] for key in sort_names(names)]
 
 
 def unit_rows(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
