@@ -188,3 +188,26 @@ def test_ordered_recognized_by_block_unit_code(frame):
     assert ordered["ma_so"].tolist() == ["SK-5", "SK-11", "SK-6", "SK-7", "SK-8"]  # codes: numbers as numbers
     assert set(ordered["ket_qua"]) == {CN}
     assert fig.ordered_recognized(rows, BLOCKS)["ma_so"].tolist() == ["SK-7", "SK-8", "SK-5", "SK-11", "SK-6"]
+
+
+def _yearly_counts_year_by_year(rows, start, end):
+    """The reference :func:`fig.yearly_counts` must equal: each year's rows counted on their own."""
+    import pandas as pd
+
+    records = []
+    for year in range(start, end + 1):
+        c = fig.counts(rows[rows["nam"] == year])
+        records.append({"nam": year, "submitted": c["submitted"], "recognized": c["recognized"],
+                        "rate": fig.recognition_rate(c["recognized"], c["submitted"])})
+    return pd.DataFrame(records, columns=["nam", "submitted", "recognized", "rate"])
+
+
+@pytest.mark.parametrize("start, end", [(2019, 2024), (2021, 2023), (2010, 2030), (2023, 2023), (2024, 2023),
+                                        (2025, 2027)])
+def test_yearly_counts_equals_counting_each_year(frame, start, end):
+    import pandas as pd
+
+    for rows in (frame, frame[frame["don_vi"] == "Trường A"], frame.iloc[:0]):
+        expected = _yearly_counts_year_by_year(rows, start, end)
+        found = fig.yearly_counts(rows, start, end)
+        pd.testing.assert_frame_equal(found, expected)  # dtypes too: a rate is missing where nothing was put forward
