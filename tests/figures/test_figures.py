@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sangkien import figures as fig
 from sangkien.figures import frame as frame_of
@@ -211,3 +213,32 @@ def test_yearly_counts_equals_counting_each_year(frame, start, end):
         expected = _yearly_counts_year_by_year(rows, start, end)
         found = fig.yearly_counts(rows, start, end)
         pd.testing.assert_frame_equal(found, expected)  # dtypes too: a rate is missing where nothing was put forward
+
+
+def _authors_cell_by_cell(rows):
+    """The reference :func:`fig.authors` must equal: each cell's names (:func:`fig.author_names`) in turn."""
+    from sangkien.inputs.schema import fold
+
+    lists = [(fig.author_names(t), fold(u)) for t, u in zip(rows["tac_gia"].tolist(), rows["don_vi"].tolist())]
+    people = {(fold(name), unit) for names, unit in lists for name in names}
+    entries = sum(len(names) for names, _ in lists)
+    first = sum(1 for names, _ in lists if names)
+    return {"people": len(people), "entries": entries, "first_authors": first, "co_authors": entries - first,
+            "with_coauthors": sum(1 for names, _ in lists if len(names) > 1)}
+
+
+_NAME_PARTS = st.sampled_from(["Nguyễn Văn A", "nguyễn  văn a", "Trần Thị B", "TRẦN THỊ B", "Lê C", " ", "",
+                               ";", " ; ", ";;", "\u00a0", "\u200b", "Ngô\u200bF", "e\u0301", "é", "Đỗ"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.lists(_NAME_PARTS, max_size=6).map("".join),
+                          st.sampled_from(["Trường A", "trường  a", "Sở Y tế", "SỞ Y TẾ "])), max_size=12))
+def test_authors_equals_each_cell_in_turn(cells):
+    """Cells with separators first, last, doubled, alone; blank names; case, spacing, invisible characters
+    and composed or decomposed accents: the names split all at once count as each cell's names do."""
+    import pandas as pd
+
+    rows = pd.DataFrame({"tac_gia": pd.Series([t for t, _ in cells], dtype="str"),
+                         "don_vi": pd.Series([u for _, u in cells], dtype="str")})
+    assert fig.authors(rows) == _authors_cell_by_cell(rows)
