@@ -285,7 +285,12 @@ def trend_by_block(frame: pd.DataFrame, start: int, end: int, blocks: Iterable[s
 def year_figures(frame: pd.DataFrame, year: int, blocks: Iterable[str]) -> dict:
     """The ``year`` object of manifest.json."""
     rows = rows_of_year(frame, year)
-    return {**counts(rows), "benefit_vnd": benefit_vnd(rows), "by_block": by_block(rows, blocks)}
+    return year_figures_of(rows, counts(rows), by_block(rows, blocks))
+
+
+def year_figures_of(rows: pd.DataFrame, year_counts: dict[str, int], blocks_counts: dict) -> dict:
+    """:func:`year_figures` of the year's ``rows``, whose :func:`counts` and :func:`by_block` are known."""
+    return {**year_counts, "benefit_vnd": benefit_vnd(rows), "by_block": blocks_counts}
 
 
 def period_figures(frame: pd.DataFrame, start: int, end: int, blocks: Iterable[str]) -> dict:
@@ -300,11 +305,14 @@ def manifest_figures(frame: pd.DataFrame, year: int, period_start: int, blocks: 
     """The ``figures`` object of manifest.json (contract section 4); with ``reorganisation`` when the
     parameters mapped earlier names that the comparisons hold (:func:`reorganisation_figures`)."""
     blocks = list(blocks)
-    figures = {
-        "year": year_figures(frame, year, blocks),
-        "period": period_figures(frame, period_start, year - 1, blocks),
-    }
-    mapped = reorganisation_figures(frame, period_start, year)
+    return figures_of(year_figures(frame, year, blocks), period_figures(frame, period_start, year - 1, blocks),
+                      reorganisation_figures(frame, period_start, year))
+
+
+def figures_of(year: dict, period: dict, mapped: dict | None) -> dict:
+    """The ``figures`` object of manifest.json from its parts: :func:`year_figures`, :func:`period_figures` of
+    ``period_start..year-1``, and :func:`reorganisation_figures` (None: nothing mapped)."""
+    figures = {"year": year, "period": period}
     return {**figures, "reorganisation": mapped} if mapped else figures
 
 
@@ -356,9 +364,15 @@ def reorganisation_figures(frame: pd.DataFrame, start: int, year: int) -> dict |
     every earlier block and unit counted under today's, with the initiatives it brings; ``None`` when
     nothing was mapped."""
     rows = rows_of_period(frame[mapped_columns(frame)], start, year)
+    return reorganisation_of({column: renamed(rows, column) for column in ("khoi", "don_vi")}, start, year)
+
+
+def reorganisation_of(tables: dict[str, pd.DataFrame], start: int, year: int) -> dict | None:
+    """:func:`reorganisation_figures` from the :func:`renamed` tables of ``khoi`` and ``don_vi`` over
+    ``start..year``."""
     found = {}
     for key, column in (("blocks", "khoi"), ("units", "don_vi")):
-        table = renamed(rows, column)
+        table = tables[column]
         if not table.empty:
             found[key] = [{"old": r.old, "new": r.new, "submitted": int(r.submitted), "recognized": int(r.recognized)}
                           for r in table.itertuples(index=False)]

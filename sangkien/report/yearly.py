@@ -84,8 +84,10 @@ class Report:
         return fig.predecessors(self.compared_rows, self.year)
 
     def figures(self) -> dict:
-        """The ``figures`` object of manifest.json: the same numbers the report prints."""
-        return fig.manifest_figures(self.frame, self.year, self.params.period_start, self.blocks)
+        """The ``figures`` object of manifest.json (:func:`sangkien.figures.manifest_figures`): the same numbers
+        the report prints, taken from what it printed them from (its period ends the year before)."""
+        return fig.figures_of(fig.year_figures_of(self.rows, self.counts, self.by_block), self.period,
+                              fig.reorganisation_of(self.renamed, self.params.period_start, self.year))
 
     @cached_property
     def edition(self) -> Edition:

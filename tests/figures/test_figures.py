@@ -242,3 +242,13 @@ def test_authors_equals_each_cell_in_turn(cells):
     rows = pd.DataFrame({"tac_gia": pd.Series([t for t, _ in cells], dtype="str"),
                          "don_vi": pd.Series([u for _, u in cells], dtype="str")})
     assert fig.authors(rows) == _authors_cell_by_cell(rows)
+
+
+@pytest.mark.parametrize("year", [2016, 2019, 2023, 2025])
+def test_the_report_prints_the_sample_figures_the_manifest_would_work_out(year):
+    from sangkien import inputs
+    from sangkien.report.yearly import Report
+
+    params, register = inputs.load(year)
+    assert Report(params, register).figures() == fig.manifest_figures(frame_of(register), year, params.period_start,
+                                                                      params.blocks)

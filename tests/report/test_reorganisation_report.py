@@ -105,3 +105,13 @@ def test_without_anything_mapped_the_report_says_nothing_of_it(load):
         assert getattr(unused, part)().html == getattr(plain, part)().html
     assert "trước đây" not in plain.overview().html + plain.units_part().html
     assert plain.figures() == unused.figures() and "reorganisation" not in plain.figures()
+
+
+def test_the_report_prints_the_figures_the_manifest_would_work_out(load):
+    """The colophon's figures are taken from what the report printed them from: the same as worked out anew
+    (the sample's years, without a reorganisation: tests/figures)."""
+    from sangkien import figures as fig
+
+    params, register = load(MAPPING)
+    assert Report(params, register).figures() == fig.manifest_figures(fig.frame(register), 2025, params.period_start,
+                                                                      params.blocks)
