@@ -49,10 +49,12 @@ def planned(register, year: int) -> list[tuple[str, str]]:
 
 
 def build_batch(year: int, register_file: str, notebook: str, folder: str, shown: str,
-            formats: tuple[str, ...], batch: list[tuple[str, str]]) -> list[Outcome]:
+            formats: tuple[str, ...], batch: list[tuple[str, str]], claims: str | None = None) -> list[Outcome]:
     """Runs in a worker: the sheets of ``batch`` [(unit, stem)], one after another, into ``folder`` (the
     output folder the analyst knows it by: ``shown``), from the parameters and register the build kept in
     ``register_file`` (no input file is read again), all in one warm kernel (:mod:`~sangkien.pipeline.processes.warm`).
+    With ``claims`` (a folder shared with the other builders of the year's sheets), only the units it
+    claims first (:func:`claimed`); the others are built elsewhere.
 
     Returns each unit's outcome ('built' or 'failed'); never raises (but stops the worker on SIGTERM)."""
     from sangkien.inputs import snapshot
@@ -65,7 +67,8 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
         params, _ = snapshot.load(register_file, year)
     except Exception as exc:
         problems, status = problems_of(exc)
-        return [Outcome(unit, "failed", exit_status=status, problems=problems) for unit, _ in batch]
+        return [Outcome(unit, "failed", exit_status=status, problems=problems) for unit, _ in batch
+                if claims is None or claimed(claims, _)]
 
     # while the kernel starts: nbconvert's templates, and WeasyPrint's fonts for a PDF; a sheet has no Word draft
     renderers = render.Background(lambda: render.warm_up(word=False, pdf="pdf" in formats))
@@ -80,9 +83,21 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
     try:
         return [workers.attempt(unit, _sheet, runner, renderers, params, unit, stem, register_file, Path(notebook),
                                 Path(folder), shown, formats, scratch, on_stop=stop)
-                for unit, stem in batch]
+                for unit, stem in batch if claims is None or claimed(claims, stem)]
     finally:
         stop()
+
+
+def claimed(claims: str | Path, stem: str) -> bool:
+    """Whether this process claims the unit's sheet (file stem ``stem``) for itself: the first of the year's
+    builders to ask (a file made in ``claims`` only if none is there: one builder each, whatever the
+    timing). The builders go through the units in turn and skip those claimed, so that each takes the next
+    one left: none of them is idle while another has several to go."""
+    try:
+        os.close(os.open(os.path.join(claims, stem), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    return True
 
 
 def _sheet(runner, renderers, params, unit: str, stem: str, register_file: str, notebook: Path, folder: Path,
@@ -95,7 +110,8 @@ def _sheet(runner, renderers, params, unit: str, stem: str, register_file: str, 
     with writing_into(scratch.parent):
         executed = runner.run(notebook, scratch / f"{stem}.ipynb", params,
                               extra={"unit": unit, "register_file": register_file})
-    renderers.join()
+    if renderers is not None:
+        renderers.join()
     page = render.export_html(executed, wording.unit_page_title(params.year, unit))
     with writing_into(shown):
         exporters.write_sheet(page, folder, stem, formats, (params.issuing_body,),
@@ -103,36 +119,97 @@ def _sheet(runner, renderers, params, unit: str, stem: str, register_file: str, 
     return Outcome(unit, "built")
 
 
+UNIT_STARTUP = "exec('import sangkien.report.unit\\nfrom sangkien.report import charts\\ncharts.setup()', {})"
+"""What the build's own kernel for unit sheets runs as it boots (while the year's report is made): the unit
+notebook's modules and the charts' fonts, in a namespace of their own (the notebook's sees nothing of it)."""
+
+
+class _Here:
+    """The build's own share of the year's sheets: once its report is made, the build process (its
+    renderers warm from the report) takes the units no worker has claimed yet, last first, in a warm
+    kernel started when the sheets were (it boots while the report is made). One worker process fewer
+    for ``--jobs N``: the year's report is one of the N."""
+
+    def __init__(self, params, register_file: Path, notebook: Path, folder: Path, shown: str,
+                 formats: tuple[str, ...]):
+        from sangkien.pipeline.processes.warm import WarmKernel
+
+        self.args = params, str(register_file), notebook, folder, shown, formats
+        self.runner = WarmKernel(startup=UNIT_STARTUP)
+        self.runner.start()
+        self.scratch = Path(tempfile.mkdtemp(prefix="sangkien-units-"))
+
+    def build(self, units: list[tuple[str, str]], claims: str) -> list[Outcome]:
+        """The sheets of ``units`` this process claims (:func:`claimed`), each outcome as a worker's; a stop
+        (KeyboardInterrupt) goes on up."""
+        import time
+
+        params, register_file, notebook, folder, shown, formats = self.args
+        outcomes = []
+        for unit, stem in units:
+            if not claimed(claims, stem):
+                continue
+            started = time.perf_counter()
+            try:
+                outcome = _sheet(self.runner, None, params, unit, stem, register_file, notebook, folder, shown,
+                                 formats, self.scratch)
+            except Exception as exc:
+                problems, status = problems_of(exc)
+                outcome = Outcome(unit, "failed", exit_status=status, problems=problems)
+            outcome.seconds = time.perf_counter() - started
+            outcomes.append(outcome)
+        return outcomes
+
+    def discard(self) -> None:
+        self.runner.discard()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def sheets_alongside(params, register, register_file: Path, staging: Path, formats: tuple[str, ...],
                      jobs: int | None = None, notebook: Path | None = None):
-    """Every unit's sheet of ``params.year`` into ``staging/don-vi/``, started now in ``jobs`` worker
-    processes and built while the block runs (the year's own report: its kernel leaves a core idle, and
-    the workers' start costs seconds).
+    """Every unit's sheet of ``params.year`` into ``staging/don-vi/``, ``jobs`` at a time: started now in
+    worker processes and built while the block runs (the year's own report: its kernel leaves a core idle,
+    and the workers' start costs seconds). With ``jobs`` of 2 or more, the report is one of them: ``jobs - 1``
+    workers, and once the report is made the build process itself (:class:`_Here`); with 1, one worker.
+    Each builder takes the next unit no other has claimed (:func:`claimed`).
 
     The block gets a function that waits for the sheets and returns ``{stem: {"unit": name, "html": path,
     "pdf": path}}`` (paths relative to ``staging``), or raises CellError (or the first failing unit's
-    error) naming the unit when a sheet failed. A block that raises (or is stopped) stops the workers;
-    what they made is in the staging folder, which goes with it."""
+    error, in the index's order) naming the unit when a sheet failed. A block that raises (or is stopped)
+    stops the workers; what they made is in the staging folder, which goes with it."""
     formats = sheet_formats(formats)
     notebook = Path(notebook or paths.UNIT_NOTEBOOK)
     stems = dict(planned(register, params.year))
-    units = list(stems)
+    order = list(stems.items())
     folder = staging / UNIT_SHEETS
     folder.mkdir()
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(units)))
-    batches = [[(u, stems[u]) for u in units[i::jobs]] for i in range(jobs)]
-    with workers.pool(jobs) as pool:
-        futures = [pool.submit(build_batch, params.year, str(register_file), str(notebook),
-                               str(folder), str(staging.parent), tuple(formats), batch) for batch in batches if batch]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(order)))
+    claims = tempfile.mkdtemp(prefix="sangkien-claims-")
+    here = None
+    try:
+        if jobs > 1:
+            here = _Here(params, register_file, notebook, folder, str(staging.parent), formats)
+        count = jobs - 1 if here is not None else 1
+        with workers.pool(count) as pool:
+            futures = [pool.submit(build_batch, params.year, str(register_file), str(notebook), str(folder),
+                                   str(staging.parent), tuple(formats), order, claims) for _ in range(count)]
 
-        def sheets() -> dict[str, dict[str, str]]:
-            failures: list[Outcome] = []
-            for future in futures:
-                failures.extend(outcome for outcome in future.result() if outcome.failed)
-            return finished(staging, params.year, list(stems.items()), formats, failures)
+            def sheets() -> dict[str, dict[str, str]]:
+                outcomes = here.build(order[::-1], claims) if here is not None else []
+                if here is not None:
+                    here.discard()  # its kernel's memory back before the workers' last sheets
+                for future in futures:
+                    outcomes.extend(future.result())
+                place = {unit: i for i, (unit, _) in enumerate(order)}
+                failures = sorted((o for o in outcomes if o.failed), key=lambda o: place.get(o.subject, 0))
+                return finished(staging, params.year, order, formats, failures)
 
-        yield sheets
+            yield sheets
+    finally:
+        if here is not None:
+            here.discard()
+        shutil.rmtree(claims, ignore_errors=True)
 
 
 def finished(staging: Path, year: int, sheets: list[tuple[str, str]], formats: tuple[str, ...],

@@ -48,10 +48,12 @@ UNITS = {"Trường THCS Lê Lợi": 7, "Phòng Giáo dục <b>Hải An</b>": 1,
 
 
 @pytest.mark.slow
-def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_path, write_year):
-    """The sheets as ``build YEAR --units --jobs 1`` makes them (:func:`unitsheets.sheets_alongside`, which
-    ``build_year`` runs alongside the yearly report, which plays no part in a sheet: all four sheets
-    in one worker process, one warm kernel, one after another) against an early sheet built alone
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_path, write_year, jobs):
+    """The sheets as ``build YEAR --units --jobs N`` makes them (:func:`unitsheets.sheets_alongside`, which
+    ``build_year`` runs alongside the yearly report, which plays no part in a sheet; with 1, all four sheets
+    in one worker process, one warm kernel, one after another; with 2, one worker from the first unit on
+    and this process from the last back, each taking the next unit left) against an early sheet built alone
     (:func:`build.build_unit`) and the last one, the most exposed to what earlier units left, executed by
     Papermill in a kernel of its own (as the yearly report is) and laid out as a PDF in this process."""
     params = write_year(tmp_path, _rows(UNITS, {"Sở Tài chính": OTHER}))
@@ -59,7 +61,7 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
     staging = tmp_path / "staging"
     staging.mkdir()
     kept = execute.snapshot(loaded, register, staging)
-    with unitsheets.sheets_alongside(loaded, register, kept, staging, ("html", "pdf"), jobs=1) as built:
+    with unitsheets.sheets_alongside(loaded, register, kept, staging, ("html", "pdf"), jobs=jobs) as built:
         sheets = built()
     assert [sheet["unit"] for sheet in sheets.values()] == [
         "Phòng Giáo dục <b>Hải An</b>", "Sở Tài chính", "Trường THCS Lê Lợi", "UBND phường Đông Hải"]
@@ -77,6 +79,14 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
     pdf_exporter.write_pdf(fresh, tmp_path / "fresh.pdf", (loaded.issuing_body,),  # as a sheet's PDF is made
                            wording.notice_subject(YEAR, last["unit"]))  # (:func:`unitsheets._sheet`)
     assert (tmp_path / "fresh.pdf").read_bytes() == (staging / last["pdf"]).read_bytes(), f"{last_stem}.pdf differs"
+
+
+def test_a_units_sheet_is_claimed_by_one_builder_only(tmp_path):
+    """Of the builders asking for a unit's sheet, the first has it, every other is told no (and each unit is
+    its own claim)."""
+    assert unitsheets.claimed(tmp_path, "truong-a") is True
+    assert unitsheets.claimed(tmp_path, "truong-a") is False
+    assert unitsheets.claimed(tmp_path, "truong-b") is True
 
 
 _ALONE = """

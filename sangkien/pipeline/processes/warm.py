@@ -47,8 +47,10 @@ class WarmKernel:
     """A kernel kept running to execute notebooks one after another (:meth:`run`); :meth:`discard` it
     at the end (and on a stop). Not for two threads at once."""
 
-    def __init__(self, cwd: Path = paths.ROOT):
+    def __init__(self, cwd: Path = paths.ROOT, startup: str = ""):
         self.cwd = cwd
+        self.startup = startup
+        """One line of Python its kernels run as they boot (:meth:`Kernel.start`): imports, nothing of a run."""
         self._kernel: Kernel | None = None
         self._used = False
         self.started = 0
@@ -60,9 +62,13 @@ class WarmKernel:
             self.discard()
         if self._kernel is None:
             execute.prepare()
-            self._kernel = Kernel.start(str(self.cwd))
+            self._kernel = Kernel.start(str(self.cwd), self.startup)
             self.started += 1
         return self._kernel
+
+    def start(self) -> None:
+        """Start its kernel now, to boot while the caller goes on (it is otherwise started by the first run)."""
+        self._ready()
 
     def _reset(self) -> bool:
         """Clear the last run's state; False when the kernel did not answer (dead, or stuck)."""
