@@ -30,6 +30,22 @@ def frame(register: Register) -> pd.DataFrame:
     return made
 
 
+def year_frame(register: Register, year: int) -> pd.DataFrame:
+    """:func:`rows_of_year` of the register's :func:`frame` (the same frame: columns, types and index), made
+    from the year's rows only while the whole frame is not made (the annexes of a national register's year,
+    a tenth of its rows, in a process that needs no other figure)."""
+    made = register.cache.get("frame")
+    years = register.columns["nam"]
+    if made is not None or not years:
+        return rows_of_year(frame(register), year)
+    at = np.flatnonzero(np.fromiter(years, dtype=np.int64, count=len(years)) == year)
+    if not len(at):
+        return rows_of_year(frame(register), year)
+    taken, index = at.tolist(), pd.Index(at)
+    return pd.DataFrame({cid: pd.Series([values[i] for i in taken], index=index, dtype=FRAME_DTYPES.get(cid))
+                         for cid, values in register.columns.items()})
+
+
 def rows_of_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     return frame[frame["nam"] == year]
 

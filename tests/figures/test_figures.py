@@ -252,3 +252,19 @@ def test_the_report_prints_the_sample_figures_the_manifest_would_work_out(year):
     params, register = inputs.load(year)
     assert Report(params, register).figures() == fig.manifest_figures(frame_of(register), year, params.period_start,
                                                                       params.blocks)
+
+
+@pytest.mark.parametrize("year", [2016, 2023, 2025, 2030])
+def test_a_years_frame_is_the_whole_frames_rows_of_that_year(year):
+    """Made from the year's rows alone (the annexes' frame), it is the frame's rows of the year: columns,
+    types, values and index; the same once the whole frame is made; a year without rows too."""
+    import pandas as pd
+
+    from sangkien import inputs
+
+    _, register = inputs.load(2025)
+    alone = fig.year_frame(register, year)
+    assert "frame" not in register.cache or year == 2030  # a year without rows takes the whole frame's
+    expected = fig.rows_of_year(frame_of(register), year)
+    pd.testing.assert_frame_equal(alone, expected)
+    pd.testing.assert_frame_equal(fig.year_frame(register, year), expected)  # from the whole frame, once made

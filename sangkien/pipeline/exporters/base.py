@@ -30,7 +30,7 @@ class Source:
         """The register's rows of the year (the annexes'; one frame for the workbook and the CSV)."""
         from sangkien import figures
 
-        return figures.rows_of_year(figures.frame(self.register), self.params.year)
+        return figures.year_frame(self.register, self.params.year)
 
 
 @dataclass(frozen=True)
