@@ -43,9 +43,10 @@ _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
 _ROW = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=[\"'](\d+)[\"']")
 
 
-def can_fork() -> bool:
+def can_fork(alone: bool = True) -> bool:
     """Whether a forked reader is sound and worth it here: Linux, two cores or more for this process, and no
-    other thread (a fork copies only the calling thread; a lock another holds would stay held)."""
+    other thread (a fork copies only the calling thread; a lock another holds would stay held); ``alone``
+    False: whatever the other threads (the caller has looked at them)."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
     if os.environ.get("SANGKIEN_ONE_CORE"):
@@ -54,7 +55,7 @@ def can_fork() -> bool:
         cores = len(os.sched_getaffinity(0))
     except OSError:
         cores = os.cpu_count() or 1
-    return cores >= 2 and threading.active_count() == 1
+    return cores >= 2 and (not alone or threading.active_count() == 1)
 
 
 @dataclass(frozen=True)

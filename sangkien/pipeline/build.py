@@ -170,30 +170,39 @@ class Made:
 
 def make(params: Params, register: Register, notebook: Path, folder: Path, formats: tuple[str, ...],
          failed_dir: Path, kernel=None, register_file: Path | None = None, units: bool = False,
-         jobs: int | None = None, overlap: bool = False, edition: Edition | None = None) -> Made:
+         jobs: int | None = None, overlap: bool = False, edition: Edition | None = None, aside=None) -> Made:
     """The second step: the year's notebook executed (in ``kernel``, one started ahead, if given) and every
     file rendered into ``folder``; with ``units``, every unit's sheet built alongside in ``jobs`` worker
     processes. ``register_file``: the snapshot of the inputs for the kernels, when one was kept already
     (a Dask worker's), else kept in ``folder`` for the run and removed. While the notebook runs, a thread
-    warms the renderers up and makes the annexes (:func:`render.ahead`); with ``overlap`` (and no unit sheets,
+    warms the renderers up (:func:`render.ahead`) and a forked copy of this process makes the annexes
+    (:func:`render.made_aside`); with ``overlap`` (and no unit sheets,
     which take the second core) the Word draft is made beside the PDF. ``edition``: the plan's."""
     from sangkien.pipeline import render, unitsheets
     from sangkien.pipeline.processes import execute
 
     execute.prepare()
     timings: dict[str, float] = {}
-    kept = register_file or execute.snapshot(params, register, folder)
-    # the unit sheets start first and are built while the report is: their workers take the second core
-    alongside = (unitsheets.sheets_alongside(params, register, kept, folder, formats, jobs) if units
-                 else contextlib.nullcontext(lambda: None))
-    overlap = overlap and not units
-    with manifest.timed(timings, "units") if units else contextlib.nullcontext(), alongside as sheets:
-        with render.ahead(register, overlap, formats, params, edition) as early:
-            with manifest.timed(timings, "execute"):
-                executed = execute.run_report(notebook, folder, params, kept, failed_dir, kernel_manager=kernel)
-            outputs = render.render_report(executed, params, register, folder, formats, early, timings, overlap,
-                                           edition)
-        sheets = sheets()
+    # the annexes, made from now on by a forked copy of this process (``aside``: one forked already, as soon as
+    # the inputs were valid): forked before any thread of this process (the unit sheets' pool's, the
+    # renderers' below) works
+    aside = aside or render.made_aside(params, register, formats, edition)
+    try:
+        kept = register_file or execute.snapshot(params, register, folder)
+        # the unit sheets start first and are built while the report is: their workers take the second core
+        alongside = (unitsheets.sheets_alongside(params, register, kept, folder, formats, jobs) if units
+                     else contextlib.nullcontext(lambda: None))
+        overlap = overlap and not units
+        with manifest.timed(timings, "units") if units else contextlib.nullcontext(), alongside as sheets:
+            with render.ahead(register, overlap, formats, params, edition, aside) as early:
+                with manifest.timed(timings, "execute"):
+                    executed = execute.run_report(notebook, folder, params, kept, failed_dir, kernel_manager=kernel)
+                outputs = render.render_report(executed, params, register, folder, formats, early, timings,
+                                               overlap, edition)
+            sheets = sheets()
+    finally:
+        if aside is not None:
+            aside.stop()
     if register_file is None:
         kept.unlink(missing_ok=True)  # for the kernels only: not published
     return Made(outputs, timings, sheets)
@@ -260,14 +269,22 @@ def build_year(
 
     progress.say(f"đã đọc sổ đăng ký {year_plan.register.path.name}: {len(year_plan.register)} dòng; "
                  f"khởi động nhân Python (kernel)")
-    # The kernel boots (and imports pandas and matplotlib) while this process checks the output folder and
-    # imports its own libraries; it is gone however the block ends.
-    with execute.kernel_ahead() as kernel, year_plan.staging() as staging:
-        with progress.watching(staging, _units_count(year_plan)):
-            made = make(year_plan.params, year_plan.register, year_plan.notebook, staging, year_plan.formats,
-                        year_plan.failed_dir, kernel=kernel, units=year_plan.units, jobs=jobs, overlap=overlap,
-                        edition=year_plan.edition)
-        return publish(year_plan, staging, made)
+    from sangkien.pipeline import render
+
+    # The annexes are made from now on by a forked copy of this process, and the kernel boots (and imports
+    # pandas and matplotlib) while this process checks the output folder and imports its own libraries;
+    # both are gone however the block ends.
+    aside = render.made_aside(year_plan.params, year_plan.register, year_plan.formats, year_plan.edition)
+    try:
+        with execute.kernel_ahead() as kernel, year_plan.staging() as staging:
+            with progress.watching(staging, _units_count(year_plan)):
+                made = make(year_plan.params, year_plan.register, year_plan.notebook, staging, year_plan.formats,
+                            year_plan.failed_dir, kernel=kernel, units=year_plan.units, jobs=jobs,
+                            overlap=overlap, edition=year_plan.edition, aside=aside)
+            return publish(year_plan, staging, made)
+    finally:
+        if aside is not None:
+            aside.stop()
 
 
 def _units_count(year_plan: Plan) -> int:

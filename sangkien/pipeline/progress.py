@@ -53,6 +53,10 @@ def cells_bar() -> dict | bool:
     return {"unit": "ô", "desc": "  … chạy sổ tay", "file": _ON["stream"], "leave": False}
 
 
+THREAD = "sangkien-progress"
+"""The name of the thread that says what lands (it sleeps between looks: a fork beside it is sound)."""
+
+
 @contextlib.contextmanager
 def watching(folder: Path, units: int = 0, every: float = 0.25):
     """While the block runs, each output landing in ``folder`` said once, and the unit notices
@@ -61,7 +65,7 @@ def watching(folder: Path, units: int = 0, every: float = 0.25):
         yield
         return
     stop = threading.Event()
-    thread = threading.Thread(target=_watch, args=(folder, units, every, stop), daemon=True)
+    thread = threading.Thread(target=_watch, args=(folder, units, every, stop), daemon=True, name=THREAD)
     thread.start()
     try:
         yield

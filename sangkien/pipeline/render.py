@@ -79,17 +79,39 @@ STOP_WAIT = 5.0
 """Seconds a stopping build waits for its background thread (:meth:`Background.stopped`)."""
 
 
+def made_aside(params, register, formats: tuple[str, ...] = exporters.FORMATS, edition: Edition | None = None
+               ) -> Forked | None:
+    """The outputs of ``formats`` that need no page (the annexes:
+    :attr:`~sangkien.pipeline.exporters.Exporter.without_page`) made from now on by a forked copy of this
+    process (:class:`~sangkien.pipeline.processes.forked.Forked`; its result ``{kind: (file name, bytes)}``),
+    None when there are none or a fork is not sound here (:func:`~sangkien.pipeline.processes.forked.sound`). On a second core beside the kernel, from the moment the inputs are valid: a
+    national year's list of tens of thousands of initiatives takes seconds, which a thread of this process
+    began only once the build was ready to run its notebook, and ran in turn with this process's other work.
+    Fork it before any other thread of this process works (before :func:`ahead`, before a pool of workers)."""
+    from sangkien.pipeline.processes import forked
+
+    made = tuple(e for e in exporters.of_build(formats) if e.without_page)
+    if not made or not forked.sound():  # then made by the thread of :func:`ahead`
+        return None
+    return Forked(without_page, exporters.Source("", params, register, edition or edition_of(params)), made)
+
+
+def without_page(source, made) -> dict[str, tuple[str, bytes]]:
+    """What the exporters ``made`` make without a page, as ``{kind: (file name, bytes)}`` (no file written)."""
+    return {e.key: (e.file_name(source.params.year), e.make(source)) for e in made}
+
+
 @contextlib.contextmanager
 def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.FORMATS, params=None,
-          edition: Edition | None = None):
+          edition: Edition | None = None, aside: Forked | None = None):
     """The thread of the build that works while the kernel runs (a :class:`Background`): :func:`warm_page`
-    and what the exporters of ``formats`` load ahead (:attr:`~sangkien.pipeline.exporters.Exporter.warm`),
-    then the register's frame (:func:`sangkien.figures.frame`, kept in the register's cache for the annexes
-    and the manifest); with ``overlap``, what is made beside the PDF loads its own libraries in the process
-    that makes it. Given the ``params`` (and ``edition``), it then makes the outputs that need no page (the
-    annexes: :attr:`~sangkien.pipeline.exporters.Exporter.without_page`), the thread's ``result``
-    (``{kind: (file name, bytes)}``) for :func:`render_report`. The block's end waits for the thread (after a
-    stop, :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`). Start it after
+    and what the exporters of ``formats`` load ahead (:attr:`~sangkien.pipeline.exporters.Exporter.warm`);
+    with ``overlap``, what is made beside the PDF loads its own libraries in the process that makes it.
+    The outputs that need no page (the annexes) are then the thread's ``result`` (``{kind: (file name,
+    bytes)}``) for :func:`render_report`: those a forked copy made (``aside``, :func:`made_aside`), or, given
+    the ``params`` (and ``edition``), made by the thread itself (the register's frame first,
+    :func:`sangkien.figures.frame`). The block's end waits for the thread (after a stop,
+    :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`) and ends the forked copy. Start it after
     :func:`sangkien.pipeline.processes.execute.prepare` and the build's own imports (pandas): two threads importing
     the same modules at once can fail."""
     def work() -> dict[str, tuple[str, bytes]]:
@@ -100,19 +122,25 @@ def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.F
         for exporter in run:
             if exporter.warm is not None and not (overlap and exporter.beside_pdf):
                 exporter.warm()
+        if aside is not None:
+            return aside.result()
         figures.frame(register)
         if params is None:
             return {}
         source = exporters.Source("", params, register, edition or edition_of(params))
-        return {e.key: (e.file_name(params.year), e.make(source)) for e in run if e.without_page}
+        return without_page(source, tuple(e for e in run if e.without_page))
 
     early = Background(work)
     try:
         yield early
     except BaseException:
+        if aside is not None:
+            aside.stop()  # its pipe closed: the thread's wait for it ends
         early.stopped()
         raise
     early.wait()
+    if aside is not None:
+        aside.stop()  # done already, when the thread took its result
 
 
 def render_report(notebook, params, register, staging: Path, formats: tuple[str, ...], early: Background,

@@ -79,3 +79,47 @@ def test_the_annexes_made_while_the_kernel_runs_are_the_annexes_made_from_the_pa
     with render.ahead(register, True, ("html",)) as early:  # no parameters: nothing made ahead
         pass
     assert early.result == {}
+
+
+@pytest.mark.slow
+def test_the_annexes_a_forked_copy_makes_are_the_threads(monkeypatch):
+    """Where a fork is sound (Linux, two cores, no other thread working: ``forked.sound``), a forked copy of the
+    build makes the annexes from the moment the inputs are valid (render.made_aside), and the thread hands
+    them on: the same bytes as the thread makes itself, and the build process never makes the register's
+    frame for them. Where it is not (a Dask worker's threads, ``SANGKIEN_ONE_CORE``), nothing is forked."""
+    from sangkien.pipeline import render
+    from sangkien.pipeline.processes import forked
+
+    params, register = inputs.load(2023)
+    edition = edition_of(params)
+    monkeypatch.setattr(forked, "sound", lambda: True)
+    aside = render.made_aside(params, register, ("html",), edition)
+    assert aside is not None
+    with render.ahead(register, True, ("html",), params, edition, aside) as early:
+        pass
+    early.join()
+    assert aside.pid is None  # the child is over and waited for
+    assert "frame" not in register.cache
+    assert set(early.result) == {"annex", "annex_csv"}
+    monkeypatch.setattr(forked, "sound", lambda: False)
+    assert render.made_aside(params, register, ("html",), edition) is None
+    with render.ahead(register, True, ("html",), params, edition) as alone:
+        pass
+    alone.join()
+    assert early.result == alone.result
+
+
+def test_a_fork_is_sound_beside_the_progress_lines_only(monkeypatch):
+    import threading
+
+    from sangkien.inputs import halves
+    from sangkien.pipeline import progress
+    from sangkien.pipeline.processes import forked
+
+    monkeypatch.setattr(halves, "can_fork", lambda alone=True: not alone)
+    stop = threading.Event()
+    for name, sound in ((progress.THREAD, True), ("a library's", False)):
+        thread = threading.Thread(target=stop.wait, name=name, daemon=True)
+        monkeypatch.setattr(threading, "enumerate", lambda t=thread: [threading.main_thread(), t])
+        assert forked.sound() is sound
+    stop.set()

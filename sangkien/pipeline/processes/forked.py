@@ -23,6 +23,21 @@ from sangkien.errors import SangkienError, problems_of
 from sangkien.pipeline.processes import interrupts
 
 
+def sound() -> bool:
+    """Whether forking a copy of this process for work beside its own is sound and worth it here: Linux,
+    two cores or more, not turned off (``SANGKIEN_ONE_CORE``: :func:`sangkien.inputs.halves.can_fork`), and
+    no thread but the main one and the progress lines' (:data:`sangkien.pipeline.progress.THREAD`, which
+    sleeps between looks at a folder): not in a Dask worker, whose threads hold locks of their own."""
+    import threading
+
+    from sangkien.inputs.halves import can_fork
+    from sangkien.pipeline.progress import THREAD
+
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    return threading.current_thread() is threading.main_thread() and all(t.name == THREAD for t in others) \
+        and can_fork(alone=False)
+
+
 class Forked:
     """``work(*args)`` running in a child process from now on; :meth:`result` waits for it."""
 
@@ -66,7 +81,10 @@ class Forked:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        os.waitpid(pid, 0)
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:  # waited for already: by a stop from another thread at the same moment
+            pass
 
 
 def _child(reader: int, writer: int, work: Callable, args: tuple) -> None:
