@@ -274,17 +274,13 @@ def build_year(
     # The annexes are made from now on by a forked copy of this process, and the kernel boots (and imports
     # pandas and matplotlib) while this process checks the output folder and imports its own libraries;
     # both are gone however the block ends.
-    aside = render.made_aside(year_plan.params, year_plan.register, year_plan.formats, year_plan.edition)
-    try:
-        with execute.kernel_ahead() as kernel, year_plan.staging() as staging:
-            with progress.watching(staging, _units_count(year_plan)):
-                made = make(year_plan.params, year_plan.register, year_plan.notebook, staging, year_plan.formats,
-                            year_plan.failed_dir, kernel=kernel, units=year_plan.units, jobs=jobs,
-                            overlap=overlap, edition=year_plan.edition, aside=aside)
-            return publish(year_plan, staging, made)
-    finally:
-        if aside is not None:
-            aside.stop()
+    with render.annexes_aside(year_plan.params, year_plan.register, year_plan.formats, year_plan.edition) as aside, \
+            execute.kernel_ahead() as kernel, year_plan.staging() as staging:
+        with progress.watching(staging, _units_count(year_plan)):
+            made = make(year_plan.params, year_plan.register, year_plan.notebook, staging, year_plan.formats,
+                        year_plan.failed_dir, kernel=kernel, units=year_plan.units, jobs=jobs, overlap=overlap,
+                        edition=year_plan.edition, aside=aside)
+        return publish(year_plan, staging, made)
 
 
 def _units_count(year_plan: Plan) -> int:

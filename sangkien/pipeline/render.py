@@ -96,6 +96,17 @@ def made_aside(params, register, formats: tuple[str, ...] = exporters.FORMATS, e
     return Forked(without_page, exporters.Source("", params, register, edition or edition_of(params)), made)
 
 
+@contextlib.contextmanager
+def annexes_aside(params, register, formats: tuple[str, ...] = exporters.FORMATS, edition: Edition | None = None):
+    """:func:`made_aside` for the block (None, or the forked copy, ended however the block ends)."""
+    aside = made_aside(params, register, formats, edition)
+    try:
+        yield aside
+    finally:
+        if aside is not None:
+            aside.stop()
+
+
 def without_page(source, made) -> dict[str, tuple[str, bytes]]:
     """What the exporters ``made`` make without a page, as ``{kind: (file name, bytes)}`` (no file written)."""
     return {e.key: (e.file_name(source.params.year), e.make(source)) for e in made}
