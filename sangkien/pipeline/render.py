@@ -79,19 +79,26 @@ STOP_WAIT = 5.0
 """Seconds a stopping build waits for its background thread (:meth:`Background.stopped`)."""
 
 
+ASIDE_FROM = 50_000
+"""Rows of a register from which its annexes are made by a forked copy (:func:`made_aside`): below, they take
+tens of milliseconds, less than the fork and the bytes sent back cost (a batch of the sample's years was
+slower with it)."""
+
+
 def made_aside(params, register, formats: tuple[str, ...] = exporters.FORMATS, edition: Edition | None = None
                ) -> Forked | None:
     """The outputs of ``formats`` that need no page (the annexes:
     :attr:`~sangkien.pipeline.exporters.Exporter.without_page`) made from now on by a forked copy of this
     process (:class:`~sangkien.pipeline.processes.forked.Forked`; its result ``{kind: (file name, bytes)}``),
-    None when there are none or a fork is not sound here (:func:`~sangkien.pipeline.processes.forked.sound`). On a second core beside the kernel, from the moment the inputs are valid: a
+    None when there are none, the register is smaller than :data:`ASIDE_FROM` rows, or a fork is not sound here
+    (:func:`~sangkien.pipeline.processes.forked.sound`). On a second core beside the kernel, from the moment the inputs are valid: a
     national year's list of tens of thousands of initiatives takes seconds, which a thread of this process
     began only once the build was ready to run its notebook, and ran in turn with this process's other work.
     Fork it before any other thread of this process works (before :func:`ahead`, before a pool of workers)."""
     from sangkien.pipeline.processes import forked
 
     made = tuple(e for e in exporters.of_build(formats) if e.without_page)
-    if not made or not forked.sound():  # then made by the thread of :func:`ahead`
+    if not made or len(register) < ASIDE_FROM or not forked.sound():  # then made by the thread of :func:`ahead`
         return None
     return Forked(without_page, exporters.Source("", params, register, edition or edition_of(params)), made)
 

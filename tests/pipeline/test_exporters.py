@@ -93,6 +93,8 @@ def test_the_annexes_a_forked_copy_makes_are_the_threads(monkeypatch):
     params, register = inputs.load(2023)
     edition = edition_of(params)
     monkeypatch.setattr(forked, "sound", lambda: True)
+    assert render.made_aside(params, register, ("html",), edition) is None  # the sample: a fork costs more
+    monkeypatch.setattr(render, "ASIDE_FROM", len(register))
     aside = render.made_aside(params, register, ("html",), edition)
     assert aside is not None
     with render.ahead(register, True, ("html",), params, edition, aside) as early:

@@ -21,4 +21,14 @@ def make(source: Source) -> bytes:
     return annex.recognized_workbook(source.rows, params, document.appendix_subtitle(params), source.edition.made_on)
 
 
-EXPORTER = Exporter("annex", file_name, make, without_page=True)
+def warm() -> None:
+    """Import what the workbook is made with (openpyxl, the annex's module), in the build process: a forked
+    copy that makes the annexes (:func:`sangkien.pipeline.render.made_aside`) then finds it imported, and a
+    batch's next year does not import it again in its own copy."""
+    import openpyxl.styles  # noqa: F401
+    import openpyxl.utils  # noqa: F401
+
+    from sangkien.report import annex, document  # noqa: F401
+
+
+EXPORTER = Exporter("annex", file_name, make, without_page=True, warm=warm)
