@@ -107,7 +107,15 @@ class Kernel:
 
     def _shut_down(self) -> None:
         """``shutdown_kernel(now=True)``: SIGKILL to the kernel's process group, waited for, its files
-        removed; should jupyter_client fail at it, the process group is killed here."""
+        removed; should jupyter_client fail at it, the process group is killed here.
+
+        The group is killed here first, and its end waited for (:func:`_ended`): jupyter_client looks whether
+        a killed kernel still lives every tenth of a second, and the kernel is never dead yet at its first
+        look, so that each kernel cost a build a tenth of a second of doing nothing (a batch, one a year)."""
+        if self.pid is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(self.pid, signal.SIGKILL)
+                _ended(self.pid)
         loop = nbclient_tasks.event_loop()
         try:
             if not loop.is_running():
@@ -118,6 +126,18 @@ class Kernel:
         if self.pid is not None:
             with contextlib.suppress(OSError):
                 os.killpg(self.pid, signal.SIGKILL)
+
+
+def _ended(pid: int, timeout: float = 5.0) -> None:
+    """Wait (``timeout`` seconds at most) for this process's child ``pid`` to have ended, leaving it to be
+    reaped by its owner (jupyter_client's ``Popen``, which then finds it gone at its first look)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+            return
+        time.sleep(0.001)
 
 
 def _socket_dir() -> str:
