@@ -90,10 +90,11 @@ def made_aside(params, register, formats: tuple[str, ...] = exporters.FORMATS, e
     """The outputs of ``formats`` that need no page (the annexes:
     :attr:`~sangkien.pipeline.exporters.Exporter.without_page`) made from now on by a forked copy of this
     process (:class:`~sangkien.pipeline.processes.forked.Forked`; its result ``{kind: (file name, bytes)}``),
-    None when there are none, the register is smaller than :data:`ASIDE_FROM` rows, or a fork is not sound here
-    (:func:`~sangkien.pipeline.processes.forked.sound`). On a second core beside the kernel, from the moment the inputs are valid: a
-    national year's list of tens of thousands of initiatives takes seconds, which a thread of this process
-    began only once the build was ready to run its notebook, and ran in turn with this process's other work.
+    None when there are none, the register is smaller than :data:`ASIDE_FROM` rows, or a fork is not sound
+    here (:func:`~sangkien.pipeline.processes.forked.sound`). On a second core beside the kernel, from the
+    moment the inputs are valid: a national year's list of tens of thousands of initiatives takes seconds,
+    which a thread of this process began only once the build was ready to run its notebook, and ran in turn
+    with this process's other work.
     Fork it before any other thread of this process works (before :func:`ahead`, before a pool of workers)."""
     from sangkien.pipeline.processes import forked
 

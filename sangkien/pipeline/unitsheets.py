@@ -67,8 +67,8 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
         params, _ = snapshot.load(register_file, year)
     except Exception as exc:
         problems, status = problems_of(exc)
-        return [Outcome(unit, "failed", exit_status=status, problems=problems) for unit, _ in batch
-                if claims is None or claimed(claims, _)]
+        return [Outcome(unit, "failed", exit_status=status, problems=problems) for unit, stem in batch
+                if claims is None or claimed(claims, stem)]
 
     # while the kernel starts: nbconvert's templates, and WeasyPrint's fonts for a PDF; a sheet has no Word draft
     renderers = render.Background(lambda: render.warm_up(word=False, pdf="pdf" in formats))
@@ -119,9 +119,9 @@ def _sheet(runner, renderers, params, unit: str, stem: str, register_file: str, 
     return Outcome(unit, "built")
 
 
-UNIT_STARTUP = "exec('import sangkien.report.unit\\nfrom sangkien.report import charts\\ncharts.setup()', {})"
-"""What the build's own kernel for unit sheets runs as it boots (while the year's report is made): the unit
-notebook's modules and the charts' fonts, in a namespace of their own (the notebook's sees nothing of it)."""
+UNIT_STARTUP = "sangkien.report.unit"
+"""The module the build's own kernel for unit sheets imports as it boots, while the year's report is made
+(:func:`sangkien.pipeline.processes.execute.startup`)."""
 
 
 class _Here:
@@ -132,10 +132,11 @@ class _Here:
 
     def __init__(self, params, register_file: Path, notebook: Path, folder: Path, shown: str,
                  formats: tuple[str, ...]):
+        from sangkien.pipeline.processes import execute
         from sangkien.pipeline.processes.warm import WarmKernel
 
         self.args = params, str(register_file), notebook, folder, shown, formats
-        self.runner = WarmKernel(startup=UNIT_STARTUP)
+        self.runner = WarmKernel(startup=execute.startup(UNIT_STARTUP))
         self.runner.start()
         self.scratch = Path(tempfile.mkdtemp(prefix="sangkien-units-"))
 

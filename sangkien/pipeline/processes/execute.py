@@ -51,9 +51,15 @@ def prepare() -> None:
     logging.getLogger("papermill").addHandler(logging.NullHandler())
 
 
-REPORT_STARTUP = "exec('import sangkien.report.yearly\\nfrom sangkien.report import charts\\ncharts.setup()', {})"
-"""What a report's kernel started ahead runs as it boots: the report's modules (pandas, matplotlib) and the
-charts' fonts, in a namespace of their own (the notebook's sees nothing of it)."""
+def startup(module: str) -> str:
+    """The line a kernel runs as it boots (:meth:`~sangkien.pipeline.processes.kernel.Kernel.start`) to be ready
+    for a notebook of ``module``: the module (pandas, matplotlib) and the charts' fonts, in a namespace of their
+    own (the notebook's sees nothing of it)."""
+    return f"exec('import {module}\\nfrom sangkien.report import charts\\ncharts.setup()', {{}})"
+
+
+REPORT_STARTUP = startup("sangkien.report.yearly")
+"""What a report's kernel started ahead runs as it boots."""
 
 
 @contextlib.contextmanager
