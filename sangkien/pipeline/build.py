@@ -175,8 +175,9 @@ def make(params: Params, register: Register, notebook: Path, folder: Path, forma
     file rendered into ``folder``; with ``units``, every unit's sheet built alongside in ``jobs`` worker
     processes. ``register_file``: the snapshot of the inputs for the kernels, when one was kept already
     (a Dask worker's), else kept in ``folder`` for the run and removed. While the notebook runs, a thread
-    warms the renderers up (:func:`render.ahead`) and a forked copy of this process makes the annexes
-    (:func:`render.made_aside`); with ``overlap`` (and no unit sheets,
+    warms the renderers up and makes the annexes (:func:`render.ahead`), or, for a large register where a
+    fork is sound, a forked copy of this process makes them (``aside``, or one forked here:
+    :func:`render.made_aside`); with ``overlap`` (and no unit sheets,
     which take the second core) the Word draft is made beside the PDF. ``edition``: the plan's."""
     from sangkien.pipeline import render, unitsheets
     from sangkien.pipeline.processes import execute
