@@ -175,35 +175,27 @@ def make(params: Params, register: Register, notebook: Path, folder: Path, forma
     file rendered into ``folder``; with ``units``, every unit's sheet built alongside in ``jobs`` worker
     processes. ``register_file``: the snapshot of the inputs for the kernels, when one was kept already
     (a Dask worker's), else kept in ``folder`` for the run and removed. While the notebook runs, a thread
-    warms the renderers up and makes the annexes (:func:`render.ahead`), or, for a large register where a
-    fork is sound, a forked copy of this process makes them (``aside``, or one forked here:
-    :func:`render.made_aside`); with ``overlap`` (and no unit sheets,
+    warms the renderers up and makes the annexes (:func:`render.ahead`), or takes them from ``aside``, the
+    forked copy that makes them (:func:`render.annexes_aside`: a large register, where a fork is sound; its
+    creator ends it); with ``overlap`` (and no unit sheets,
     which take the second core) the Word draft is made beside the PDF. ``edition``: the plan's."""
     from sangkien.pipeline import render, unitsheets
     from sangkien.pipeline.processes import execute
 
     execute.prepare()
     timings: dict[str, float] = {}
-    # the annexes, made from now on by a forked copy of this process (``aside``: one forked already, as soon as
-    # the inputs were valid): forked before any thread of this process (the unit sheets' pool's, the
-    # renderers' below) works
-    aside = aside or render.made_aside(params, register, formats, edition)
-    try:
-        kept = register_file or execute.snapshot(params, register, folder)
-        # the unit sheets start first and are built while the report is: their workers take the second core
-        alongside = (unitsheets.sheets_alongside(params, register, kept, folder, formats, jobs) if units
-                     else contextlib.nullcontext(lambda: None))
-        overlap = overlap and not units
-        with manifest.timed(timings, "units") if units else contextlib.nullcontext(), alongside as sheets:
-            with render.ahead(register, overlap, formats, params, edition, aside) as early:
-                with manifest.timed(timings, "execute"):
-                    executed = execute.run_report(notebook, folder, params, kept, failed_dir, kernel_manager=kernel)
-                outputs = render.render_report(executed, params, register, folder, formats, early, timings,
-                                               overlap, edition)
-            sheets = sheets()
-    finally:
-        if aside is not None:
-            aside.stop()
+    kept = register_file or execute.snapshot(params, register, folder)
+    # the unit sheets start first and are built while the report is: their workers take the second core
+    alongside = (unitsheets.sheets_alongside(params, register, kept, folder, formats, jobs) if units
+                 else contextlib.nullcontext(lambda: None))
+    overlap = overlap and not units
+    with manifest.timed(timings, "units") if units else contextlib.nullcontext(), alongside as sheets:
+        with render.ahead(register, overlap, formats, params, edition, aside) as early:
+            with manifest.timed(timings, "execute"):
+                executed = execute.run_report(notebook, folder, params, kept, failed_dir, kernel_manager=kernel)
+            outputs = render.render_report(executed, params, register, folder, formats, early, timings, overlap,
+                                           edition)
+        sheets = sheets()
     if register_file is None:
         kept.unlink(missing_ok=True)  # for the kernels only: not published
     return Made(outputs, timings, sheets)

@@ -130,7 +130,8 @@ def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.F
     bytes)}``) for :func:`render_report`: those a forked copy made (``aside``, :func:`made_aside`), or, given
     the ``params`` (and ``edition``), made by the thread itself (the register's frame first,
     :func:`sangkien.figures.frame`). The block's end waits for the thread (after a stop,
-    :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`) and ends the forked copy. Start it after
+    :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`); a stop ends the forked copy too (its
+    pipe closed: the thread's wait for it ends). Start it after
     :func:`sangkien.pipeline.processes.execute.prepare` and the build's own imports (pandas): two threads importing
     the same modules at once can fail."""
     def work() -> dict[str, tuple[str, bytes]]:
@@ -158,8 +159,6 @@ def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.F
         early.stopped()
         raise
     early.wait()
-    if aside is not None:
-        aside.stop()  # done already, when the thread took its result
 
 
 def render_report(notebook, params, register, staging: Path, formats: tuple[str, ...], early: Background,
