@@ -10,6 +10,7 @@ import nbformat
 import psutil
 import pytest
 
+from sangkien.errors import CellError, SangkienError
 from sangkien.inputs.params import Params
 from sangkien.pipeline.processes import execute
 from sangkien.pipeline.processes.warm import WarmKernel
@@ -75,4 +76,23 @@ def test_a_warm_kernel_keeps_one_connection_for_all_its_runs(tmp_path):
         assert runner.started == 1
     finally:
         runner.discard()
+    assert not _kernels()
+
+
+def test_a_kernel_that_ends_before_it_answers_is_a_dead_kernel_said_as_such(tmp_path):
+    """Its client is connected by the build (:meth:`Kernel.connect`): a kernel gone while it boots is reported
+    as a stopped kernel (SangkienError), not a traceback, and nothing of it is left."""
+    notebook = _notebook(tmp_path / "n.ipynb", "print(year)")
+    with pytest.raises(SangkienError, match="đã dừng đột ngột"):
+        with execute.kernel_ahead("import os; os._exit(3)") as kernel:
+            execute.run_notebook(notebook, tmp_path / "out.ipynb", PARAMS, kernel_manager=kernel)
+    assert not _kernels() and not os.path.exists(kernel.folder)
+
+
+def test_a_cell_that_asks_for_input_fails_instead_of_waiting(tmp_path):
+    """Standard input is refused, as nbclient refuses it for a client it connects: ``input()`` in a cell is
+    that cell's error (a build never waits for an answer nobody can type)."""
+    notebook = _notebook(tmp_path / "n.ipynb", "input('số?')")
+    with pytest.raises(CellError, match="StdinNotImplementedError"):
+        execute.run_notebook(notebook, tmp_path / "out.ipynb", PARAMS)
     assert not _kernels()

@@ -123,12 +123,12 @@ def run_in(kernel: Kernel, notebook: Path, output: Path, parameters: dict, skip_
     options = {"skip_cells_with_tag": skip_tag} if skip_tag else {}
     client = PapermillNotebookClient(manager, km=kernel.manager, startup_timeout=STARTUP_TIMEOUT,
                                      log=logging.getLogger("papermill"), **options)
-    client.kc = kernel.client  # None for a kernel's first run: nbclient connects one, kept for the next
     nbclient_tasks.quiet_loop()
     try:
+        kernel.connect(STARTUP_TIMEOUT)  # a kernel's first run: connected here, kept for the next
+        client.kc = kernel.client
         client.execute()
     finally:
-        kernel.client = client.kc
         manager.notebook_complete()
     try:
         raise_for_execution_errors(executed, str(output))

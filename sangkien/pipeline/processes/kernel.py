@@ -9,9 +9,9 @@ reported by the build itself. All of it through jupyter_client's public API (a k
 manager's traits, ``start_kernel``'s Popen arguments, ``shutdown_kernel``).
 
 A :class:`Kernel` is started before its notebook is known (:meth:`Kernel.start`: it boots, and imports what
-``startup`` names, while the build does its own work); the notebook executor
-(:func:`sangkien.pipeline.processes.execute.run_in`) hands its manager to nbclient (``km``) and keeps the client
-nbclient connects to it (``kc``) for the next run in the same kernel (:mod:`~sangkien.pipeline.processes.warm`).
+``startup`` names, while the build does its own work); its client is connected once, by its first run
+(:meth:`Kernel.connect`), and the notebook executor (:func:`sangkien.pipeline.processes.execute.run_in`) hands
+nbclient both (``km``, ``kc``) for every run in the same kernel (:mod:`~sangkien.pipeline.processes.warm`).
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from functools import lru_cache
 
 from sangkien.pipeline.processes import interrupts
@@ -87,6 +88,36 @@ class Kernel:
             raise
         return kernel
 
+    def connect(self, timeout: float) -> None:
+        """Connect ``client`` (once: nothing when it is connected) and wait until the kernel answers on both
+        channels, as jupyter_client's ``wait_for_ready`` does (a ``kernel_info`` request, its reply, and its
+        messages on the output channel, which shows that channel subscribed), without its last step: that
+        waits for the output channel to stay silent for a fifth of a second, and it always does (the
+        request's own messages are read by then), so that each kernel's start cost a build 0.2 s of doing
+        nothing (a batch, one a year; a unit sheets' builder, one). Standard input is refused, as nbclient
+        does. DeadKernelError when the kernel ends first; SangkienError after ``timeout`` seconds."""
+        if self.client is not None:
+            return
+        self.client = self.manager.client()
+        self.client.start_channels()
+        self.client.allow_stdin = False  # after: starting the channels allows it
+        nbclient_tasks.event_loop().run_until_complete(self._answering(self.client, timeout))
+
+    async def _answering(self, client, timeout: float) -> None:
+        """Ask the kernel for its info until it answers on both channels (:meth:`connect`)."""
+        from nbclient.exceptions import DeadKernelError
+
+        from sangkien.errors import SangkienError
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            asked = client.kernel_info()
+            if await answered(client.get_shell_msg, asked, 1.0) and await answered(client.get_iopub_msg, asked, 0.2):
+                return
+            if not await self.manager.is_alive():
+                raise DeadKernelError("nhân Python dừng trước khi trả lời")
+        raise SangkienError(f"nhân Python không trả lời sau {timeout:g} giây")
+
     def discard(self) -> None:
         """End the kernel now, however its run ended (nothing in it is worth a graceful shut-down): no task
         of its runs left on the event loop, its client's channels closed, the kernel (and its children)
@@ -126,6 +157,24 @@ class Kernel:
         if self.pid is not None:
             with contextlib.suppress(OSError):
                 os.killpg(self.pid, signal.SIGKILL)
+
+
+async def answered(receive, asked: str, timeout: float) -> bool:
+    """Whether the message that ends the answer to request ``asked`` comes from ``receive`` (a client's
+    ``get_shell_msg``: the reply; ``get_iopub_msg``: the kernel's "idle" after it), each message within
+    ``timeout`` seconds: messages of earlier requests are passed over (the answer to an earlier attempt,
+    come late), a silence is False."""
+    from queue import Empty
+
+    while True:
+        try:
+            message = await receive(timeout=timeout)
+        except Empty:
+            return False
+        if message["parent_header"].get("msg_id") != asked:
+            continue
+        if message["header"]["msg_type"] != "status" or message["content"].get("execution_state") == "idle":
+            return True
 
 
 def _ended(pid: int, timeout: float = 5.0) -> None:
