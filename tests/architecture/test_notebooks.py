@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from sangkien import paths
+from sangkien.pipeline.processes.execute import INTERACTIVE_TAG
 
 ROOT = Path(__file__).resolve().parents[2]
 NBSTRIP = ["--keep-id", "--extra-keys", " ".join(f"metadata.language_info.{k}" for k in (
@@ -103,10 +104,11 @@ def test_kernel_and_autoreload(path):
     code = [c for c in notebook.cells if c.cell_type == "code"]
     first = code[0]
     wanted = (f"{path.name}: the first code cell must be '%load_ext autoreload' + '%autoreload 2', tagged "
-              "'remove-cell', before the parameters cell (see bao-cao-nam.ipynb)")
+              f"'remove-cell' and {INTERACTIVE_TAG!r} (run in Lab, never in a build), before the parameters cell "
+              "(see bao-cao-nam.ipynb)")
     assert "parameters" not in _tags(first), wanted
     assert "%load_ext autoreload" in first.source and "%autoreload 2" in first.source, wanted
-    assert "remove-cell" in _tags(first), wanted
+    assert {"remove-cell", INTERACTIVE_TAG} <= set(_tags(first)), wanted
 
 
 def test_kernelspec_is_installed_for_this_interpreter():

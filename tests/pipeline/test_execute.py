@@ -96,3 +96,24 @@ def test_a_cell_that_asks_for_input_fails_instead_of_waiting(tmp_path):
     with pytest.raises(CellError, match="StdinNotImplementedError"):
         execute.run_notebook(notebook, tmp_path / "out.ipynb", PARAMS)
     assert not _kernels()
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["own kernel", "warm kernel"])
+def test_a_cell_for_lab_only_never_runs_in_a_build(tmp_path, warm):
+    """The notebooks' ``%autoreload 2`` cell is tagged ``interactive-only``: every run of the one executor
+    passes over it (here a cell that would fail), whatever the kernel."""
+    notebook = _notebook(tmp_path / "n.ipynb", "raise SystemError('chỉ chạy trong Lab')", "print(year)")
+    lab_only = nbformat.read(str(notebook), as_version=4)
+    lab_only.cells[2].metadata["tags"] = [execute.INTERACTIVE_TAG]
+    nbformat.write(lab_only, str(notebook))
+    if warm:
+        runner = WarmKernel()
+        try:
+            executed = runner.run(notebook, tmp_path / "out.ipynb", PARAMS)
+        finally:
+            runner.discard()
+    else:
+        executed = execute.run_notebook(notebook, tmp_path / "out.ipynb", PARAMS)
+    assert _printed(executed) == "2023\n"
+    skipped = next(c for c in executed.cells if execute.INTERACTIVE_TAG in c.metadata.get("tags", []))
+    assert skipped.outputs == [] and skipped.execution_count is None

@@ -37,6 +37,11 @@ SNAPSHOT = ".register.pickle"
 STARTUP_TIMEOUT = 60
 """Seconds a kernel may take to answer its first request."""
 
+INTERACTIVE_TAG = "interactive-only"
+"""Cells with this tag run in Lab, never in a build (:func:`run_in`): the notebooks' ``%autoreload 2``, which in
+Lab shows an edited module at once, would only make a build's kernel check every module loaded before each
+cell (a tenth of a second a report, and as much a unit's sheet), for modules no build changes."""
+
 
 @lru_cache(maxsize=1)
 def prepare() -> None:
@@ -100,13 +105,12 @@ def parameters_of(params: Params, extra: dict | None = None) -> dict:
             **(extra or {})}
 
 
-def run_in(kernel: Kernel, notebook: Path, output: Path, parameters: dict, skip_tag: str | None = None,
-           progress_bar: dict | bool = False):
+def run_in(kernel: Kernel, notebook: Path, output: Path, parameters: dict, progress_bar: dict | bool = False):
     """Execute ``notebook`` in ``kernel`` (running, left running) with ``parameters`` injected, into
     ``output``, written once at the end; the executed notebook (a nbformat node, as written). A failing
     cell: the notebook written with Papermill's markers, and CellError naming the cell as the analyst
     numbers it (KeyboardInterrupt when the kernel itself was interrupted: a stop, not a failing cell).
-    Cells tagged ``skip_tag`` are not run (nbclient's default tag when None). A dead kernel:
+    Cells tagged :data:`INTERACTIVE_TAG` are not run. A dead kernel:
     nbclient's ``DeadKernelError``, for the caller to say what follows."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NotebookExecutionManager
@@ -120,9 +124,8 @@ def run_in(kernel: Kernel, notebook: Path, output: Path, parameters: dict, skip_
     # no output_path: it writes nothing; ``progress_bar``: the cells n/N on a terminal (:func:`progress.cells_bar`)
     manager = NotebookExecutionManager(executed, progress_bar=progress_bar, autosave_cell_every=0)
     manager.notebook_start()
-    options = {"skip_cells_with_tag": skip_tag} if skip_tag else {}
     client = PapermillNotebookClient(manager, km=kernel.manager, startup_timeout=STARTUP_TIMEOUT,
-                                     log=logging.getLogger("papermill"), **options)
+                                     log=logging.getLogger("papermill"), skip_cells_with_tag=INTERACTIVE_TAG)
     nbclient_tasks.quiet_loop()
     try:
         kernel.connect(STARTUP_TIMEOUT)  # a kernel's first run: connected here, kept for the next

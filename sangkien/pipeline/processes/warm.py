@@ -35,9 +35,6 @@ RESET = "\n".join((
 ))
 """Kernel code run between two runs (``cwd``: the working folder the kernel started in): the kernel as a
 new one would be, its imports kept."""
-INTERACTIVE_TAG = "interactive-only"
-"""Cells with this tag run in Lab but not here: ``%autoreload 2`` would check every module loaded before
-each cell of every run (about 0.15 s a sheet), for modules that no build changes."""
 RESET_TIMEOUT = 60
 """Seconds a reset may take before the kernel is taken for stuck (and replaced). Its messages on the
 output channel are left there: nbclient passes over those of other requests."""
@@ -106,8 +103,7 @@ class WarmKernel:
         kernel = self._ready()
         self._used = True
         try:
-            return execute.run_in(kernel, notebook, output, execute.parameters_of(params, extra),
-                                  skip_tag=INTERACTIVE_TAG)
+            return execute.run_in(kernel, notebook, output, execute.parameters_of(params, extra))
         except DeadKernelError:
             self.discard()
             raise SangkienError(f"{notebook}: nhân Python chạy sổ tay đã dừng đột ngột (hết bộ nhớ, hoặc bị dừng "
