@@ -173,7 +173,7 @@ def make(params: Params, register: Register, notebook: Path, folder: Path, forma
          jobs: int | None = None, overlap: bool = False, edition: Edition | None = None, aside=None) -> Made:
     """The second step: the year's notebook executed (in ``kernel``, one started ahead, if given) and every
     file rendered into ``folder``; with ``units``, every unit's sheet built alongside in ``jobs`` worker
-    processes. ``register_file``: the snapshot of the inputs for the kernels, when one was kept already
+    processes (the build process's own share in ``kernel``, once the report ran in it). ``register_file``: the snapshot of the inputs for the kernels, when one was kept already
     (a Dask worker's), else kept in ``folder`` for the run and removed. While the notebook runs, a thread
     warms the renderers up and makes the annexes (:func:`render.ahead`), or takes them from ``aside``, the
     forked copy that makes them (:func:`render.annexes_aside`: a large register, where a fork is sound; its
@@ -186,13 +186,14 @@ def make(params: Params, register: Register, notebook: Path, folder: Path, forma
     timings: dict[str, float] = {}
     kept = register_file or execute.snapshot(params, register, folder)
     # the unit sheets start first and are built while the report is: their workers take the second core
-    alongside = (unitsheets.sheets_alongside(params, register, kept, folder, formats, jobs) if units
+    alongside = (unitsheets.sheets_alongside(params, register, kept, folder, formats, jobs, kernel=kernel) if units
                  else contextlib.nullcontext(lambda: None))
     overlap = overlap and not units
     with manifest.timed(timings, "units") if units else contextlib.nullcontext(), alongside as sheets:
         with render.ahead(register, overlap, formats, params, edition, aside) as early:
             with manifest.timed(timings, "execute"):
-                executed = execute.run_report(notebook, folder, params, kept, failed_dir, kernel_manager=kernel)
+                executed = execute.run_report(notebook, folder, params, kept, failed_dir, kernel_manager=kernel,
+                                              keep=units)  # the build's own unit sheets are made in it then
             outputs = render.render_report(executed, params, register, folder, formats, early, timings, overlap,
                                            edition)
         sheets = sheets()

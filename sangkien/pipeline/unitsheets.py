@@ -127,17 +127,19 @@ UNIT_STARTUP = "sangkien.report.unit"
 class _Here:
     """The build's own share of the year's sheets: once its report is made, the build process (its
     renderers warm from the report) takes the units no worker has claimed yet, last first, in a warm
-    kernel started when the sheets were (it boots while the report is made). One worker process fewer
-    for ``--jobs N``: the year's report is one of the N."""
+    kernel: the report's own, cleared (:meth:`~sangkien.pipeline.processes.warm.WarmKernel.adopt`), or, when
+    the report runs in none the build keeps (``start``), one started now (it boots while the report is made).
+    One worker process fewer for ``--jobs N``: the year's report is one of the N."""
 
     def __init__(self, params, register_file: Path, notebook: Path, folder: Path, shown: str,
-                 formats: tuple[str, ...]):
+                 formats: tuple[str, ...], start: bool = True):
         from sangkien.pipeline.processes import execute
         from sangkien.pipeline.processes.warm import WarmKernel
 
         self.args = params, str(register_file), notebook, folder, shown, formats
         self.runner = WarmKernel(startup=execute.startup(UNIT_STARTUP))
-        self.runner.start()
+        if start:
+            self.runner.start()
         self.scratch = Path(tempfile.mkdtemp(prefix="sangkien-units-"))
 
     def build(self, units: list[tuple[str, str]], claims: str) -> list[Outcome]:
@@ -168,12 +170,15 @@ class _Here:
 
 @contextlib.contextmanager
 def sheets_alongside(params, register, register_file: Path, staging: Path, formats: tuple[str, ...],
-                     jobs: int | None = None, notebook: Path | None = None):
+                     jobs: int | None = None, notebook: Path | None = None, kernel=None):
     """Every unit's sheet of ``params.year`` into ``staging/don-vi/``, ``jobs`` at a time: started now in
     worker processes and built while the block runs (the year's own report: its kernel leaves a core idle,
     and the workers' start costs seconds). With ``jobs`` of 2 or more, the report is one of them: ``jobs - 1``
     workers, and once the report is made the build process itself (:class:`_Here`); with 1, one worker.
-    Each builder takes the next unit no other has claimed (:func:`claimed`).
+    Each builder takes the next unit no other has claimed (:func:`claimed`). ``kernel``: the one the year's
+    report runs in, left running after it (:func:`~sangkien.pipeline.processes.execute.run_report`'s
+    ``keep``): the build process makes its sheets in it (a kernel's start less), or, with one worker,
+    discards it once the report is made.
 
     The block gets a function that waits for the sheets and returns ``{stem: {"unit": name, "html": path,
     "pdf": path}}`` (paths relative to ``staging``), or raises CellError (or the first failing unit's
@@ -190,13 +195,17 @@ def sheets_alongside(params, register, register_file: Path, staging: Path, forma
     here = None
     try:
         if jobs > 1:
-            here = _Here(params, register_file, notebook, folder, str(staging.parent), formats)
+            here = _Here(params, register_file, notebook, folder, str(staging.parent), formats, start=kernel is None)
         count = jobs - 1 if here is not None else 1
         with workers.pool(count) as pool:
             futures = [pool.submit(build_batch, params.year, str(register_file), str(notebook), str(folder),
                                    str(staging.parent), tuple(formats), order, claims) for _ in range(count)]
 
             def sheets() -> dict[str, dict[str, str]]:
+                if kernel is not None and here is not None:
+                    here.runner.adopt(kernel)
+                elif kernel is not None:
+                    kernel.discard()  # its memory back while the worker builds the sheets
                 outcomes = here.build(order[::-1], claims) if here is not None else []
                 if here is not None:
                     here.discard()  # its kernel's memory back before the workers' last sheets

@@ -81,6 +81,37 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
     assert (tmp_path / "fresh.pdf").read_bytes() == (staging / last["pdf"]).read_bytes(), f"{last_stem}.pdf differs"
 
 
+@pytest.mark.slow
+def test_sheets_built_in_the_kernel_the_years_report_ran_in_are_as_built_alone(tmp_path, write_year):
+    """The build process makes its share of the sheets in the kernel its year's report ran in (kept by
+    ``run_report``'s ``keep``, taken by :meth:`WarmKernel.adopt`: no kernel of its own started): here every
+    sheet, the report's kernel cleared before the first, and each sheet the same bytes as built alone."""
+    params = write_year(tmp_path, _rows(UNITS, {"Sở Tài chính": OTHER}))
+    loaded, register = inputs.load(YEAR, params)
+    staging = tmp_path / "staging"
+    (staging / "don-vi").mkdir(parents=True)
+    kept = execute.snapshot(loaded, register, staging)
+    units = unitsheets.planned(register, YEAR)
+    with execute.kernel_ahead() as kernel:
+        execute.run_report(paths.REPORT_NOTEBOOK, staging, loaded, kept, tmp_path / "failed", kernel_manager=kernel,
+                           keep=True)
+        assert not kernel.ended and "BÁO CÁO" in (staging / f"{paths.report_basename(YEAR)}.ipynb").read_text("utf-8")
+        here = unitsheets._Here(loaded, kept, paths.UNIT_NOTEBOOK, staging / "don-vi", str(tmp_path), ("html", "pdf"),
+                                start=False)
+        try:
+            here.runner.adopt(kernel)
+            (tmp_path / "claims").mkdir()
+            outcomes = here.build(units, str(tmp_path / "claims"))
+        finally:
+            here.discard()
+        assert kernel.ended and here.runner.started == 0  # the report's kernel, discarded with the sheets
+    assert [(o.subject, o.status) for o in outcomes] == [(unit, "built") for unit, _ in units]
+    for unit, stem in (units[0], units[-1]):  # a name with markup; the last, the most exposed to what came before
+        alone = build.build_unit(YEAR, unit, params_file=params, out_dir=tmp_path / "alone")
+        for kind in ("html", "pdf"):
+            assert alone[kind].read_bytes() == (staging / "don-vi" / alone[kind].name).read_bytes(), (stem, kind)
+
+
 def test_a_units_sheet_is_claimed_by_one_builder_only(tmp_path):
     """Of the builders asking for a unit's sheet, the first has it, every other is told no (and each unit is
     its own claim)."""

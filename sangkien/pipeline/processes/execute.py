@@ -143,23 +143,29 @@ def run_in(kernel: Kernel, notebook: Path, output: Path, parameters: dict, progr
     return executed
 
 
-def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | None = None, kernel_manager=None):
+def run_notebook(notebook: Path, output: Path, params: Params, extra: dict | None = None, kernel_manager=None,
+                 keep: bool = False):
     """Run a report notebook into ``output`` with the year's parameters (and ``extra`` ones, e.g. the unit
     of a unit's sheet), in ``kernel_manager`` (a kernel started ahead: :func:`kernel_ahead`) or a kernel
     of its own; the executed notebook (a nbformat node, as written), or CellError when a cell fails.
     However it ends (Ctrl-C and SIGTERM included), the kernel is gone and its files removed when this
-    returns."""
+    returns; but with ``keep``, a kernel started ahead that ran the whole notebook is left running, for the
+    caller to run more in (:meth:`~sangkien.pipeline.processes.warm.WarmKernel.adopt`) and discard."""
     from nbclient.exceptions import DeadKernelError
 
     prepare()
     kernel = kernel_manager or Kernel.start(str(paths.ROOT))
+    done = False
     try:
-        return run_in(kernel, notebook, output, parameters_of(params, extra), progress_bar=progress.cells_bar())
+        executed = run_in(kernel, notebook, output, parameters_of(params, extra), progress_bar=progress.cells_bar())
+        done = True
+        return executed
     except DeadKernelError:
         raise SangkienError(f"{notebook}: nhân Python chạy sổ tay đã dừng đột ngột (hết bộ nhớ, hoặc bị dừng từ "
                             "bên ngoài); hãy dựng lại") from None
     finally:
-        kernel.discard()
+        if not (done and keep and kernel_manager is not None):
+            kernel.discard()
 
 
 def _cell_error(notebook: Path, output: Path, exc) -> CellError:
@@ -181,16 +187,17 @@ def snapshot(params: Params, register: Register, staging: Path) -> Path:
 
 
 def run_report(notebook: Path, staging: Path, params: Params, register_file: Path, failed_dir: Path,
-               kernel_manager=None):
+               kernel_manager=None, keep: bool = False):
     """Execute the yearly report notebook into ``staging`` (in ``kernel_manager``, one started ahead, if
-    given) and return the executed notebook (a nbformat node, as written there).
+    given; with ``keep``, left running after it: :func:`run_notebook`) and return the executed notebook (a
+    nbformat node, as written there).
 
     When a cell fails, the partly executed notebook is copied into ``failed_dir`` (outside the staging
     folder, which the failure removes) and the CellError says where."""
     executed = staging / f"{paths.report_basename(params.year)}.ipynb"
     try:
         return run_notebook(notebook, executed, params, extra={"register_file": str(register_file)},
-                            kernel_manager=kernel_manager)
+                            kernel_manager=kernel_manager, keep=keep)
     except CellError as exc:
         failed_dir.mkdir(parents=True, exist_ok=True)
         if executed.exists():

@@ -63,6 +63,16 @@ class WarmKernel:
             self.started += 1
         return self._kernel
 
+    def adopt(self, kernel: Kernel) -> None:
+        """Take ``kernel`` (running, connected by a run of another notebook: the year's report, whose kernel
+        imported what the sheets import too) as this one's, cleared before its next run as after one of its
+        own (a kernel it has already is discarded); a kernel that no longer answers is replaced then, one
+        already discarded is not taken."""
+        if self._kernel is not kernel:
+            self.discard()
+        if not kernel.ended:
+            self._kernel, self._used = kernel, True
+
     def start(self) -> None:
         """Start its kernel now, to boot while the caller goes on (it is otherwise started by the first run)."""
         self._ready()
