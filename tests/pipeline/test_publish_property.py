@@ -114,7 +114,7 @@ _text.build = 0
 def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
     """The kernel and the renderers replaced by fakes writing the same files; a fault point at each step."""
 
-    def run_report(notebook, staging, params, register_file, failed_dir, kernel_manager=None):
+    def run_report(notebook, staging, params, register_file, failed_dir, kernel_manager=None, keep=False):
         faults.at("execute")
         executed = staging / f"bao-cao-{params.year}.ipynb"
         executed.write_text(_text("notebook", params, execute_register(register_file)))
@@ -135,7 +135,7 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
         return outputs
 
     @contextlib.contextmanager
-    def sheets_alongside(params, register, register_file, staging, formats, jobs=None):
+    def sheets_alongside(params, register, register_file, staging, formats, jobs=None, kernel=None):
         from sangkien.figures import frame, units_of_year
 
         (staging / "don-vi").mkdir()
