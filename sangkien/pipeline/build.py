@@ -193,7 +193,9 @@ def make(params: Params, register: Register, notebook: Path, folder: Path, forma
         with render.ahead(register, overlap, formats, params, edition, aside) as early:
             with manifest.timed(timings, "execute"):
                 executed = execute.run_report(notebook, folder, params, kept, failed_dir, kernel_manager=kernel,
-                                              keep=units)  # the build's own unit sheets are made in it then
+                                              keep=units)
+            if units:
+                sheets.report_made()  # the build's own unit sheets are made in its kernel
             outputs = render.render_report(executed, params, register, folder, formats, early, timings, overlap,
                                            edition)
         sheets = sheets()

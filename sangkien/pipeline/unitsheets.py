@@ -182,7 +182,8 @@ def sheets_alongside(params, register, register_file: Path, staging: Path, forma
 
     The block gets a function that waits for the sheets and returns ``{stem: {"unit": name, "html": path,
     "pdf": path}}`` (paths relative to ``staging``), or raises CellError (or the first failing unit's
-    error, in the index's order) naming the unit when a sheet failed. A block that raises (or is stopped)
+    error, in the index's order) naming the unit when a sheet failed; its ``report_made()``, called once
+    the report ran in ``kernel``, hands that kernel over (cleared at once) or discards it. A block that raises (or is stopped)
     stops the workers; what they made is in the staging folder, which goes with it."""
     formats = sheet_formats(formats)
     notebook = Path(notebook or paths.UNIT_NOTEBOOK)
@@ -202,10 +203,6 @@ def sheets_alongside(params, register, register_file: Path, staging: Path, forma
                                    str(staging.parent), tuple(formats), order, claims) for _ in range(count)]
 
             def sheets() -> dict[str, dict[str, str]]:
-                if kernel is not None and here is not None:
-                    here.runner.adopt(kernel)
-                elif kernel is not None:
-                    kernel.discard()  # its memory back while the worker builds the sheets
                 outcomes = here.build(order[::-1], claims) if here is not None else []
                 if here is not None:
                     here.discard()  # its kernel's memory back before the workers' last sheets
@@ -215,6 +212,13 @@ def sheets_alongside(params, register, register_file: Path, staging: Path, forma
                 failures = sorted((o for o in outcomes if o.failed), key=lambda o: place.get(o.subject, 0))
                 return finished(staging, params.year, order, formats, failures)
 
+            def report_made() -> None:
+                if kernel is not None and here is not None:
+                    here.runner.adopt(kernel)
+                elif kernel is not None:
+                    kernel.discard()  # its memory back while the worker builds the sheets
+
+            sheets.report_made = report_made
             yield sheets
     finally:
         if here is not None:

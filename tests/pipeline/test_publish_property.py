@@ -150,6 +150,7 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
             return {stem: {"unit": unit, **{kind: f"don-vi/{stem}.{kind}" for kind in formats}}
                     for unit, stem in stems.items()}
 
+        sheets.report_made = lambda: None
         yield sheets
 
     def at_then(point, real):

@@ -85,7 +85,8 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
 def test_sheets_built_in_the_kernel_the_years_report_ran_in_are_as_built_alone(tmp_path, write_year):
     """The build process makes its share of the sheets in the kernel its year's report ran in (kept by
     ``run_report``'s ``keep``, taken by :meth:`WarmKernel.adopt`: no kernel of its own started): here every
-    sheet, the report's kernel cleared before the first, and each sheet the same bytes as built alone."""
+    sheet, the report's kernel cleared when taken (the report's names gone), and each sheet the same bytes
+    as built alone."""
     params = write_year(tmp_path, _rows(UNITS, {"Sở Tài chính": OTHER}))
     loaded, register = inputs.load(YEAR, params)
     staging = tmp_path / "staging"
@@ -99,7 +100,9 @@ def test_sheets_built_in_the_kernel_the_years_report_ran_in_are_as_built_alone(t
         here = unitsheets._Here(loaded, kept, paths.UNIT_NOTEBOOK, staging / "don-vi", str(tmp_path), ("html", "pdf"),
                                 start=False)
         try:
+            assert _printed_in(kernel, "print('report' in dir())") == "True\n"
             here.runner.adopt(kernel)
+            assert _printed_in(kernel, "print('report' in dir())") == "False\n"  # cleared as soon as taken
             (tmp_path / "claims").mkdir()
             outcomes = here.build(units, str(tmp_path / "claims"))
         finally:
@@ -110,6 +113,16 @@ def test_sheets_built_in_the_kernel_the_years_report_ran_in_are_as_built_alone(t
         alone = build.build_unit(YEAR, unit, params_file=params, out_dir=tmp_path / "alone")
         for kind in ("html", "pdf"):
             assert alone[kind].read_bytes() == (staging / "don-vi" / alone[kind].name).read_bytes(), (stem, kind)
+
+
+def _printed_in(kernel, code: str) -> str:
+    """What ``code`` prints, run in ``kernel`` through its connected client (no notebook run)."""
+    from jupyter_core.utils import run_sync
+
+    printed = []
+    run_sync(kernel.client.execute_interactive)(code, timeout=30, store_history=False, output_hook=lambda message: (
+        printed.append(message["content"]["text"]) if message["header"]["msg_type"] == "stream" else None))
+    return "".join(printed)
 
 
 def test_a_units_sheet_is_claimed_by_one_builder_only(tmp_path):

@@ -65,13 +65,16 @@ class WarmKernel:
 
     def adopt(self, kernel: Kernel) -> None:
         """Take ``kernel`` (running, connected by a run of another notebook: the year's report, whose kernel
-        imported what the sheets import too) as this one's, cleared before its next run as after one of its
-        own (a kernel it has already is discarded); a kernel that no longer answers is replaced then, one
-        already discarded is not taken."""
+        imported what the sheets import too) as this one's, cleared at once as after one of its own runs
+        (what that run left, a national register's frame among it, goes now); a kernel it has already is
+        discarded, one already discarded is not taken, one that does not answer is discarded (the next run
+        starts a new one)."""
         if self._kernel is not kernel:
             self.discard()
         if not kernel.ended:
             self._kernel, self._used = kernel, True
+            if not self._reset():
+                self.discard()
 
     def start(self) -> None:
         """Start its kernel now, to boot while the caller goes on (it is otherwise started by the first run)."""
