@@ -173,7 +173,8 @@ def make(params: Params, register: Register, notebook: Path, folder: Path, forma
          jobs: int | None = None, overlap: bool = False, edition: Edition | None = None, aside=None) -> Made:
     """The second step: the year's notebook executed (in ``kernel``, one started ahead, if given) and every
     file rendered into ``folder``; with ``units``, every unit's sheet built alongside in ``jobs`` worker
-    processes (the build process's own share in ``kernel``, once the report ran in it). ``register_file``: the snapshot of the inputs for the kernels, when one was kept already
+    processes (the build process's own share in ``kernel``, once the report ran in it). ``register_file``:
+    the snapshot of the inputs for the kernels, when one was kept already
     (a Dask worker's), else kept in ``folder`` for the run and removed. While the notebook runs, a thread
     warms the renderers up and makes the annexes (:func:`render.ahead`), or takes them from ``aside``, the
     forked copy that makes them (:func:`render.annexes_aside`: a large register, where a fork is sound; its

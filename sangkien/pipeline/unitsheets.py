@@ -183,8 +183,8 @@ def sheets_alongside(params, register, register_file: Path, staging: Path, forma
     The block gets a function that waits for the sheets and returns ``{stem: {"unit": name, "html": path,
     "pdf": path}}`` (paths relative to ``staging``), or raises CellError (or the first failing unit's
     error, in the index's order) naming the unit when a sheet failed; its ``report_made()``, called once
-    the report ran in ``kernel``, hands that kernel over (cleared at once) or discards it. A block that raises (or is stopped)
-    stops the workers; what they made is in the staging folder, which goes with it."""
+    the report ran in ``kernel``, hands that kernel over (cleared at once) or discards it. A block that
+    raises (or is stopped) stops the workers; what they made is in the staging folder, which goes with it."""
     formats = sheet_formats(formats)
     notebook = Path(notebook or paths.UNIT_NOTEBOOK)
     stems = dict(planned(register, params.year))
