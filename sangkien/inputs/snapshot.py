@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sangkien.errors import ParamsError
 from sangkien.inputs.params import Params
-from sangkien.inputs.register import Register, of_payload, payload
+from sangkien.inputs.register import Register, of_payload, out_of_collector, payload
 
 # A snapshot is two pickles, one after the other: the register as a kept entry holds it
 # (:func:`sangkien.inputs.register.payload`), then the parameters and the register's file name.
@@ -64,4 +64,6 @@ def load(source: str | Path, year: int | None = None) -> tuple[Params, Register]
     params = header["params"]
     if year is not None and params.year != year:
         raise ParamsError(f"{source}: bản sổ đăng ký đã kiểm tra là của năm {params.year}, không phải năm {year}")
-    return params, of_payload(data, Path(header["path"]))
+    register = of_payload(data, Path(header["path"]))
+    out_of_collector(register)  # a kernel's: read back, kept out of the collector's walks as when read
+    return params, register

@@ -226,3 +226,36 @@ def test_a_build_s_register_is_not_taken_by_check_nor_by_another_year(cache, wri
         read_register(path, BLOCKS, keep_validated=True)
     with pytest.raises(DataError, match="Khối của năm sau"):
         read_register(path, BLOCKS, until=2024, keep_validated=True)
+
+
+@pytest.fixture
+def unfrozen():
+    """The collector as it was: what a test froze is given back to it."""
+    import gc
+
+    yield gc.get_freeze_count
+    gc.unfreeze()
+
+
+@pytest.mark.parametrize("threshold, frozen", [(1, True), (10**9, False)], ids=["large", "small"])
+def test_a_large_register_read_or_read_back_is_out_of_the_collectors_walks_and_still_freed(
+        unfrozen, monkeypatch, write_register, make_row, tmp_path, threshold, frozen):
+    """Read, and read back from a build's snapshot (a kernel's), a register of :data:`register.FROZEN_FROM` rows or
+    more leaves the cyclic collector's full passes (its objects in the permanent generation); a smaller one
+    does not. Either is freed once nothing refers to it."""
+    import gc
+    import weakref
+
+    from sangkien.inputs import snapshot
+    from sangkien.inputs.params import Params
+
+    monkeypatch.setattr(register, "FROZEN_FROM", threshold)
+    path = write_register(rows(make_row, 6))
+    snapshot.save(Params(2022, path, blocks=BLOCKS), read_register(path, BLOCKS), tmp_path / "kept.pickle")
+    for read in (lambda: read_register(path, BLOCKS), lambda: snapshot.load(tmp_path / "kept.pickle")[1]):
+        gc.unfreeze()
+        read_ = read()
+        assert (unfrozen() > 0) is frozen
+        gone = weakref.ref(read_)
+        del read_
+        assert gone() is None  # by reference counting: no cycle holds a register
