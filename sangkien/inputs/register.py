@@ -135,7 +135,9 @@ def out_of_collector(register: Register) -> None:
     what the collector tracks now goes to its permanent generation, which it never walks; objects are still
     freed when nothing refers to them). A full pass visits every element of every list it walks: a million
     rows' columns cost each pass a third of a second, and a build ran four of them (1.1 s) while it made the
-    report, its kernel some more. Registers under :data:`FROZEN_FROM` rows are left alone (nothing to gain)."""
+    report, its kernel some more. Registers under :data:`FROZEN_FROM` rows are left alone (nothing to gain).
+    What is garbage in a reference cycle at that moment stays until the process ends (a build's process, a
+    kernel, a worker's): little, as the reading runs with the collector off."""
     if len(register) >= FROZEN_FROM:
         gc.freeze()
 
