@@ -48,6 +48,12 @@ def report_basename(year: int) -> str:
     return f"bao-cao-{year}"
 
 
+def annex_basename(year: int) -> str:
+    """The file name (without extension) of a year's annex, the list of its recognised initiatives (.xlsx for
+    people, .csv for machines)."""
+    return f"danh-sach-cong-nhan-{year}"
+
+
 def latest_year(params_dir: Path | None = None) -> int:
     """The latest report year with a parameters file (``params/YEAR.yaml``): what the notebooks open on
     in JupyterLab. ``ValueError`` when there is none."""

@@ -16,7 +16,7 @@ from typing import Sequence
 import pandas as pd
 
 from sangkien import figures as fig
-from sangkien import files
+from sangkien import files, paths
 from sangkien.inputs.params import Params
 from sangkien.report import annex_rows, wording
 
@@ -41,12 +41,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def file_name(year: int) -> str:
     """The annex's file: the workbook the report sends and names (:func:`recognized_workbook`)."""
-    return f"danh-sach-cong-nhan-{year}.xlsx"
+    return f"{paths.annex_basename(year)}.xlsx"
 
 
 def csv_name(year: int) -> str:
     """The same list as CSV, for machines (:func:`recognized_csv`)."""
-    return f"danh-sach-cong-nhan-{year}.csv"
+    return f"{paths.annex_basename(year)}.csv"
 
 
 def _cell(value) -> str:

@@ -2,14 +2,14 @@
 with every report (:func:`sangkien.report.annex.recognized_workbook`)."""
 from __future__ import annotations
 
+from sangkien import paths
 from sangkien.pipeline.exporters.base import Exporter, Source
 
 
 def file_name(year: int) -> str:
-    """The workbook's file, as the report names it (:func:`sangkien.report.annex.file_name`)."""
-    from sangkien.report import annex
-
-    return annex.file_name(year)
+    """The workbook's file, as the report names it (:func:`sangkien.report.annex.file_name`): known without
+    importing what makes it (a build names its files before it imports pandas)."""
+    return f"{paths.annex_basename(year)}.xlsx"
 
 
 def make(source: Source) -> bytes:

@@ -2,14 +2,13 @@
 mark, so that Excel reads the Vietnamese right (:func:`sangkien.report.annex.recognized_csv`)."""
 from __future__ import annotations
 
+from sangkien import paths
 from sangkien.pipeline.exporters.base import Exporter, Source
 
 
 def file_name(year: int) -> str:
-    """The CSV's file (:func:`sangkien.report.annex.csv_name`)."""
-    from sangkien.report import annex
-
-    return annex.csv_name(year)
+    """The CSV's file (:func:`sangkien.report.annex.csv_name`), known without importing what makes it."""
+    return f"{paths.annex_basename(year)}.csv"
 
 
 def make(source: Source) -> bytes:
