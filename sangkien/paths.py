@@ -48,10 +48,14 @@ def report_basename(year: int) -> str:
     return f"bao-cao-{year}"
 
 
-def annex_basename(year: int) -> str:
-    """The file name (without extension) of a year's annex, the list of its recognised initiatives (.xlsx for
-    people, .csv for machines)."""
-    return f"danh-sach-cong-nhan-{year}"
+def annex_name(year: int) -> str:
+    """The file of a year's annex, the workbook of its recognised initiatives the report sends and names."""
+    return f"danh-sach-cong-nhan-{year}.xlsx"
+
+
+def annex_csv_name(year: int) -> str:
+    """The same list as CSV, for machines."""
+    return f"danh-sach-cong-nhan-{year}.csv"
 
 
 def latest_year(params_dir: Path | None = None) -> int:

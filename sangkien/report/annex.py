@@ -39,14 +39,10 @@ COLUMNS = [("ma_so", "Mã số"), ("ten_sang_kien", "Tên sáng kiến"), ("tac_
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def file_name(year: int) -> str:
-    """The annex's file: the workbook the report sends and names (:func:`recognized_workbook`)."""
-    return f"{paths.annex_basename(year)}.xlsx"
-
-
-def csv_name(year: int) -> str:
-    """The same list as CSV, for machines (:func:`recognized_csv`)."""
-    return f"{paths.annex_basename(year)}.csv"
+file_name = paths.annex_name
+"""The annex's file: the workbook the report sends and names (:func:`recognized_workbook`)."""
+csv_name = paths.annex_csv_name
+"""The same list as CSV, for machines (:func:`recognized_csv`)."""
 
 
 def _cell(value) -> str:

@@ -6,12 +6,6 @@ from sangkien import paths
 from sangkien.pipeline.exporters.base import Exporter, Source
 
 
-def file_name(year: int) -> str:
-    """The workbook's file, as the report names it (:func:`sangkien.report.annex.file_name`): known without
-    importing what makes it (a build names its files before it imports pandas)."""
-    return f"{paths.annex_basename(year)}.xlsx"
-
-
 def make(source: Source) -> bytes:
     """The workbook of the year's recognised initiatives, under the subtitle naming the report, dated by
     the report's edition."""
@@ -31,4 +25,6 @@ def warm() -> None:
     from sangkien.report import annex, document  # noqa: F401
 
 
-EXPORTER = Exporter("annex", file_name, make, without_page=True, warm=warm)
+# named from paths, as the report names it: known without importing what makes it (a build names its
+# files before it imports pandas)
+EXPORTER = Exporter("annex", paths.annex_name, make, without_page=True, warm=warm)

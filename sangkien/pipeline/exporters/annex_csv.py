@@ -6,11 +6,6 @@ from sangkien import paths
 from sangkien.pipeline.exporters.base import Exporter, Source
 
 
-def file_name(year: int) -> str:
-    """The CSV's file (:func:`sangkien.report.annex.csv_name`), known without importing what makes it."""
-    return f"{paths.annex_basename(year)}.csv"
-
-
 def make(source: Source) -> bytes:
     """The year's recognised initiatives as CSV text, with a byte-order mark."""
     from sangkien.report import annex
@@ -18,4 +13,4 @@ def make(source: Source) -> bytes:
     return annex.recognized_csv(source.rows, source.params.blocks).encode("utf-8-sig")
 
 
-EXPORTER = Exporter("annex_csv", file_name, make, without_page=True)
+EXPORTER = Exporter("annex_csv", paths.annex_csv_name, make, without_page=True)  # named without importing pandas
