@@ -25,6 +25,7 @@ def _nbconvert_exporter():
     config.HTMLExporter.exclude_input = True
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
+    config.HTMLExporter.optimistic_validation = True  # the notebook validated once, not after each preprocessor
     exporter = HTMLExporter(config=config, template_name=paths.HOUSE_TEMPLATE,
                             extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
     return exporter
