@@ -16,7 +16,7 @@ bytes and of this package's own code:
 Never stale: the file's bytes are read and digested on every command (a changed byte is a new parse), and a
 change to the reading code or to the rules is a new key. Never in the way: a folder that cannot be written, a
 full disk or an entry that does not load is the same as no entry (the register is read again); a folder that
-others may write into is not used (an entry is a pickle; a register's, pickle and marshal: :mod:`columnar`). At most :data:`KEEP` entries are kept, the least
+others may write into is not used (an entry is a pickle). At most :data:`KEEP` entries are kept, the least
 recently used removed first; an entry is written whole under a new name, then renamed, and never changed after.
 """
 from __future__ import annotations
@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Callable
 
 from sangkien import paths
-from sangkien.inputs import columnar
 
 FROM_ROWS = 20_000
 """A register of this many rows or more is kept: below, reading it again costs less than a second."""
@@ -78,16 +77,11 @@ def _entry(where: Path, sha256: str, suffix: str = SUFFIX, rules: str = "") -> P
     return where / (f"{sha256}-{code_digest()[:16]}" + (f"-{rules[:16]}" if rules else "") + suffix)
 
 
-def _pickled(payload: dict, f) -> None:
-    pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _read(entry: Path, load: Callable = pickle.load, **expected) -> dict | None:
-    """The payload of ``entry`` (read by ``load``) when it holds what is expected of it (``sha256``,
-    ``code``...), else None."""
+def _read(entry: Path, **expected) -> dict | None:
+    """The payload of ``entry`` when it holds what is expected of it (``sha256``, ``code``...), else None."""
     try:
         with open(entry, "rb") as f:
-            payload = load(f)
+            payload = pickle.load(f)
         os.utime(entry)  # the most recently used
     except FileNotFoundError:
         return None
@@ -98,14 +92,13 @@ def _read(entry: Path, load: Callable = pickle.load, **expected) -> dict | None:
     return payload
 
 
-def _write(where: Path, entry: Path, payload: dict, dump: Callable = _pickled) -> bool:
-    """Write ``payload`` as ``entry`` (by ``dump(payload, file)``), whole or not at all; the oldest entries
-    beyond :data:`KEEP` removed."""
+def _write(where: Path, entry: Path, payload: dict) -> bool:
+    """Write ``payload`` as ``entry``, whole or not at all; the oldest entries beyond :data:`KEEP` removed."""
     partial = None
     try:
         with tempfile.NamedTemporaryFile("wb", dir=where, prefix=".", suffix=".part", delete=False) as f:
             partial = Path(f.name)
-            dump(payload, f)
+            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, entry)
     except OSError:
         if partial is not None:
@@ -188,39 +181,38 @@ def load_register(sha256: str, rules: str) -> tuple[dict, Path] | None:
     if where is None:
         return None
     entry = _entry(where, sha256, REGISTER_SUFFIX, rules)
-    written(entry)  # kept by this process and still to be written: written first
-    payload = _read(entry, columnar.load, sha256=sha256, code=code_digest(), rules=rules)
+    written(entry)  # kept by this process (`check`, then a build, by the API), maybe still being written
+    payload = _read(entry, sha256=sha256, code=code_digest(), rules=rules)
     return None if payload is None else (payload, entry)
 
 
 def keep_register(payload: dict, rows: int, rules: str) -> Path | None:
     """Keep a validated register (its :func:`sangkien.inputs.register.payload`, ``rows`` rows) validated under
-    ``rules`` when it is large enough; the entry it is to be kept in, or None. It is written by this process,
-    later: when :func:`written` is first asked about it (a build asks once its kernel boots, for the snapshot it
-    hands to it: the writing and the boot side by side), else as the command ends. Not by a forked copy: a copy
-    pickling a million rows' objects touches every page they are on (each object's count of references), which
-    the system then copies: two and a half times the writing's CPU, beside the kernel's boot and the annexes."""
+    ``rules`` when it is large enough; the entry it is kept in, or None. It is written by a forked copy of this
+    process while the build goes on (its kernel boots meanwhile): :func:`written` waits for it and says whether
+    it was written whole."""
     if rows < FROM_ROWS:
         return None
     where = folder()
     if where is None:
         return None
     entry = _entry(where, payload["sha256"], REGISTER_SUFFIX, rules)
-    write = functools.partial(_write, where, entry, {**payload, "code": code_digest(), "rules": rules}, columnar.dump)
+    wait = aside(lambda: _write(where, entry, {**payload, "code": code_digest(), "rules": rules}))
     if not _WRITING:
         atexit.register(_all_written)  # the next command finds it whole
-    _WRITING[entry] = write
+    _WRITING[entry] = wait
     return entry
 
 
 _WRITING: dict[Path, Callable[[], bool]] = {}
-"""Entries to be written, and how to write each (:func:`keep_register`)."""
+"""Entries a forked copy of this process is writing, and how to wait for each."""
 
 
 def written(entry: Path) -> bool:
-    """Whether ``entry`` (of :func:`keep_register`, or found kept) is whole: written now if it is still to be."""
-    write = _WRITING.pop(entry, None)
-    return True if write is None else write()
+    """Whether ``entry`` (of :func:`keep_register`, or found kept) is whole, once the copy of this process
+    writing it, if any, has ended."""
+    wait = _WRITING.pop(entry, None)
+    return True if wait is None else wait()
 
 
 def _all_written() -> None:

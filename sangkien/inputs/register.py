@@ -59,7 +59,7 @@ class Register:
     """Which parameters it was checked against, in words (``check`` says it)."""
     kept_at: Path | None = field(default=None, repr=False, compare=False)
     """The entry it is kept in between commands (:func:`sangkien.inputs.kept.keep_register`), if it is; whole once
-    :func:`sangkien.inputs.kept.written` says so (which writes it first if it is still to be written)."""
+    :func:`sangkien.inputs.kept.written` says so (a forked copy of the command may be writing it)."""
 
     def __len__(self) -> int:
         return len(self.columns["row"])

@@ -14,12 +14,11 @@ import shutil
 from pathlib import Path
 
 from sangkien.errors import ParamsError
-from sangkien.inputs import columnar
 from sangkien.inputs.params import Params
 from sangkien.inputs.register import Register, of_payload, out_of_collector, payload
 
-# A snapshot is the register as a kept entry holds it (:func:`sangkien.inputs.register.payload`, written by
-# :mod:`~sangkien.inputs.columnar`), then a pickle of the parameters and the register's file name.
+# A snapshot is two pickles, one after the other: the register as a kept entry holds it
+# (:func:`sangkien.inputs.register.payload`), then the parameters and the register's file name.
 
 
 def _header(params: Params, register: Register) -> bytes:
@@ -28,16 +27,16 @@ def _header(params: Params, register: Register) -> bytes:
 
 def dumps(params: Params, register: Register) -> bytes:
     """The validated parameters and register as bytes, as :func:`save` writes them (a Dask task carries them)."""
-    return columnar.dumps(payload(register)) + _header(params, register)
+    return pickle.dumps(payload(register), protocol=pickle.HIGHEST_PROTOCOL) + _header(params, register)
 
 
 def save(params: Params, register: Register, target: Path) -> None:
     """Keep the validated parameters and register for a notebook's kernel (``register_file``): a register kept
     between commands is copied from its entry (the bytes are already written), any other streamed to the
-    file a column at a time, never whole in memory (a national register's snapshot is a hundred megabytes)."""
+    file, never whole in memory (a national register's snapshot is a hundred megabytes)."""
     if not _copied(register, target):
         with open(target, "wb") as f:
-            columnar.dump(payload(register), f)
+            pickle.dump(payload(register), f, protocol=pickle.HIGHEST_PROTOCOL)
     with open(target, "ab") as f:
         f.write(_header(params, register))
 
@@ -60,7 +59,7 @@ def load(source: str | Path, year: int | None = None) -> tuple[Params, Register]
     """The parameters and register :func:`save` (or :func:`dumps`) kept (ParamsError when they are not of
     ``year``)."""
     with open(source, "rb") as f:
-        data = columnar.load(f)
+        data = pickle.load(f)
         header = pickle.load(f)
     params = header["params"]
     if year is not None and params.year != year:

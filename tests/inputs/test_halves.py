@@ -243,6 +243,26 @@ def test_what_is_written_aside_is_what_was_there_when_it_began(tmp_path, monkeyp
     assert pickle.loads(target.read_bytes()) == {"rows": [1, 2, 3, 4]}
 
 
+@pytest.mark.parametrize("fails", [False, True], ids=["written", "writing failed"])
+def test_a_validated_register_written_aside_is_whole_when_the_kernels_snapshot_is_made(
+        tmp_path, monkeypatch, write_register, make_row, fails):
+    from sangkien.inputs import snapshot
+    from sangkien.inputs.params import Params
+
+    monkeypatch.setenv("SANGKIEN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(kept, "FROM_ROWS", 1)
+    monkeypatch.setattr(halves, "can_fork", lambda: True)
+    if fails:  # the forked writer fails, leaving a damaged file: it says so, and the snapshot is written whole
+        monkeypatch.setattr(kept, "_write", lambda where, entry, payload: entry.write_bytes(b"hong") and False)
+    path = write_register([make_row(ma_so=f"SK-{i}", nam=2022) for i in range(5)])
+    register = read_register(path, BLOCKS, until=2022, keep_validated=True)
+    assert register.kept_at is not None and register.kept_at in kept._WRITING
+    target = tmp_path / "snapshot.pickle"
+    snapshot.save(Params(2022, path, blocks=BLOCKS), register, target)
+    assert not kept._WRITING and no_child_left() and FORKED
+    assert snapshot.load(target, 2022)[1].columns == register.columns
+
+
 def test_a_hidden_sheet_is_not_inflated_ahead(tmp_path, monkeypatch):
     """The XML inflated while calamine opens the workbook is the largest sheet's that will be read: a hidden
     one, however large, is never read."""

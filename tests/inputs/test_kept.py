@@ -198,37 +198,24 @@ def test_a_snapshot_of_a_kept_register_is_its_entry_copied_and_the_same_as_one_w
         snapshot.load(copied, 2023)
 
 
-@pytest.mark.parametrize("fails", [False, True], ids=["written", "writing failed"])
-def test_a_validated_register_is_written_by_this_process_when_the_kernels_snapshot_is_made(
-        cache, write_register, make_row, tmp_path, monkeypatch, fails):
-    """Kept as the rules passed it, written later by the process itself (no forked copy, no entry yet): when
-    the snapshot for the kernels is made (or when read again, or as the command ends); a writing that fails
-    leaves no entry, and the snapshot is written whole all the same."""
-    from sangkien.inputs import snapshot
-    from sangkien.inputs.params import Params
-
-    forks = []
-    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or pytest.fail("forked"))
-    if fails:
-        monkeypatch.setattr(kept, "_write", lambda where, entry, payload, dump=None: entry.write_bytes(b"hong") and False)
-    path = write_register(rows(make_row, 5))
-    validated = read_register(path, BLOCKS, until=2022, keep_validated=True)
-    assert validated.kept_at is not None and not validated.kept_at.exists() and validated.kept_at in kept._WRITING
-    target = tmp_path / "snapshot.pickle"
-    snapshot.save(Params(2022, path, blocks=BLOCKS), validated, target)
-    assert validated.kept_at not in kept._WRITING and not forks
-    assert snapshot.load(target, 2022)[1].columns == validated.columns
-    assert (kept.load_register(validated.sha256, kept.rules_of(BLOCKS, None, 2022)) is None) == fails
-
-
-def test_a_register_kept_then_read_again_by_the_same_process_is_taken_as_kept(
+@pytest.mark.slow
+def test_a_register_read_again_while_its_copy_still_writes_it_is_taken_once_written(
         cache, parses, write_register, make_row, monkeypatch):
+    """The same process reading the register again while the forked copy that keeps it still writes it
+    (slowly here) waits for the entry rather than running the rules again."""
+    import time
+
+    from sangkien.inputs import halves
+
+    monkeypatch.setattr(halves, "can_fork", lambda: True)
+    real_write = kept._write
+    monkeypatch.setattr(kept, "_write", lambda *a: time.sleep(0.5) or real_write(*a))
     rules_run = []
     real = register.register_of
     monkeypatch.setattr(register, "register_of", lambda *a, **k: rules_run.append(1) or real(*a, **k))
     path = write_register(rows(make_row, 5))
     first = read_register(path, BLOCKS, until=2022, keep_validated=True)
-    assert first.kept_at in kept._WRITING
+    assert first.kept_at in kept._WRITING and not first.kept_at.exists()
     again = read_register(path, BLOCKS, until=2022, keep_validated=True)
     assert len(rules_run) == 1 and same(first, again) and first.kept_at not in kept._WRITING
 
