@@ -182,8 +182,6 @@ async def answered(receive, asked: str, timeout: float) -> bool:
 def _ended(pid: int, timeout: float = 5.0) -> None:
     """Wait (``timeout`` seconds at most) for this process's child ``pid`` to have ended, leaving it to be
     reaped by its owner (jupyter_client's ``Popen``, which then finds it gone at its first look)."""
-    import time
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
