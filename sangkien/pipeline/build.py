@@ -176,9 +176,9 @@ def make(params: Params, register: Register, notebook: Path, folder: Path, forma
     processes (the build process's own share in ``kernel``, once the report ran in it). ``register_file``:
     the snapshot of the inputs for the kernels, when one was kept already
     (a Dask worker's), else kept in ``folder`` for the run and removed. While the notebook runs, a thread
-    warms the renderers up and makes the annexes (:func:`render.ahead`), or takes them from ``aside``, the
-    forked copy that makes them (:func:`render.annexes_aside`: a large register, where a fork is sound; its
-    creator ends it); with ``overlap`` (and no unit sheets,
+    warms the renderers up and makes the annexes (:func:`render.ahead`), unless ``aside``, a forked copy, makes
+    them (:func:`render.annexes_aside`: a large register, where a fork is sound; its creator ends it), taken
+    from it once the PDF is laid out; with ``overlap`` (and no unit sheets,
     which take the second core) the Word draft is made beside the PDF. ``edition``: the plan's."""
     from sangkien.pipeline import render, unitsheets
     from sangkien.pipeline.processes import execute
@@ -198,7 +198,7 @@ def make(params: Params, register: Register, notebook: Path, folder: Path, forma
             if units:
                 sheets.report_made()  # the build's own unit sheets are made in its kernel
             outputs = render.render_report(executed, params, register, folder, formats, early, timings, overlap,
-                                           edition)
+                                           edition, annexes=aside)
         sheets = sheets()
     if register_file is None:
         kept.unlink(missing_ok=True)  # for the kernels only: not published

@@ -126,12 +126,11 @@ def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.F
     """The thread of the build that works while the kernel runs (a :class:`Background`): :func:`warm_page`
     and what the exporters of ``formats`` load ahead (:attr:`~sangkien.pipeline.exporters.Exporter.warm`);
     with ``overlap``, what is made beside the PDF loads its own libraries in the process that makes it.
-    The outputs that need no page (the annexes) are then the thread's ``result`` (``{kind: (file name,
-    bytes)}``) for :func:`render_report`: those a forked copy made (``aside``, :func:`made_aside`), or, given
-    the ``params`` (and ``edition``), made by the thread itself (the register's frame first,
-    :func:`sangkien.figures.frame`). The block's end waits for the thread (after a stop,
-    :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`); a stop ends the forked copy too (its
-    pipe closed: the thread's wait for it ends). Start it after
+    Unless a forked copy makes them (``aside``, :func:`made_aside`: :func:`render_report` takes them from it,
+    once the PDF is laid out), the outputs that need no page (the annexes) are then the thread's ``result``
+    (``{kind: (file name, bytes)}``) for :func:`render_report`: given the ``params`` (and ``edition``), made
+    by the thread itself (the register's frame first, :func:`sangkien.figures.frame`). The block's end waits
+    for the thread (after a stop, :data:`STOP_WAIT` seconds at most: :meth:`Background.stopped`). Start it after
     :func:`sangkien.pipeline.processes.execute.prepare` and the build's own imports (pandas): two threads importing
     the same modules at once can fail."""
     def work() -> dict[str, tuple[str, bytes]]:
@@ -143,7 +142,7 @@ def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.F
             if exporter.warm is not None and not (overlap and exporter.beside_pdf):
                 exporter.warm()
         if aside is not None:
-            return aside.result()
+            return {}
         figures.frame(register)
         if params is None:
             return {}
@@ -154,15 +153,14 @@ def ahead(register, overlap: bool = True, formats: tuple[str, ...] = exporters.F
     try:
         yield early
     except BaseException:
-        if aside is not None:
-            aside.stop()  # its pipe closed: the thread's wait for it ends
         early.stopped()
         raise
     early.wait()
 
 
 def render_report(notebook, params, register, staging: Path, formats: tuple[str, ...], early: Background,
-                  timings: dict[str, float], overlap: bool = True, edition: Edition | None = None) -> dict[str, str]:
+                  timings: dict[str, float], overlap: bool = True, edition: Edition | None = None,
+                  annexes: Forked | None = None) -> dict[str, str]:
     """The year's page, documents and annexes from the executed notebook (a nbformat node) into ``staging``,
     by every exporter a build in ``formats`` runs (:func:`sangkien.pipeline.exporters.of_build`).
 
@@ -171,7 +169,9 @@ def render_report(notebook, params, register, staging: Path, formats: tuple[str,
     chosen format in ``timings`` ("html": the page and its file, "pdf", "docx"). With ``overlap`` (and a
     PDF asked), what may be made beside the PDF (the Word draft) is made in a forked process
     while this one lays the PDF out: on two cores it costs no time of its own. ``edition``: the
-    parameters' (:func:`sangkien.report.edition.edition_of`), when the build has it already."""
+    parameters' (:func:`sangkien.report.edition.edition_of`), when the build has it already. ``annexes``: the
+    forked copy making the annexes (:func:`made_aside`), waited for once the PDF is laid out: the page and the
+    PDF need nothing of it, and a national year's annexes may take the copy longer than the kernel took."""
     from sangkien.report import wording
     from sangkien.report.markup import TOC_MARK
 
@@ -187,7 +187,8 @@ def render_report(notebook, params, register, staging: Path, formats: tuple[str,
     aside = Forked(beside_pdf, source, besides) if overlap and exporters.pdf.EXPORTER in run else None
     try:
         for exporter in run:
-            if exporter.make is not None and not exporter.beside_pdf and exporter.key not in made_ahead:
+            if exporter.make is not None and not exporter.beside_pdf and exporter.key not in made_ahead \
+                    and not (annexes is not None and exporter.without_page):
                 started = time.perf_counter()
                 exporter.write(source, staging)
                 _add_seconds(timings, exporter, time.perf_counter() - started)
@@ -195,6 +196,8 @@ def render_report(notebook, params, register, staging: Path, formats: tuple[str,
     finally:
         if aside:
             aside.stop()
+    if annexes is not None:
+        made = {**annexes.result(), **made}
     for name, data in made.values():
         (staging / name).write_bytes(data)
     for exporter in besides:

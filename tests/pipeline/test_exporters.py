@@ -3,7 +3,9 @@
 each exporter writes its file into a folder from the report's :class:`~sangkien.pipeline.exporters.Source`."""
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import zipfile
 
 import pytest
@@ -84,9 +86,10 @@ def test_the_annexes_made_while_the_kernel_runs_are_the_annexes_made_from_the_pa
 @pytest.mark.slow
 def test_the_annexes_a_forked_copy_makes_are_the_threads(monkeypatch):
     """Where a fork is sound (Linux, two cores, no other thread working: ``forked.sound``), a forked copy of the
-    build makes the annexes from the moment the inputs are valid (render.made_aside), and the thread hands
-    them on: the same bytes as the thread makes itself, and the build process never makes the register's
-    frame for them. Where it is not (a Dask worker's threads, ``SANGKIEN_ONE_CORE``), nothing is forked."""
+    build makes the annexes from the moment the inputs are valid (render.made_aside), and the thread leaves
+    them to it (render_report takes them once the PDF is laid out): the same bytes as the thread makes itself,
+    and the build process never makes the register's frame for them. Where it is not (a Dask worker's
+    threads, ``SANGKIEN_ONE_CORE``), nothing is forked."""
     from sangkien.pipeline import render
     from sangkien.pipeline.processes import forked
 
@@ -100,15 +103,17 @@ def test_the_annexes_a_forked_copy_makes_are_the_threads(monkeypatch):
     with render.ahead(register, True, ("html",), params, edition, aside) as early:
         pass
     early.join()
+    assert early.result == {}  # not waited for by the thread
+    made = aside.result()
     assert aside.pid is None  # the child is over and waited for
     assert "frame" not in register.cache
-    assert set(early.result) == {"annex", "annex_csv"}
+    assert set(made) == {"annex", "annex_csv"}
     monkeypatch.setattr(forked, "sound", lambda: False)
     assert render.made_aside(params, register, ("html",), edition) is None
     with render.ahead(register, True, ("html",), params, edition) as alone:
         pass
     alone.join()
-    assert early.result == alone.result
+    assert made == alone.result
 
 
 def test_a_fork_is_sound_beside_the_progress_lines_only(monkeypatch):
@@ -125,3 +130,27 @@ def test_a_fork_is_sound_beside_the_progress_lines_only(monkeypatch):
         monkeypatch.setattr(threading, "enumerate", lambda t=thread: [threading.main_thread(), t])
         assert forked.sound() is sound
     stop.set()
+
+
+@pytest.mark.slow
+def test_a_build_publishes_the_annexes_its_forked_copy_made_as_its_thread_makes_them(sample_year, tmp_path,
+                                                                                     monkeypatch):
+    """A build whose annexes a forked copy makes (a large register: here the sample, the threshold lowered)
+    takes them from it once the PDF is laid out (render_report): published and recorded in the manifest, the
+    same bytes as a build whose thread made them (the sample year's)."""
+    from sangkien.pipeline import render
+    from sangkien.pipeline.build import build_year
+    from sangkien.pipeline.processes import forked
+
+    made_aside, asides = render.made_aside, []
+    monkeypatch.setattr(forked, "sound", lambda: True)
+    monkeypatch.setattr(render, "ASIDE_FROM", 0)
+    monkeypatch.setattr(render, "made_aside", lambda *args: asides.append(made_aside(*args)) or asides[-1])
+    result = build_year(2023, out_dir=tmp_path)
+    assert asides and asides[0] is not None and asides[0].pid is None
+    _, alone = sample_year
+    for kind in ("annex", "annex_csv"):
+        assert result.outputs[kind].name == alone.outputs[kind].name
+        assert result.outputs[kind].read_bytes() == alone.outputs[kind].read_bytes()
+    recorded = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert hashlib.sha256(result.outputs["annex"].read_bytes()).hexdigest() in json.dumps(recorded)
