@@ -125,7 +125,8 @@ def _fakes(patch: pytest.MonkeyPatch, faults: _Faults) -> None:
 
         return snapshot.load(register_file)[1]
 
-    def render_report(executed, params, register, staging, formats, early, timings, overlap=True, edition=None):
+    def render_report(executed, params, register, staging, formats, early, timings, overlap=True, edition=None,
+                      annexes=None):
         faults.at("render")
         outputs = {"notebook": executed.name, "annex": f"danh-sach-cong-nhan-{params.year}.csv"}
         (staging / outputs["annex"]).write_text(_text("annex", params, register))
