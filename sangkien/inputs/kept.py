@@ -111,7 +111,11 @@ def _write(where: Path, entry: Path, payload: dict) -> bool:
 def load(path: Path, sha256: str):
     """``(sheet, reading)`` kept for the bytes ``sha256`` (the sheet's file named as ``path`` now), or None."""
     where = folder()
-    kept = where and _read(_entry(where, sha256), sha256=sha256, code=code_digest())
+    if where is None:
+        return None
+    entry = _entry(where, sha256)
+    written(entry)  # kept by this process (the API's `check`, then its build), maybe still being written
+    kept = _read(entry, sha256=sha256, code=code_digest())
     if not kept:
         return None
     sheet = kept["sheet"]
@@ -121,22 +125,19 @@ def load(path: Path, sha256: str):
     return sheet, kept["reading"]
 
 
-def keep(sha256: str, sheet, reading: list[str]) -> Callable[[], bool]:
+def keep(sha256: str, sheet, reading: list[str]) -> None:
     """Keep the parsed ``sheet`` (before any rule ran on it) and ``reading`` of the bytes ``sha256`` when the
     register is large enough: written by a forked copy of this process (:func:`aside`) while this one goes on to
-    the rules; call what is returned to wait until it is written."""
+    the rules, and waited for as it ends (or by :func:`written`), not before: the register the rules pass is
+    written beside it (:func:`keep_register`)."""
     if len(sheet.numbers) < FROM_ROWS:
-        return _done
+        return
     where = folder()
     if where is None:
-        return _done
+        return
     entry, payload = _entry(where, sha256), {"sha256": sha256, "code": code_digest(), "sheet": sheet,
                                              "reading": reading}
-    return aside(lambda: _write(where, entry, payload))
-
-
-def _done() -> bool:
-    return True
+    _writing(entry, aside(lambda: _write(where, entry, payload)))
 
 
 def aside(write: Callable[[], bool]) -> Callable[[], bool]:
@@ -186,8 +187,9 @@ def load_register(sha256: str, rules: str) -> tuple[dict, Path] | None:
     return None if payload is None else (payload, entry)
 
 
-def keep_register(payload: dict, rows: int, rules: str) -> Path | None:
-    """Keep a validated register (its :func:`sangkien.inputs.register.payload`, ``rows`` rows) validated under
+def keep_register(sha256: str, payload: Callable[[], dict], rows: int, rules: str) -> Path | None:
+    """Keep a validated register of the bytes ``sha256`` (``payload()``:
+    :func:`sangkien.inputs.register.payload`, made by the copy that writes it; ``rows`` rows) validated under
     ``rules`` when it is large enough; the entry it is kept in, or None. It is written by a forked copy of this
     process while the build goes on (its kernel boots meanwhile): :func:`written` waits for it and says whether
     it was written whole."""
@@ -196,12 +198,17 @@ def keep_register(payload: dict, rows: int, rules: str) -> Path | None:
     where = folder()
     if where is None:
         return None
-    entry = _entry(where, payload["sha256"], REGISTER_SUFFIX, rules)
-    wait = aside(lambda: _write(where, entry, {**payload, "code": code_digest(), "rules": rules}))
-    if not _WRITING:
-        atexit.register(_all_written)  # the next command finds it whole
-    _WRITING[entry] = wait
+    entry = _entry(where, sha256, REGISTER_SUFFIX, rules)
+    _writing(entry, aside(lambda: _write(where, entry, {**payload(), "code": code_digest(), "rules": rules})))
     return entry
+
+
+def _writing(entry: Path, wait: Callable[[], bool]) -> None:
+    """``entry`` is being written by a forked copy (``wait`` waits for it): waited for by :func:`written`, or as
+    this process ends (the next command finds it whole)."""
+    if not _WRITING:
+        atexit.register(_all_written)
+    _WRITING[entry] = wait
 
 
 _WRITING: dict[Path, Callable[[], bool]] = {}
