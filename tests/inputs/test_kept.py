@@ -282,3 +282,25 @@ def test_a_large_register_read_or_read_back_is_out_of_the_collectors_walks_and_s
         gone = weakref.ref(read_)
         del read_
         assert gone() is None  # by reference counting: no cycle holds a register
+
+
+@pytest.mark.parametrize("dated", [False, True], ids=["plain cells", "a date cell"])
+def test_a_kept_sheet_is_the_sheet_it_was_its_plain_columns_packed_in_one_piece(dated):
+    """A sheet as an entry holds it: its columns of plain values packed together by marshal (an equal cell
+    still one object: a cell the cleaning left as it was is its text too); a sheet with a value marshal does
+    not know (a date) pickled as it is. Either way the same sheet comes back."""
+    import datetime as dt
+
+    from sangkien.inputs.sheet import _PACKED, sheet_of
+
+    header = ["Mã số", "Năm", "Tên sáng kiến", "Tác giả", "Đơn vị", "Khối", "Lĩnh vực", "Kết quả"]
+    row = ["SK-1", 2023, "Giải pháp  A", "Nguyễn Văn A", "Sở Y tế", BLOCKS[0], "Y tế", "Công nhận"]
+    sheet = sheet_of(kept.Path("so-dang-ky.xlsx"), [header, row, [*row[:2], dt.date(2023, 5, 1), *row[3:]]
+                                                    if dated else ["SK-2", *row[1:]]], tuple(BLOCKS))
+    sheet.read_numbers()
+    sheet.values("ten_sang_kien")
+    assert ("packed" in sheet.__getstate__()) is not dated
+    back = pickle.loads(pickle.dumps(sheet, protocol=pickle.HIGHEST_PROTOCOL))
+    assert all(getattr(back, name) == getattr(sheet, name) for name in _PACKED)
+    assert (back.path, back.written, back.blocks) == (sheet.path, sheet.written, sheet.blocks)
+    assert back.raw["don_vi"][0] is back.texts["don_vi"][0]  # one object, as in the sheet
