@@ -16,8 +16,11 @@ bytes and of this package's own code:
 Never stale: the file's bytes are read and digested on every command (a changed byte is a new parse), and a
 change to the reading code or to the rules is a new key. Never in the way: a folder that cannot be written, a
 full disk or an entry that does not load is the same as no entry (the register is read again); a folder that
-others may write into is not used (an entry is a pickle). At most :data:`KEEP` entries are kept, the least
-recently used removed first; an entry is written whole under a new name, then renamed, and never changed after.
+others may write into is not used (an entry is a pickle; its columns of plain values inside it as ``marshal``
+bytes). At most :data:`KEEP` entries are kept, the least recently used removed first; an entry is written whole
+under a new name, then renamed, and never changed after. Entries are written by forked copies of the command,
+side by side while it goes on, and waited for as it ends (:func:`written`: a command that reads an entry it is
+still writing waits for it first).
 """
 from __future__ import annotations
 
