@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from itertools import repeat
+from operator import is_
 
 from sangkien.inputs import schema
 from sangkien.inputs.encodings import SUSPECT_RE
@@ -44,6 +46,9 @@ _ODD_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2
 _ODD_SPACE_RE = re.compile(f"[{_ODD_SPACE}]")
 _ODD_RE = re.compile(f"[{_ODD_SPACE}" + SUSPECT_RE.pattern[1:])
 """Either: one search tells whether a column needs a closer look."""
+_ODD_OR_INVISIBLE_RE = re.compile(f"[{_ODD_SPACE}{schema.INVISIBLE}" + SUSPECT_RE.pattern[1:])
+"""Any of them, or a character :func:`~sangkien.inputs.schema.drop_invisible` drops: a column without any is
+looked at once."""
 
 
 def is_blank(value) -> bool:
@@ -141,18 +146,29 @@ def _normalise_all(strings: list[str]) -> tuple[list[str], bool]:
     if joined.count(SEP) != len(strings) - 1:  # a cell holds the separator after all: one by one
         texts = [schema.nfc(v) for v in strings]
         return texts, any(map(SUSPECT_RE.search, texts))
-    if not joined.isascii():
+    if joined.isascii():
+        odd = _ODD_RE.search(joined) is not None
+    elif _ODD_OR_INVISIBLE_RE.search(joined) is None:  # most columns: one search says nothing is to drop or odd
+        joined = unicodedata.normalize("NFC", joined)  # the same string when it is NFC already
+        odd = joined is not written and _ODD_RE.search(joined) is not None  # composed characters may be odd
+    else:
         joined = unicodedata.normalize("NFC", schema.drop_invisible(joined))
-    odd = _ODD_RE.search(joined) is not None
+        odd = _ODD_RE.search(joined) is not None
     if (odd and _ODD_SPACE_RE.search(joined)) or "  " in joined:
         joined = " ".join(joined.split())  # the separator is not white space: it stays, maybe beside a space
-    if " " + SEP in joined or SEP + " " in joined:
+    if _spaced_ends(strings) if joined is written else (" " + SEP in joined or SEP + " " in joined):
         joined = joined.replace(" " + SEP, SEP).replace(SEP + " ", SEP)
     suspect = odd and SUSPECT_RE.search(joined) is not None
     cleaned = joined.strip(" ")
     if len(cleaned) == len(written) and cleaned == written:  # nothing changed: the cells themselves, not copies
         return list(strings), suspect
     return cleaned.split(SEP), suspect
+
+
+def _spaced_ends(strings: list[str]) -> bool:
+    """Whether a cell begins or ends with a space (a call a cell at C speed: the joined column would be searched
+    for a space beside a separator, and spaces are everywhere in it)."""
+    return any(map(str.startswith, strings, repeat(" "))) or any(map(str.endswith, strings, repeat(" ")))
 
 
 def column_texts(values: list, repeats: bool = True) -> tuple[list[str], bool]:
@@ -163,6 +179,8 @@ def column_texts(values: list, repeats: bool = True) -> tuple[list[str], bool]:
         # all text (no True == 1 to merge two cells), and values that do repeat
         if set(map(type, distinct)) == {str} and 2 * len(distinct) <= len(values):
             texts, suspect = _normalise_all(distinct)
+            if all(map(is_, texts, distinct)):  # every value is its own text: so is every cell
+                return list(values), suspect
             return list(map(dict(zip(distinct, texts)).__getitem__, values)), suspect
     try:
         return _normalise_all(values)
