@@ -166,8 +166,8 @@ def _normalise_all(strings: list[str]) -> tuple[list[str], bool]:
 
 
 def _spaced_ends(strings: list[str]) -> bool:
-    """Whether a cell begins or ends with a space (a call a cell at C speed: the joined column would be searched
-    for a space beside a separator, and spaces are everywhere in it)."""
+    """Whether a cell begins or ends with a space: one call per cell, at C speed (searching the joined column for
+    a space beside a separator is slower, spaces being everywhere in it)."""
     return any(map(str.startswith, strings, repeat(" "))) or any(map(str.endswith, strings, repeat(" ")))
 
 
