@@ -81,7 +81,9 @@ def _entry(where: Path, sha256: str, suffix: str = SUFFIX, rules: str = "") -> P
 
 
 def _read(entry: Path, **expected) -> dict | None:
-    """The payload of ``entry`` when it holds what is expected of it (``sha256``, ``code``...), else None."""
+    """The payload of ``entry`` when it holds what is expected of it (``sha256``, ``code``...), else None; an entry
+    this process is writing (the API's `check`, then its build) is waited for first."""
+    written(entry)
     try:
         with open(entry, "rb") as f:
             payload = pickle.load(f)
@@ -114,11 +116,7 @@ def _write(where: Path, entry: Path, payload: dict) -> bool:
 def load(path: Path, sha256: str):
     """``(sheet, reading)`` kept for the bytes ``sha256`` (the sheet's file named as ``path`` now), or None."""
     where = folder()
-    if where is None:
-        return None
-    entry = _entry(where, sha256)
-    written(entry)  # kept by this process (the API's `check`, then its build), maybe still being written
-    kept = _read(entry, sha256=sha256, code=code_digest())
+    kept = where and _read(_entry(where, sha256), sha256=sha256, code=code_digest())
     if not kept:
         return None
     sheet = kept["sheet"]
@@ -185,7 +183,6 @@ def load_register(sha256: str, rules: str) -> tuple[dict, Path] | None:
     if where is None:
         return None
     entry = _entry(where, sha256, REGISTER_SUFFIX, rules)
-    written(entry)  # kept by this process (`check`, then a build, by the API), maybe still being written
     payload = _read(entry, sha256=sha256, code=code_digest(), rules=rules)
     return None if payload is None else (payload, entry)
 
