@@ -49,12 +49,14 @@ def planned(register, year: int) -> list[tuple[str, str]]:
 
 
 def build_batch(year: int, register_file: str, notebook: str, folder: str, shown: str,
-            formats: tuple[str, ...], batch: list[tuple[str, str]], claims: str | None = None) -> list[Outcome]:
+            formats: tuple[str, ...], batch: list[tuple[str, str]], claims: str | None = None,
+            warm: bool = False) -> list[Outcome]:
     """Runs in a worker: the sheets of ``batch`` [(unit, stem)], one after another, into ``folder`` (the
     output folder the analyst knows it by: ``shown``), from the parameters and register the build kept in
     ``register_file`` (no input file is read again), all in one warm kernel (:mod:`~sangkien.pipeline.processes.warm`).
     With ``claims`` (a folder shared with the other builders of the year's sheets), only the units it
-    claims first (:func:`claimed`); the others are built elsewhere.
+    claims first (:func:`claimed`); the others are built elsewhere. ``warm``: the renderers are warm
+    already (a worker forked from a build that warmed them: :func:`sheets_alongside`).
 
     Returns each unit's outcome ('built' or 'failed'); never raises (but stops the worker on SIGTERM)."""
     from sangkien.inputs import snapshot
@@ -71,13 +73,14 @@ def build_batch(year: int, register_file: str, notebook: str, folder: str, shown
                 if claims is None or claimed(claims, stem)]
 
     # while the kernel starts: nbconvert's templates, and WeasyPrint's fonts for a PDF; a sheet has no Word draft
-    renderers = render.Background(lambda: render.warm_up(word=False, pdf="pdf" in formats))
+    renderers = None if warm else render.Background(lambda: render.warm_up(word=False, pdf="pdf" in formats))
     runner = WarmKernel()
     scratch = Path(tempfile.mkdtemp(prefix="sangkien-units-"))
 
     def stop() -> None:
         runner.discard()
-        renderers.stopped()  # before the worker's temporary folders (WeasyPrint's fonts among them) go
+        if renderers is not None:
+            renderers.stopped()  # before the worker's temporary folders (WeasyPrint's fonts among them) go
         shutil.rmtree(scratch, ignore_errors=True)
 
     try:
@@ -198,9 +201,10 @@ def sheets_alongside(params, register, register_file: Path, staging: Path, forma
         if jobs > 1:
             here = _Here(params, register_file, notebook, folder, str(staging.parent), formats, start=kernel is None)
         count = jobs - 1 if here is not None else 1
-        with workers.pool(count) as pool:
+        fork = warmed_to_fork(formats)
+        with workers.pool(count, fork) as pool:
             futures = [pool.submit(build_batch, params.year, str(register_file), str(notebook), str(folder),
-                                   str(staging.parent), tuple(formats), order, claims) for _ in range(count)]
+                                   str(staging.parent), tuple(formats), order, claims, fork) for _ in range(count)]
 
             def sheets() -> dict[str, dict[str, str]]:
                 outcomes = here.build(order[::-1], claims) if here is not None else []
@@ -224,6 +228,21 @@ def sheets_alongside(params, register, register_file: Path, staging: Path, forma
         if here is not None:
             here.discard()
         shutil.rmtree(claims, ignore_errors=True)
+
+
+def warmed_to_fork(formats: tuple[str, ...]) -> bool:
+    """Whether the sheets' workers are forked copies of this process (where a fork is sound:
+    :func:`sangkien.pipeline.processes.forked.sound`), the renderers the sheets use warmed up first, here,
+    while the year's kernel boots (:func:`sangkien.pipeline.render.warm_up`): each worker then starts with
+    them, and with every module imported, instead of importing and warming up on its own (two CPU-seconds
+    a worker, a tenth of the sheets of a year of fifty units). The build's own thread finds them warm."""
+    from sangkien.pipeline import render
+    from sangkien.pipeline.processes import forked
+
+    if not forked.sound():
+        return False
+    render.warm_up(word=False, pdf="pdf" in formats)
+    return forked.sound()  # no thread of its own left working
 
 
 def finished(staging: Path, year: int, sheets: list[tuple[str, str]], formats: tuple[str, ...],

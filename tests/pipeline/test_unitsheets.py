@@ -47,13 +47,30 @@ UNITS = {"Trường THCS Lê Lợi": 7, "Phòng Giáo dục <b>Hải An</b>": 1,
 """Sheets with a chart and without (more than CHART_MAX_ROWS initiatives), a name with markup, two blocks."""
 
 
+def forking(monkeypatch, fork: bool) -> list[bool]:
+    """The unit sheets' workers forked from this process (``fork``: as where a fork is sound, whatever this
+    test process's threads) or spawned (as under ``SANGKIEN_ONE_CORE``); the list of how each pool was made."""
+    from sangkien.pipeline.processes import forked, workers
+
+    made, pool = [], workers.pool
+    monkeypatch.setattr(forked, "sound", lambda: fork)
+
+    def recorded(jobs, fork=False):
+        made.append(fork)
+        return pool(jobs, fork)
+
+    monkeypatch.setattr(workers, "pool", recorded)
+    return made
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_path, write_year, jobs):
+@pytest.mark.parametrize("jobs, fork", [(1, False), (2, False), (1, True), (2, True)])
+def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_path, write_year, monkeypatch, jobs, fork):
     """The sheets as ``build YEAR --units --jobs N`` makes them (:func:`unitsheets.sheets_alongside`, which
     ``build_year`` runs alongside the yearly report, which plays no part in a sheet; with 1, all four sheets
     in one worker process, one warm kernel, one after another; with 2, one worker from the first unit on
-    and this process from the last back, each taking the next unit left) against an early sheet built alone
+    and this process from the last back, each taking the next unit left; the workers fresh interpreters, or
+    copies forked from this process once it warmed its renderers up) against an early sheet built alone
     (:func:`build.build_unit`) and the last one, the most exposed to what earlier units left, executed by
     Papermill in a kernel of its own (as the yearly report is) and laid out as a PDF in this process."""
     params = write_year(tmp_path, _rows(UNITS, {"Sở Tài chính": OTHER}))
@@ -61,8 +78,10 @@ def test_sheets_built_in_a_batch_are_byte_identical_to_sheets_built_alone(tmp_pa
     staging = tmp_path / "staging"
     staging.mkdir()
     kept = execute.snapshot(loaded, register, staging)
+    pools = forking(monkeypatch, fork)
     with unitsheets.sheets_alongside(loaded, register, kept, staging, ("html", "pdf"), jobs=jobs) as built:
         sheets = built()
+    assert pools == [fork]
     assert [sheet["unit"] for sheet in sheets.values()] == [
         "Phòng Giáo dục <b>Hải An</b>", "Sở Tài chính", "Trường THCS Lê Lợi", "UBND phường Đông Hải"]
     (early_stem, early), (last_stem, last) = list(sheets.items())[1], list(sheets.items())[-1]
@@ -301,14 +320,21 @@ def test_a_failing_unit_is_named_with_its_cell_and_the_others_are_built(tmp_path
 
 
 @pytest.mark.slow
-def test_units_stopped_midway_leave_no_kernel_and_no_file(tmp_path, write_year, wait_for):
+@pytest.mark.parametrize("one_core", ["1", ""], ids=["spawned", "forked"])
+def test_units_stopped_midway_leave_no_kernel_and_no_file(tmp_path, write_year, wait_for, one_core):
+    """SIGTERM to ``build YEAR --units --jobs 2`` while its sheets are built: every worker and kernel ends,
+    nothing is published, and neither the output folder nor the temporary one keeps anything; the worker a
+    fresh interpreter (``SANGKIEN_ONE_CORE``) or, where a fork is sound (two cores), a forked copy of the
+    build, whose fonts' folder is the build's to remove."""
+    if not one_core and len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("a fork is not worth it on one core: the workers are spawned")
     params = write_year(tmp_path, _rows({f"Đơn vị số {i}": 1 + i % 3 for i in range(16)}))
     out, temporary = tmp_path / "out", tmp_path / "t"
     temporary.mkdir()
     process = subprocess.Popen([sys.executable, "-m", "sangkien", "build", str(YEAR), "--params", str(params),
-                                "--out", str(out), "--units", "--jobs", "2", "--to", "html"], cwd=ROOT,
-                               env={**os.environ, "TMPDIR": str(temporary)}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+                                "--out", str(out), "--units", "--jobs", "2", "--to", "html,pdf"], cwd=ROOT,
+                               env={**os.environ, "TMPDIR": str(temporary), "SANGKIEN_ONE_CORE": one_core},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wait_for(lambda: list(out.glob(f".staging-{YEAR}-*/don-vi/*.html")), process, what="a first sheet")
     kernels = _kernels(process.pid)
     assert kernels  # the warm kernels, mid-way through their batches
@@ -331,11 +357,15 @@ raise ValueError("ô hỏng khi các phiếu đang dựng")
 
 
 @pytest.mark.slow
-def test_a_report_failing_while_the_sheets_are_built_stops_them_and_publishes_nothing(tmp_path, write_year):
+@pytest.mark.parametrize("fork", [False, True], ids=["spawned", "forked"])
+def test_a_report_failing_while_the_sheets_are_built_stops_them_and_publishes_nothing(tmp_path, write_year,
+                                                                                       monkeypatch, fork):
     """The sheets are built alongside the year's report (:func:`unitsheets.sheets_alongside`): a report cell
     failing once the first sheet is made (the workers at work) ends the build with the cell's error, and
     stops the workers and their kernels; no staging folder is left and nothing is published."""
     from sangkien.pipeline.build import build_year
+
+    pools = forking(monkeypatch, fork)
 
     params = write_year(tmp_path, _rows({f"Đơn vị số {i}": 1 + i % 3 for i in range(12)}))
     out = tmp_path / "out"
@@ -352,6 +382,7 @@ def test_a_report_failing_while_the_sheets_are_built_stops_them_and_publishes_no
     started = [p for p in me.children(recursive=True) if p.pid not in before and not _tracker(p)]
     assert not psutil.wait_procs(started, timeout=30)[1]  # no worker, no kernel
     assert sorted(p.name for p in out.iterdir()) == [".locks", "_failed"]
+    assert pools == [fork]
 
 
 def _tracker(process: psutil.Process) -> bool:

@@ -90,6 +90,11 @@ def check() -> None:
         raise Interrupted(_stopped[0])
 
 
+def forget() -> None:
+    """Forget the stops noted so far (a forked worker's start: they were its parent's)."""
+    _stopped.clear()
+
+
 @contextlib.contextmanager
 def unwinding():
     """Within the block, a stopping signal raises :class:`~sangkien.errors.Interrupted` (a

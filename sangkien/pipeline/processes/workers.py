@@ -1,10 +1,13 @@
 """Worker processes for builds that run side by side (``build --all``, ``build YEAR --units``).
 
-Each worker is a fresh interpreter (spawn: no threads or kernels inherited from the parent) that
-unwinds on SIGTERM like the command line does, so its staging folders are removed; Ctrl-C is the
-parent's to handle, which then stops the workers. A task hands back an :class:`Outcome`, failures
-included (:func:`attempt`). A worker's clean-ups at exit (``atexit``) run; the interpreter's teardown
-after them does not (:func:`_end_at_once`).
+Each worker is a fresh interpreter (spawn: no threads or kernels inherited from the parent), or, for the
+unit sheets where a fork is sound (:func:`sangkien.pipeline.processes.forked.sound`), a forked copy of the
+build, its imports and warm renderers inherited (:func:`_init_forked`). Either unwinds on SIGTERM like the
+command line does, so its staging folders are removed; Ctrl-C is the parent's to handle, which then stops
+the workers. A task hands back an :class:`Outcome`, failures included (:func:`attempt`). A spawned
+worker's clean-ups at exit (``atexit``) run; the interpreter's teardown after them does not
+(:func:`_end_at_once`); a forked one ends as multiprocessing ends it (``os._exit``: none of its parent's
+clean-ups runs in it).
 """
 from __future__ import annotations
 
@@ -49,6 +52,28 @@ def _init() -> None:
     atexit.register(_end_at_once)  # registered before any task's: run after the clean-ups the tasks registered
 
 
+def _init_forked() -> None:
+    """A forked worker's start: as a spawned one's (:func:`_init`; a closed terminal ends it, as it would a
+    spawned one), and what it inherited from the build it is a copy of left to that build: the stops the
+    build noted, its event loop (:func:`~sangkien.pipeline.workarounds.nbclient_tasks.fresh_loop`) and its
+    fonts' folder (:func:`~sangkien.pipeline.workarounds.weasyprint_exit.inherited`: the build removes it),
+    and its objects, never collected here (``gc.freeze``): a finaliser of what the build had let go but not
+    collected yet would run in the worker, on the build's files and event loop; and the worker's collections
+    go through its own objects only."""
+    import gc
+
+    from sangkien.pipeline.workarounds import nbclient_tasks, weasyprint_exit
+
+    gc.freeze()
+    _init()
+    for signum in interrupts.STOPPING:
+        if signum not in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, signal.SIG_DFL)
+    interrupts.forget()
+    nbclient_tasks.fresh_loop()
+    weasyprint_exit.inherited()
+
+
 def _end_at_once() -> None:
     """A worker's last step at exit, once the ``atexit`` clean-ups its tasks registered have run (WeasyPrint's
     fonts released): its output flushed, then the process ended, without the interpreter's teardown, which
@@ -64,11 +89,13 @@ def _end_at_once() -> None:
 
 
 @contextlib.contextmanager
-def pool(jobs: int):
-    """A pool of ``jobs`` workers; on any exception in the ``with`` block (Ctrl-C included) the pending
-    tasks are cancelled and the running workers are stopped with SIGTERM."""
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init)
+def pool(jobs: int, fork: bool = False):
+    """A pool of ``jobs`` workers, fresh interpreters, or with ``fork`` copies of this process, made as the
+    first task is submitted (fork only where :func:`~sangkien.pipeline.processes.forked.sound`); on any
+    exception in the ``with`` block (Ctrl-C included) the pending tasks are cancelled and the running
+    workers are stopped with SIGTERM."""
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
+                                   initializer=_init_forked if fork else _init)
     try:
         yield executor
     except BaseException:

@@ -6,6 +6,8 @@ the thread's loop; run again later (by the kernel's shut-down), they fail with `
 the kernel is gone, which asyncio prints, with a traceback, when they are garbage-collected. :func:`settle`
 cancels them before the kernel is ended; :func:`quiet_loop` keeps the loop from printing the failure of a
 task nobody waits for. Check ``nbclient/client.py``'s ``async_execute_cell`` whenever the pin moves.
+A forked copy of the process takes a loop of its own (:func:`fresh_loop`); check jupyter_core's ``utils._loop``
+whenever its pin moves.
 """
 from __future__ import annotations
 
@@ -17,6 +19,32 @@ def event_loop() -> asyncio.AbstractEventLoop:
     from jupyter_core.utils import ensure_event_loop
 
     return ensure_event_loop()
+
+
+_INHERITED: list[asyncio.AbstractEventLoop] = []
+"""The event loops a forked copy of the process inherited (:func:`fresh_loop`), kept so that none is collected."""
+
+
+def fresh_loop() -> None:
+    """In a forked copy of the process: a new event loop for this thread, and the one inherited kept, never
+    run, closed nor collected (a collected loop closes itself). Its epoll set is the parent's too: polling it
+    here would take the parent's events, and closing it would take the parent's own wake-up socket out of
+    that set. jupyter_core's loop of the thread is a context variable (``_loop``) that its
+    ``ensure_event_loop`` looks at first."""
+    import warnings
+
+    from jupyter_core import utils
+
+    _INHERITED.append(utils._loop.get())
+    with warnings.catch_warnings():  # asyncio's loop of the thread: the same, or another to keep
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            _INHERITED.append(asyncio.get_event_loop_policy().get_event_loop())
+        except RuntimeError:  # none (set to None, as ``asyncio.run`` leaves it)
+            pass
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    utils._loop.set(loop)
 
 
 def _quiet(loop, context: dict) -> None:

@@ -26,3 +26,10 @@ def release_now() -> None:
     temporary folder."""
     for cache_clear in _RELEASES:
         cache_clear()
+
+
+def inherited() -> None:
+    """In a forked copy of a process (a unit sheets' worker): the font configurations it inherited are its
+    parent's, and so is their folder of fonts, which the parent still uses and removes itself; not released
+    here (:func:`release_now`) at a stop."""
+    _RELEASES.clear()
