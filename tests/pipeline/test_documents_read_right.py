@@ -422,11 +422,28 @@ def test_9_charts_print_at_their_own_size(sample, province):
 
     for result in (sample[0], province[0]):
         page = result.outputs["html"].read_text(encoding="utf-8")
-        images = re.findall(r'<img alt="[^"]*" src="data:image/png;base64,([^"]+)" style="width:([\d.]+)mm"/>', page)
+        images = re.findall(r'<img src="data:image/png;base64,([^"]+)" alt="[^"]*" style="width:([\d.]+)mm"/>', page)
         assert images
         for data, width in images:
             natural = png_width_mm(base64.b64decode(data))
             assert abs(natural - float(width)) < 0.1 and natural <= 165  # never scaled down: 9 pt prints as 9 pt
+
+
+def test_9_every_image_has_its_alternative_text_and_no_page_needs_nbconverts_rewriting(sample, province):
+    """The pages are the house template's own (``exporters/html.py``'s ``HouseExporter``: nbconvert's rewriting of
+    every page with BeautifulSoup is skipped): what that rewriting would add is never needed, every image
+    having its alternative text (a chart's: its title) and no element JupyterLab's classes (tab stops)."""
+    sample_sheets = [pdf.with_suffix(".html") for pdf in sample[1]]
+    province_sheets = [pdf.with_suffix(".html") for pdf in province[2]]
+    pages = [sample[0].outputs["html"], province[0].outputs["html"], province[1].outputs["html"], *sample_sheets,
+             *province_sheets]
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        images = re.findall(r"<img\b[^>]*>", page)
+        assert all(re.search(r'\salt="', image) for image in images), path.name
+        assert "jp-" not in page, path.name
+    charts = "".join(path.read_text(encoding="utf-8") for path in pages)
+    assert len(re.findall(r'<img src="data:image/png;base64,[^"]+" alt="[^"]+"', charts)) >= 3  # titled charts
 
 
 # --------------------------------------------------------------------------- 10. a draft looks like a draft
