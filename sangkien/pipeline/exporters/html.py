@@ -23,10 +23,11 @@ def _nbconvert_exporter():
     class HouseExporter(HTMLExporter):
         """nbconvert's HTML exporter, its page as the house template writes it. Written for nbconvert 7.17.2,
         whose ``HTMLExporter.from_notebook_node`` then parses the whole page and writes it again with
-        BeautifulSoup (10 ms a unit's notice, 4 % of its work; 40 ms a year's report) to give
-        an image without one an English alternative text and JupyterLab's cell wrappers a tab stop: the
-        house template gives every image its alternative text (``alt``) and writes no such wrapper
-        (``tests/pipeline/test_documents_read_right.py`` checks both on built pages). Check that method whenever the pin moves."""
+        BeautifulSoup (10 ms a unit's notice, 4 % of its work; 40 ms a year's report) to give an image
+        without one an English alternative text and JupyterLab's cell wrappers a tab stop: the house
+        template gives every image its alternative text (``alt``) and writes no such wrapper
+        (``tests/pipeline/test_documents_read_right.py`` checks both on built pages). Check that method
+        whenever the pin moves."""
 
         def from_notebook_node(self, nb, resources=None, **kw):
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)

@@ -94,8 +94,8 @@ def pool(jobs: int, fork: bool = False):
     first task is submitted (fork only where :func:`~sangkien.pipeline.processes.forked.sound`); on any
     exception in the ``with`` block (Ctrl-C included) the pending tasks are cancelled and the running
     workers are stopped with SIGTERM."""
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
-                                   initializer=_init_forked if fork else _init)
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_forked if fork else _init)
     try:
         yield executor
     except BaseException:
