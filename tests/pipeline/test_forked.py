@@ -116,13 +116,26 @@ def test_a_forked_worker_takes_an_event_loop_of_its_own_and_leaves_its_parents_a
     epoll set with the build's, and is kept, never run nor closed (closing it takes the build's own wake-up
     socket out of that set: the build's loop then sleeps through the work another thread hands it)."""
     import asyncio
-    import gc
-    import threading
 
     from sangkien.pipeline.workarounds import nbclient_tasks
 
     loop = nbclient_tasks.event_loop()
     asyncio.set_event_loop(None)  # as ``asyncio.run`` leaves it, after: the thread's loop is jupyter_core's only
+    try:
+        _parents_loop_after_a_forked_worker(loop)
+    finally:
+        asyncio.set_event_loop(loop)  # as the tests after this one expect it
+
+
+def _parents_loop_after_a_forked_worker(loop) -> None:
+    """A forked child takes a loop of its own and runs it; the parent's ``loop`` then watches what it watched,
+    and wakes when another thread hands it work."""
+    import asyncio
+    import gc
+    import threading
+
+    from sangkien.pipeline.workarounds import nbclient_tasks
+
     assert nbclient_tasks.event_loop() is loop
     watched = _watched(loop)
     assert watched  # its wake-up socket
@@ -130,12 +143,10 @@ def test_a_forked_worker_takes_an_event_loop_of_its_own_and_leaves_its_parents_a
     if pid == 0:  # the child: nothing of it may reach pytest
         status = 1
         try:
-            inherited = id(loop)
-            del loop
             nbclient_tasks.fresh_loop()
             gc.collect()
             mine = nbclient_tasks.event_loop()
-            if id(mine) != inherited and mine.run_until_complete(asyncio.sleep(0, "ran")) == "ran":
+            if mine is not loop and mine.run_until_complete(asyncio.sleep(0, "ran")) == "ran":
                 status = 0
         finally:
             os._exit(status)
